@@ -1,0 +1,494 @@
+//! Gathering the facts about one meeting (method.md, section 1) from the
+//! calendar, the client registry and the profile.
+
+use crate::client::Client;
+use crate::meeting::{is_me, Meeting, PartStat, RoleParam};
+use crate::types::{Flexibility, Format, Matter, Reason, Role, Weight};
+use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Everything the gatherer may look at besides the meeting itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The user's own addresses, lower-cased.
+    pub me: &'a [String],
+    pub clients: &'a [Client],
+    /// The weight of each client, index for index (see [`crate::derive_tiers`]).
+    pub weights: &'a [Weight],
+    /// Every known occurrence: the window and the weeks before it.
+    pub calendar: &'a [Meeting],
+    /// The user's time zone: weeks are counted in it.
+    pub tz: Tz,
+    /// Weekly cap on meeting time, in minutes.
+    pub weekly_cap_minutes: u32,
+    /// Words that name the user's own office in a LOCATION (no travel there).
+    pub office: &'a [String],
+    /// Limited or declined meetings per client name in the 30 days before now.
+    pub recent_limits: &'a HashMap<String, u32>,
+    pub settings: &'a FactSettings,
+}
+
+/// Defaults and thresholds used while gathering facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FactSettings {
+    /// Minutes a routine matter needs when the user gives no estimate.
+    pub needed_routine: u32,
+    /// Minutes a decision needs.
+    pub needed_decision: u32,
+    /// How many weeks back to look for similar meetings.
+    pub repetition_weeks: u32,
+    /// How many similar meetings in that time make a meeting repetitive.
+    pub repetition_threshold: u32,
+}
+
+impl Default for FactSettings {
+    fn default() -> Self {
+        FactSettings {
+            needed_routine: 30,
+            needed_decision: 60,
+            repetition_weeks: 4,
+            repetition_threshold: 3,
+        }
+    }
+}
+
+/// Facts the user may set by hand; each wins over what is inferred.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Overrides {
+    pub weight: Option<Weight>,
+    pub role: Option<Role>,
+    pub format: Option<Format>,
+    pub travel_minutes: Option<u32>,
+    pub needed_minutes: Option<u32>,
+    pub matter: Option<Matter>,
+    pub flexibility: Option<Flexibility>,
+    /// Reasons the user gives (illness, emergency, dislike, ...).
+    pub reasons: Vec<Reason>,
+}
+
+/// Another event this meeting overlaps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub summary: Option<String>,
+    pub uid: String,
+    /// Minutes after this meeting's start at which the overlap begins.
+    pub from_minute: u32,
+}
+
+/// The facts about one meeting, as the engine uses them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    /// The client's name, or `None` for an internal meeting.
+    pub client: Option<String>,
+    pub weight: Option<Weight>,
+    pub role: Role,
+    pub format: Format,
+    pub travel_minutes: u32,
+    pub planned_minutes: u32,
+    pub needed_minutes: u32,
+    pub matter: Matter,
+    pub flexibility: Flexibility,
+    /// Similar meetings with this client in the last weeks (before this one).
+    pub repetition: u32,
+    pub recurring: bool,
+    /// Meeting minutes in this meeting's week, and the cap.
+    pub week_minutes: u32,
+    pub week_cap_minutes: u32,
+    pub conflict: Option<Conflict>,
+    /// The colleague (account manager) who attends and can speak for me.
+    pub colleague: Option<String>,
+    pub colleague_name: Option<String>,
+    /// Limited or declined meetings with this client in the last 30 days.
+    pub recent_limits: u32,
+    /// Reasons inferred from the facts.
+    pub inferred_reasons: Vec<Reason>,
+    /// Reasons the user gave.
+    pub given_reasons: Vec<Reason>,
+}
+
+impl Facts {
+    /// All reasons: the given ones first, then the inferred, without repeats.
+    pub fn reasons(&self) -> Vec<Reason> {
+        let mut all = self.given_reasons.clone();
+        for r in &self.inferred_reasons {
+            if !all.contains(r) {
+                all.push(*r);
+            }
+        }
+        all
+    }
+}
+
+/// Which client a meeting is with: the client that owns most of the people in
+/// it other than me. Returns its index in `clients`.
+pub fn match_client(meeting: &Meeting, me: &[String], clients: &[Client]) -> Option<usize> {
+    let mut best: Option<(usize, usize)> = None;
+    for (i, c) in clients.iter().enumerate() {
+        let n = meeting
+            .people()
+            .filter(|p| !is_me(&p.email, me) && c.owns(&p.email))
+            .count();
+        if n > 0 && best.is_none_or(|(_, m)| n > m) {
+            best = Some((i, n));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+/// Gathers the facts about `meeting`.
+pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts {
+    let s = ctx.settings;
+    let client_index = match_client(meeting, ctx.me, ctx.clients);
+    let client = client_index.map(|i| &ctx.clients[i]);
+
+    let role = overrides
+        .role
+        .unwrap_or_else(|| role_of(meeting, ctx.me, client));
+    let colleague = client
+        .and_then(|c| c.account_manager.as_deref())
+        .filter(|am| !is_me(am, ctx.me))
+        .filter(|am| {
+            meeting.people().any(|p| {
+                p.email.eq_ignore_ascii_case(am) && !matches!(p.partstat, PartStat::Declined)
+            })
+        });
+    let format = overrides.format.unwrap_or_else(|| format_of(meeting));
+    let at_own_office = meeting.location.as_deref().is_some_and(|l| {
+        let l = l.to_lowercase();
+        ctx.office
+            .iter()
+            .any(|o| !o.is_empty() && l.contains(&o.to_lowercase()))
+    });
+    let travel_minutes = overrides.travel_minutes.unwrap_or(match format {
+        Format::InPerson if !at_own_office => client.and_then(|c| c.travel_minutes).unwrap_or(0),
+        _ => 0,
+    });
+    let matter = overrides.matter.unwrap_or_else(|| matter_of(meeting));
+    let planned = meeting.minutes();
+    let needed = overrides.needed_minutes.unwrap_or(match matter {
+        Matter::Routine => s.needed_routine,
+        Matter::Decision => s.needed_decision,
+        Matter::Serious => planned,
+    });
+    let repetition = client.map_or(0, |c| repetition_of(meeting, c, ctx));
+    let week_minutes = week_minutes(meeting, ctx);
+    let conflict = conflict_of(meeting, ctx);
+
+    let mut inferred = Vec::new();
+    if client.is_some() {
+        if week_minutes > ctx.weekly_cap_minutes {
+            inferred.push(Reason::Workload);
+        }
+        if conflict.is_some() {
+            inferred.push(Reason::Conflict);
+        }
+        if repetition >= s.repetition_threshold {
+            inferred.push(Reason::Repetitive);
+        }
+        if role == Role::BroughtIn {
+            inferred.push(Reason::NotNeeded);
+        }
+    }
+
+    Facts {
+        client: client.map(|c| c.name.clone()),
+        weight: overrides
+            .weight
+            .or(client_index.map(|i| ctx.weights.get(i).copied().unwrap_or(Weight::Regular))),
+        role,
+        format,
+        travel_minutes,
+        planned_minutes: planned,
+        needed_minutes: needed.min(planned),
+        matter,
+        flexibility: overrides
+            .flexibility
+            .or(client.and_then(|c| c.flexibility))
+            .unwrap_or(Flexibility::Normal),
+        repetition,
+        recurring: meeting.recurring,
+        week_minutes,
+        week_cap_minutes: ctx.weekly_cap_minutes,
+        conflict,
+        colleague: colleague.map(str::to_owned),
+        colleague_name: colleague
+            .and(client.and_then(|c| c.account_manager_name.clone()))
+            .or_else(|| {
+                colleague.and_then(|am| {
+                    meeting
+                        .people()
+                        .find(|p| p.email.eq_ignore_ascii_case(am))?
+                        .name
+                        .clone()
+                })
+            }),
+        recent_limits: client
+            .and_then(|c| ctx.recent_limits.get(&c.name))
+            .copied()
+            .unwrap_or(0),
+        inferred_reasons: inferred,
+        given_reasons: overrides.reasons.clone(),
+    }
+}
+
+fn role_of(meeting: &Meeting, me: &[String], client: Option<&Client>) -> Role {
+    if meeting.organized_by(me) {
+        return Role::Organizer;
+    }
+    if meeting
+        .my_attendance(me)
+        .is_some_and(|a| a.role == RoleParam::OptParticipant)
+    {
+        return Role::Optional;
+    }
+    let manager_attends = client
+        .and_then(|c| c.account_manager.as_deref())
+        .is_some_and(|am| {
+            !is_me(am, me) && meeting.people().any(|p| p.email.eq_ignore_ascii_case(am))
+        });
+    if manager_attends {
+        Role::BroughtIn
+    } else {
+        Role::DirectContact
+    }
+}
+
+/// Words in a LOCATION that mean the meeting happens over a line, not in a room.
+const REMOTE_MARKERS: &[&str] = &[
+    "http://",
+    "https://",
+    "teams",
+    "zoom",
+    "google meet",
+    "meet.google",
+    "whereby",
+    "webex",
+    "skype",
+    "telefon",
+    "phone",
+    "video",
+    "online",
+    "digital",
+    "virtuelt",
+    "virtual",
+];
+
+fn format_of(meeting: &Meeting) -> Format {
+    match meeting.location.as_deref().map(str::trim) {
+        Some(loc) if !loc.is_empty() => {
+            let l = loc.to_lowercase();
+            let remote = REMOTE_MARKERS.iter().any(|m| l.contains(m))
+                || l.chars().filter(|c| c.is_ascii_digit()).count() >= 8 && !l.contains(' ');
+            if remote {
+                Format::Remote
+            } else {
+                Format::InPerson
+            }
+        }
+        _ => Format::Remote,
+    }
+}
+
+/// Keywords (word prefixes, lower-case) that raise the stakes of a meeting.
+const SERIOUS_WORDS: &[&str] = &[
+    "klage",
+    "eskaler",
+    "avvik",
+    "reklamasjon",
+    "tvist",
+    "hendelse",
+    "brudd",
+    "complaint",
+    "escalat",
+    "incident",
+    "dispute",
+    "breach",
+    "issue with",
+    "problem",
+];
+const DECISION_WORDS: &[&str] = &[
+    "kontrakt",
+    "avtale",
+    "forhandl",
+    "tilbud",
+    "beslut",
+    "budsjett",
+    "pris",
+    "signer",
+    "contract",
+    "agreement",
+    "negotiat",
+    "proposal",
+    "decision",
+    "budget",
+    "pricing",
+    "sign-off",
+    "renewal",
+    "fornyelse",
+];
+
+/// The matter, from keywords in the title and description (Norwegian and English).
+pub fn matter_of(meeting: &Meeting) -> Matter {
+    let text = format!(
+        "{} {}",
+        meeting.summary.as_deref().unwrap_or(""),
+        meeting.description.as_deref().unwrap_or("")
+    )
+    .to_lowercase();
+    let has = |words: &[&str]| {
+        words.iter().any(|w| {
+            text.match_indices(w).any(|(i, _)| {
+                i == 0
+                    || !text[..i]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric)
+            })
+        })
+    };
+    if has(SERIOUS_WORDS) {
+        Matter::Serious
+    } else if has(DECISION_WORDS) {
+        Matter::Decision
+    } else {
+        Matter::Routine
+    }
+}
+
+/// The words of a title that say what it is about (lower-case, no numbers).
+fn title_words(title: &str) -> Vec<String> {
+    let mut words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 1 && !w.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// Whether two titles share at least half of their words.
+pub fn similar_titles(a: &str, b: &str) -> bool {
+    let (a, b) = (title_words(a), title_words(b));
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    let union = a.len() + b.len() - shared;
+    shared * 2 >= union
+}
+
+fn repetition_of(meeting: &Meeting, client: &Client, ctx: &Context) -> u32 {
+    let since = meeting.start - Duration::weeks(i64::from(ctx.settings.repetition_weeks));
+    let title = meeting.summary.as_deref().unwrap_or("");
+    let count = ctx
+        .calendar
+        .iter()
+        .filter(|m| m.start >= since && m.start < meeting.start && !m.is_cancelled())
+        .filter(|m| {
+            m.uid == meeting.uid
+                || similar_titles(title, m.summary.as_deref().unwrap_or(""))
+                    && match_client(m, ctx.me, std::slice::from_ref(client)).is_some()
+        })
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+/// The ISO week (year, week) of an instant in a zone.
+pub fn iso_week(t: DateTime<Utc>, tz: Tz) -> (i32, u32) {
+    let w = t.with_timezone(&tz).iso_week();
+    (w.year(), w.week())
+}
+
+fn week_minutes(meeting: &Meeting, ctx: &Context) -> u32 {
+    let week = iso_week(meeting.start, ctx.tz);
+    ctx.calendar
+        .iter()
+        .filter(|m| m.blocks_time(ctx.me) && iso_week(m.start, ctx.tz) == week)
+        .map(Meeting::minutes)
+        .sum()
+}
+
+fn conflict_of(meeting: &Meeting, ctx: &Context) -> Option<Conflict> {
+    if !meeting.blocks_time(ctx.me) {
+        return None;
+    }
+    ctx.calendar
+        .iter()
+        .filter(|m| m.key() != meeting.key() && m.blocks_time(ctx.me))
+        .filter(|m| m.start < meeting.end && m.end > meeting.start)
+        .min_by_key(|m| m.start)
+        .map(|m| Conflict {
+            summary: m.summary.clone(),
+            uid: m.uid.clone(),
+            from_minute: u32::try_from((m.start - meeting.start).num_minutes().max(0)).unwrap_or(0),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meeting(summary: &str, location: Option<&str>) -> Meeting {
+        Meeting {
+            summary: Some(summary.into()),
+            location: location.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn matter_from_keywords_in_both_languages() {
+        assert_eq!(matter_of(&meeting("Statusmøte", None)), Matter::Routine);
+        assert_eq!(
+            matter_of(&meeting("Kontraktsforhandling Q1", None)),
+            Matter::Decision
+        );
+        assert_eq!(
+            matter_of(&meeting("Contract renewal", None)),
+            Matter::Decision
+        );
+        assert_eq!(
+            matter_of(&meeting("Klage på leveransen", None)),
+            Matter::Serious
+        );
+        assert_eq!(
+            matter_of(&meeting("Escalation: outage", None)),
+            Matter::Serious
+        );
+        // "pris" must start a word: "overraskelsesparti" is no pricing meeting
+        assert_eq!(matter_of(&meeting("Sprint demo", None)), Matter::Routine);
+    }
+
+    #[test]
+    fn format_from_location() {
+        assert_eq!(
+            format_of(&meeting("x", Some("Storgata 1, 0155 Oslo"))),
+            Format::InPerson
+        );
+        assert_eq!(
+            format_of(&meeting("x", Some("Microsoft Teams-møte"))),
+            Format::Remote
+        );
+        assert_eq!(
+            format_of(&meeting("x", Some("https://meet.google.com/abc"))),
+            Format::Remote
+        );
+        assert_eq!(format_of(&meeting("x", None)), Format::Remote);
+    }
+
+    #[test]
+    fn titles_alike() {
+        assert!(similar_titles(
+            "Ukentlig status Fjordkraft",
+            "Status Fjordkraft uke 48"
+        ));
+        assert!(!similar_titles(
+            "Workshop: ny nettside",
+            "Status Fjordkraft"
+        ));
+    }
+}

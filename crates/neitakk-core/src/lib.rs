@@ -1,0 +1,19 @@
+//! The pure heart of neitakk: the domain types, the fact gatherer and the
+//! decision engine that encodes the method (`method.md`, sections 1 to 4).
+//!
+//! Nothing here does IO or fails: every function takes plain data and returns
+//! plain data (a [`Decision`] carries its own warnings). Text for people is
+//! written elsewhere (`neitakk-compose`); the engine's rule trail is a list of
+//! structured [`Step`]s that a composer renders in the user's language.
+
+pub mod client;
+pub mod engine;
+pub mod facts;
+pub mod meeting;
+pub mod types;
+
+pub use client::{derive_tiers, Client, TierThresholds};
+pub use engine::{decide, Choice, Decision, Policy, Step};
+pub use facts::{gather, Context, Facts};
+pub use meeting::{Attendee, Meeting, PartStat, RoleParam};
+pub use types::*;

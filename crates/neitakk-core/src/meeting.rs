@@ -1,0 +1,127 @@
+//! A meeting occurrence as the engine sees it: one instance in UTC.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An attendee's participation status (PARTSTAT).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PartStat {
+    #[default]
+    NeedsAction,
+    Accepted,
+    Declined,
+    Tentative,
+    Delegated,
+}
+
+/// An attendee's ROLE parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleParam {
+    Chair,
+    #[default]
+    ReqParticipant,
+    OptParticipant,
+    NonParticipant,
+}
+
+/// One ATTENDEE (or the ORGANIZER) of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Attendee {
+    /// Lower-cased e-mail address, without `mailto:`.
+    pub email: String,
+    pub name: Option<String>,
+    pub role: RoleParam,
+    pub partstat: PartStat,
+    pub rsvp: bool,
+    pub delegated_to: Vec<String>,
+    pub delegated_from: Vec<String>,
+}
+
+impl Attendee {
+    /// The e-mail's domain, lower-cased.
+    pub fn domain(&self) -> &str {
+        self.email.rsplit_once('@').map_or("", |(_, d)| d)
+    }
+}
+
+/// One occurrence of an event, with the fields the engine and the composer use.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Meeting {
+    pub uid: String,
+    /// The instance's original start (RFC 3339, UTC) for instances of a
+    /// recurring event; `None` for single events.
+    pub recurrence_id: Option<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub all_day: bool,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub location: Option<String>,
+    /// A meeting link from CONFERENCE, URL or a vendor property, if any.
+    pub conference: Option<String>,
+    pub organizer: Option<Attendee>,
+    pub attendees: Vec<Attendee>,
+    /// Whether the event belongs to a recurring series.
+    pub recurring: bool,
+    /// STATUS: `CONFIRMED`, `TENTATIVE`, `CANCELLED` (upper-case) if given.
+    pub status: Option<String>,
+    /// TRANSP:TRANSPARENT (does not block time).
+    pub transparent: bool,
+    /// The SEQUENCE of the request.
+    pub sequence: u32,
+    /// X-MICROSOFT-DISALLOW-COUNTER:TRUE or similar.
+    pub counter_disallowed: bool,
+}
+
+impl Meeting {
+    /// Length in whole minutes (never negative).
+    pub fn minutes(&self) -> u32 {
+        u32::try_from((self.end - self.start).num_minutes().max(0)).unwrap_or(u32::MAX)
+    }
+
+    /// Whether the meeting is cancelled.
+    pub fn is_cancelled(&self) -> bool {
+        self.status.as_deref() == Some("CANCELLED")
+    }
+
+    /// The attendee entry whose address is one of `me`, if any.
+    pub fn my_attendance<'a>(&'a self, me: &[String]) -> Option<&'a Attendee> {
+        self.attendees.iter().find(|a| is_me(&a.email, me))
+    }
+
+    /// Whether one of `me` organizes it.
+    pub fn organized_by(&self, me: &[String]) -> bool {
+        self.organizer.as_ref().is_some_and(|o| is_me(&o.email, me))
+    }
+
+    /// Whether it takes time in my calendar: timed, not cancelled, not
+    /// transparent, and not declined by me.
+    pub fn blocks_time(&self, me: &[String]) -> bool {
+        !self.all_day
+            && !self.is_cancelled()
+            && !self.transparent
+            && self
+                .my_attendance(me)
+                .is_none_or(|a| !matches!(a.partstat, PartStat::Declined | PartStat::Delegated))
+    }
+
+    /// Every address in the meeting: organizer first, then attendees.
+    pub fn people(&self) -> impl Iterator<Item = &Attendee> {
+        self.organizer.iter().chain(self.attendees.iter())
+    }
+
+    /// A stable key for one occurrence: `uid` plus `recurrence_id`.
+    pub fn key(&self) -> String {
+        match &self.recurrence_id {
+            Some(r) => format!("{}@{}", self.uid, r),
+            None => self.uid.clone(),
+        }
+    }
+}
+
+/// Whether `email` is one of `me` (case-insensitive).
+pub fn is_me(email: &str, me: &[String]) -> bool {
+    me.iter().any(|m| m.eq_ignore_ascii_case(email))
+}
