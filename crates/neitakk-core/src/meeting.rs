@@ -1,6 +1,6 @@
 //! A meeting occurrence as the engine sees it: one instance in UTC.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// An attendee's participation status (PARTSTAT).
@@ -55,7 +55,9 @@ pub struct Meeting {
     pub recurrence_id: Option<String>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    pub all_day: bool,
+    /// For all-day events, the first day and the day after the last
+    /// (`start`/`end` then hold local midnights in the calendar's zone).
+    pub dates: Option<(NaiveDate, NaiveDate)>,
     pub summary: Option<String>,
     pub description: Option<String>,
     pub location: Option<String>,
@@ -96,10 +98,15 @@ impl Meeting {
         self.organizer.as_ref().is_some_and(|o| is_me(&o.email, me))
     }
 
+    /// Whether it is an all-day event.
+    pub fn all_day(&self) -> bool {
+        self.dates.is_some()
+    }
+
     /// Whether it takes time in my calendar: timed, not cancelled, not
     /// transparent, and not declined by me.
     pub fn blocks_time(&self, me: &[String]) -> bool {
-        !self.all_day
+        !self.all_day()
             && !self.is_cancelled()
             && !self.transparent
             && self

@@ -1,1 +1,106 @@
-//! neitakk-ical
+//! iCalendar in: reading `.ics` files and `.eml` invitations into meeting
+//! occurrences, with recurrence expansion and time zones.
+//!
+//! The reader works one component at a time: lines are unfolded at the byte
+//! level, each VEVENT is reduced to a compact [`reader::EventRecord`] as soon
+//! as its END line is read, and events that cannot touch the requested window
+//! are dropped at once. Expansion ([`expand`]) groups records by UID, walks
+//! RRULEs in wall-clock time with the `rrule` crate and places each instance
+//! in its zone with `chrono-tz` or an in-file VTIMEZONE ([`zone`]).
+//!
+//! Bad input never panics: a malformed line is skipped with a [`Warning`]
+//! naming file and line; a file that is not a calendar is [`Error::NotACalendar`].
+
+pub mod expand;
+pub mod invite;
+pub mod lines;
+pub mod reader;
+mod recur;
+pub mod value;
+pub mod zone;
+
+use chrono::{DateTime, Utc};
+pub use expand::{expand, Limits};
+pub use neitakk_core::Meeting;
+use std::fmt;
+
+/// Errors that stop reading a file.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{file}: not an iCalendar file (no BEGIN:VCALENDAR found)")]
+    NotACalendar { file: String },
+    #[error("{file}: no text/calendar part in this e-mail")]
+    NoCalendarPart { file: String },
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Something skipped or guessed while reading; reading went on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub file: String,
+    /// 1-based line where the problem starts (0 when not tied to a line).
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+/// The time window to list occurrences in, `[from, to)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+}
+
+impl Window {
+    /// Whether an occurrence `[start, end)` is listed: it overlaps the window,
+    /// or, with no length, starts inside it.
+    pub fn contains(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+        if start == end {
+            self.from <= start && start < self.to
+        } else {
+            start < self.to && end > self.from
+        }
+    }
+}
+
+/// What reading a calendar gives: the occurrences in the window, sorted by
+/// start then UID, and the warnings met on the way.
+#[derive(Debug, Default)]
+pub struct Calendar {
+    pub occurrences: Vec<Meeting>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads a calendar from bytes (an `.ics`, or an `.eml` holding an
+/// invitation) and expands it in `window`.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    window: Window,
+    options: &reader::Options,
+) -> Result<Calendar, Error> {
+    let ics;
+    let data = if invite::looks_like_email(bytes) {
+        ics = invite::calendar_part(file, bytes)?;
+        ics.as_slice()
+    } else {
+        bytes
+    };
+    let parsed = reader::parse(file, data, window, options)?;
+    let limits = Limits::default();
+    Ok(expand(file, parsed, window, &limits))
+}

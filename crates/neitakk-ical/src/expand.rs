@@ -1,0 +1,430 @@
+//! Expanding records into occurrences: recurrence rules, extra and excluded
+//! dates, overrides matched on (UID, RECURRENCE-ID), and time zones.
+
+use crate::reader::{EventRecord, Parsed, PeriodEnd};
+use crate::recur;
+use crate::value::{Duration, Stamp, Time};
+use crate::zone::{Zone, Zones};
+use crate::{Calendar, Warning, Window};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+use neitakk_core::Meeting;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Bounds on expansion, so that no rule can hang or exhaust memory.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Instances walked per rule, counted from DTSTART.
+    pub per_series: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { per_series: 50_000 }
+    }
+}
+
+/// The identity of an instance: its original start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Key {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+impl Key {
+    fn text(self) -> String {
+        match self {
+            Key::At(t) => rfc3339(t),
+            Key::Day(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// UTC as `2026-12-03T09:00:00Z`.
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// One placed instance before its fields are attached.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    days: Option<(NaiveDate, NaiveDate)>,
+}
+
+struct Expander<'a> {
+    file: &'a str,
+    zones: Zones,
+    warnings: Vec<Warning>,
+    warned_tzids: HashSet<String>,
+    window: Window,
+    limits: Limits,
+}
+
+impl Expander<'_> {
+    fn warn(&mut self, line: usize, message: String) {
+        self.warnings.push(Warning {
+            file: self.file.to_owned(),
+            line,
+            message,
+        });
+    }
+
+    /// The zone a time is written in.
+    fn zone_of(&mut self, t: &Time, line: usize) -> Zone {
+        match (&t.stamp, &t.tzid) {
+            (Stamp::Utc(_), _) => Zone::UTC,
+            (Stamp::Local(_), Some(tzid)) => match self.zones.resolve(tzid) {
+                Some(z) => z,
+                None => {
+                    if self.warned_tzids.insert(tzid.to_string()) {
+                        self.warn(
+                            line,
+                            format!("unknown TZID '{tzid}': read as floating time"),
+                        );
+                    }
+                    self.zones.floating.clone()
+                }
+            },
+            _ => self.zones.floating.clone(),
+        }
+    }
+
+    /// The identity of a time (an instant, or a date for all-day values).
+    fn key(&mut self, t: &Time, line: usize) -> Key {
+        match t.stamp {
+            Stamp::Date(d) => Key::Day(d),
+            s => Key::At(self.zone_of(t, line).to_utc(s.naive())),
+        }
+    }
+
+    /// Places an instance that starts at `wall` in `zone`.
+    fn place(&self, zone: &Zone, wall: NaiveDateTime, length: Length) -> Placed {
+        match length {
+            Length::Days(n) => {
+                let d = wall.date();
+                let end = d.checked_add_signed(TimeDelta::days(n)).unwrap_or(d);
+                let floating = &self.zones.floating;
+                Placed {
+                    start: floating.midnight(d),
+                    end: floating.midnight(end),
+                    days: Some((d, end)),
+                }
+            }
+            Length::Exact(len) => {
+                let start = zone.to_utc(wall);
+                Placed {
+                    start,
+                    end: start + len,
+                    days: None,
+                }
+            }
+            Length::Nominal(dur) => {
+                let start = zone.to_utc(wall);
+                let wall_end = wall + TimeDelta::days(dur.days);
+                let end = zone.to_utc(wall_end) + TimeDelta::seconds(dur.seconds);
+                Placed {
+                    start,
+                    end: end.max(start),
+                    days: None,
+                }
+            }
+        }
+    }
+
+    /// An event's length, from DTEND or DURATION.
+    fn length(&mut self, r: &EventRecord) -> Length {
+        let all_day = matches!(r.dtstart.stamp, Stamp::Date(_));
+        match (&r.dtend, r.duration) {
+            (Some(end), _) if all_day => match end.stamp {
+                Stamp::Date(e) => {
+                    Length::Days((e - r.dtstart.stamp.naive().date()).num_days().max(1))
+                }
+                _ => Length::Days(1),
+            },
+            (Some(end), _) => {
+                let start = self
+                    .zone_of(&r.dtstart, r.line)
+                    .to_utc(r.dtstart.stamp.naive());
+                let end = self.zone_of(end, r.line).to_utc(end.stamp.naive());
+                if end < start {
+                    self.warn(
+                        r.line,
+                        format!(
+                            "DTEND before DTSTART in '{}': read as zero length",
+                            r.meeting.uid
+                        ),
+                    );
+                }
+                Length::Exact((end - start).max(TimeDelta::zero()))
+            }
+            (None, Some(d)) if all_day => Length::Days(d.days.max(1)),
+            (None, Some(d)) => Length::Nominal(Duration {
+                days: d.days.max(0),
+                seconds: d.seconds.max(0),
+            }),
+            (None, None) if all_day => Length::Days(1),
+            (None, None) => Length::Exact(TimeDelta::zero()),
+        }
+    }
+
+    /// Every instance of a series master, keyed by original start.
+    fn series(&mut self, r: &EventRecord) -> BTreeMap<Key, Placed> {
+        let zone = self.zone_of(&r.dtstart, r.line);
+        let all_day = matches!(r.dtstart.stamp, Stamp::Date(_));
+        let length = self.length(r);
+        let start_wall = r.dtstart.stamp.naive();
+        let stop = zone.to_wall(self.window.to) + TimeDelta::days(2);
+        let mut walls = vec![start_wall];
+        for rule in &r.rrules {
+            let until_wall = |s: Stamp| match s {
+                Stamp::Utc(t) => zone.to_wall(t.and_utc()),
+                Stamp::Local(t) => t,
+                Stamp::Date(d) if all_day => d.and_time(NaiveTime::MIN),
+                Stamp::Date(d) => d.and_hms_opt(23, 59, 59).unwrap_or_default(),
+            };
+            match recur::walk(rule, start_wall, until_wall, stop, self.limits.per_series) {
+                Ok(w) => {
+                    if w.capped {
+                        self.warn(
+                            r.line,
+                            format!(
+                                "series '{}' capped at {} instances; later ones are not listed",
+                                r.meeting.uid, self.limits.per_series
+                            ),
+                        );
+                    }
+                    walls.extend(w.starts);
+                }
+                Err(e) => self.warn(
+                    r.line,
+                    format!(
+                        "series '{}': {e}; only its first instance is listed",
+                        r.meeting.uid
+                    ),
+                ),
+            }
+        }
+        let mut out = BTreeMap::new();
+        for wall in walls {
+            let placed = self.place(&zone, wall, length);
+            out.insert(
+                if all_day {
+                    Key::Day(wall.date())
+                } else {
+                    Key::At(placed.start)
+                },
+                placed,
+            );
+        }
+        for rd in &r.rdates {
+            let z = self.zone_of(&rd.start, r.line);
+            let wall = match rd.start.stamp {
+                Stamp::Date(d) => d.and_time(NaiveTime::MIN),
+                s => zone.to_wall(z.to_utc(s.naive())),
+            };
+            let len = match &rd.end {
+                None => length,
+                Some(PeriodEnd::After(d)) => Length::Nominal(*d),
+                Some(PeriodEnd::At(e)) => {
+                    let start = z.to_utc(rd.start.stamp.naive());
+                    let end = self.zone_of(e, r.line).to_utc(e.stamp.naive());
+                    Length::Exact((end - start).max(TimeDelta::zero()))
+                }
+            };
+            let len = if matches!(rd.start.stamp, Stamp::Date(_)) && !matches!(len, Length::Days(_))
+            {
+                Length::Days(1)
+            } else {
+                len
+            };
+            let placed = self.place(&zone, wall, len);
+            let key = if placed.days.is_some() {
+                Key::Day(wall.date())
+            } else {
+                Key::At(placed.start)
+            };
+            out.insert(key, placed);
+        }
+        for ex in &r.exdates {
+            match self.key(ex, r.line) {
+                Key::Day(d) if !all_day => {
+                    // A DATE in EXDATE of a timed series removes that day's instances.
+                    let zone = zone.clone();
+                    out.retain(|k, _| !matches!(k, Key::At(t) if zone.to_wall(*t).date() == d));
+                }
+                Key::At(t) if all_day => {
+                    out.remove(&Key::Day(zone.to_wall(t).date()));
+                }
+                k => {
+                    out.remove(&k);
+                }
+            }
+        }
+        out
+    }
+
+    fn single(&mut self, r: &EventRecord) -> Placed {
+        let zone = self.zone_of(&r.dtstart, r.line);
+        let length = self.length(r);
+        self.place(&zone, r.dtstart.stamp.naive(), length)
+    }
+}
+
+/// The length of each instance.
+#[derive(Debug, Clone, Copy)]
+enum Length {
+    /// All-day: this many days.
+    Days(i64),
+    /// From DTEND: the exact time between start and end.
+    Exact(TimeDelta),
+    /// From DURATION: days in wall-clock time, the rest exact.
+    Nominal(Duration),
+}
+
+/// Fills an override's missing descriptive fields from its master.
+fn inherit(mut m: Meeting, master: &Meeting) -> Meeting {
+    m.summary = m.summary.or_else(|| master.summary.clone());
+    m.description = m.description.or_else(|| master.description.clone());
+    m.location = m.location.or_else(|| master.location.clone());
+    m.conference = m.conference.or_else(|| master.conference.clone());
+    m.organizer = m.organizer.or_else(|| master.organizer.clone());
+    if m.attendees.is_empty() {
+        m.attendees = master.attendees.clone();
+    }
+    m
+}
+
+fn occurrence(meeting: &Meeting, placed: Placed, recurrence_id: Option<String>) -> Meeting {
+    Meeting {
+        start: placed.start,
+        end: placed.end,
+        dates: placed.days,
+        recurring: recurrence_id.is_some(),
+        recurrence_id,
+        ..meeting.clone()
+    }
+}
+
+/// Expands parsed records into the occurrences that touch `window`.
+pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Calendar {
+    let Parsed {
+        events,
+        zones,
+        warnings,
+    } = parsed;
+    let mut x = Expander {
+        file,
+        zones,
+        warnings,
+        warned_tzids: HashSet::new(),
+        window,
+        limits: *limits,
+    };
+
+    // Group by UID, keeping the file's order of first appearance.
+    let mut order: Vec<String> = Vec::new();
+    let mut groups: HashMap<String, (Vec<EventRecord>, Vec<EventRecord>)> = HashMap::new();
+    for e in events {
+        let entry = groups.entry(e.meeting.uid.clone()).or_insert_with(|| {
+            order.push(e.meeting.uid.clone());
+            Default::default()
+        });
+        if e.recurrence_id.is_some() {
+            entry.1.push(e);
+        } else {
+            entry.0.push(e);
+        }
+    }
+
+    let mut out = Vec::new();
+    for uid in order {
+        let Some((mut masters, overrides)) = groups.remove(&uid) else {
+            continue;
+        };
+        masters.sort_by_key(|m| m.meeting.sequence);
+        let master = masters.pop();
+        if let Some(dup) = masters.first() {
+            x.warn(
+                dup.line,
+                format!("UID '{uid}' appears more than once; the highest SEQUENCE is used"),
+            );
+        }
+        let mut overrides: Vec<(Key, EventRecord)> = overrides
+            .into_iter()
+            .map(|o| {
+                let rid = o.recurrence_id.clone().unwrap_or_else(|| o.dtstart.clone());
+                (x.key(&rid, o.line), o)
+            })
+            .collect();
+        overrides.sort_by_key(|(k, o)| (*k, o.meeting.sequence));
+
+        let master = match master {
+            Some(m) if m.is_series() => m,
+            single => {
+                // A single event, or instances whose series is not in the file.
+                if let Some(m) = single {
+                    let placed = x.single(&m);
+                    out.push(occurrence(&m.meeting, placed, None));
+                }
+                for (k, o) in overrides {
+                    let placed = x.single(&o);
+                    out.push(occurrence(&o.meeting, placed, Some(k.text())));
+                }
+                continue;
+            }
+        };
+        let instances = x.series(&master);
+        let mut placed: BTreeMap<Key, (Placed, Meeting)> = instances
+            .into_iter()
+            .map(|(k, p)| (k, (p, master.meeting.clone())))
+            .collect();
+        for (rid, o) in overrides {
+            let meeting = inherit(o.meeting.clone(), &master.meeting);
+            let own = x.single(&o);
+            if o.this_and_future {
+                // This and every later instance move by the same shift and take the new length.
+                let shift = match rid {
+                    Key::At(t) => own.start - t,
+                    Key::Day(d) => own.start - x.zones.floating.midnight(d),
+                };
+                let len = own.end - own.start;
+                for (_, (p, m)) in placed.range_mut(rid..) {
+                    let start = p.start + shift;
+                    *p = Placed {
+                        start,
+                        end: start + len,
+                        days: p.days.map(|(a, b)| shift_days(a, b, shift)),
+                    };
+                    *m = meeting.clone();
+                }
+                if !placed.contains_key(&rid) {
+                    placed.insert(rid, (own, meeting));
+                }
+            } else {
+                placed.insert(rid, (own, meeting));
+            }
+        }
+        for (k, (p, m)) in placed {
+            if !m.is_cancelled() {
+                out.push(occurrence(&m, p, Some(k.text())));
+            }
+        }
+    }
+
+    out.retain(|m| !m.is_cancelled() || m.recurrence_id.is_none());
+    out.retain(|m| window.contains(m.start, m.end));
+    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    Calendar {
+        occurrences: out,
+        warnings: x.warnings,
+    }
+}
+
+fn shift_days(a: NaiveDate, b: NaiveDate, shift: TimeDelta) -> (NaiveDate, NaiveDate) {
+    let days = TimeDelta::days(shift.num_days());
+    (
+        a.checked_add_signed(days).unwrap_or(a),
+        b.checked_add_signed(days).unwrap_or(b),
+    )
+}

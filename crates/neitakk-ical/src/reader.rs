@@ -1,0 +1,515 @@
+//! Reading an iCalendar stream one component at a time into compact records.
+
+use crate::lines::{parse_line, ContentLine, Unfolder};
+use crate::value::{
+    cal_address, parse_duration, parse_stamp, unescape_text, Duration, Stamp, Time,
+};
+use crate::zone::{parse_zone_name, CustomZone, Observance, Zone, Zones};
+use crate::{Error, Warning, Window};
+use chrono::TimeDelta;
+use neitakk_core::{Attendee, Meeting, PartStat, RoleParam};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How to read times that name no zone.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The zone the user asked for (`--tz`): wins over the file's own default.
+    pub tz: Option<chrono_tz::Tz>,
+    /// The zone when neither `--tz` nor the file says (the profile's, else UTC).
+    pub default_tz: Option<chrono_tz::Tz>,
+}
+
+/// The end of an RDATE period.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PeriodEnd {
+    At(Time),
+    After(Duration),
+}
+
+/// One RDATE entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RDate {
+    pub start: Time,
+    pub end: Option<PeriodEnd>,
+}
+
+/// A VEVENT reduced to what expansion and the engine need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventRecord {
+    /// The line of its BEGIN:VEVENT.
+    pub line: usize,
+    pub dtstart: Time,
+    pub dtend: Option<Time>,
+    pub duration: Option<Duration>,
+    pub rrules: Vec<String>,
+    pub rdates: Vec<RDate>,
+    pub exdates: Vec<Time>,
+    pub recurrence_id: Option<Time>,
+    /// RECURRENCE-ID;RANGE=THISANDFUTURE.
+    pub this_and_future: bool,
+    /// The descriptive fields; times are filled in by expansion.
+    pub meeting: Meeting,
+}
+
+impl EventRecord {
+    /// Whether it is a series master (it has rules or extra dates).
+    pub fn is_series(&self) -> bool {
+        !self.rrules.is_empty() || !self.rdates.is_empty()
+    }
+}
+
+/// What one pass over a file gives.
+#[derive(Debug)]
+pub struct Parsed {
+    pub events: Vec<EventRecord>,
+    pub zones: Zones,
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds one VEVENT from its lines.
+#[derive(Default)]
+struct EventBuilder {
+    line: usize,
+    uid: Option<String>,
+    dtstart: Option<Time>,
+    dtend: Option<Time>,
+    duration: Option<Duration>,
+    rrules: Vec<String>,
+    rdates: Vec<RDate>,
+    exdates: Vec<Time>,
+    recurrence_id: Option<Time>,
+    this_and_future: bool,
+    meeting: Meeting,
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    warnings: Vec<Warning>,
+    tzids: HashMap<String, Arc<str>>,
+}
+
+impl Reader<'_> {
+    fn warn(&mut self, line: usize, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            file: self.file.to_owned(),
+            line,
+            message: message.into(),
+        });
+    }
+
+    fn tzid(&mut self, l: &ContentLine) -> Option<Arc<str>> {
+        let name = l.param("TZID")?;
+        if let Some(t) = self.tzids.get(name) {
+            return Some(t.clone());
+        }
+        let t: Arc<str> = Arc::from(name);
+        self.tzids.insert(name.to_owned(), t.clone());
+        Some(t)
+    }
+
+    fn time(&mut self, l: &ContentLine, text: &str) -> Option<Time> {
+        let stamp = parse_stamp(text)?;
+        let tzid = if matches!(stamp, Stamp::Local(_)) {
+            self.tzid(l)
+        } else {
+            None
+        };
+        Some(Time { stamp, tzid })
+    }
+
+    /// Takes one property of a VEVENT; `false` when its value is unusable.
+    fn take(&mut self, ev: &mut EventBuilder, l: &ContentLine) -> bool {
+        let text = || Some(unescape_text(&l.value));
+        let m = &mut ev.meeting;
+        match l.name.as_str() {
+            "UID" => ev.uid = Some(l.value.trim().to_owned()),
+            "DTSTART" => {
+                ev.dtstart = self.time(l, &l.value);
+                return ev.dtstart.is_some();
+            }
+            "DTEND" => {
+                ev.dtend = self.time(l, &l.value);
+                return ev.dtend.is_some();
+            }
+            "DURATION" => {
+                ev.duration = parse_duration(&l.value);
+                return ev.duration.is_some();
+            }
+            "RRULE" => ev.rrules.push(l.value.clone()),
+            "RDATE" => {
+                for part in l.value.split(',') {
+                    let rdate = match part.split_once('/') {
+                        Some((s, e)) => {
+                            let end = match parse_duration(e) {
+                                Some(d) => Some(PeriodEnd::After(d)),
+                                None => self.time(l, e).map(PeriodEnd::At),
+                            };
+                            self.time(l, s).zip(end).map(|(start, end)| RDate {
+                                start,
+                                end: Some(end),
+                            })
+                        }
+                        None => self.time(l, part).map(|start| RDate { start, end: None }),
+                    };
+                    match rdate {
+                        Some(r) => ev.rdates.push(r),
+                        None => return false,
+                    }
+                }
+            }
+            "EXDATE" => {
+                for part in l.value.split(',') {
+                    match self.time(l, part) {
+                        Some(t) => ev.exdates.push(t),
+                        None => return false,
+                    }
+                }
+            }
+            "RECURRENCE-ID" => {
+                ev.recurrence_id = self.time(l, &l.value);
+                ev.this_and_future = l
+                    .param("RANGE")
+                    .is_some_and(|r| r.eq_ignore_ascii_case("THISANDFUTURE"));
+                return ev.recurrence_id.is_some();
+            }
+            "SEQUENCE" => match l.value.trim().parse() {
+                Ok(n) => m.sequence = n,
+                Err(_) => return false,
+            },
+            "STATUS" => m.status = Some(l.value.trim().to_ascii_uppercase()),
+            "TRANSP" => m.transparent = l.value.trim().eq_ignore_ascii_case("TRANSPARENT"),
+            "SUMMARY" => m.summary = text(),
+            "DESCRIPTION" => m.description = text(),
+            "LOCATION" => m.location = text(),
+            "CONFERENCE" | "X-GOOGLE-CONFERENCE" | "X-MICROSOFT-SKYPETEAMSMEETINGURL" | "URL"
+                if m.conference.is_none() || l.name != "URL" =>
+            {
+                m.conference = Some(l.value.trim().to_owned())
+            }
+            "X-MICROSOFT-DISALLOW-COUNTER" | "X-MICROSOFT-CDO-DISALLOW-COUNTER" => {
+                m.counter_disallowed = l.value.trim().eq_ignore_ascii_case("TRUE")
+            }
+            "ORGANIZER" => m.organizer = Some(person(l)),
+            "ATTENDEE" => m.attendees.push(person(l)),
+            _ => {}
+        }
+        true
+    }
+
+    fn finish(&mut self, ev: EventBuilder, window: Window, out: &mut Vec<EventRecord>) {
+        let Some(dtstart) = ev.dtstart else {
+            self.warn(ev.line, "VEVENT without a valid DTSTART skipped");
+            return;
+        };
+        let mut meeting = ev.meeting;
+        meeting.uid = match ev.uid {
+            Some(u) if !u.is_empty() => u,
+            _ => {
+                self.warn(ev.line, "VEVENT without UID: named after its line");
+                format!("{}-line-{}", self.file, ev.line)
+            }
+        };
+        let record = EventRecord {
+            line: ev.line,
+            dtstart,
+            dtend: ev.dtend,
+            duration: ev.duration,
+            rrules: ev.rrules,
+            rdates: ev.rdates,
+            exdates: ev.exdates,
+            recurrence_id: ev.recurrence_id,
+            this_and_future: ev.this_and_future,
+            meeting,
+        };
+        if record.is_series() || record.recurrence_id.is_some() || may_touch(&record, window) {
+            out.push(record);
+        }
+    }
+}
+
+/// A single event far from the window is dropped at once; zones are not
+/// known yet, so the test is generous by more than any UTC offset.
+fn may_touch(r: &EventRecord, w: Window) -> bool {
+    let start = r.dtstart.stamp.naive();
+    let length = match (&r.dtend, r.duration) {
+        (Some(end), _) => end.stamp.naive() - start,
+        (None, Some(d)) => d.approx(),
+        (None, None) => TimeDelta::days(1),
+    };
+    let slack = TimeDelta::days(2);
+    start - slack < w.to.naive_utc()
+        && start + length.max(TimeDelta::zero()) + slack > w.from.naive_utc()
+}
+
+fn person(l: &ContentLine) -> Attendee {
+    let list = |name: &str| {
+        l.params
+            .iter()
+            .filter(|(n, _)| n == name)
+            .flat_map(|(_, v)| v.iter().map(|a| cal_address(a)))
+            .collect::<Vec<_>>()
+    };
+    Attendee {
+        email: cal_address(&l.value),
+        name: l
+            .param("CN")
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty()),
+        role: match l.param("ROLE").map(str::to_ascii_uppercase).as_deref() {
+            Some("CHAIR") => RoleParam::Chair,
+            Some("OPT-PARTICIPANT") => RoleParam::OptParticipant,
+            Some("NON-PARTICIPANT") => RoleParam::NonParticipant,
+            _ => RoleParam::ReqParticipant,
+        },
+        partstat: match l.param("PARTSTAT").map(str::to_ascii_uppercase).as_deref() {
+            Some("ACCEPTED") => PartStat::Accepted,
+            Some("DECLINED") => PartStat::Declined,
+            Some("TENTATIVE") => PartStat::Tentative,
+            Some("DELEGATED") => PartStat::Delegated,
+            _ => PartStat::NeedsAction,
+        },
+        rsvp: l
+            .param("RSVP")
+            .is_some_and(|r| r.eq_ignore_ascii_case("TRUE")),
+        delegated_to: list("DELEGATED-TO"),
+        delegated_from: list("DELEGATED-FROM"),
+    }
+}
+
+/// Where the reader is.
+enum State {
+    Outside,
+    Calendar,
+    Event(Box<EventBuilder>),
+    Zone {
+        tzid: Option<String>,
+        observances: Vec<Observance>,
+        current: Option<Observance>,
+        line: usize,
+    },
+}
+
+/// Reads `data` (the text of an `.ics`) and keeps the events that may touch
+/// `window`, plus every VTIMEZONE. Fails only when no VCALENDAR is found.
+pub fn parse(file: &str, data: &[u8], window: Window, options: &Options) -> Result<Parsed, Error> {
+    let mut r = Reader {
+        file,
+        warnings: Vec::new(),
+        tzids: HashMap::new(),
+    };
+    let mut lines = Unfolder::new(data);
+    let mut events = Vec::new();
+    let mut defined = HashMap::new();
+    let mut x_wr_timezone = None;
+    let mut saw_calendar = false;
+    let mut state = State::Outside;
+    // Components nested inside the current one (VALARM and the like), skipped.
+    let mut skipping: Vec<String> = Vec::new();
+
+    while let Some((n, text)) = lines.next_line() {
+        let Some(l) = parse_line(&text, n) else {
+            if saw_calendar {
+                r.warn(n, format!("malformed line skipped: {}", preview(&text)));
+            }
+            continue;
+        };
+        let value = l.value.trim().to_ascii_uppercase();
+        if !skipping.is_empty() {
+            match l.name.as_str() {
+                "BEGIN" => skipping.push(value.clone()),
+                "END" if skipping.last() == Some(&value) => {
+                    skipping.pop();
+                }
+                _ => {}
+            }
+            if !(l.name == "END" && !skipping.contains(&value) && value == "VEVENT") {
+                continue;
+            }
+            // An END:VEVENT closes the event even when a nested block was left open.
+            r.warn(
+                n,
+                format!("unterminated {} inside VEVENT", skipping.join("/")),
+            );
+            skipping.clear();
+        }
+        state = match (state, l.name.as_str(), value.as_str()) {
+            (State::Outside, "BEGIN", "VCALENDAR") => {
+                saw_calendar = true;
+                State::Calendar
+            }
+            (State::Outside, _, _) => State::Outside,
+            (State::Calendar, "BEGIN", "VEVENT") => State::Event(Box::new(EventBuilder {
+                line: n,
+                ..Default::default()
+            })),
+            (State::Calendar, "BEGIN", "VTIMEZONE") => State::Zone {
+                tzid: None,
+                observances: Vec::new(),
+                current: None,
+                line: n,
+            },
+            (State::Calendar, "BEGIN", _) => {
+                skipping.push(value);
+                State::Calendar
+            }
+            (State::Calendar, "END", "VCALENDAR") => State::Outside,
+            (State::Calendar, "X-WR-TIMEZONE", _) => {
+                x_wr_timezone = parse_zone_name(&l.value);
+                if x_wr_timezone.is_none() {
+                    r.warn(
+                        n,
+                        format!("unknown X-WR-TIMEZONE '{}' ignored", l.value.trim()),
+                    );
+                }
+                State::Calendar
+            }
+            (s @ State::Calendar, _, _) => s,
+            (State::Event(ev), "END", "VEVENT") => {
+                r.finish(*ev, window, &mut events);
+                State::Calendar
+            }
+            (State::Event(ev), "END", "VCALENDAR") => {
+                r.warn(ev.line, "unterminated VEVENT closed at END:VCALENDAR");
+                r.finish(*ev, window, &mut events);
+                State::Outside
+            }
+            (State::Event(ev), "BEGIN", _) => {
+                skipping.push(value);
+                State::Event(ev)
+            }
+            (State::Event(ev), "END", _) => {
+                r.warn(n, format!("unexpected END:{value} inside VEVENT ignored"));
+                State::Event(ev)
+            }
+            (State::Event(mut ev), _, _) => {
+                if !r.take(&mut ev, &l) {
+                    r.warn(
+                        n,
+                        format!("bad {} value skipped: {}", l.name, preview(&l.value)),
+                    );
+                }
+                State::Event(ev)
+            }
+            (
+                State::Zone {
+                    tzid,
+                    observances,
+                    current: None,
+                    line,
+                },
+                "BEGIN",
+                "STANDARD" | "DAYLIGHT",
+            ) => State::Zone {
+                tzid,
+                observances,
+                current: Some(Observance::default()),
+                line,
+            },
+            (
+                State::Zone {
+                    tzid,
+                    mut observances,
+                    current: Some(o),
+                    line,
+                },
+                "END",
+                "STANDARD" | "DAYLIGHT",
+            ) => {
+                observances.push(o);
+                State::Zone {
+                    tzid,
+                    observances,
+                    current: None,
+                    line,
+                }
+            }
+            (
+                State::Zone {
+                    tzid,
+                    observances,
+                    line,
+                    ..
+                },
+                "END",
+                "VTIMEZONE",
+            ) => {
+                match tzid {
+                    Some(id) => match CustomZone::new(&id, &observances) {
+                        Ok(z) => {
+                            defined.insert(id, Arc::new(z));
+                        }
+                        Err(e) => r.warn(line, format!("VTIMEZONE '{id}' unusable: {e}")),
+                    },
+                    None => r.warn(line, "VTIMEZONE without TZID ignored"),
+                }
+                State::Calendar
+            }
+            (
+                State::Zone {
+                    observances,
+                    current,
+                    line,
+                    ..
+                },
+                "TZID",
+                _,
+            ) => State::Zone {
+                tzid: Some(l.value.trim().to_owned()),
+                observances,
+                current,
+                line,
+            },
+            (
+                State::Zone {
+                    tzid,
+                    observances,
+                    mut current,
+                    line,
+                },
+                _,
+                _,
+            ) => {
+                if let Some(o) = current.as_mut() {
+                    if !o.take(&l) {
+                        r.warn(n, format!("bad {} value in VTIMEZONE skipped", l.name));
+                    }
+                }
+                State::Zone {
+                    tzid,
+                    observances,
+                    current,
+                    line,
+                }
+            }
+        };
+    }
+    if let State::Event(ev) = state {
+        r.warn(ev.line, "unterminated VEVENT at end of file");
+        r.finish(*ev, window, &mut events);
+    }
+    if !saw_calendar {
+        return Err(Error::NotACalendar {
+            file: file.to_owned(),
+        });
+    }
+    let floating = options
+        .tz
+        .or(x_wr_timezone)
+        .or(options.default_tz)
+        .map_or(Zone::UTC, Zone::Iana);
+    Ok(Parsed {
+        events,
+        zones: Zones::new(defined, floating),
+        warnings: r.warnings,
+    })
+}
+
+/// The start of a line, for a warning.
+fn preview(s: &str) -> String {
+    let mut p: String = s.chars().take(60).collect();
+    if p.len() < s.len() {
+        p.push('…');
+    }
+    p
+}
