@@ -1,1 +1,492 @@
-//! neitakk-compose
+//! Messages in the client's language: built-in templates for every strategy
+//! in Norwegian bokmål and English, user overrides, dates as each language
+//! writes them, language choice, and the briefing for a colleague.
+//!
+//! Templates are `minijinja` templates named `<kind>.<lang>.txt`; the first
+//! line of the output is the subject, the rest the body. Rendering is
+//! sandboxed: templates see only the values given to them, cannot read files
+//! or the network, and run on a fuel budget.
+
+pub mod dates;
+pub mod lang;
+pub mod words;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use minijinja::{Environment, UndefinedBehavior};
+use neitakk_core::{Client, Facts, Lang, Matter, Meeting, Reason, Slot, Strategy};
+use serde::Serialize;
+
+/// A template that cannot be loaded or rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{origin}:{line}: {detail}")]
+    Template {
+        origin: String,
+        line: usize,
+        detail: String,
+    },
+    #[error("{origin}: unknown template name '{name}' (expected one of: {expected})")]
+    UnknownTemplate {
+        origin: String,
+        name: String,
+        expected: String,
+    },
+}
+
+/// The kinds of message there are templates for.
+pub const KINDS: &[&str] = &[
+    "attend",
+    "phone-call",
+    "shorten",
+    "shorter-call",
+    "email-for-now",
+    "update",
+    "bow-out",
+    "briefing",
+    "reschedule",
+    "decline",
+];
+
+macro_rules! builtin {
+    ($($name:literal),+ $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),+]
+    };
+}
+
+/// The built-in templates, by file name.
+pub const BUILTIN: &[(&str, &str)] = builtin!(
+    "attend.nb.txt",
+    "attend.en.txt",
+    "phone-call.nb.txt",
+    "phone-call.en.txt",
+    "shorten.nb.txt",
+    "shorten.en.txt",
+    "shorter-call.nb.txt",
+    "shorter-call.en.txt",
+    "email-for-now.nb.txt",
+    "email-for-now.en.txt",
+    "update.nb.txt",
+    "update.en.txt",
+    "bow-out.nb.txt",
+    "bow-out.en.txt",
+    "briefing.nb.txt",
+    "briefing.en.txt",
+    "reschedule.nb.txt",
+    "reschedule.en.txt",
+    "decline.nb.txt",
+    "decline.en.txt",
+);
+
+/// A user's template that replaces a built-in one.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The file name, e.g. `decline.nb.txt`.
+    pub name: String,
+    /// Where it came from, for error messages.
+    pub origin: String,
+    pub source: String,
+}
+
+/// Renders messages from the built-in templates and the user's overrides.
+pub struct Composer {
+    env: Environment<'static>,
+    origins: Vec<(String, String)>,
+}
+
+/// Who a message goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    /// The organizer (or the client contact).
+    Organizer,
+    /// The client: the written update that replaces a meeting.
+    Client,
+    /// The colleague who covers for me.
+    Colleague,
+}
+
+/// A rendered message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub audience: Audience,
+    /// The template kind it was rendered from.
+    pub kind: String,
+    pub lang: Lang,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The user as a sender.
+#[derive(Debug, Clone, Default)]
+pub struct Sender {
+    pub name: String,
+    pub email: String,
+    pub signature: String,
+    pub phone: Option<String>,
+    pub video_link: Option<String>,
+}
+
+/// Everything a message is made from.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub meeting: &'a Meeting,
+    pub facts: &'a Facts,
+    pub strategy: Strategy,
+    pub reasons: &'a [Reason],
+    pub client: Option<&'a Client>,
+    pub sender: &'a Sender,
+    pub lang: Lang,
+    pub tz: Tz,
+    /// The proposed length for shorten and shorter-call (default: the facts' needed minutes).
+    pub minutes: Option<u32>,
+    /// The user's own words, used in the briefing.
+    pub note: Option<&'a str>,
+    /// Free slots to offer when rescheduling.
+    pub slots: &'a [Slot],
+    /// Recent meetings with the same client, for the briefing.
+    pub history: &'a [&'a Meeting],
+    pub follow_up_call: bool,
+}
+
+/// How much work one rendering may do (loops, calls).
+const FUEL: u64 = 200_000;
+
+impl Composer {
+    /// The built-in templates, each replaced by an override of the same name.
+    pub fn new(overrides: &[Override]) -> Result<Composer, Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_fuel(Some(FUEL));
+        env.set_keep_trailing_newline(true);
+        let mut origins = Vec::new();
+        for (name, source) in BUILTIN {
+            env.add_template(name, source)
+                .map_err(|e| template_error(&format!("built-in {name}"), &e))?;
+            origins.push((name.to_string(), format!("built-in {name}")));
+        }
+        for o in overrides {
+            if !BUILTIN.iter().any(|(n, _)| *n == o.name) {
+                return Err(Error::UnknownTemplate {
+                    origin: o.origin.clone(),
+                    name: o.name.clone(),
+                    expected: BUILTIN
+                        .iter()
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
+            env.add_template_owned(o.name.clone(), o.source.clone())
+                .map_err(|e| template_error(&o.origin, &e))?;
+            if let Some(entry) = origins.iter_mut().find(|(n, _)| *n == o.name) {
+                entry.1 = o.origin.clone();
+            }
+        }
+        Ok(Composer { env, origins })
+    }
+
+    fn render(
+        &self,
+        kind: &str,
+        lang: Lang,
+        ctx: &Context,
+        audience: Audience,
+        to: Vec<String>,
+    ) -> Result<Message, Error> {
+        let name = format!("{kind}.{}.txt", lang.as_str());
+        let origin = self
+            .origins
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(name.clone(), |(_, o)| o.clone());
+        let template = self
+            .env
+            .get_template(&name)
+            .map_err(|e| template_error(&origin, &e))?;
+        let text = template
+            .render(ctx)
+            .map_err(|e| template_error(&origin, &e))?;
+        let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
+        Ok(Message {
+            audience,
+            kind: kind.to_owned(),
+            lang,
+            to,
+            subject: subject.trim().to_owned(),
+            body: tidy(body),
+        })
+    }
+
+    /// The messages a strategy sends: to the organizer, and for email-for-now
+    /// the written update, for bow-out the briefing to the colleague.
+    pub fn compose(&self, req: &Request) -> Result<Vec<Message>, Error> {
+        let ctx = Context::new(req);
+        let organizer = req
+            .meeting
+            .organizer
+            .iter()
+            .map(|o| o.email.clone())
+            .collect::<Vec<_>>();
+        let lang = req.lang;
+        let mut out = vec![self.render(
+            req.strategy.as_str(),
+            lang,
+            &ctx,
+            Audience::Organizer,
+            organizer.clone(),
+        )?];
+        match req.strategy {
+            Strategy::EmailForNow => {
+                out.push(self.render("update", lang, &ctx, Audience::Client, organizer)?);
+            }
+            Strategy::BowOut => {
+                let colleague = req.facts.colleague.iter().cloned().collect();
+                // The briefing is internal: it is written in the user's language, which the caller passes as `lang`
+                // unless the colleague needs another.
+                out.push(self.render("briefing", lang, &ctx, Audience::Colleague, colleague)?);
+            }
+            _ => {}
+        }
+        Ok(out)
+    }
+}
+
+fn template_error(origin: &str, e: &minijinja::Error) -> Error {
+    let mut detail = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), str::to_owned);
+    if let Some(source) = std::error::Error::source(e) {
+        detail = format!("{detail}: {source}");
+    }
+    Error::Template {
+        origin: origin.to_owned(),
+        line: e.line().unwrap_or(0),
+        detail,
+    }
+}
+
+/// Trims line ends and runs of blank lines, and ends with one newline.
+fn tidy(body: &str) -> String {
+    let mut out = String::new();
+    let mut blank = 0;
+    for line in body.trim_matches('\n').lines() {
+        let line = line.trim_end();
+        blank = if line.is_empty() { blank + 1 } else { 0 };
+        if blank < 2 {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The values a template sees.
+#[derive(Debug, Serialize)]
+struct Context {
+    lang: Lang,
+    name: Option<String>,
+    title: String,
+    client: Option<String>,
+    contact: Option<String>,
+    when: String,
+    date: String,
+    time: String,
+    end_time: String,
+    reason: &'static str,
+    minutes: u32,
+    new_end: String,
+    channel: Option<String>,
+    by_channel: &'static str,
+    channel_noun: &'static str,
+    agenda: Vec<String>,
+    slots: Vec<String>,
+    colleague: String,
+    history: Vec<String>,
+    questions: Vec<&'static str>,
+    may_decide: &'static str,
+    note: Option<String>,
+    follow_up_call: bool,
+    sender: String,
+    signature: String,
+}
+
+impl Context {
+    fn new(req: &Request) -> Context {
+        let (m, lang, tz) = (req.meeting, req.lang, req.tz);
+        let minutes = req
+            .minutes
+            .unwrap_or(req.facts.needed_minutes)
+            .clamp(5, req.facts.planned_minutes.max(5));
+        let new_end = m.start + chrono::Duration::minutes(i64::from(minutes));
+        let video = req.sender.video_link.clone();
+        let channel = video.clone().or_else(|| req.sender.phone.clone());
+        let nb = lang == Lang::Nb;
+        let title = m
+            .summary
+            .clone()
+            .unwrap_or_else(|| if nb { "møtet" } else { "the meeting" }.to_owned());
+        let colleague = req
+            .facts
+            .colleague_name
+            .clone()
+            .or_else(|| req.facts.colleague.clone())
+            .unwrap_or_default();
+        Context {
+            lang,
+            name: greeting_name(req),
+            title,
+            client: req.facts.client.clone(),
+            contact: req.client.and_then(|c| c.contact.clone()),
+            when: dates::date_time(m.start, tz, lang),
+            date: dates::date(m.start, tz, lang),
+            time: dates::time(m.start, tz, lang),
+            end_time: dates::time(m.end, tz, lang),
+            reason: words::reason_sentence(req.reasons.first().copied(), lang),
+            minutes,
+            new_end: dates::time(new_end, tz, lang),
+            by_channel: match (nb, video.is_some()) {
+                (true, true) => "som videomøte",
+                (true, false) => "på telefon",
+                (false, true) => "as a video call",
+                (false, false) => "by phone",
+            },
+            channel_noun: match (nb, video.is_some()) {
+                (true, true) => "videosamtale",
+                (true, false) => "telefonsamtale",
+                (false, true) => "video call",
+                (false, false) => "phone call",
+            },
+            channel,
+            agenda: agenda(m.description.as_deref(), lang),
+            slots: req
+                .slots
+                .iter()
+                .map(|s| dates::span(s.start, s.end, tz, lang))
+                .collect(),
+            colleague: first_name(&colleague),
+            history: req
+                .history
+                .iter()
+                .map(|h| {
+                    format!(
+                        "{}: {}",
+                        dates::date(h.start, tz, lang),
+                        h.summary.as_deref().unwrap_or("")
+                    )
+                })
+                .collect(),
+            questions: questions(req.facts.matter, lang),
+            may_decide: may_decide(req.facts.matter, lang),
+            note: req.note.map(str::to_owned),
+            follow_up_call: req.follow_up_call,
+            sender: first_name(&req.sender.name),
+            signature: if req.sender.signature.trim().is_empty() {
+                req.sender.name.clone()
+            } else {
+                req.sender.signature.trim_end().to_owned()
+            },
+        }
+    }
+}
+
+/// The first name to greet: the client's contact when they take part, else
+/// the organizer's, else none.
+fn greeting_name(req: &Request) -> Option<String> {
+    let m = req.meeting;
+    let contact = req.client.and_then(|c| c.contact.as_deref());
+    let organizer = m.organizer.as_ref().and_then(|o| o.name.as_deref());
+    contact
+        .or(organizer)
+        .map(first_name)
+        .filter(|n| !n.is_empty() && !n.contains('@'))
+}
+
+/// "Kari Nordmann" -> "Kari"; "Nordmann, Kari" -> "Kari".
+pub fn first_name(full: &str) -> String {
+    let full = full.trim();
+    let given = match full.split_once(',') {
+        Some((_, given)) => given.trim(),
+        None => full,
+    };
+    given.split_whitespace().next().unwrap_or("").to_owned()
+}
+
+/// Agenda items: bullet or numbered lines of the description, else a
+/// general pair.
+fn agenda(description: Option<&str>, lang: Lang) -> Vec<String> {
+    let items: Vec<String> = description
+        .unwrap_or("")
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            let rest = l.strip_prefix(['-', '*', '•']).or_else(|| {
+                l.split_once(['.', ')'])
+                    .filter(|(n, _)| n.parse::<u32>().is_ok())
+                    .map(|(_, r)| r)
+            })?;
+            let rest = rest.trim();
+            (!rest.is_empty()).then(|| rest.to_owned())
+        })
+        .take(12)
+        .collect();
+    if !items.is_empty() {
+        return items;
+    }
+    match lang {
+        Lang::Nb => vec!["Status siden sist".into(), "Neste steg".into()],
+        Lang::En => vec!["Progress since last time".into(), "Next steps".into()],
+    }
+}
+
+fn questions(matter: Matter, lang: Lang) -> Vec<&'static str> {
+    let nb = lang == Lang::Nb;
+    let mut q = if nb {
+        vec![
+            "Hvor står vi nå, og er vi i rute?",
+            "Hva er neste steg, og når skjer det?",
+        ]
+    } else {
+        vec![
+            "Where do we stand, and are we on track?",
+            "What are the next steps, and when?",
+        ]
+    };
+    match matter {
+        Matter::Routine => {}
+        Matter::Decision if nb => q.extend([
+            "Hva koster det, og hva får vi for det?",
+            "Hva skjer hvis vi venter?",
+        ]),
+        Matter::Decision => q.extend([
+            "What does it cost, and what do we get for it?",
+            "What happens if we wait?",
+        ]),
+        Matter::Serious if nb => q.extend([
+            "Hva gikk galt, og hva gjør dere med det?",
+            "Hvordan hindrer vi at det skjer igjen?",
+        ]),
+        Matter::Serious => q.extend([
+            "What went wrong, and what are you doing about it?",
+            "How do we stop it happening again?",
+        ]),
+    }
+    q
+}
+
+fn may_decide(matter: Matter, lang: Lang) -> &'static str {
+    match (lang, matter) {
+        (Lang::Nb, Matter::Routine) => "alt som gjelder fremdrift og neste steg.",
+        (Lang::Nb, Matter::Decision) => "innenfor rammene vi har avtalt; større endringer i pris eller omfang tar vi sammen etterpå.",
+        (Lang::Nb, Matter::Serious) => "hvordan vi følger opp; løfter om kompensasjon tar vi sammen etterpå.",
+        (Lang::En, Matter::Routine) => "anything about progress and next steps.",
+        (Lang::En, Matter::Decision) => "within the limits we have agreed; bigger changes to price or scope we settle together afterwards.",
+        (Lang::En, Matter::Serious) => "how we follow up; any promise of compensation we settle together afterwards.",
+    }
+}
+
+/// An instant as `2026-12-03T09:00:00Z`.
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

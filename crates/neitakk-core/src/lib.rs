@@ -10,10 +10,12 @@ pub mod client;
 pub mod engine;
 pub mod facts;
 pub mod meeting;
+pub mod slots;
 pub mod types;
 
 pub use client::{derive_tiers, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
 pub use facts::{gather, Context, Facts};
 pub use meeting::{Attendee, Meeting, PartStat, RoleParam};
+pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;

@@ -1,0 +1,175 @@
+//! Short texts in each language: names of strategies, risks and reasons, the
+//! reason sentences in messages, and the rule trail.
+
+use neitakk_core::{Lang, Reason, Risk, Step, Strategy};
+
+/// A strategy's name for people.
+pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
+    use Strategy::*;
+    match (lang, s) {
+        (Lang::Nb, Attend) => "delta",
+        (Lang::Nb, PhoneCall) => "telefon/video",
+        (Lang::Nb, Shorten) => "kortere møte",
+        (Lang::Nb, ShorterCall) => "kort samtale",
+        (Lang::Nb, EmailForNow) => "e-post nå",
+        (Lang::Nb, BowOut) => "overlat til kollega",
+        (Lang::Nb, Reschedule) => "ny tid",
+        (Lang::Nb, Decline) => "takk nei",
+        (Lang::En, Attend) => "attend",
+        (Lang::En, PhoneCall) => "phone/video call",
+        (Lang::En, Shorten) => "shorter meeting",
+        (Lang::En, ShorterCall) => "short call",
+        (Lang::En, EmailForNow) => "email for now",
+        (Lang::En, BowOut) => "bow out",
+        (Lang::En, Reschedule) => "reschedule",
+        (Lang::En, Decline) => "decline",
+    }
+}
+
+/// A risk level for people.
+pub fn risk(r: Risk, lang: Lang) -> &'static str {
+    use Risk::*;
+    match (lang, r) {
+        (Lang::Nb, VeryLow) => "svært lav",
+        (Lang::Nb, Low) => "lav",
+        (Lang::Nb, Medium) => "middels",
+        (Lang::Nb, High) => "høy",
+        (Lang::Nb, VeryHigh) => "svært høy",
+        (Lang::En, VeryLow) => "very low",
+        (Lang::En, Low) => "low",
+        (Lang::En, Medium) => "medium",
+        (Lang::En, High) => "high",
+        (Lang::En, VeryHigh) => "very high",
+    }
+}
+
+/// A reason's name for people.
+pub fn reason(r: Reason, lang: Lang) -> &'static str {
+    use Reason::*;
+    match (lang, r) {
+        (Lang::Nb, Workload) => "full uke",
+        (Lang::Nb, Conflict) => "kollisjon",
+        (Lang::Nb, Repetitive) => "gjentakende",
+        (Lang::Nb, NotNeeded) => "ikke nødvendig",
+        (Lang::Nb, Illness) => "sykdom",
+        (Lang::Nb, Emergency) => "akutt",
+        (Lang::Nb, Dislike) => "ulyst",
+        (Lang::En, Workload) => "workload",
+        (Lang::En, Conflict) => "conflict",
+        (Lang::En, Repetitive) => "repetitive",
+        (Lang::En, NotNeeded) => "not needed",
+        (Lang::En, Illness) => "illness",
+        (Lang::En, Emergency) => "emergency",
+        (Lang::En, Dislike) => "dislike",
+    }
+}
+
+/// The honest, brief sentence a message gives for a reason.
+pub fn reason_sentence(r: Option<Reason>, lang: Lang) -> &'static str {
+    use Reason::*;
+    match (lang, r) {
+        (Lang::Nb, Some(Workload)) => "Uka mi har dessverre blitt fullere enn jeg hadde planlagt.",
+        (Lang::Nb, Some(Conflict)) => "Jeg har dessverre fått noe annet i kalenderen på samme tid.",
+        (Lang::Nb, Some(Repetitive)) => {
+            "Vi har hatt en del møter om dette i det siste, og jeg tror vi kan bruke tiden litt smartere."
+        }
+        (Lang::Nb, Some(NotNeeded)) => "Jeg tror ikke dere trenger meg i dette møtet.",
+        (Lang::Nb, Some(Illness)) => "Jeg er dessverre blitt syk.",
+        (Lang::Nb, Some(Emergency)) => "Det har dessverre dukket opp noe akutt som jeg må ta meg av.",
+        (Lang::Nb, Some(Dislike) | None) => "",
+        (Lang::En, Some(Workload)) => "My week has unfortunately become fuller than I had planned.",
+        (Lang::En, Some(Conflict)) => "Unfortunately something else has come up in my calendar at the same time.",
+        (Lang::En, Some(Repetitive)) => {
+            "We have met about this quite often lately, and I think we can use the time a little better."
+        }
+        (Lang::En, Some(NotNeeded)) => "I don't think you need me in this meeting.",
+        (Lang::En, Some(Illness)) => "I'm afraid I've fallen ill.",
+        (Lang::En, Some(Emergency)) => "Something urgent has come up that I need to deal with.",
+        (Lang::En, Some(Dislike) | None) => "",
+    }
+}
+
+fn reasons(list: &[Reason], lang: Lang) -> String {
+    list.iter()
+        .map(|r| reason(*r, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One step of the rule trail in plain words.
+pub fn step(s: &Step, lang: Lang) -> String {
+    let nb = lang == Lang::Nb;
+    match s {
+        Step::Internal => {
+            if nb { "Ingen kunde deltar: et internt møte, ingen strategi." } else { "No client takes part: an internal meeting, no strategy." }.into()
+        }
+        Step::Cancelled => if nb { "Møtet er avlyst." } else { "The meeting is cancelled." }.into(),
+        Step::Reasons { valid, rejected } => {
+            let mut out = String::new();
+            if !valid.is_empty() {
+                out += &if nb { format!("Grunner: {}.", reasons(valid, lang)) } else { format!("Reasons: {}.", reasons(valid, lang)) };
+            }
+            if !rejected.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out += &if nb {
+                    format!("Ikke gyldig grunn: {}.", reasons(rejected, lang))
+                } else {
+                    format!("Not a valid reason: {}.", reasons(rejected, lang))
+                };
+            }
+            out
+        }
+        Step::KeyClient { client } => {
+            if nb {
+                format!("Regel 1: {client} er en nøkkelkunde, så relasjonen går først: delta. Alternativene er merket med høy risiko.")
+            } else {
+                format!("Rule 1: {client} is a key client, so the relationship comes first: attend. The alternatives are marked high risk.")
+            }
+        }
+        Step::KeyClientUrgent { reason: r } => {
+            if nb {
+                format!("Regel 1, unntak: {} gjør at selv et nøkkelmøte flyttes.", reason(*r, lang))
+            } else {
+                format!("Rule 1, exception: {} moves even a key client's meeting.", reason(*r, lang))
+            }
+        }
+        Step::NoValidReason => {
+            if nb { "Regel 2: ingen gyldig grunn til å begrense møtet, så delta." } else { "Rule 2: no valid reason to limit the meeting, so attend." }.into()
+        }
+        Step::MemoryRaises { recent } => {
+            if nb {
+                format!("Regel 4: {recent} møter med kunden er begrenset de siste 30 dagene, så all risiko økes ett trinn.")
+            } else {
+                format!("Rule 4: {recent} meetings with this client were limited in the last 30 days, so every risk goes up one step.")
+            }
+        }
+        Step::MemoryAttend { recent } => {
+            if nb {
+                format!("Regel 4: {recent} møter med kunden er begrenset de siste 30 dagene; nå bør du delta.")
+            } else {
+                format!("Rule 4: {recent} meetings with this client were limited in the last 30 days; this time, attend.")
+            }
+        }
+        Step::Gentlest { strategy: s, risk: r, minutes } => {
+            if nb {
+                format!("Regel 3: begrens heller enn å avlyse. Den mildeste strategien som frigjør det grunnen krever, er {} ({} min, risiko {}).", strategy(*s, lang), minutes, risk(*r, lang))
+            } else {
+                format!("Rule 3: limit rather than cancel. The gentlest strategy that frees what the reason needs is {} ({} min, {} risk).", strategy(*s, lang), minutes, risk(*r, lang))
+            }
+        }
+        Step::DeclineLastResort => {
+            if nb { "Regel 3: ingenting mildere passer, og kunden veier lite: takk nei." } else { "Rule 3: nothing gentler fits and the client weighs little: decline." }.into()
+        }
+        Step::NothingFits => {
+            if nb { "Regel 3: ingen strategi frigjør det grunnen krever, og kunden veier for mye til å si nei: delta." } else { "Rule 3: no strategy frees what the reason needs, and the client weighs too much to decline: attend." }.into()
+        }
+        Step::WarnHighRisk => {
+            if nb { "Advarsel: å si nei har høy risiko for relasjonen." } else { "Warning: declining puts the relationship at high risk." }.into()
+        }
+        Step::FollowUpCall => {
+            if nb { "En beslutning skal tas: planlegg en kort telefon etter e-posten." } else { "A decision is due: plan a short call after the email." }.into()
+        }
+    }
+}
