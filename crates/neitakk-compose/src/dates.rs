@@ -39,6 +39,17 @@ pub fn date_time(t: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
     }
 }
 
+/// For tables: "tor. 3. des. 09.00" / "Thu 3 Dec 09:00".
+pub fn short(t: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
+    let pattern = match lang {
+        Lang::Nb => "%a %-d. %b %H.%M",
+        Lang::En => "%a %-d %b %H:%M",
+    };
+    t.with_timezone(&tz)
+        .format_localized(pattern, locale(lang))
+        .to_string()
+}
+
 /// A slot: "torsdag 3. desember kl. 09.00–10.00" / "Thursday 3 December, 09:00–10:00".
 pub fn span(start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz, lang: Lang) -> String {
     let (date, from, to) = (

@@ -173,3 +173,25 @@ pub fn step(s: &Step, lang: Lang) -> String {
         }
     }
 }
+
+/// A client weight for people.
+pub fn weight(w: neitakk_core::Weight, lang: Lang) -> &'static str {
+    use neitakk_core::Weight::*;
+    match (lang, w) {
+        (Lang::Nb, Key) => "nøkkel",
+        (Lang::Nb, Regular) => "vanlig",
+        (Lang::Nb, Minor) => "liten",
+        (Lang::En, Key) => "key",
+        (Lang::En, Regular) => "regular",
+        (Lang::En, Minor) => "minor",
+    }
+}
+
+/// Hours with one decimal, as the language writes numbers: "6,5 t" / "6.5 h".
+pub fn hours(minutes: u32, lang: Lang) -> String {
+    let h = format!("{:.1}", f64::from(minutes) / 60.0);
+    match lang {
+        Lang::Nb => format!("{} t", h.replace('.', ",")),
+        Lang::En => format!("{h} h"),
+    }
+}

@@ -119,8 +119,8 @@ impl Decision {
     }
 }
 
-/// What a reason needs freed.
-#[derive(Clone, Copy, PartialEq)]
+/// What a reason needs freed, from the least to the most.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Need {
     /// Some of my time.
     Time,
@@ -207,16 +207,18 @@ fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
     out
 }
 
+/// Whether a choice frees what the most demanding reason needs: with a
+/// conflict and a full week, freeing the slot is what counts.
 fn meets(c: &Choice, reasons: &[Reason]) -> bool {
-    !reasons.is_empty()
-        && reasons.iter().all(|r| match need_of(*r) {
-            Need::Time => c.minutes_freed > 0,
-            Need::Slot => c.frees_slot,
-            Need::Presence => matches!(
-                c.strategy,
-                Strategy::BowOut | Strategy::EmailForNow | Strategy::Decline
-            ),
-        })
+    match reasons.iter().map(|r| need_of(*r)).max() {
+        None => false,
+        Some(Need::Time) => c.minutes_freed > 0,
+        Some(Need::Slot) => c.frees_slot,
+        Some(Need::Presence) => matches!(
+            c.strategy,
+            Strategy::BowOut | Strategy::EmailForNow | Strategy::Decline
+        ),
+    }
 }
 
 /// Best first: meets the need, then lowest risk, then most minutes freed.

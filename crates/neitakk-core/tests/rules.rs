@@ -283,6 +283,30 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "rule 3: with a full week too, the conflict's need (the slot) decides",
+            facts: Facts {
+                inferred_reasons: vec![Reason::Workload, Reason::Conflict],
+                conflict: Some(Conflict {
+                    summary: None,
+                    uid: "x".into(),
+                    from_minute: 0,
+                }),
+                ..base()
+            },
+            strategy: Strategy::Reschedule,
+            minutes: 0,
+            risk: Risk::Medium,
+            step: |s| {
+                matches!(
+                    s,
+                    Step::Gentlest {
+                        strategy: Strategy::Reschedule,
+                        ..
+                    }
+                )
+            },
+        },
+        Case {
             name: "rule 3: a conflict late in the meeting is solved by shortening",
             facts: Facts {
                 planned_minutes: 90,

@@ -1,1 +1,144 @@
-fn main() {}
+//! `neitakk`: say no to a client meeting, or take less of it, without
+//! harming the relationship.
+
+mod analysis;
+mod clients;
+mod config;
+mod draft;
+mod table;
+mod commands {
+    pub mod events;
+    pub mod explain;
+    pub mod init;
+    pub mod journal;
+    pub mod reply;
+    pub mod triage;
+}
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Bad input from the user: a file, a flag or a config value. Exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Say no to a client meeting, or take less of it, without harming the relationship.
+///
+/// neitakk reads the calendar you already have, weighs the client and the
+/// reason, picks the gentlest strategy that frees the time (a call instead of
+/// travel, a shorter meeting, an email for now, handing over to a colleague,
+/// a new time, and only as a last resort declining), explains why, and writes
+/// the message in the client's language.
+#[derive(Debug, Parser)]
+#[command(name = "neitakk", version, propagate_version = true)]
+pub struct Cli {
+    /// The config file (default: NEITAKK_CONFIG, else the platform's config folder).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// More detail on stderr (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a commented starting config and clients file.
+    Init(commands::init::Args),
+    /// List the occurrences of a calendar in a time window.
+    Events(commands::events::Args),
+    /// One row per client meeting: the recommended strategy, what it frees and risks.
+    Triage(commands::triage::Args),
+    /// The facts, the rule trail and the alternatives for one meeting.
+    Explain(commands::explain::Args),
+    /// Write the message(s) for one meeting's strategy.
+    Reply(commands::reply::Args),
+    /// The client registry.
+    #[command(subcommand)]
+    Clients(clients::Command),
+    /// What was decided and written, newest first.
+    Journal(commands::journal::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("NEITAKK_LOG")
+                .unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            if is_bad_input(&e) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<BadInput>()
+            || c.is::<neitakk_ical::Error>()
+            || c.is::<neitakk_compose::Error>()
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    if let Command::Init(args) = &cli.command {
+        return commands::init::run(args);
+    }
+    let config = config::load(cli.config.as_deref())?;
+    match &config.source {
+        Some(path) => tracing::info!("config: {}", path.display()),
+        None => tracing::info!("no config file found: using defaults (`neitakk init` writes one)"),
+    }
+    match cli.command {
+        Command::Init(_) => unreachable!("handled above"),
+        Command::Events(args) => commands::events::run(&config, &args),
+        Command::Triage(args) => commands::triage::run(&config, &args),
+        Command::Explain(args) => commands::explain::run(&config, &args),
+        Command::Reply(args) => commands::reply::run(&config, &args),
+        Command::Clients(cmd) => clients::run(&config, &cmd),
+        Command::Journal(args) => commands::journal::run(&config, &args),
+    }
+}

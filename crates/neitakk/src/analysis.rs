@@ -1,0 +1,225 @@
+//! Wiring the pipeline: calendar -> occurrences -> facts -> decisions.
+
+use crate::config::Config;
+use crate::BadInput;
+use anyhow::{Context as _, Result};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
+use neitakk_core::engine::decide_with_status;
+use neitakk_core::facts::{iso_week, Overrides};
+use neitakk_core::{derive_tiers, facts, Context, Decision, Facts, Meeting, Weight};
+use neitakk_ical::{reader::Options, Window};
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+/// A time window argument: a date or an RFC 3339 date-time.
+pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        return Ok(midnight(d, tz));
+    }
+    Err(BadInput(format!(
+        "'{s}' is neither a date (2026-12-01) nor an RFC 3339 date-time (2026-12-01T09:00:00Z)"
+    ))
+    .into())
+}
+
+/// Local midnight of a date.
+pub fn midnight(d: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
+    tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
+        .earliest()
+        .map_or_else(
+            || d.and_time(NaiveTime::MIN).and_utc(),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+/// An ISO week such as `2026-W49`, as a window in the zone.
+pub fn parse_week(s: &str, tz: chrono_tz::Tz) -> Result<Window> {
+    let bad = || BadInput(format!("'{s}' is not an ISO week like 2026-W49"));
+    let (y, w) = s.trim().split_once(['W', 'w']).ok_or_else(bad)?;
+    let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
+    let week: u32 = w.parse().map_err(|_| bad())?;
+    let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
+    Ok(Window {
+        from: midnight(monday, tz),
+        to: midnight(monday + Duration::days(7), tz),
+    })
+}
+
+/// The window from `--week` or `--from/--to`; the current week by default.
+pub fn window(
+    week: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Result<Window> {
+    let w = match (week, from, to) {
+        (Some(w), None, None) => parse_week(w, tz)?,
+        (None, Some(f), Some(t)) => Window {
+            from: parse_instant(f, tz)?,
+            to: parse_instant(t, tz)?,
+        },
+        (None, None, None) => {
+            let today = Utc::now().with_timezone(&tz).date_naive();
+            let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+            Window {
+                from: midnight(monday, tz),
+                to: midnight(monday + Duration::days(7), tz),
+            }
+        }
+        _ => return Err(BadInput("give either --week, or both --from and --to".into()).into()),
+    };
+    if w.to <= w.from {
+        return Err(BadInput("the window is empty: --to must be after --from".into()).into());
+    }
+    Ok(w)
+}
+
+/// Reads a calendar file (`-` for stdin) and expands it in `window`,
+/// printing what was skipped to stderr.
+pub fn read_calendar(
+    path: &str,
+    window: Window,
+    tz: Option<chrono_tz::Tz>,
+    config: &Config,
+) -> Result<Vec<Meeting>> {
+    let bytes = if path == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .context("cannot read stdin")?;
+        b
+    } else {
+        std::fs::read(Path::new(path)).with_context(|| format!("cannot read {path}"))?
+    };
+    let name = if path == "-" { "<stdin>" } else { path };
+    let options = Options {
+        tz,
+        default_tz: Some(config.profile.timezone),
+    };
+    let cal = neitakk_ical::read(name, &bytes, window, &options)?;
+    for w in &cal.warnings {
+        tracing::warn!("{w}");
+    }
+    Ok(cal.occurrences)
+}
+
+/// One meeting with its facts and the engine's decision.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub meeting: Meeting,
+    pub facts: Facts,
+    pub decision: Decision,
+    /// The matched client's index in the config.
+    pub client: Option<usize>,
+}
+
+/// The calendar around a window: the window itself, plus the weeks before it
+/// (repetition) and the whole ISO weeks it touches (workload).
+pub struct Loaded {
+    pub window: Window,
+    pub calendar: Vec<Meeting>,
+    pub weights: Vec<Weight>,
+    pub recent_limits: HashMap<String, u32>,
+}
+
+impl Loaded {
+    pub fn load(path: &str, window: Window, config: &Config) -> Result<Loaded> {
+        let tz = config.profile.timezone;
+        let week_start = |t: DateTime<Utc>| {
+            let d = t.with_timezone(&tz).date_naive();
+            midnight(
+                d - Duration::days(i64::from(d.weekday().num_days_from_monday())),
+                tz,
+            )
+        };
+        let history = Duration::weeks(i64::from(config.facts.repetition_weeks) + 1);
+        let wide = Window {
+            from: week_start(window.from).min(window.from - history),
+            to: week_start(window.to - Duration::seconds(1)) + Duration::days(8),
+        };
+        let calendar = read_calendar(path, wide, None, config)?;
+        let recent_limits = crate::commands::journal::recent_limits(config)?;
+        Ok(Loaded {
+            window,
+            calendar,
+            weights: derive_tiers(&config.clients, config.tiers),
+            recent_limits,
+        })
+    }
+
+    /// Facts and a decision for every meeting in the window that takes my
+    /// time (not all-day, cancelled, free or already declined).
+    pub fn assess_all(&self, config: &Config, overrides: &Overrides) -> Vec<Assessed> {
+        self.calendar
+            .iter()
+            .filter(|m| {
+                m.blocks_time(&config.profile.emails) && self.window.contains(m.start, m.end)
+            })
+            .map(|m| self.assess(m, config, overrides))
+            .collect()
+    }
+
+    pub fn assess(&self, m: &Meeting, config: &Config, overrides: &Overrides) -> Assessed {
+        let ctx = Context {
+            me: &config.profile.emails,
+            clients: &config.clients,
+            weights: &self.weights,
+            calendar: &self.calendar,
+            tz: config.profile.timezone,
+            weekly_cap_minutes: config.profile.weekly_cap_minutes,
+            office: &config.profile.office,
+            recent_limits: &self.recent_limits,
+            settings: &config.facts,
+        };
+        let facts = facts::gather(m, &ctx, overrides);
+        let decision = decide_with_status(&facts, &config.policy, m.is_cancelled());
+        Assessed {
+            meeting: m.clone(),
+            client: facts::match_client(m, &config.profile.emails, &config.clients),
+            facts,
+            decision,
+        }
+    }
+
+    /// Meeting minutes in the ISO week of `t` that block my time.
+    pub fn week_minutes(&self, t: DateTime<Utc>, config: &Config) -> u32 {
+        let tz = config.profile.timezone;
+        let week = iso_week(t, tz);
+        self.calendar
+            .iter()
+            .filter(|m| m.blocks_time(&config.profile.emails) && iso_week(m.start, tz) == week)
+            .map(Meeting::minutes)
+            .sum()
+    }
+}
+
+/// The occurrence of `uid` to act on: the one starting at `at`, else the first.
+pub fn find<'a>(
+    calendar: &'a [Meeting],
+    uid: &str,
+    at: Option<DateTime<Utc>>,
+    window: Window,
+) -> Result<&'a Meeting> {
+    let mut matches = calendar
+        .iter()
+        .filter(|m| m.uid == uid && window.contains(m.start, m.end));
+    let found = match at {
+        Some(t) => matches.find(|m| {
+            m.start == t || m.recurrence_id.as_deref() == Some(&neitakk_ical::expand::rfc3339(t))
+        }),
+        None => matches.next(),
+    };
+    found.ok_or_else(|| {
+        let when = at.map_or_else(String::new, |t| {
+            format!(" starting at {}", neitakk_ical::expand::rfc3339(t))
+        });
+        BadInput(format!(
+            "no event with UID '{uid}'{when} in the window; `neitakk events` lists them"
+        ))
+        .into()
+    })
+}

@@ -1,0 +1,245 @@
+//! `neitakk clients`: the registry with derived tiers, and CSV import.
+
+use crate::config::{read_toml, ClientsFile, Config};
+use crate::{table, BadInput};
+use anyhow::{Context as _, Result};
+use neitakk_compose::words;
+use neitakk_core::{derive_tiers, Client};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// The clients with their tiers (set by hand, or derived from revenue).
+    List {
+        /// table for people, json for scripts.
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Add clients from a CSV export (a CRM's, or a spreadsheet's).
+    ///
+    /// Columns (header names, any order, case-insensitive): name, domains
+    /// (separated by ; or spaces), tier, revenue, flexibility, language,
+    /// contact, contact_email, account_manager, account_manager_name,
+    /// travel_minutes. Clients already in the registry are left as they are;
+    /// new ones are appended to the clients file, comments kept.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+        /// The clients file to append to (default: the configured one; without one, print).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+pub fn run(config: &Config, cmd: &Command) -> Result<()> {
+    match cmd {
+        Command::List { format } => list(config, *format),
+        Command::Import { file, out } => import(
+            config,
+            file,
+            out.as_deref().or(config.clients_path.as_deref()),
+        ),
+    }
+}
+
+fn list(config: &Config, format: Format) -> Result<()> {
+    let tiers = derive_tiers(&config.clients, config.tiers);
+    let mut out = std::io::stdout().lock();
+    let lang = config.profile.language;
+    match format {
+        Format::Json => {
+            let rows: Vec<_> = config
+                .clients
+                .iter()
+                .zip(&tiers)
+                .map(|(c, t)| serde_json::json!({"client": c, "weight": t, "tier_set": c.tier.is_some()}))
+                .collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?;
+        }
+        Format::Table => {
+            let rows: Vec<Vec<String>> = config
+                .clients
+                .iter()
+                .zip(&tiers)
+                .map(|(c, t)| {
+                    let how = if c.tier.is_some() { "" } else { " *" };
+                    vec![
+                        c.name.clone(),
+                        format!("{}{how}", words::weight(*t, lang)),
+                        c.revenue.map_or(String::new(), |r| format!("{r:.0}")),
+                        c.domains.join(" "),
+                        c.language.map_or(String::new(), |l| l.to_string()),
+                        c.flexibility.map_or(String::new(), |f| f.to_string()),
+                        c.account_manager_name
+                            .clone()
+                            .or_else(|| c.account_manager.clone())
+                            .unwrap_or_default(),
+                        c.travel_minutes
+                            .map_or(String::new(), |m| format!("{m} min")),
+                    ]
+                })
+                .collect();
+            let header: &[&str] = if lang == neitakk_core::Lang::Nb {
+                &[
+                    "kunde",
+                    "vekt",
+                    "omsetning",
+                    "domener",
+                    "språk",
+                    "fleksibilitet",
+                    "kundeansvarlig",
+                    "reise",
+                ]
+            } else {
+                &[
+                    "client",
+                    "weight",
+                    "revenue",
+                    "domains",
+                    "language",
+                    "flexibility",
+                    "account manager",
+                    "travel",
+                ]
+            };
+            write!(out, "{}", table::render(header, &rows))?;
+            let note = if lang == neitakk_core::Lang::Nb {
+                "* utledet av andel av omsetningen"
+            } else {
+                "* derived from share of revenue"
+            };
+            writeln!(out, "\n{note}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads clients from CSV; errors name the row and column.
+pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
+    let name = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .with_context(|| format!("cannot read {name}"))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| BadInput(format!("{name}: {e}")))?
+        .iter()
+        .map(|h| h.to_ascii_lowercase().replace([' ', '-'], "_"))
+        .collect();
+    if !headers.iter().any(|h| h == "name") {
+        return Err(BadInput(format!(
+            "{name}: no 'name' column (found: {})",
+            headers.join(", ")
+        ))
+        .into());
+    }
+    let mut clients = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| BadInput(format!("{name}:{line}: {e}")))?;
+        let mut c = Client::default();
+        for (h, value) in headers.iter().zip(record.iter()) {
+            if value.is_empty() {
+                continue;
+            }
+            let bad = |what: &str| BadInput(format!("{name}:{line}: column '{h}': {what}"));
+            match h.as_str() {
+                "name" => c.name = value.to_owned(),
+                "domains" | "domain" => {
+                    c.domains = value
+                        .split([';', ' ', ',', '|'])
+                        .filter(|d| !d.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                }
+                "tier" => c.tier = Some(value.parse().map_err(|e: String| bad(&e))?),
+                "revenue" => {
+                    let digits: String = value
+                        .chars()
+                        .filter(|ch| ch.is_ascii_digit() || *ch == '.')
+                        .collect();
+                    c.revenue = Some(
+                        digits
+                            .parse()
+                            .map_err(|_| bad(&format!("'{value}' is not a number")))?,
+                    )
+                }
+                "flexibility" => c.flexibility = Some(value.parse().map_err(|e: String| bad(&e))?),
+                "language" => {
+                    c.language = Some(
+                        neitakk_core::Lang::from_tag(value).ok_or_else(|| bad("use nb or en"))?,
+                    )
+                }
+                "contact" => c.contact = Some(value.to_owned()),
+                "contact_email" => c.contact_email = Some(value.to_owned()),
+                "account_manager" => c.account_manager = Some(value.to_ascii_lowercase()),
+                "account_manager_name" => c.account_manager_name = Some(value.to_owned()),
+                "travel_minutes" => {
+                    c.travel_minutes = Some(
+                        value
+                            .parse()
+                            .map_err(|_| bad(&format!("'{value}' is not whole minutes")))?,
+                    )
+                }
+                _ => {}
+            }
+        }
+        if c.name.is_empty() {
+            return Err(BadInput(format!("{name}:{line}: the client has no name")).into());
+        }
+        clients.push(c);
+    }
+    Ok(clients)
+}
+
+fn import(config: &Config, csv_path: &Path, target: Option<&Path>) -> Result<()> {
+    let incoming = read_csv(csv_path)?;
+    let existing: Vec<Client> = match target {
+        Some(p) if p.exists() => read_toml::<ClientsFile>(p)?.clients,
+        _ => config.clients.clone(),
+    };
+    let mut text = String::new();
+    let (mut added, mut kept) = (0, 0);
+    for c in &incoming {
+        if existing
+            .iter()
+            .any(|e| e.name.eq_ignore_ascii_case(&c.name))
+        {
+            kept += 1;
+            continue;
+        }
+        let block = toml::to_string(&ClientsFile {
+            clients: vec![c.clone()],
+        })
+        .context("cannot write TOML")?;
+        text.push('\n');
+        text.push_str(&block);
+        added += 1;
+    }
+    match target {
+        Some(p) => {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .with_context(|| format!("cannot open {}", p.display()))?;
+            f.write_all(text.as_bytes())
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            eprintln!(
+                "{added} clients added to {}, {kept} already there",
+                p.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}

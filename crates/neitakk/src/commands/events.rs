@@ -1,0 +1,121 @@
+//! `neitakk events`: the occurrences of a calendar in a window.
+
+use crate::analysis::{parse_instant, read_calendar};
+use crate::config::Config;
+use crate::{table, BadInput};
+use anyhow::Result;
+use neitakk_core::Meeting;
+use neitakk_ical::expand::rfc3339;
+use neitakk_ical::Window;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    file: String,
+    /// Start of the window: a date (2026-12-01) or an RFC 3339 date-time.
+    #[arg(long)]
+    from: String,
+    /// End of the window (exclusive), as --from.
+    #[arg(long)]
+    to: String,
+    /// table for people, jsonl for scripts (one object per line).
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// The zone for floating times and the table (default: the profile's, else UTC).
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Table,
+    Jsonl,
+}
+
+/// One line of `--format jsonl`; other tools rely on exactly these fields.
+#[derive(Serialize)]
+struct Line<'a> {
+    uid: &'a str,
+    recurrence_id: Option<&'a str>,
+    start: String,
+    end: String,
+    all_day: bool,
+    summary: Option<&'a str>,
+}
+
+fn line(m: &Meeting) -> Line<'_> {
+    let (start, end) = match m.dates {
+        Some((a, b)) => (
+            a.format("%Y-%m-%d").to_string(),
+            b.format("%Y-%m-%d").to_string(),
+        ),
+        None => (rfc3339(m.start), rfc3339(m.end)),
+    };
+    Line {
+        uid: &m.uid,
+        recurrence_id: m.recurrence_id.as_deref(),
+        start,
+        end,
+        all_day: m.all_day(),
+        summary: m.summary.as_deref(),
+    }
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let tz = match &args.tz {
+        Some(z) => Some(
+            neitakk_ical::zone::parse_zone_name(z)
+                .ok_or_else(|| BadInput(format!("unknown time zone '{z}'")))?,
+        ),
+        None => None,
+    };
+    let shown = tz.unwrap_or(config.profile.timezone);
+    let window = Window {
+        from: parse_instant(&args.from, shown)?,
+        to: parse_instant(&args.to, shown)?,
+    };
+    if window.to <= window.from {
+        return Err(BadInput("the window is empty: --to must be after --from".into()).into());
+    }
+    let occurrences = read_calendar(&args.file, window, tz, config)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Jsonl => {
+            for m in &occurrences {
+                writeln!(out, "{}", serde_json::to_string(&line(m))?)?;
+            }
+        }
+        Format::Table => {
+            let rows: Vec<Vec<String>> = occurrences
+                .iter()
+                .map(|m| {
+                    let when = match m.dates {
+                        Some((a, b)) if b - a > chrono::Duration::days(1) => {
+                            format!(
+                                "{} – {}",
+                                a.format("%Y-%m-%d"),
+                                (b - chrono::Duration::days(1)).format("%Y-%m-%d")
+                            )
+                        }
+                        Some((a, _)) => a.format("%Y-%m-%d").to_string(),
+                        None => {
+                            let (s, e) =
+                                (m.start.with_timezone(&shown), m.end.with_timezone(&shown));
+                            format!(
+                                "{} {}–{}",
+                                s.format("%Y-%m-%d %a"),
+                                s.format("%H:%M"),
+                                e.format("%H:%M")
+                            )
+                        }
+                    };
+                    vec![when, m.summary.clone().unwrap_or_default(), m.uid.clone()]
+                })
+                .collect();
+            write!(out, "{}", table::render(&["when", "summary", "uid"], &rows))?;
+        }
+    }
+    Ok(())
+}

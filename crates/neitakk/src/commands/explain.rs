@@ -1,0 +1,228 @@
+//! `neitakk explain`: the facts, the rule trail and the alternatives.
+
+use crate::analysis::{find, parse_instant, window, Loaded};
+use crate::config::Config;
+use crate::table;
+use anyhow::Result;
+use neitakk_compose::{dates, words};
+use neitakk_core::facts::Overrides;
+use neitakk_core::{Lang, Reason};
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    file: String,
+    /// The meeting's UID (see `neitakk events`).
+    uid: String,
+    /// Which occurrence of a recurring meeting: its start (date-time).
+    #[arg(long, value_name = "START")]
+    at: Option<String>,
+    /// A reason you give (illness, emergency, workload, ...).
+    #[arg(long, value_name = "REASON")]
+    reason: Vec<Reason>,
+    /// Search window start (default: 7 days ago).
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Search window end (default: a year from now).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// text for people, json for scripts.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+/// The window to look for one meeting in.
+pub fn search_window(
+    at: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    config: &Config,
+) -> Result<(neitakk_ical::Window, Option<chrono::DateTime<chrono::Utc>>)> {
+    let tz = config.profile.timezone;
+    let at = at.map(|a| parse_instant(a, tz)).transpose()?;
+    let w = match (at, from, to) {
+        (_, Some(_), Some(_)) => window(None, from, to, tz)?,
+        (Some(t), _, _) => neitakk_ical::Window {
+            from: t - chrono::Duration::days(1),
+            to: t + chrono::Duration::days(1),
+        },
+        (None, _, _) => {
+            let now = chrono::Utc::now();
+            neitakk_ical::Window {
+                from: now - chrono::Duration::days(7),
+                to: now + chrono::Duration::days(365),
+            }
+        }
+    };
+    Ok((w, at))
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let lang = config.profile.language;
+    let tz = config.profile.timezone;
+    let (w, at) = search_window(
+        args.at.as_deref(),
+        args.from.as_deref(),
+        args.to.as_deref(),
+        config,
+    )?;
+    let loaded = Loaded::load(&args.file, w, config)?;
+    let meeting = find(&loaded.calendar, &args.uid, at, w)?;
+    let overrides = Overrides {
+        reasons: args.reason.clone(),
+        ..Default::default()
+    };
+    let a = loaded.assess(meeting, config, &overrides);
+    let mut out = std::io::stdout().lock();
+    if let Format::Json = args.format {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&crate::commands::triage::to_json(&a, lang))?
+        )?;
+        return Ok(());
+    }
+    let nb = lang == Lang::Nb;
+    let f = &a.facts;
+    let m = &a.meeting;
+    let yes_no = |b: bool| {
+        if b {
+            if nb {
+                "ja"
+            } else {
+                "yes"
+            }
+        } else if nb {
+            "nei"
+        } else {
+            "no"
+        }
+    };
+    writeln!(out, "{}", m.summary.as_deref().unwrap_or(&m.uid))?;
+    writeln!(out, "{}", dates::span(m.start, m.end, tz, lang))?;
+    writeln!(out)?;
+    let facts: Vec<(&str, &str, String)> = vec![
+        (
+            "kunde",
+            "client",
+            f.client.clone().unwrap_or_else(|| {
+                if nb {
+                    "(ingen: internt)"
+                } else {
+                    "(none: internal)"
+                }
+                .into()
+            }),
+        ),
+        (
+            "vekt",
+            "weight",
+            f.weight
+                .map_or(String::new(), |w| words::weight(w, lang).into()),
+        ),
+        ("min rolle", "my role", f.role.to_string()),
+        ("format", "format", f.format.to_string()),
+        (
+            "reise (hver vei)",
+            "travel (each way)",
+            format!("{} min", f.travel_minutes),
+        ),
+        (
+            "planlagt / trengs",
+            "planned / needed",
+            format!("{} / {} min", f.planned_minutes, f.needed_minutes),
+        ),
+        ("sak", "matter", f.matter.to_string()),
+        ("fleksibilitet", "flexibility", f.flexibility.to_string()),
+        (
+            "like møter siste uker",
+            "similar meetings lately",
+            f.repetition.to_string(),
+        ),
+        (
+            "gjentakende serie",
+            "recurring series",
+            yes_no(f.recurring).into(),
+        ),
+        (
+            "møtetid denne uka",
+            "meeting time this week",
+            format!(
+                "{} / {}",
+                words::hours(f.week_minutes, lang),
+                words::hours(f.week_cap_minutes, lang)
+            ),
+        ),
+        (
+            "kollisjon",
+            "conflict",
+            f.conflict.as_ref().map_or_else(
+                || yes_no(false).into(),
+                |c| c.summary.clone().unwrap_or_else(|| c.uid.clone()),
+            ),
+        ),
+        (
+            "kollega som deltar",
+            "colleague attending",
+            f.colleague_name
+                .clone()
+                .or_else(|| f.colleague.clone())
+                .unwrap_or_else(|| yes_no(false).into()),
+        ),
+        (
+            "begrenset siste 30 dager",
+            "limited in the last 30 days",
+            f.recent_limits.to_string(),
+        ),
+    ];
+    writeln!(out, "{}", if nb { "Fakta" } else { "Facts" })?;
+    for (n, e, v) in facts {
+        writeln!(out, "  {:<28} {v}", if nb { n } else { e })?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", if nb { "Begrunnelse" } else { "Rule trail" })?;
+    for s in &a.decision.trail {
+        writeln!(out, "  - {}", words::step(s, lang))?;
+    }
+    writeln!(out)?;
+    let r = &a.decision.recommended;
+    writeln!(
+        out,
+        "{}: {} ({} min, {} {})",
+        if nb { "Anbefalt" } else { "Recommended" },
+        words::strategy(r.strategy, lang),
+        r.minutes_freed,
+        if nb { "risiko" } else { "risk" },
+        words::risk(r.risk, lang)
+    )?;
+    if !a.decision.alternatives.is_empty() {
+        writeln!(out)?;
+        let header: &[&str] = if nb {
+            &["alternativ", "frigjør", "risiko", "dekker behovet"]
+        } else {
+            &["alternative", "frees", "risk", "meets the need"]
+        };
+        let rows: Vec<Vec<String>> = a
+            .decision
+            .alternatives
+            .iter()
+            .map(|c| {
+                vec![
+                    words::strategy(c.strategy, lang).into(),
+                    format!("{} min", c.minutes_freed),
+                    words::risk(c.risk, lang).into(),
+                    yes_no(c.meets_need).into(),
+                ]
+            })
+            .collect();
+        write!(out, "{}", table::render(header, &rows))?;
+    }
+    Ok(())
+}

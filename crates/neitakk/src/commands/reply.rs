@@ -1,0 +1,241 @@
+//! `neitakk reply`: the message(s) for one meeting's strategy.
+
+use crate::analysis::{find, Loaded};
+use crate::commands::explain::search_window;
+use crate::config::Config;
+use crate::{draft, BadInput};
+use anyhow::{Context as _, Result};
+use neitakk_compose::{lang, words, Composer, Override, Request, Sender};
+use neitakk_core::facts::Overrides;
+use neitakk_core::{free_slots, Lang, Reason, SlotSearch, Strategy};
+use neitakk_store::Entry;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    file: String,
+    /// The meeting's UID (see `neitakk events`).
+    uid: String,
+    /// Which occurrence of a recurring meeting: its start (date-time).
+    #[arg(long, value_name = "START")]
+    at: Option<String>,
+    /// Use this strategy instead of the recommended one.
+    #[arg(long, value_name = "STRATEGY")]
+    strategy: Option<Strategy>,
+    /// A reason you give (illness, emergency, workload, ...).
+    #[arg(long, value_name = "REASON")]
+    reason: Vec<Reason>,
+    /// Write in this language (default: the client's, else the invitation's, else yours).
+    #[arg(long, value_name = "nb|en", value_parser = parse_lang)]
+    lang: Option<Lang>,
+    /// The length to propose when shortening, in minutes.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(5..=600))]
+    minutes: Option<u32>,
+    /// Your own words for the briefing (your view on the open points).
+    #[arg(long, value_name = "TEXT")]
+    note: Option<String>,
+    /// Write .eml drafts to this folder instead of printing.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Search window start (default: 7 days ago).
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Search window end (default: a year from now).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+}
+
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::from_tag(s).ok_or_else(|| format!("unknown language '{s}' (use nb or en)"))
+}
+
+/// The user's template overrides: every `<kind>.<lang>.txt` in the folder.
+fn overrides(config: &Config) -> Result<Vec<Override>> {
+    let Some(dir) = &config.templates else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the templates folder {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        if !name.ends_with(".txt") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        out.push(Override {
+            name,
+            origin: path.display().to_string(),
+            source,
+        });
+    }
+    Ok(out)
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let tz = config.profile.timezone;
+    let (w, at) = search_window(
+        args.at.as_deref(),
+        args.from.as_deref(),
+        args.to.as_deref(),
+        config,
+    )?;
+    let loaded = Loaded::load(&args.file, w, config)?;
+    let meeting = find(&loaded.calendar, &args.uid, at, w)?;
+    let overrides_facts = Overrides {
+        reasons: args.reason.clone(),
+        needed_minutes: args.minutes,
+        ..Default::default()
+    };
+    let a = loaded.assess(meeting, config, &overrides_facts);
+    let strategy = args.strategy.unwrap_or(a.decision.recommended.strategy);
+    if strategy == Strategy::BowOut && a.facts.colleague.is_none() {
+        return Err(BadInput("bow-out needs a colleague who attends and owns the client (the client's account_manager)".into()).into());
+    }
+    if let Some(chosen) = args
+        .strategy
+        .filter(|s| *s != a.decision.recommended.strategy)
+    {
+        let risk = a.decision.choice(chosen).map(|c| c.risk);
+        tracing::info!(
+            "using {chosen} instead of the recommended {} (risk: {risk:?})",
+            a.decision.recommended.strategy
+        );
+    }
+    let client = a.client.map(|i| &config.clients[i]);
+    let text = format!(
+        "{} {}",
+        meeting.summary.as_deref().unwrap_or(""),
+        meeting.description.as_deref().unwrap_or("")
+    );
+    let (lang, _) = lang::choose(
+        args.lang,
+        client.and_then(|c| c.language),
+        &text,
+        config.profile.language,
+    );
+
+    let me = &config.profile.emails;
+    let busy: Vec<_> = loaded
+        .calendar
+        .iter()
+        .filter(|m| m.blocks_time(me))
+        .collect();
+    let urgent = a.facts.reasons().iter().any(|r| r.is_urgent());
+    let slots = if strategy == Strategy::Reschedule {
+        let search = SlotSearch {
+            count: 3,
+            later_only: urgent,
+            not_before: chrono::Utc::now(),
+        };
+        free_slots(meeting, &busy, &config.profile.working_hours, tz, search)
+    } else {
+        Vec::new()
+    };
+    let since = meeting.start - chrono::Duration::weeks(8);
+    let mut history: Vec<_> = loaded
+        .calendar
+        .iter()
+        .filter(|m| m.start >= since && m.start < meeting.start && !m.is_cancelled())
+        .filter(|m| {
+            a.client.is_some()
+                && neitakk_core::facts::match_client(m, me, &config.clients) == a.client
+        })
+        .collect();
+    history.drain(..history.len().saturating_sub(5));
+    let sender = Sender {
+        name: config.profile.name.clone(),
+        email: config.profile.emails.first().cloned().unwrap_or_default(),
+        signature: config.profile.signature.clone(),
+        phone: config.profile.phone.clone(),
+        video_link: config.profile.video_link.clone(),
+    };
+    let reasons = a
+        .facts
+        .reasons()
+        .into_iter()
+        .filter(|r| r.is_valid())
+        .collect::<Vec<_>>();
+    let follow_up_call = a
+        .decision
+        .choice(strategy)
+        .is_some_and(|c| c.follow_up_call);
+    let request = Request {
+        meeting,
+        facts: &a.facts,
+        strategy,
+        reasons: &reasons,
+        client,
+        sender: &sender,
+        lang,
+        tz,
+        minutes: args.minutes,
+        note: args.note.as_deref(),
+        slots: &slots,
+        history: &history,
+        follow_up_call,
+    };
+    let composer = Composer::new(&overrides(config)?)?;
+    let messages = composer.compose(&request)?;
+
+    let mut out = std::io::stdout().lock();
+    let mut written = Vec::new();
+    if let Some(dir) = &args.out {
+        let date = meeting
+            .start
+            .with_timezone(&tz)
+            .format("%Y-%m-%d")
+            .to_string();
+        for msg in &messages {
+            if sender.email.is_empty() {
+                return Err(BadInput(
+                    "set profile.emails in the config: drafts need a From address".into(),
+                )
+                .into());
+            }
+            let eml = draft::to_eml(&sender.name, &sender.email, msg)?;
+            let path = draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
+            writeln!(out, "{}", path.display())?;
+            written.push(path);
+        }
+    } else {
+        for (i, msg) in messages.iter().enumerate() {
+            if i > 0 {
+                writeln!(out, "\n{}\n", "─".repeat(60))?;
+            }
+            writeln!(
+                out,
+                "To: {}\nSubject: {}\n\n{}",
+                msg.to.join(", "),
+                msg.subject,
+                msg.body
+            )?;
+        }
+    }
+    tracing::info!(
+        "strategy {} ({}), language {}",
+        strategy,
+        words::strategy(strategy, config.profile.language),
+        lang
+    );
+
+    let entry = Entry {
+        decided_at: chrono::Utc::now(),
+        client: a.facts.client.clone(),
+        uid: meeting.uid.clone(),
+        recurrence_id: meeting.recurrence_id.clone(),
+        sequence: meeting.sequence,
+        strategy,
+        meeting_start: meeting.start,
+        summary: meeting.summary.clone(),
+        lang: lang.to_string(),
+        outbox_path: written.first().map(|p| p.display().to_string()),
+    };
+    crate::commands::journal::record(config, &entry)
+}

@@ -1,0 +1,345 @@
+//! The profile, the client registry and the paths, loaded once at start from
+//! a TOML file plus `NEITAKK_*` environment variables. Loading never writes.
+
+use anyhow::{bail, Context as _, Result};
+use chrono::{NaiveTime, Weekday};
+use neitakk_core::facts::FactSettings;
+use neitakk_core::{Client, Lang, Policy, TierThresholds, WorkingHours};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::BadInput;
+
+/// The file as written by the user.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct File {
+    profile: ProfileFile,
+    /// The clients file, relative to this file.
+    clients: Option<PathBuf>,
+    /// A folder of templates that replace the built-in ones.
+    templates: Option<PathBuf>,
+    /// Where the journal lives.
+    data_dir: Option<PathBuf>,
+    tiers: TierThresholds,
+    engine: Policy,
+    facts: FactSettings,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ProfileFile {
+    name: Option<String>,
+    emails: Vec<String>,
+    signature: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    weekly_cap_hours: Option<f64>,
+    phone: Option<String>,
+    video_link: Option<String>,
+    office: Vec<String>,
+    working_hours: Option<HoursFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoursFile {
+    start: String,
+    end: String,
+    #[serde(default)]
+    days: Option<Vec<String>>,
+}
+
+/// The clients file.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientsFile {
+    #[serde(default, rename = "client")]
+    pub clients: Vec<Client>,
+}
+
+/// The user.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    /// Addresses that are "me", lower-cased.
+    pub emails: Vec<String>,
+    pub signature: String,
+    pub language: Lang,
+    pub timezone: chrono_tz::Tz,
+    pub weekly_cap_minutes: u32,
+    pub phone: Option<String>,
+    pub video_link: Option<String>,
+    pub office: Vec<String>,
+    pub working_hours: WorkingHours,
+}
+
+/// Everything loaded at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+    pub profile: Profile,
+    pub clients: Vec<Client>,
+    pub clients_path: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pub tiers: TierThresholds,
+    pub policy: Policy,
+    pub facts: FactSettings,
+}
+
+/// The platform's folders for neitakk.
+fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("no", "neitakk", "neitakk")
+}
+
+/// Where the config is looked for when no flag or `NEITAKK_CONFIG` names it.
+pub fn default_config_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("neitakk.toml"))
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Loads the config: `--config`, else `NEITAKK_CONFIG`, else the platform
+/// config folder; with none of them present, the defaults.
+pub fn load(flag: Option<&Path>) -> Result<Config> {
+    let named = flag
+        .map(Path::to_path_buf)
+        .or_else(|| env("NEITAKK_CONFIG").map(PathBuf::from));
+    let (file, source) = match named {
+        Some(path) => {
+            if !path.exists() {
+                return Err(BadInput(format!(
+                    "config file {} not found; create one with `neitakk init --dir {}`",
+                    path.display(),
+                    path.parent()
+                        .map_or(".".into(), |p| p.display().to_string())
+                ))
+                .into());
+            }
+            (read_toml::<File>(&path)?, Some(path))
+        }
+        None => match default_config_path().filter(|p| p.exists()) {
+            Some(path) => (read_toml::<File>(&path)?, Some(path)),
+            None => (File::default(), None),
+        },
+    };
+    let base = source
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let relative = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+
+    let p = file.profile;
+    let language = match env("NEITAKK_LANGUAGE").or(p.language) {
+        Some(l) => Lang::from_tag(&l)
+            .ok_or_else(|| BadInput(format!("unknown language '{l}' (use nb or en)")))?,
+        None => Lang::En,
+    };
+    let timezone = match env("NEITAKK_TIMEZONE").or(p.timezone) {
+        Some(z) => neitakk_ical::zone::parse_zone_name(&z).ok_or_else(|| {
+            BadInput(format!(
+                "unknown time zone '{z}' (use an IANA name such as Europe/Oslo)"
+            ))
+        })?,
+        None => chrono_tz::UTC,
+    };
+    let cap_hours = match env("NEITAKK_WEEKLY_CAP_HOURS") {
+        Some(v) => v
+            .parse::<f64>()
+            .map_err(|_| BadInput(format!("NEITAKK_WEEKLY_CAP_HOURS '{v}' is not a number")))?,
+        None => p.weekly_cap_hours.unwrap_or(20.0),
+    };
+    if !(0.0..=168.0).contains(&cap_hours) {
+        bail!(BadInput(format!(
+            "weekly_cap_hours {cap_hours} must be between 0 and 168"
+        )));
+    }
+    let mut emails: Vec<String> = match env("NEITAKK_EMAIL") {
+        Some(v) => v.split(',').map(str::to_owned).collect(),
+        None => p.emails,
+    };
+    for e in &mut emails {
+        *e = e.trim().to_ascii_lowercase();
+    }
+    let name = env("NEITAKK_NAME").or(p.name).unwrap_or_default();
+    let profile = Profile {
+        signature: p.signature.unwrap_or_else(|| name.clone()),
+        name,
+        emails,
+        language,
+        timezone,
+        weekly_cap_minutes: (cap_hours * 60.0).round() as u32,
+        phone: p.phone,
+        video_link: p.video_link,
+        office: p.office,
+        working_hours: match p.working_hours {
+            Some(h) => hours(&h)?,
+            None => WorkingHours::default(),
+        },
+    };
+
+    let clients_path = env("NEITAKK_CLIENTS")
+        .map(PathBuf::from)
+        .or(file.clients.map(relative));
+    let clients = match &clients_path {
+        Some(path) if path.exists() => read_toml::<ClientsFile>(path)?.clients,
+        Some(path) => {
+            return Err(BadInput(format!(
+                "clients file {} not found; `neitakk init` writes a commented one",
+                path.display()
+            ))
+            .into())
+        }
+        None => Vec::new(),
+    };
+    let data_dir = env("NEITAKK_DATA_DIR")
+        .map(PathBuf::from)
+        .or(file.data_dir.map(relative))
+        .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf()))
+        .unwrap_or_else(|| PathBuf::from(".neitakk"));
+    Ok(Config {
+        source,
+        profile,
+        clients,
+        clients_path,
+        templates: env("NEITAKK_TEMPLATES")
+            .map(PathBuf::from)
+            .or(file.templates.map(relative)),
+        data_dir,
+        tiers: file.tiers,
+        policy: file.engine,
+        facts: file.facts,
+    })
+}
+
+/// Reads a TOML file; errors name the file, line and key.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!(":{line}")
+            })
+            .unwrap_or_default();
+        BadInput(format!("{}{at}: {}", path.display(), e.message())).into()
+    })
+}
+
+fn hours(h: &HoursFile) -> Result<WorkingHours> {
+    let time = |s: &str| {
+        NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map_err(|_| BadInput(format!("working hours: '{s}' is not a time like 08:00")))
+    };
+    let days = match &h.days {
+        None => WorkingHours::default().days,
+        Some(days) => days
+            .iter()
+            .map(|d| {
+                d.parse::<Weekday>()
+                    .map_err(|_| BadInput(format!("working hours: '{d}' is not a weekday")))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let (start, end) = (time(&h.start)?, time(&h.end)?);
+    if end <= start {
+        bail!(BadInput("working hours: end must be after start".into()));
+    }
+    Ok(WorkingHours { start, end, days })
+}
+
+/// The starting config `neitakk init` writes.
+pub const STARTER_CONFIG: &str = r#"# neitakk configuration. Every setting can also come from the environment:
+# NEITAKK_CONFIG (this file), NEITAKK_NAME, NEITAKK_EMAIL (comma-separated),
+# NEITAKK_LANGUAGE, NEITAKK_TIMEZONE, NEITAKK_WEEKLY_CAP_HOURS, NEITAKK_CLIENTS,
+# NEITAKK_TEMPLATES, NEITAKK_DATA_DIR.
+
+# The client registry (see clients.toml beside this file).
+clients = "clients.toml"
+
+# A folder of your own message templates; a file with the same name as a
+# built-in one (e.g. "decline.nb.txt") replaces it.
+# templates = "templates"
+
+# Where the decision journal is kept (default: the platform's data folder).
+# data_dir = "data"
+
+[profile]
+name = "Your Name"
+# Every address that is you: meetings are matched against them.
+emails = ["you@example.com"]
+signature = """
+Your Name
+Your title, Your Firm
+"""
+# nb (Norwegian bokmål) or en (English): your language, and the messages'
+# when neither the client nor the invitation says otherwise.
+language = "en"
+timezone = "Europe/Oslo"
+# Meeting hours a week before a week counts as overloaded.
+weekly_cap_hours = 15
+# Offered when proposing a call instead of meeting in person.
+phone = "+47 000 00 000"
+# video_link = "https://meet.example.com/you"
+# Words in a meeting's location that mean your own office (no travel).
+office = ["Your Firm"]
+
+[profile.working_hours]
+start = "08:00"
+end = "16:00"
+days = ["mon", "tue", "wed", "thu", "fri"]
+
+# Clients whose revenue together makes the top 50 % are key, the next 30 %
+# regular, the rest minor (a tier set in clients.toml wins).
+[tiers]
+key = 0.5
+regular = 0.8
+
+[facts]
+# Minutes a routine or decision meeting really needs, when you do not say.
+needed_routine = 30
+needed_decision = 60
+# A meeting is repetitive with this many similar ones in these many weeks.
+repetition_weeks = 4
+repetition_threshold = 3
+
+[engine]
+# Minutes it takes to write an update instead of meeting.
+email_writing_minutes = 10
+# Limited or declined meetings with a client in 30 days that raise every
+# risk one step, and that bring back "attend".
+memory_raise_at = 2
+memory_attend_at = 3
+"#;
+
+/// The starting clients file `neitakk init` writes.
+pub const STARTER_CLIENTS: &str = r#"# The client registry. One [[client]] block per client.
+#
+# name             the client's name
+# domains          e-mail domains of their people; meetings are matched on them
+# tier             key, regular or minor; derived from revenue when left out
+# revenue          annual revenue from the client (any one currency)
+# flexibility      high, normal or low: how readily they accept changes
+# language         nb or en: the language to write to them in
+# contact          the contact person's name (used to greet them)
+# contact_email
+# account_manager  the colleague who owns the relationship (e-mail)
+# account_manager_name
+# travel_minutes   travel time each way to their office
+
+[[client]]
+name = "Example AS"
+domains = ["example.no"]
+revenue = 1200000
+flexibility = "normal"
+language = "nb"
+contact = "Kari Nordmann"
+travel_minutes = 30
+"#;

@@ -1,0 +1,83 @@
+//! Drafts as `.eml` files that any mail program can open or send.
+
+use anyhow::{Context as _, Result};
+use lettre::message::{header::ContentType, Mailbox, Message as Mail};
+use neitakk_compose::Message;
+use std::path::{Path, PathBuf};
+
+/// Builds the RFC 5322 message for a draft.
+pub fn to_eml(from_name: &str, from: &str, msg: &Message) -> Result<Vec<u8>> {
+    let mailbox = |name: Option<&str>, addr: &str| -> Result<Mailbox> {
+        let address = addr
+            .parse()
+            .with_context(|| format!("'{addr}' is not an e-mail address"))?;
+        Ok(Mailbox::new(
+            name.filter(|n| !n.is_empty()).map(str::to_owned),
+            address,
+        ))
+    };
+    let sender = mailbox(Some(from_name), from)?;
+    let mut builder = Mail::builder()
+        .from(sender.clone())
+        .subject(&msg.subject)
+        .header(ContentType::TEXT_PLAIN);
+    let mut any = false;
+    for to in &msg.to {
+        builder = builder.to(mailbox(None, to)?);
+        any = true;
+    }
+    if !any {
+        // No organizer to answer: the draft is addressed to the user to fill in.
+        builder = builder.to(sender);
+    }
+    let mail = builder
+        .body(msg.body.clone())
+        .context("cannot build the e-mail")?;
+    Ok(mail.formatted())
+}
+
+/// A file name for a draft: date, UID and kind, safe on every file system.
+pub fn file_name(date: &str, uid: &str, kind: &str) -> String {
+    let safe: String = uid
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(60)
+        .collect();
+    format!("{date}-{safe}-{kind}.eml")
+}
+
+/// Writes a draft into `dir` (created if needed) without overwriting an
+/// earlier one: a number is added to the name instead.
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
+    let stem = name.trim_end_matches(".eml");
+    for n in 0..1000 {
+        let path = if n == 0 {
+            dir.join(name)
+        } else {
+            dir.join(format!("{stem}-{n}.eml"))
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
+        }
+    }
+    anyhow::bail!("too many drafts named {name} in {}", dir.display())
+}
