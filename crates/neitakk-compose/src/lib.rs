@@ -223,12 +223,7 @@ impl Composer {
     /// the written update, for bow-out the briefing to the colleague.
     pub fn compose(&self, req: &Request) -> Result<Vec<Message>, Error> {
         let ctx = Context::new(req);
-        let organizer = req
-            .meeting
-            .organizer
-            .iter()
-            .map(|o| o.email.clone())
-            .collect::<Vec<_>>();
+        let organizer = recipients(req);
         let lang = req.lang;
         let mut out = vec![self.render(
             req.strategy.as_str(),
@@ -243,13 +238,31 @@ impl Composer {
             }
             Strategy::BowOut => {
                 let colleague = req.facts.colleague.iter().cloned().collect();
-                // The briefing is internal: it is written in the user's language, which the caller passes as `lang`
-                // unless the colleague needs another.
                 out.push(self.render("briefing", lang, &ctx, Audience::Colleague, colleague)?);
             }
             _ => {}
         }
         Ok(out)
+    }
+}
+
+/// Who the reply goes to: the organizer; when the organizer is the colleague
+/// who brought me in, the client's people instead (the colleague gets the briefing).
+fn recipients(req: &Request) -> Vec<String> {
+    let organizer = req.meeting.organizer.as_ref().map(|o| o.email.clone());
+    let colleague = req.facts.colleague.as_deref();
+    match organizer {
+        Some(o) if Some(o.as_str()) != colleague || req.strategy != Strategy::BowOut => vec![o],
+        _ => {
+            let my_domain = req.sender.email.rsplit_once('@').map(|(_, d)| d.to_owned());
+            req.meeting
+                .attendees
+                .iter()
+                .filter(|a| my_domain.as_deref() != Some(a.domain()))
+                .filter(|a| Some(a.email.as_str()) != colleague && a.email != req.sender.email)
+                .map(|a| a.email.clone())
+                .collect()
+        }
     }
 }
 

@@ -195,3 +195,30 @@ pub fn hours(minutes: u32, lang: Lang) -> String {
         Lang::En => format!("{h} h"),
     }
 }
+
+/// The other facts' values for people: role, format, matter, flexibility.
+pub fn fact(value: &str, lang: Lang) -> &str {
+    if lang == Lang::En {
+        return match value {
+            "direct-contact" => "direct contact",
+            "brought-in" => "brought in by a colleague",
+            "in-person" => "in person",
+            other => other,
+        };
+    }
+    match value {
+        "organizer" => "arrangør",
+        "direct-contact" => "direkte kontakt",
+        "brought-in" => "hentet inn av kollega",
+        "optional" => "valgfri",
+        "in-person" => "fysisk",
+        "remote" => "digitalt",
+        "routine" => "rutine",
+        "decision" => "beslutning",
+        "serious" => "alvorlig",
+        "high" => "høy",
+        "normal" => "normal",
+        "low" => "lav",
+        other => other,
+    }
+}

@@ -1,5 +1,7 @@
 //! Every strategy's message in both languages, as a reviewed snapshot.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use chrono::{DateTime, Utc};
 use neitakk_compose::{Composer, Override, Request, Sender};
 use neitakk_core::*;

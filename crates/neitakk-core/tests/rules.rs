@@ -1,5 +1,7 @@
 //! One case per rule of method.md, each named after it.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use neitakk_core::facts::Conflict;
 use neitakk_core::*;
 

@@ -398,9 +398,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                     };
                     *m = meeting.clone();
                 }
-                if !placed.contains_key(&rid) {
-                    placed.insert(rid, (own, meeting));
-                }
+                placed.entry(rid).or_insert((own, meeting));
             } else {
                 placed.insert(rid, (own, meeting));
             }

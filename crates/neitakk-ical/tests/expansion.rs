@@ -1,5 +1,7 @@
 //! Expansion checked against hand-computed answers, one fixture per concern.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 use chrono::{DateTime, NaiveDate, Utc};
 use neitakk_ical::{read, reader::Options, Calendar, Window};
 

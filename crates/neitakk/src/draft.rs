@@ -19,6 +19,7 @@ pub fn to_eml(from_name: &str, from: &str, msg: &Message) -> Result<Vec<u8>> {
     let sender = mailbox(Some(from_name), from)?;
     let mut builder = Mail::builder()
         .from(sender.clone())
+        .message_id(Some(message_id(from)))
         .subject(&msg.subject)
         .header(ContentType::TEXT_PLAIN);
     let mut any = false;
@@ -34,6 +35,18 @@ pub fn to_eml(from_name: &str, from: &str, msg: &Message) -> Result<Vec<u8>> {
         .body(msg.body.clone())
         .context("cannot build the e-mail")?;
     Ok(mail.formatted())
+}
+
+/// A unique Message-ID in the sender's domain.
+fn message_id(from: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let domain = from.rsplit_once('@').map_or("neitakk.invalid", |(_, d)| d);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("<{nanos:x}.{:x}.{n}.neitakk@{domain}>", std::process::id())
 }
 
 /// A file name for a draft: date, UID and kind, safe on every file system.

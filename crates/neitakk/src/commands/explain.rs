@@ -127,8 +127,16 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             f.weight
                 .map_or(String::new(), |w| words::weight(w, lang).into()),
         ),
-        ("min rolle", "my role", f.role.to_string()),
-        ("format", "format", f.format.to_string()),
+        (
+            "min rolle",
+            "my role",
+            words::fact(f.role.as_str(), lang).into(),
+        ),
+        (
+            "format",
+            "format",
+            words::fact(f.format.as_str(), lang).into(),
+        ),
         (
             "reise (hver vei)",
             "travel (each way)",
@@ -139,8 +147,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             "planned / needed",
             format!("{} / {} min", f.planned_minutes, f.needed_minutes),
         ),
-        ("sak", "matter", f.matter.to_string()),
-        ("fleksibilitet", "flexibility", f.flexibility.to_string()),
+        ("sak", "matter", words::fact(f.matter.as_str(), lang).into()),
+        (
+            "fleksibilitet",
+            "flexibility",
+            words::fact(f.flexibility.as_str(), lang).into(),
+        ),
         (
             "like møter siste uker",
             "similar meetings lately",

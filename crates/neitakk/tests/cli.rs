@@ -1,0 +1,546 @@
+//! The binary, run as a user runs it, on the bundled example and on bad input.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs neitakk with the example config and a private data folder.
+fn neitakk(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .current_dir(root())
+        .env("NEITAKK_DATA_DIR", data)
+        .env_remove("NEITAKK_CONFIG")
+        .arg("--config")
+        .arg("examples/neitakk.toml")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const WEEK: &[&str] = &["--from", "2026-11-30", "--to", "2026-12-07"];
+
+#[test]
+fn triage_of_the_example_shows_every_strategy() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "triage",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let meetings = doc["meetings"].as_array().unwrap();
+    let strategy = |uid: &str| {
+        meetings
+            .iter()
+            .find(|m| m["uid"] == uid)
+            .map(|m| m["strategy"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(strategy("nordlys-status@nordlysenergi.no"), "attend");
+    assert_eq!(strategy("havnevest-workshop-49@havnevest.no"), "phone-call");
+    assert_eq!(strategy("skagerrak-risiko@fjellfjord.no"), "bow-out");
+    assert_eq!(strategy("northwind-qbr@northwindlogistics.com"), "shorten");
+    assert_eq!(strategy("lofoten-status@lofotensjomat.no"), "email-for-now");
+    assert_eq!(strategy("tindra-logo@tindra.no"), "decline");
+    assert_eq!(strategy("havnevest-oppfolging@havnevest.no"), "reschedule");
+    assert_eq!(
+        strategy("budsjett-2027@fjellfjord.no"),
+        serde_json::Value::Null,
+        "internal: no strategy"
+    );
+    for m in meetings {
+        for key in [
+            "uid",
+            "recurrence_id",
+            "start",
+            "end",
+            "summary",
+            "client",
+            "weight",
+            "strategy",
+            "alternatives",
+            "minutes_freed",
+            "risk",
+            "reasons",
+            "trail",
+        ] {
+            assert!(m.get(key).is_some(), "{key} missing in {m}");
+        }
+    }
+    assert_eq!(doc["weeks"][0]["week"], "2026-W49");
+    assert_eq!(doc["weeks"][0]["meeting_minutes"], 975);
+
+    let table = neitakk(
+        data.path(),
+        &["triage", "examples/uke49.ics", "--week", "2026-W49"],
+    );
+    let text = stdout(&table);
+    assert!(
+        text.contains("Uke 49: 16,2 t i møter mot et tak på 15,0 t"),
+        "{text}"
+    );
+}
+
+#[test]
+fn events_jsonl_is_exact() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            "examples/uke49.ics",
+            "--from",
+            "2026-12-04",
+            "--to",
+            "2026-12-05",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        r#"{"uid":"julebord@fjellfjord.no","recurrence_id":null,"start":"2026-12-04","end":"2026-12-05","all_day":true,"summary":"Julebord"}"#
+    );
+    assert!(lines.contains(
+        &r#"{"uid":"standup-2026@fjellfjord.no","recurrence_id":"2026-12-04T07:30:00Z","start":"2026-12-04T07:30:00Z","end":"2026-12-04T08:00:00Z","all_day":false,"summary":"Internt: morgenmøte"}"#
+    ));
+    // sorted by start, then uid
+    let starts: Vec<String> = lines
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["start"].to_string())
+        .collect();
+    assert!(
+        starts.windows(2).skip(1).all(|w| w[0] <= w[1]),
+        "{starts:?}"
+    );
+}
+
+#[test]
+fn events_reads_stdin() {
+    let data = tempfile::tempdir().unwrap();
+    let ics = std::fs::read(root().join("examples/uke49.ics")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_DATA_DIR", data.path())
+        .args([
+            "events",
+            "-",
+            "--from",
+            "2026-12-03T08:00:00Z",
+            "--to",
+            "2026-12-03T09:00:00Z",
+            "--format",
+            "jsonl",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&ics).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}
+
+#[test]
+fn explain_gives_facts_trail_and_alternatives() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "explain",
+                "examples/uke49.ics",
+                "havnevest-workshop-49@havnevest.no",
+            ],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in [
+        "Fakta",
+        "reise (hver vei)             45 min",
+        "Begrunnelse",
+        "Regel 3",
+        "Anbefalt: telefon/video (90 min",
+        "alternativ",
+    ] {
+        assert!(text.contains(needle), "{needle} missing:\n{text}");
+    }
+}
+
+#[test]
+fn reply_writes_drafts_and_journals_them_and_memory_follows() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "reply",
+                "examples/uke49.ics",
+                "northwind-qbr@northwindlogistics.com",
+                "--out",
+                out_dir,
+            ],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = stdout(&o).trim().to_owned();
+    let eml = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        eml.contains("To: emma.clarke@northwindlogistics.com"),
+        "{eml}"
+    );
+    assert!(
+        eml.contains("Subject: Suggestion: a shorter meeting"),
+        "English for an English client:\n{eml}"
+    );
+    assert!(eml.contains("Message-ID: <"));
+
+    // Two more limits for Havnevest within 30 days raise its risk; three bring back attend.
+    for _ in 0..3 {
+        let o = neitakk(
+            data.path(),
+            &[
+                &[
+                    "reply",
+                    "examples/uke49.ics",
+                    "havnevest-workshop-49@havnevest.no",
+                    "--strategy",
+                    "phone-call",
+                    "--at",
+                    "2026-11-30T12:00:00Z",
+                ],
+                WEEK,
+            ]
+            .concat(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let o = neitakk(
+        data.path(),
+        &[
+            "triage",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ws = doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["uid"] == "havnevest-workshop-49@havnevest.no")
+        .unwrap()
+        .clone();
+    // the same meeting journaled three times counts once: no memory step yet
+    assert_eq!(ws["strategy"], "phone-call");
+    assert_eq!(ws["risk"], "very-low");
+    // a second Havnevest meeting limited: every risk for Havnevest goes up one step
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "reply",
+                "examples/uke49.ics",
+                "havnevest-oppfolging@havnevest.no",
+            ],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = neitakk(
+        data.path(),
+        &[
+            "triage",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ws = doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["uid"] == "havnevest-workshop-49@havnevest.no")
+        .unwrap()
+        .clone();
+    assert_eq!(ws["risk"], "low", "{ws}");
+    assert!(ws["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["step"] == "memory-raises"));
+    let journal = neitakk(data.path(), &["journal", "--format", "json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout(&journal))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+#[test]
+fn reply_prints_the_briefing_for_bow_out() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "reply",
+                "examples/uke49.ics",
+                "skagerrak-risiko@fjellfjord.no",
+                "--note",
+                "Vi anbefaler modell B.",
+            ],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("To: silje.dahl@skagerrakbank.no"), "{text}");
+    assert!(text.contains("To: ola.hansen@fjellfjord.no"), "{text}");
+    assert!(text.contains("Vi anbefaler modell B."));
+}
+
+#[test]
+fn not_a_calendar_exits_2() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            "Cargo.toml",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not an iCalendar file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            "no-such-file.ics",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            "examples/uke49.ics",
+            "--from",
+            "yesterday",
+            "--to",
+            "2026-12-02",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = neitakk(data.path(), &["triage", "examples/uke49.ics", "--bogus"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = neitakk(
+        data.path(),
+        &[&["reply", "examples/uke49.ics", "no-such-uid"], WEEK].concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no event with UID 'no-such-uid'"));
+}
+
+#[test]
+fn a_malformed_line_is_a_warning_with_file_and_line() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ics = std::fs::read_to_string(root().join("examples/uke49.ics"))
+        .unwrap()
+        .replacen("SUMMARY:Avklaring logo", "SUMMARY Avklaring logo", 1);
+    let line = ics
+        .lines()
+        .position(|l| l.starts_with("SUMMARY Avklaring"))
+        .unwrap()
+        + 1;
+    let path = dir.path().join("broken.ics");
+    std::fs::write(&path, ics).unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            path.to_str().unwrap(),
+            "--from",
+            "2026-12-02",
+            "--to",
+            "2026-12-03",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains(&format!("broken.ics:{line}: malformed line skipped")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("tindra-logo@tindra.no"),
+        "the event itself is kept"
+    );
+}
+
+#[test]
+fn config_errors_name_file_line_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("neitakk.toml");
+    std::fs::write(&cfg, "[profile]\nname = \"X\"\nweekly_cap_hourz = 3\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .args(["--config", cfg.to_str().unwrap(), "clients", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("neitakk.toml:3") && err.contains("weekly_cap_hourz"),
+        "{err}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .args(["--config", "/nonexistent/neitakk.toml", "clients", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("neitakk init"));
+}
+
+#[test]
+fn init_then_import_clients_from_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let bin = env!("CARGO_BIN_EXE_neitakk");
+    assert!(Command::new(bin)
+        .args(["init", "--dir", d])
+        .output()
+        .unwrap()
+        .status
+        .success());
+    assert_eq!(
+        Command::new(bin)
+            .args(["init", "--dir", d])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2),
+        "no overwrite"
+    );
+    let cfg = dir.path().join("neitakk.toml");
+    let csv = dir.path().join("crm.csv");
+    std::fs::write(&csv, "Name,Domains,Revenue,Language,Tier\nAcme AS,acme.no;acme.com,500000,nb,\nExample AS,example.no,1,nb,\nBeta Ltd,beta.co.uk,\"2,000,000\",en,minor\n").unwrap();
+    let o = Command::new(bin)
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "clients",
+            "import",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 clients added"), "{}", stderr(&o));
+    let o = Command::new(bin)
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "clients",
+            "list",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<_> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["client"]["name"].as_str().unwrap().to_owned(),
+                c["weight"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // Beta is the largest (so Example ranks below half the revenue), but its tier is set by hand
+    assert_eq!(
+        names,
+        [
+            ("Example AS".into(), "regular".into()),
+            ("Acme AS".into(), "minor".into()),
+            ("Beta Ltd".into(), "minor".into())
+        ]
+    );
+    std::fs::write(&csv, "Name,Revenue\nBad,lots\n").unwrap();
+    let o = Command::new(bin)
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "clients",
+            "import",
+            csv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("crm.csv:2: column 'revenue'"),
+        "{}",
+        stderr(&o)
+    );
+}
