@@ -374,13 +374,19 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 continue;
             }
         };
-        let instances = x.series(&master);
-        let mut placed: BTreeMap<Key, (Placed, Meeting)> = instances
-            .into_iter()
-            .map(|(k, p)| (k, (p, master.meeting.clone())))
-            .collect();
+        let mut instances = x.series(&master);
+        if !overrides.iter().any(|(_, o)| o.this_and_future) {
+            // Nothing can move an instance from outside the window into it
+            // but its own override, which is placed on its own below.
+            instances.retain(|_, p| window.contains(p.start, p.end));
+        }
+        // The versions of the event: the master first, then each override.
+        let mut versions = vec![master.meeting.clone()];
+        let mut placed: BTreeMap<Key, (Placed, usize)> =
+            instances.into_iter().map(|(k, p)| (k, (p, 0))).collect();
         for (rid, o) in overrides {
-            let meeting = inherit(o.meeting.clone(), &master.meeting);
+            versions.push(inherit(o.meeting.clone(), &master.meeting));
+            let version = versions.len() - 1;
             let own = x.single(&o);
             if o.this_and_future {
                 // This and every later instance move by the same shift and take the new length.
@@ -389,23 +395,24 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                     Key::Day(d) => own.start - x.zones.floating.midnight(d),
                 };
                 let len = own.end - own.start;
-                for (_, (p, m)) in placed.range_mut(rid..) {
+                for (_, (p, v)) in placed.range_mut(rid..) {
                     let start = p.start + shift;
                     *p = Placed {
                         start,
                         end: start + len,
                         days: p.days.map(|(a, b)| shift_days(a, b, shift)),
                     };
-                    *m = meeting.clone();
+                    *v = version;
                 }
-                placed.entry(rid).or_insert((own, meeting));
+                placed.entry(rid).or_insert((own, version));
             } else {
-                placed.insert(rid, (own, meeting));
+                placed.insert(rid, (own, version));
             }
         }
-        for (k, (p, m)) in placed {
-            if !m.is_cancelled() {
-                out.push(occurrence(&m, p, Some(k.text())));
+        for (k, (p, v)) in placed {
+            let m = &versions[v];
+            if !m.is_cancelled() && window.contains(p.start, p.end) {
+                out.push(occurrence(m, p, Some(k.text())));
             }
         }
     }

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Generates benchmark calendars, deterministically.
+
+    gen.py large OUT.ics   ~70 MB: 150,000 single events over 2020-2029 and
+                           2,000 recurring series with overrides, EXDATEs,
+                           attendees, descriptions and a few VTIMEZONEs
+    gen.py year OUT.ics    ~1.4 MB: a normal person's year, ~3,000 events
+"""
+import random
+import sys
+from datetime import datetime, timedelta
+
+ZONES = {
+    "Europe/Oslo": ("+0100", "+0200"),
+    "Europe/London": ("+0000", "+0100"),
+    "America/New_York": ("-0500", "-0400"),
+}
+WORDS = ("status oppfølging gjennomgang workshop review planning kontrakt avtale "
+         "budsjett leveranse risiko design sprint demo pilot strategi rapport").split()
+DOMAINS = ["nordlysenergi.no", "havnevest.no", "skagerrakbank.no", "northwindlogistics.com",
+           "tindra.no", "lofotensjomat.no", "fjellfjord.no"]
+
+
+def fold(line):
+    out, b = [], line.encode()
+    while len(b) > 75:
+        cut = 75 if not out else 74
+        while cut > 1 and (b[cut] & 0xC0) == 0x80:
+            cut -= 1
+        out.append(b[:cut])
+        b = b[cut:]
+    out.append(b)
+    return b"\r\n ".join(out)
+
+
+def vtimezone(tzid, std, dst):
+    return [
+        "BEGIN:VTIMEZONE", f"TZID:{tzid}",
+        "BEGIN:STANDARD", "DTSTART:19701025T030000", f"TZOFFSETFROM:{dst}", f"TZOFFSETTO:{std}",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
+        "BEGIN:DAYLIGHT", "DTSTART:19700329T020000", f"TZOFFSETFROM:{std}", f"TZOFFSETTO:{dst}",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT", "END:VTIMEZONE",
+    ]
+
+
+def stamp(t):
+    return t.strftime("%Y%m%dT%H%M%S")
+
+
+def people(rng, n):
+    out = ["ORGANIZER;CN=Ingrid Berg:mailto:ingrid.berg@fjellfjord.no"]
+    for i in range(n):
+        d = rng.choice(DOMAINS)
+        out.append(f"ATTENDEE;CN=Person {i};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=TRUE:mailto:p{i}@{d}")
+    return out
+
+
+def description(rng, words):
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return "DESCRIPTION:Agenda:\\n- " + text.replace(" ", "\\, ", 3)
+
+
+def event(rng, uid, start, minutes, tzid, extra=(), attendees=3, words=40):
+    return [
+        "BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20260101T000000Z",
+        f"DTSTART;TZID={tzid}:{stamp(start)}",
+        f"DTEND;TZID={tzid}:{stamp(start + timedelta(minutes=minutes))}",
+        f"SUMMARY:{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} møte",
+        "LOCATION:Microsoft Teams-møte", *extra, *people(rng, attendees), description(rng, words),
+        "END:VEVENT",
+    ]
+
+
+def working_time(rng, first_year, years):
+    day = datetime(first_year, 1, 1) + timedelta(days=rng.randrange(365 * years))
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.replace(hour=rng.randrange(8, 16), minute=rng.choice((0, 15, 30, 45)))
+
+
+def large(rng):
+    lines = []
+    for tzid, (std, dst) in ZONES.items():
+        lines += vtimezone(tzid, std, dst)
+    tzids = list(ZONES)
+    for i in range(150_000):
+        lines += event(rng, f"single-{i}@bench", working_time(rng, 2020, 10),
+                       rng.choice((30, 45, 60, 90)), rng.choice(tzids), attendees=1, words=5)
+    for i in range(2_000):
+        tzid = rng.choice(tzids)
+        start = working_time(rng, 2020, 6)
+        freq = rng.choice(("FREQ=WEEKLY", "FREQ=WEEKLY;INTERVAL=2", "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR",
+                           "FREQ=MONTHLY;BYDAY=1TU"))
+        exdates = [start + timedelta(weeks=k) for k in rng.sample(range(1, 80), 3)]
+        extra = [f"RRULE:{freq}"] + [f"EXDATE;TZID={tzid}:{stamp(e)}" for e in exdates]
+        lines += event(rng, f"series-{i}@bench", start, 60, tzid, extra)
+        for k in rng.sample(range(1, 60), 2):
+            rid = start + timedelta(weeks=k)
+            lines += event(rng, f"series-{i}@bench", rid + timedelta(hours=2), 30, tzid,
+                           [f"RECURRENCE-ID;TZID={tzid}:{stamp(rid)}"])
+    return lines
+
+
+def year(rng):
+    lines = vtimezone("Europe/Oslo", "+0100", "+0200")
+    for i in range(2_950):
+        lines += event(rng, f"single-{i}@bench", working_time(rng, 2026, 1),
+                       rng.choice((30, 45, 60, 90)), "Europe/Oslo", attendees=rng.randrange(1, 3), words=5)
+    for i in range(50):
+        start = working_time(rng, 2025, 1)
+        lines += event(rng, f"series-{i}@bench", start, 30, "Europe/Oslo", ["RRULE:FREQ=WEEKLY"])
+    return lines
+
+
+def main():
+    kind, out = sys.argv[1], sys.argv[2]
+    rng = random.Random(49)
+    body = {"large": large, "year": year}[kind](rng)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//neitakk//bench//EN", *body, "END:VCALENDAR"]
+    with open(out, "wb") as f:
+        for line in lines:
+            f.write(fold(line) + b"\r\n")
+
+
+if __name__ == "__main__":
+    main()
