@@ -338,8 +338,9 @@ impl Context {
         let nb = lang == Lang::Nb;
         let title = m
             .summary
-            .clone()
-            .unwrap_or_else(|| if nb { "møtet" } else { "the meeting" }.to_owned());
+            .as_deref()
+            .unwrap_or(if nb { "møtet" } else { "the meeting" })
+            .to_owned();
         let colleague = req
             .facts
             .colleague_name

@@ -21,11 +21,11 @@ fn meeting() -> Meeting {
                 .into(),
         ),
         location: Some("Fjordkraft, Folke Bernadottes vei 38, Bergen".into()),
-        organizer: Some(Attendee {
+        organizer: Some(std::sync::Arc::new(Attendee {
             email: "kari.nordmann@fjordkraft.no".into(),
             name: Some("Kari Nordmann".into()),
             ..Default::default()
-        }),
+        })),
         ..Default::default()
     }
 }

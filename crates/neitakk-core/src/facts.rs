@@ -17,10 +17,8 @@ pub struct Context<'a> {
     pub clients: &'a [Client],
     /// The weight of each client, index for index (see [`crate::derive_tiers`]).
     pub weights: &'a [Weight],
-    /// Every known occurrence: the window and the weeks before it.
-    pub calendar: &'a [Meeting],
-    /// The user's time zone: weeks are counted in it.
-    pub tz: Tz,
+    /// Every known occurrence (the window and the weeks before it), indexed.
+    pub index: &'a CalendarIndex<'a>,
     /// Weekly cap on meeting time, in minutes.
     pub weekly_cap_minutes: u32,
     /// Words that name the user's own office in a LOCATION (no travel there).
@@ -173,9 +171,10 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
         Matter::Decision => s.needed_decision,
         Matter::Serious => planned,
     });
-    let repetition = client.map_or(0, |c| repetition_of(meeting, c, ctx));
-    let week_minutes = week_minutes(meeting, ctx);
-    let conflict = conflict_of(meeting, ctx);
+    let repetition =
+        client_index.map_or(0, |c| ctx.index.repetition(meeting, c, s.repetition_weeks));
+    let week_minutes = ctx.index.week_minutes(meeting.start);
+    let conflict = ctx.index.conflict(meeting, ctx.me);
 
     let mut inferred = Vec::new();
     if client.is_some() {
@@ -370,31 +369,18 @@ fn title_words(title: &str) -> Vec<String> {
     words
 }
 
-/// Whether two titles share at least half of their words.
-pub fn similar_titles(a: &str, b: &str) -> bool {
-    let (a, b) = (title_words(a), title_words(b));
+/// Whether two sorted word lists share at least half of their words.
+fn alike<T: Ord>(a: &[T], b: &[T]) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    let shared = a.iter().filter(|w| b.contains(w)).count();
-    let union = a.len() + b.len() - shared;
-    shared * 2 >= union
+    let shared = a.iter().filter(|w| b.binary_search(w).is_ok()).count();
+    shared * 2 >= a.len() + b.len() - shared
 }
 
-fn repetition_of(meeting: &Meeting, client: &Client, ctx: &Context) -> u32 {
-    let since = meeting.start - Duration::weeks(i64::from(ctx.settings.repetition_weeks));
-    let title = meeting.summary.as_deref().unwrap_or("");
-    let count = ctx
-        .calendar
-        .iter()
-        .filter(|m| m.start >= since && m.start < meeting.start && !m.is_cancelled())
-        .filter(|m| {
-            m.uid == meeting.uid
-                || similar_titles(title, m.summary.as_deref().unwrap_or(""))
-                    && match_client(m, ctx.me, std::slice::from_ref(client)).is_some()
-        })
-        .count();
-    u32::try_from(count).unwrap_or(u32::MAX)
+/// Whether two titles share at least half of their words.
+pub fn similar_titles(a: &str, b: &str) -> bool {
+    alike(&title_words(a), &title_words(b))
 }
 
 /// The ISO week (year, week) of an instant in a zone.
@@ -403,29 +389,130 @@ pub fn iso_week(t: DateTime<Utc>, tz: Tz) -> (i32, u32) {
     (w.year(), w.week())
 }
 
-fn week_minutes(meeting: &Meeting, ctx: &Context) -> u32 {
-    let week = iso_week(meeting.start, ctx.tz);
-    ctx.calendar
-        .iter()
-        .filter(|m| m.blocks_time(ctx.me) && iso_week(m.start, ctx.tz) == week)
-        .map(Meeting::minutes)
-        .sum()
+/// Counting similar meetings stops here: past it, a meeting is repetitive
+/// whatever the threshold, and a longer count costs time for nothing.
+const REPETITION_CAP: u32 = 100;
+
+/// What gathering needs to know about the whole calendar, computed once so
+/// that each meeting's facts cost a few look-ups rather than a pass over
+/// everything.
+#[derive(Debug)]
+pub struct CalendarIndex<'a> {
+    calendar: &'a [Meeting],
+    /// Indices into `calendar`, by start.
+    by_start: Vec<usize>,
+    /// The longest meeting that blocks time, to bound overlap searches.
+    longest: Duration,
+    blocks: Vec<bool>,
+    client: Vec<Option<usize>>,
+    /// Title words as ids, sorted.
+    words: Vec<Vec<u32>>,
+    vocabulary: HashMap<String, u32>,
+    week_minutes: HashMap<(i32, u32), u32>,
+    tz: Tz,
 }
 
-fn conflict_of(meeting: &Meeting, ctx: &Context) -> Option<Conflict> {
-    if !meeting.blocks_time(ctx.me) {
-        return None;
+impl<'a> CalendarIndex<'a> {
+    /// Indexes every known occurrence: the window and the weeks before it.
+    pub fn new(calendar: &'a [Meeting], me: &[String], clients: &[Client], tz: Tz) -> Self {
+        let mut by_start: Vec<usize> = (0..calendar.len()).collect();
+        by_start.sort_by_key(|&i| calendar[i].start);
+        let blocks: Vec<bool> = calendar.iter().map(|m| m.blocks_time(me)).collect();
+        let mut vocabulary = HashMap::new();
+        let words = calendar
+            .iter()
+            .map(|m| {
+                let mut ids: Vec<u32> = title_words(m.summary.as_deref().unwrap_or(""))
+                    .into_iter()
+                    .map(|w| {
+                        let next = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
+                        *vocabulary.entry(w).or_insert(next)
+                    })
+                    .collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        let mut week_minutes = HashMap::new();
+        let mut longest = Duration::zero();
+        for (m, _) in calendar.iter().zip(&blocks).filter(|(_, b)| **b) {
+            *week_minutes.entry(iso_week(m.start, tz)).or_insert(0) += m.minutes();
+            longest = longest.max(m.end - m.start);
+        }
+        CalendarIndex {
+            calendar,
+            by_start,
+            longest,
+            blocks,
+            client: calendar
+                .iter()
+                .map(|m| match_client(m, me, clients))
+                .collect(),
+            words,
+            vocabulary,
+            week_minutes,
+            tz,
+        }
     }
-    ctx.calendar
-        .iter()
-        .filter(|m| m.key() != meeting.key() && m.blocks_time(ctx.me))
-        .filter(|m| m.start < meeting.end && m.end > meeting.start)
-        .min_by_key(|m| m.start)
-        .map(|m| Conflict {
-            summary: m.summary.clone(),
-            uid: m.uid.clone(),
-            from_minute: u32::try_from((m.start - meeting.start).num_minutes().max(0)).unwrap_or(0),
-        })
+
+    /// Meeting minutes in the ISO week of `t`.
+    pub fn week_minutes(&self, t: DateTime<Utc>) -> u32 {
+        self.week_minutes
+            .get(&iso_week(t, self.tz))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Indices of the meetings that start in `[from, to)`, by start.
+    fn starting(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> impl Iterator<Item = usize> + '_ {
+        let first = self
+            .by_start
+            .partition_point(|&i| self.calendar[i].start < from);
+        self.by_start[first..]
+            .iter()
+            .copied()
+            .take_while(move |&i| self.calendar[i].start < to)
+    }
+
+    fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
+        let since = meeting.start - Duration::weeks(i64::from(weeks));
+        let mut title: Vec<u32> = title_words(meeting.summary.as_deref().unwrap_or(""))
+            .iter()
+            .map(|w| self.vocabulary.get(w).copied().unwrap_or(u32::MAX))
+            .collect();
+        title.sort_unstable();
+        let mut count = 0;
+        for i in self.starting(since, meeting.start) {
+            let m = &self.calendar[i];
+            if !m.is_cancelled()
+                && (m.uid == meeting.uid
+                    || self.client[i] == Some(client) && alike(&title, &self.words[i]))
+            {
+                count += 1;
+                if count == REPETITION_CAP {
+                    break;
+                }
+            }
+        }
+        count
+    }
+
+    fn conflict(&self, meeting: &Meeting, me: &[String]) -> Option<Conflict> {
+        if !meeting.blocks_time(me) {
+            return None;
+        }
+        let key = meeting.key();
+        self.starting(meeting.start - self.longest, meeting.end)
+            .filter(|&i| self.blocks[i])
+            .map(|i| &self.calendar[i])
+            .find(|m| m.end > meeting.start && m.key() != key)
+            .map(|m| Conflict {
+                summary: m.summary.as_deref().map(str::to_owned),
+                uid: m.uid.clone(),
+                from_minute: u32::try_from((m.start - meeting.start).num_minutes().max(0))
+                    .unwrap_or(0),
+            })
+    }
 }
 
 #[cfg(test)]

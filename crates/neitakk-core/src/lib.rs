@@ -15,7 +15,7 @@ pub mod types;
 
 pub use client::{derive_tiers, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
-pub use facts::{gather, Context, Facts};
+pub use facts::{gather, CalendarIndex, Context, Facts};
 pub use meeting::{Attendee, Meeting, PartStat, RoleParam};
 pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;

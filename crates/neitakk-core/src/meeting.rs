@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// An attendee's participation status (PARTSTAT).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -47,6 +48,9 @@ impl Attendee {
 }
 
 /// One occurrence of an event, with the fields the engine and the composer use.
+///
+/// The descriptive fields are shared (`Arc`) between the occurrences of a
+/// series, so a year of a busy calendar costs little more than its times.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Meeting {
     pub uid: String,
@@ -58,13 +62,13 @@ pub struct Meeting {
     /// For all-day events, the first day and the day after the last
     /// (`start`/`end` then hold local midnights in the calendar's zone).
     pub dates: Option<(NaiveDate, NaiveDate)>,
-    pub summary: Option<String>,
-    pub description: Option<String>,
-    pub location: Option<String>,
+    pub summary: Option<Arc<str>>,
+    pub description: Option<Arc<str>>,
+    pub location: Option<Arc<str>>,
     /// A meeting link from CONFERENCE, URL or a vendor property, if any.
-    pub conference: Option<String>,
-    pub organizer: Option<Attendee>,
-    pub attendees: Vec<Attendee>,
+    pub conference: Option<Arc<str>>,
+    pub organizer: Option<Arc<Attendee>>,
+    pub attendees: Arc<[Attendee]>,
     /// Whether the event belongs to a recurring series.
     pub recurring: bool,
     /// STATUS: `CONFIRMED`, `TENTATIVE`, `CANCELLED` (upper-case) if given.
@@ -95,7 +99,9 @@ impl Meeting {
 
     /// Whether one of `me` organizes it.
     pub fn organized_by(&self, me: &[String]) -> bool {
-        self.organizer.as_ref().is_some_and(|o| is_me(&o.email, me))
+        self.organizer
+            .as_deref()
+            .is_some_and(|o| is_me(&o.email, me))
     }
 
     /// Whether it is an all-day event.
@@ -116,7 +122,10 @@ impl Meeting {
 
     /// Every address in the meeting: organizer first, then attendees.
     pub fn people(&self) -> impl Iterator<Item = &Attendee> {
-        self.organizer.iter().chain(self.attendees.iter())
+        self.organizer
+            .as_deref()
+            .into_iter()
+            .chain(self.attendees.iter())
     }
 
     /// A stable key for one occurrence: `uid` plus `recurrence_id`.

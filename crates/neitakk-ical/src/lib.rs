@@ -93,14 +93,28 @@ pub fn read(
     window: Window,
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
-    let ics;
-    let data = if invite::looks_like_email(bytes) {
-        ics = invite::calendar_part(file, bytes)?;
-        ics.as_slice()
-    } else {
-        bytes
+    read_stream(file, bytes, window, options)
+}
+
+/// As [`read`], from a stream: an `.ics` is read one line at a time, so a
+/// large file is never held whole.
+pub fn read_stream(
+    file: &str,
+    mut input: impl std::io::BufRead,
+    window: Window,
+    options: &reader::Options,
+) -> Result<Calendar, Error> {
+    let io = |source| Error::Io {
+        file: file.to_owned(),
+        source,
     };
-    let parsed = reader::parse(file, data, window, options)?;
-    let limits = Limits::default();
-    Ok(expand(file, parsed, window, &limits))
+    let parsed = if invite::looks_like_email(input.fill_buf().map_err(io)?) {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(io)?;
+        let ics = invite::calendar_part(file, &bytes)?;
+        reader::parse(file, ics.as_slice(), window, options)?
+    } else {
+        reader::parse(file, input, window, options)?
+    };
+    Ok(expand(file, parsed, window, &Limits::default()))
 }

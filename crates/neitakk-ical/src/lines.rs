@@ -24,67 +24,85 @@ impl ContentLine {
     }
 }
 
-/// Iterates over the unfolded logical lines of `data` with their starting
-/// line number. Folding is removed before decoding, so a fold that splits a
-/// multi-byte character joins it back whole.
-pub struct Unfolder<'a> {
-    data: &'a [u8],
-    pos: usize,
+/// Reads the unfolded logical lines of a stream with their starting line
+/// number. Folding is removed before decoding, so a fold that splits a
+/// multi-byte character joins it back whole. Only one logical line is held
+/// in memory at a time.
+pub struct Unfolder<R> {
+    input: R,
+    /// The next physical line, read ahead to see whether it continues the last.
+    pending: Option<Vec<u8>>,
     line: usize,
-    buf: Vec<u8>,
+    started: bool,
+    /// The first read error, if any; reading stops there.
+    pub error: Option<std::io::Error>,
 }
 
-impl<'a> Unfolder<'a> {
-    pub fn new(data: &'a [u8]) -> Self {
-        let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
+impl<R: std::io::BufRead> Unfolder<R> {
+    pub fn new(input: R) -> Self {
         Unfolder {
-            data,
-            pos: 0,
+            input,
+            pending: None,
             line: 0,
-            buf: Vec::new(),
+            started: false,
+            error: None,
         }
     }
 
-    /// The next physical line without its line ending, and the position after it.
-    fn physical(&self, from: usize) -> (&'a [u8], usize) {
-        let rest = &self.data[from..];
-        match memchr_newline(rest) {
-            Some(i) => {
-                let line = &rest[..i];
-                (line.strip_suffix(b"\r").unwrap_or(line), from + i + 1)
-            }
-            None => (rest.strip_suffix(b"\r").unwrap_or(rest), self.data.len()),
+    /// The next physical line without its line ending.
+    fn physical(&mut self) -> Option<Vec<u8>> {
+        if let Some(l) = self.pending.take() {
+            return Some(l);
         }
+        let mut buf = Vec::new();
+        match self.input.read_until(b'\n', &mut buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => {
+                self.error = Some(e);
+                return None;
+            }
+        }
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        }
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        if !self.started {
+            self.started = true;
+            if buf.starts_with(b"\xEF\xBB\xBF") {
+                buf.drain(..3);
+            }
+        }
+        Some(buf)
     }
 
     /// The next logical line: `(line number, text)`; `None` at the end.
     pub fn next_line(&mut self) -> Option<(usize, String)> {
         loop {
-            if self.pos >= self.data.len() {
-                return None;
-            }
-            let (first, mut next) = self.physical(self.pos);
+            let mut buf = self.physical()?;
             self.line += 1;
-            let start_line = self.line;
-            self.buf.clear();
-            self.buf.extend_from_slice(first);
-            while next < self.data.len() && matches!(self.data[next], b' ' | b'\t') {
-                let (cont, after) = self.physical(next);
-                self.buf.extend_from_slice(&cont[1..]);
-                self.line += 1;
-                next = after;
+            let start = self.line;
+            while let Some(next) = self.physical() {
+                if matches!(next.first(), Some(b' ' | b'\t')) {
+                    buf.extend_from_slice(&next[1..]);
+                    self.line += 1;
+                } else {
+                    self.pending = Some(next);
+                    break;
+                }
             }
-            self.pos = next;
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
+            if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some((start_line, String::from_utf8_lossy(&self.buf).into_owned()));
+            return Some((
+                start,
+                String::from_utf8(buf)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ));
         }
     }
-}
-
-fn memchr_newline(s: &[u8]) -> Option<usize> {
-    s.iter().position(|&b| b == b'\n')
 }
 
 /// Splits a logical line into name, parameters and value. `None` when the
@@ -144,7 +162,7 @@ mod tests {
     fn unfolds_a_split_multibyte_character() {
         // "blåbær" with the fold between the two bytes of "å"
         let data = b"SUMMARY:bl\xC3\r\n \xA5b\xC3\xA6r\r\nUID:x\r\n";
-        let mut u = Unfolder::new(data);
+        let mut u = Unfolder::new(&data[..]);
         assert_eq!(u.next_line(), Some((1, "SUMMARY:blåbær".to_owned())));
         assert_eq!(u.next_line(), Some((3, "UID:x".to_owned())));
         assert_eq!(u.next_line(), None);

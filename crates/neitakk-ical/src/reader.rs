@@ -81,6 +81,7 @@ struct EventBuilder {
     recurrence_id: Option<Time>,
     this_and_future: bool,
     meeting: Meeting,
+    attendees: Vec<Attendee>,
 }
 
 struct Reader<'a> {
@@ -120,7 +121,7 @@ impl Reader<'_> {
 
     /// Takes one property of a VEVENT; `false` when its value is unusable.
     fn take(&mut self, ev: &mut EventBuilder, l: &ContentLine) -> bool {
-        let text = || Some(unescape_text(&l.value));
+        let text = || Some(std::sync::Arc::from(unescape_text(&l.value)));
         let m = &mut ev.meeting;
         match l.name.as_str() {
             "UID" => ev.uid = Some(l.value.trim().to_owned()),
@@ -185,13 +186,13 @@ impl Reader<'_> {
             "CONFERENCE" | "X-GOOGLE-CONFERENCE" | "X-MICROSOFT-SKYPETEAMSMEETINGURL" | "URL"
                 if m.conference.is_none() || l.name != "URL" =>
             {
-                m.conference = Some(l.value.trim().to_owned())
+                m.conference = Some(l.value.trim().into())
             }
             "X-MICROSOFT-DISALLOW-COUNTER" | "X-MICROSOFT-CDO-DISALLOW-COUNTER" => {
                 m.counter_disallowed = l.value.trim().eq_ignore_ascii_case("TRUE")
             }
-            "ORGANIZER" => m.organizer = Some(person(l)),
-            "ATTENDEE" => m.attendees.push(person(l)),
+            "ORGANIZER" => m.organizer = Some(std::sync::Arc::new(person(l))),
+            "ATTENDEE" => ev.attendees.push(person(l)),
             _ => {}
         }
         true
@@ -203,6 +204,7 @@ impl Reader<'_> {
             return;
         };
         let mut meeting = ev.meeting;
+        meeting.attendees = ev.attendees.into();
         meeting.uid = match ev.uid {
             Some(u) if !u.is_empty() => u,
             _ => {
@@ -290,9 +292,14 @@ enum State {
     },
 }
 
-/// Reads `data` (the text of an `.ics`) and keeps the events that may touch
+/// Reads `data` (the text of an `.ics`, streamed) and keeps the events that may touch
 /// `window`, plus every VTIMEZONE. Fails only when no VCALENDAR is found.
-pub fn parse(file: &str, data: &[u8], window: Window, options: &Options) -> Result<Parsed, Error> {
+pub fn parse(
+    file: &str,
+    data: impl std::io::BufRead,
+    window: Window,
+    options: &Options,
+) -> Result<Parsed, Error> {
     let mut r = Reader {
         file,
         warnings: Vec::new(),

@@ -5,11 +5,10 @@ use crate::BadInput;
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use neitakk_core::engine::decide_with_status;
-use neitakk_core::facts::{iso_week, Overrides};
-use neitakk_core::{derive_tiers, facts, Context, Decision, Facts, Meeting, Weight};
+use neitakk_core::facts::Overrides;
+use neitakk_core::{derive_tiers, facts, CalendarIndex, Context, Decision, Facts, Meeting, Weight};
 use neitakk_ical::{reader::Options, Window};
 use std::collections::HashMap;
-use std::io::Read;
 use std::path::Path;
 
 /// A time window argument: a date or an RFC 3339 date-time.
@@ -86,21 +85,22 @@ pub fn read_calendar(
     tz: Option<chrono_tz::Tz>,
     config: &Config,
 ) -> Result<Vec<Meeting>> {
-    let bytes = if path == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .context("cannot read stdin")?;
-        b
-    } else {
-        std::fs::read(Path::new(path)).with_context(|| format!("cannot read {path}"))?
-    };
-    let name = if path == "-" { "<stdin>" } else { path };
     let options = Options {
         tz,
         default_tz: Some(config.profile.timezone),
     };
-    let cal = neitakk_ical::read(name, &bytes, window, &options)?;
+    let cal = if path == "-" {
+        neitakk_ical::read_stream("<stdin>", std::io::stdin().lock(), window, &options)?
+    } else {
+        let file =
+            std::fs::File::open(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
+        neitakk_ical::read_stream(
+            path,
+            std::io::BufReader::with_capacity(1 << 16, file),
+            window,
+            &options,
+        )?
+    };
     for w in &cal.warnings {
         tracing::warn!("{w}");
     }
@@ -151,25 +151,41 @@ impl Loaded {
         })
     }
 
+    /// The calendar indexed for gathering facts.
+    pub fn index(&self, config: &Config) -> CalendarIndex<'_> {
+        let p = &config.profile;
+        CalendarIndex::new(&self.calendar, &p.emails, &config.clients, p.timezone)
+    }
+
     /// Facts and a decision for every meeting in the window that takes my
     /// time (not all-day, cancelled, free or already declined).
-    pub fn assess_all(&self, config: &Config, overrides: &Overrides) -> Vec<Assessed> {
+    pub fn assess_all(
+        &self,
+        index: &CalendarIndex,
+        config: &Config,
+        overrides: &Overrides,
+    ) -> Vec<Assessed> {
         self.calendar
             .iter()
             .filter(|m| {
                 m.blocks_time(&config.profile.emails) && self.window.contains(m.start, m.end)
             })
-            .map(|m| self.assess(m, config, overrides))
+            .map(|m| self.assess(index, m, config, overrides))
             .collect()
     }
 
-    pub fn assess(&self, m: &Meeting, config: &Config, overrides: &Overrides) -> Assessed {
+    pub fn assess(
+        &self,
+        index: &CalendarIndex,
+        m: &Meeting,
+        config: &Config,
+        overrides: &Overrides,
+    ) -> Assessed {
         let ctx = Context {
             me: &config.profile.emails,
             clients: &config.clients,
             weights: &self.weights,
-            calendar: &self.calendar,
-            tz: config.profile.timezone,
+            index,
             weekly_cap_minutes: config.profile.weekly_cap_minutes,
             office: &config.profile.office,
             recent_limits: &self.recent_limits,
@@ -183,17 +199,6 @@ impl Loaded {
             facts,
             decision,
         }
-    }
-
-    /// Meeting minutes in the ISO week of `t` that block my time.
-    pub fn week_minutes(&self, t: DateTime<Utc>, config: &Config) -> u32 {
-        let tz = config.profile.timezone;
-        let week = iso_week(t, tz);
-        self.calendar
-            .iter()
-            .filter(|m| m.blocks_time(&config.profile.emails) && iso_week(m.start, tz) == week)
-            .map(Meeting::minutes)
-            .sum()
     }
 }
 

@@ -111,7 +111,11 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                             )
                         }
                     };
-                    vec![when, m.summary.clone().unwrap_or_default(), m.uid.clone()]
+                    vec![
+                        when,
+                        m.summary.as_deref().unwrap_or_default().to_owned(),
+                        m.uid.clone(),
+                    ]
                 })
                 .collect();
             write!(out, "{}", table::render(&["when", "summary", "uid"], &rows))?;

@@ -79,7 +79,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         reasons: args.reason.clone(),
         ..Default::default()
     };
-    let a = loaded.assess(meeting, config, &overrides);
+    let index = loaded.index(config);
+    let a = loaded.assess(&index, meeting, config, &overrides);
     let mut out = std::io::stdout().lock();
     if let Format::Json = args.format {
         writeln!(

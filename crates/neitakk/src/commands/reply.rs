@@ -93,7 +93,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         needed_minutes: args.minutes,
         ..Default::default()
     };
-    let a = loaded.assess(meeting, config, &overrides_facts);
+    let index = loaded.index(config);
+    let a = loaded.assess(&index, meeting, config, &overrides_facts);
     let strategy = args.strategy.unwrap_or(a.decision.recommended.strategy);
     if strategy == Strategy::BowOut && a.facts.colleague.is_none() {
         return Err(BadInput("bow-out needs a colleague who attends and owns the client (the client's account_manager)".into()).into());
@@ -233,7 +234,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         sequence: meeting.sequence,
         strategy,
         meeting_start: meeting.start,
-        summary: meeting.summary.clone(),
+        summary: meeting.summary.as_deref().map(str::to_owned),
         lang: lang.to_string(),
         outbox_path: written.first().map(|p| p.display().to_string()),
     };

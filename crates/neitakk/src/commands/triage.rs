@@ -89,14 +89,15 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         reasons: args.reason.clone(),
         ..Default::default()
     };
-    let assessed = loaded.assess_all(config, &overrides);
+    let index = loaded.index(config);
+    let assessed = loaded.assess_all(&index, config, &overrides);
 
     // Per ISO week: meeting minutes, the cap, and what the recommendations free.
     let mut weeks: BTreeMap<(i32, u32), (u32, u32)> = BTreeMap::new();
     for a in &assessed {
         let entry = weeks
             .entry(iso_week(a.meeting.start, tz))
-            .or_insert((loaded.week_minutes(a.meeting.start, config), 0));
+            .or_insert((index.week_minutes(a.meeting.start), 0));
         entry.1 += a.decision.recommended.minutes_freed;
     }
 
