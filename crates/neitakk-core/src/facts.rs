@@ -390,8 +390,8 @@ pub fn iso_week(t: DateTime<Utc>, tz: Tz) -> (i32, u32) {
 }
 
 /// Counting similar meetings stops here: past it, a meeting is repetitive
-/// whatever the threshold, and a longer count costs time for nothing.
-const REPETITION_CAP: u32 = 100;
+/// whatever a sensible threshold, and a longer count costs time for nothing.
+pub const REPETITION_CAP: u32 = 20;
 
 /// What gathering needs to know about the whole calendar, computed once so
 /// that each meeting's facts cost a few look-ups rather than a pass over
@@ -404,7 +404,8 @@ pub struct CalendarIndex<'a> {
     /// The longest meeting that blocks time, to bound overlap searches.
     longest: Duration,
     blocks: Vec<bool>,
-    client: Vec<Option<usize>>,
+    /// Per client, indices of its meetings by start.
+    by_client: HashMap<usize, Vec<usize>>,
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
@@ -433,6 +434,12 @@ impl<'a> CalendarIndex<'a> {
                 ids
             })
             .collect();
+        let mut by_client: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &i in &by_start {
+            if let Some(c) = match_client(&calendar[i], me, clients) {
+                by_client.entry(c).or_default().push(i);
+            }
+        }
         let mut week_minutes = HashMap::new();
         let mut longest = Duration::zero();
         for (m, _) in calendar.iter().zip(&blocks).filter(|(_, b)| **b) {
@@ -444,10 +451,7 @@ impl<'a> CalendarIndex<'a> {
             by_start,
             longest,
             blocks,
-            client: calendar
-                .iter()
-                .map(|m| match_client(m, me, clients))
-                .collect(),
+            by_client,
             words,
             vocabulary,
             week_minutes,
@@ -481,13 +485,17 @@ impl<'a> CalendarIndex<'a> {
             .map(|w| self.vocabulary.get(w).copied().unwrap_or(u32::MAX))
             .collect();
         title.sort_unstable();
+        let Some(theirs) = self.by_client.get(&client) else {
+            return 0;
+        };
+        let first = theirs.partition_point(|&i| self.calendar[i].start < since);
         let mut count = 0;
-        for i in self.starting(since, meeting.start) {
+        for &i in theirs[first..]
+            .iter()
+            .take_while(|&&i| self.calendar[i].start < meeting.start)
+        {
             let m = &self.calendar[i];
-            if !m.is_cancelled()
-                && (m.uid == meeting.uid
-                    || self.client[i] == Some(client) && alike(&title, &self.words[i]))
-            {
+            if !m.is_cancelled() && (m.uid == meeting.uid || alike(&title, &self.words[i])) {
                 count += 1;
                 if count == REPETITION_CAP {
                     break;

@@ -159,19 +159,18 @@ impl Loaded {
 
     /// Facts and a decision for every meeting in the window that takes my
     /// time (not all-day, cancelled, free or already declined).
-    pub fn assess_all(
-        &self,
-        index: &CalendarIndex,
-        config: &Config,
-        overrides: &Overrides,
-    ) -> Vec<Assessed> {
+    pub fn assess_all<'s>(
+        &'s self,
+        index: &'s CalendarIndex,
+        config: &'s Config,
+        overrides: &'s Overrides,
+    ) -> impl Iterator<Item = Assessed> + 's {
         self.calendar
             .iter()
             .filter(|m| {
                 m.blocks_time(&config.profile.emails) && self.window.contains(m.start, m.end)
             })
-            .map(|m| self.assess(index, m, config, overrides))
-            .collect()
+            .map(move |m| self.assess(index, m, config, overrides))
     }
 
     pub fn assess(

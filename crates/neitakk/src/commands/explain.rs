@@ -86,7 +86,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&crate::commands::triage::to_json(&a, lang))?
+            serde_json::to_string_pretty(&crate::commands::triage::Row::new(&a, lang))?
         )?;
         return Ok(());
     }

@@ -6,8 +6,9 @@ use crate::table;
 use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::{iso_week, Overrides};
-use neitakk_core::{Lang, Reason, Step};
+use neitakk_core::{Choice, Facts, Lang, Reason, Risk, Step, Strategy, Weight};
 use neitakk_ical::expand::rfc3339;
+use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -92,29 +93,43 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let index = loaded.index(config);
     let assessed = loaded.assess_all(&index, config, &overrides);
 
-    // Per ISO week: meeting minutes, the cap, and what the recommendations free.
+    // Per ISO week: meeting minutes, and what the recommendations free.
     let mut weeks: BTreeMap<(i32, u32), (u32, u32)> = BTreeMap::new();
-    for a in &assessed {
+    let mut tally = |a: &Assessed| {
+        let week = iso_week(a.meeting.start, tz);
         let entry = weeks
-            .entry(iso_week(a.meeting.start, tz))
+            .entry(week)
             .or_insert((index.week_minutes(a.meeting.start), 0));
         entry.1 += a.decision.recommended.minutes_freed;
-    }
+    };
 
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let meetings: Vec<_> = assessed.iter().map(|a| to_json(a, lang)).collect();
+            // Written as it goes: a year of a busy calendar is a large document.
+            let mut out = std::io::BufWriter::new(out);
+            write!(
+                out,
+                "{{\"from\":\"{}\",\"to\":\"{}\",\"meetings\":[",
+                rfc3339(w.from),
+                rfc3339(w.to)
+            )?;
+            for (i, a) in assessed.enumerate() {
+                tally(&a);
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut out, &Row::new(&a, lang))?;
+            }
             let weeks: Vec<_> = weeks
                 .iter()
                 .map(|((y, wk), (minutes, freed))| {
                     json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": minutes, "cap_minutes": config.profile.weekly_cap_minutes, "freed_minutes": freed})
                 })
                 .collect();
-            let doc = json!({"from": rfc3339(w.from), "to": rfc3339(w.to), "meetings": meetings, "weeks": weeks});
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+            writeln!(out, "\n],\"weeks\":{}}}", serde_json::to_string(&weeks)?)?;
+            out.flush()?;
         }
         Format::Table => {
+            let assessed: Vec<Assessed> = assessed.inspect(|a| tally(a)).collect();
             let nb = lang == Lang::Nb;
             let header: &[&str] = if nb {
                 &[
@@ -193,26 +208,50 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
 }
 
 /// A meeting as JSON for scripts.
-pub fn to_json(a: &Assessed, lang: Lang) -> serde_json::Value {
-    let d = &a.decision;
-    let choice = |c: &neitakk_core::Choice| json!({"strategy": c.strategy, "minutes_freed": c.minutes_freed, "risk": c.risk, "frees_slot": c.frees_slot, "meets_need": c.meets_need, "follow_up_call": c.follow_up_call});
-    let decided = d.is_decided();
-    json!({
-        "uid": a.meeting.uid,
-        "recurrence_id": a.meeting.recurrence_id,
-        "start": rfc3339(a.meeting.start),
-        "end": rfc3339(a.meeting.end),
-        "summary": a.meeting.summary,
-        "client": a.facts.client,
-        "weight": a.facts.weight,
-        "strategy": decided.then_some(d.recommended.strategy),
-        "minutes_freed": d.recommended.minutes_freed,
-        "risk": decided.then_some(d.recommended.risk),
-        "follow_up_call": d.recommended.follow_up_call,
-        "reasons": d.reasons,
-        "alternatives": d.alternatives.iter().map(choice).collect::<Vec<_>>(),
-        "trail": d.trail.iter().map(|s| words::step(s, lang)).collect::<Vec<_>>(),
-        "steps": d.trail,
-        "facts": a.facts,
-    })
+#[derive(Serialize)]
+pub struct Row<'a> {
+    uid: &'a str,
+    recurrence_id: Option<&'a str>,
+    start: String,
+    end: String,
+    summary: Option<&'a str>,
+    client: Option<&'a str>,
+    weight: Option<Weight>,
+    /// None for internal and cancelled meetings.
+    strategy: Option<Strategy>,
+    minutes_freed: u32,
+    risk: Option<Risk>,
+    follow_up_call: bool,
+    reasons: &'a [Reason],
+    alternatives: &'a [Choice],
+    /// The rule trail in the user's language.
+    trail: Vec<String>,
+    /// The same, structured.
+    steps: &'a [Step],
+    facts: &'a Facts,
+}
+
+impl<'a> Row<'a> {
+    pub fn new(a: &'a Assessed, lang: Lang) -> Row<'a> {
+        let d = &a.decision;
+        let decided = d.is_decided();
+        Row {
+            uid: &a.meeting.uid,
+            recurrence_id: a.meeting.recurrence_id.as_deref(),
+            start: rfc3339(a.meeting.start),
+            end: rfc3339(a.meeting.end),
+            summary: a.meeting.summary.as_deref(),
+            client: a.facts.client.as_deref(),
+            weight: a.facts.weight,
+            strategy: decided.then_some(d.recommended.strategy),
+            minutes_freed: d.recommended.minutes_freed,
+            risk: decided.then_some(d.recommended.risk),
+            follow_up_call: d.recommended.follow_up_call,
+            reasons: &d.reasons,
+            alternatives: &d.alternatives,
+            trail: d.trail.iter().map(|s| words::step(s, lang)).collect(),
+            steps: &d.trail,
+            facts: &a.facts,
+        }
+    }
 }
