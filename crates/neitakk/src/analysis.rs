@@ -202,7 +202,7 @@ impl Loaded {
 }
 
 /// The occurrence of `uid` to act on: the one starting at `at`, else the first.
-pub fn find<'a>(
+fn find<'a>(
     calendar: &'a [Meeting],
     uid: &str,
     at: Option<DateTime<Utc>>,
@@ -226,4 +226,66 @@ pub fn find<'a>(
         ))
         .into()
     })
+}
+
+/// Picks one meeting: the arguments `explain` and `reply` share.
+#[derive(Debug, clap::Args)]
+pub struct MeetingArgs {
+    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    pub file: String,
+    /// The meeting's UID (see `neitakk events`).
+    pub uid: String,
+    /// Which occurrence of a recurring meeting: its start (date-time).
+    #[arg(long, value_name = "START")]
+    pub at: Option<String>,
+    /// A reason you give (illness, emergency, workload, ...).
+    #[arg(long, value_name = "REASON")]
+    pub reason: Vec<neitakk_core::Reason>,
+    /// Search window start (default: 7 days ago).
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// Search window end (default: a year from now).
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl MeetingArgs {
+    /// Loads the calendar around the meeting and finds it.
+    pub fn load(&self, config: &Config) -> Result<(Loaded, Meeting)> {
+        let (w, at) = search_window(
+            self.at.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            config,
+        )?;
+        let loaded = Loaded::load(&self.file, w, config)?;
+        let meeting = find(&loaded.calendar, &self.uid, at, w)?.clone();
+        Ok((loaded, meeting))
+    }
+}
+
+/// The window to look for one meeting in.
+fn search_window(
+    at: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    config: &Config,
+) -> Result<(Window, Option<chrono::DateTime<chrono::Utc>>)> {
+    let tz = config.profile.timezone;
+    let at = at.map(|a| parse_instant(a, tz)).transpose()?;
+    let w = match (at, from, to) {
+        (_, Some(_), Some(_)) => window(None, from, to, tz)?,
+        (Some(t), _, _) => Window {
+            from: t - Duration::days(1),
+            to: t + Duration::days(1),
+        },
+        (None, _, _) => {
+            let now = chrono::Utc::now();
+            Window {
+                from: now - Duration::days(7),
+                to: now + Duration::days(365),
+            }
+        }
+    };
+    Ok((w, at))
 }

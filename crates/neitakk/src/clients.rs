@@ -1,7 +1,8 @@
 //! `neitakk clients`: the registry with derived tiers, and CSV import.
 
 use crate::config::{read_toml, ClientsFile, Config};
-use crate::{table, BadInput};
+use crate::table::{self, Format};
+use crate::BadInput;
 use anyhow::{Context as _, Result};
 use neitakk_compose::words;
 use neitakk_core::{derive_tiers, Client};
@@ -30,12 +31,6 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
 }
 
 pub fn run(config: &Config, cmd: &Command) -> Result<()> {

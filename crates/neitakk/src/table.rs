@@ -1,5 +1,14 @@
 //! Plain aligned tables for the terminal.
 
+/// How a listing is printed.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// JSON for scripts.
+    Json,
+}
+
 /// Renders rows under a header, columns padded to their widest cell.
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let width = |s: &str| s.chars().count();

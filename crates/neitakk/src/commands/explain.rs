@@ -1,32 +1,18 @@
 //! `neitakk explain`: the facts, the rule trail and the alternatives.
 
-use crate::analysis::{find, parse_instant, window, Loaded};
+use crate::analysis::MeetingArgs;
 use crate::config::Config;
 use crate::table;
 use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::Overrides;
-use neitakk_core::{Lang, Reason};
+use neitakk_core::Lang;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
-    file: String,
-    /// The meeting's UID (see `neitakk events`).
-    uid: String,
-    /// Which occurrence of a recurring meeting: its start (date-time).
-    #[arg(long, value_name = "START")]
-    at: Option<String>,
-    /// A reason you give (illness, emergency, workload, ...).
-    #[arg(long, value_name = "REASON")]
-    reason: Vec<Reason>,
-    /// Search window start (default: 7 days ago).
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// Search window end (default: a year from now).
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    meeting: MeetingArgs,
     /// text for people, json for scripts.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -38,45 +24,13 @@ enum Format {
     Json,
 }
 
-/// The window to look for one meeting in.
-pub fn search_window(
-    at: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-    config: &Config,
-) -> Result<(neitakk_ical::Window, Option<chrono::DateTime<chrono::Utc>>)> {
-    let tz = config.profile.timezone;
-    let at = at.map(|a| parse_instant(a, tz)).transpose()?;
-    let w = match (at, from, to) {
-        (_, Some(_), Some(_)) => window(None, from, to, tz)?,
-        (Some(t), _, _) => neitakk_ical::Window {
-            from: t - chrono::Duration::days(1),
-            to: t + chrono::Duration::days(1),
-        },
-        (None, _, _) => {
-            let now = chrono::Utc::now();
-            neitakk_ical::Window {
-                from: now - chrono::Duration::days(7),
-                to: now + chrono::Duration::days(365),
-            }
-        }
-    };
-    Ok((w, at))
-}
-
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let lang = config.profile.language;
     let tz = config.profile.timezone;
-    let (w, at) = search_window(
-        args.at.as_deref(),
-        args.from.as_deref(),
-        args.to.as_deref(),
-        config,
-    )?;
-    let loaded = Loaded::load(&args.file, w, config)?;
-    let meeting = find(&loaded.calendar, &args.uid, at, w)?;
+    let (loaded, meeting) = args.meeting.load(config)?;
+    let meeting = &meeting;
     let overrides = Overrides {
-        reasons: args.reason.clone(),
+        reasons: args.meeting.reason.clone(),
         ..Default::default()
     };
     let index = loaded.index(config);

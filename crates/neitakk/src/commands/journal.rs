@@ -1,7 +1,7 @@
 //! `neitakk journal`, and the journal's place in the data folder.
 
 use crate::config::Config;
-use crate::table;
+use crate::table::{self, Format};
 use anyhow::{Context as _, Result};
 use neitakk_compose::{dates, words};
 use neitakk_store::{Entry, Store};
@@ -17,12 +17,6 @@ pub struct Args {
     /// table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
 }
 
 fn path(config: &Config) -> PathBuf {

@@ -1,32 +1,23 @@
 //! `neitakk reply`: the message(s) for one meeting's strategy.
 
-use crate::analysis::{find, Loaded};
-use crate::commands::explain::search_window;
+use crate::analysis::MeetingArgs;
 use crate::config::Config;
 use crate::{draft, BadInput};
 use anyhow::{Context as _, Result};
 use neitakk_compose::{lang, words, Composer, Override, Request, Sender};
 use neitakk_core::facts::Overrides;
-use neitakk_core::{free_slots, Lang, Reason, SlotSearch, Strategy};
+use neitakk_core::{free_slots, Lang, SlotSearch, Strategy};
 use neitakk_store::Entry;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
-    file: String,
-    /// The meeting's UID (see `neitakk events`).
-    uid: String,
-    /// Which occurrence of a recurring meeting: its start (date-time).
-    #[arg(long, value_name = "START")]
-    at: Option<String>,
+    #[command(flatten)]
+    meeting: MeetingArgs,
     /// Use this strategy instead of the recommended one.
     #[arg(long, value_name = "STRATEGY")]
     strategy: Option<Strategy>,
-    /// A reason you give (illness, emergency, workload, ...).
-    #[arg(long, value_name = "REASON")]
-    reason: Vec<Reason>,
     /// Write in this language (default: the client's, else the invitation's, else yours).
     #[arg(long, value_name = "nb|en", value_parser = parse_lang)]
     lang: Option<Lang>,
@@ -39,12 +30,6 @@ pub struct Args {
     /// Write .eml drafts to this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Search window start (default: 7 days ago).
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// Search window end (default: a year from now).
-    #[arg(long, requires = "from")]
-    to: Option<String>,
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -80,16 +65,10 @@ fn overrides(config: &Config) -> Result<Vec<Override>> {
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
-    let (w, at) = search_window(
-        args.at.as_deref(),
-        args.from.as_deref(),
-        args.to.as_deref(),
-        config,
-    )?;
-    let loaded = Loaded::load(&args.file, w, config)?;
-    let meeting = find(&loaded.calendar, &args.uid, at, w)?;
+    let (loaded, meeting) = args.meeting.load(config)?;
+    let meeting = &meeting;
     let overrides_facts = Overrides {
-        reasons: args.reason.clone(),
+        reasons: args.meeting.reason.clone(),
         needed_minutes: args.minutes,
         ..Default::default()
     };

@@ -2,7 +2,7 @@
 
 use crate::analysis::{window, Assessed, Loaded};
 use crate::config::Config;
-use crate::table;
+use crate::table::{self, Format};
 use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::{iso_week, Overrides};
@@ -32,12 +32,6 @@ pub struct Args {
     /// table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Table,
-    Json,
 }
 
 /// Why, in a few words: the deciding rule when it is not the reasons themselves.
