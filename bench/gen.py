@@ -10,10 +10,15 @@ import random
 import sys
 from datetime import datetime, timedelta
 
+# Each zone's VTIMEZONE as its real rules say (tools that trust the file and
+# tools that trust IANA must agree): offsets, and the DST start and end.
+EU = ("19700329T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "19701025T030000", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
+UK = ("19700329T010000", "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "19701025T020000", "FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU")
+US = ("20070311T020000", "FREQ=YEARLY;BYMONTH=3;BYDAY=2SU", "20071104T020000", "FREQ=YEARLY;BYMONTH=11;BYDAY=1SU")
 ZONES = {
-    "Europe/Oslo": ("+0100", "+0200"),
-    "Europe/London": ("+0000", "+0100"),
-    "America/New_York": ("-0500", "-0400"),
+    "Europe/Oslo": ("+0100", "+0200", EU),
+    "Europe/London": ("+0000", "+0100", UK),
+    "America/New_York": ("-0500", "-0400", US),
 }
 WORDS = ("status oppfølging gjennomgang workshop review planning kontrakt avtale "
          "budsjett leveranse risiko design sprint demo pilot strategi rapport").split()
@@ -33,13 +38,14 @@ def fold(line):
     return b"\r\n ".join(out)
 
 
-def vtimezone(tzid, std, dst):
+def vtimezone(tzid, std, dst, rules):
+    dst_start, dst_rule, std_start, std_rule = rules
     return [
         "BEGIN:VTIMEZONE", f"TZID:{tzid}",
-        "BEGIN:STANDARD", "DTSTART:19701025T030000", f"TZOFFSETFROM:{dst}", f"TZOFFSETTO:{std}",
-        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU", "END:STANDARD",
-        "BEGIN:DAYLIGHT", "DTSTART:19700329T020000", f"TZOFFSETFROM:{std}", f"TZOFFSETTO:{dst}",
-        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU", "END:DAYLIGHT", "END:VTIMEZONE",
+        "BEGIN:STANDARD", f"DTSTART:{std_start}", f"TZOFFSETFROM:{dst}", f"TZOFFSETTO:{std}",
+        f"RRULE:{std_rule}", "END:STANDARD",
+        "BEGIN:DAYLIGHT", f"DTSTART:{dst_start}", f"TZOFFSETFROM:{std}", f"TZOFFSETTO:{dst}",
+        f"RRULE:{dst_rule}", "END:DAYLIGHT", "END:VTIMEZONE",
     ]
 
 
@@ -80,8 +86,8 @@ def working_time(rng, first_year, years):
 
 def large(rng):
     lines = []
-    for tzid, (std, dst) in ZONES.items():
-        lines += vtimezone(tzid, std, dst)
+    for tzid, (std, dst, rules) in ZONES.items():
+        lines += vtimezone(tzid, std, dst, rules)
     tzids = list(ZONES)
     for i in range(150_000):
         lines += event(rng, f"single-{i}@bench", working_time(rng, 2020, 10),
@@ -102,7 +108,7 @@ def large(rng):
 
 
 def year(rng):
-    lines = vtimezone("Europe/Oslo", "+0100", "+0200")
+    lines = vtimezone("Europe/Oslo", *ZONES["Europe/Oslo"])
     for i in range(2_950):
         lines += event(rng, f"single-{i}@bench", working_time(rng, 2026, 1),
                        rng.choice((30, 45, 60, 90)), "Europe/Oslo", attendees=rng.randrange(1, 3), words=5)

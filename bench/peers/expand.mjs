@@ -10,16 +10,18 @@ const root = new ICAL.Component(ICAL.parse(readFileSync(path, "utf8")));
 for (const tz of root.getAllSubcomponents("vtimezone")) {
   ICAL.TimezoneService.register(new ICAL.Timezone(tz));
 }
-// Masters and their overrides, matched by UID.
+// Masters and their overrides, matched by UID. The empty `exceptions` option
+// stops ical.js from scanning every sibling for exceptions of each event,
+// which makes a large file quadratic.
 const masters = new Map();
 const overrides = [];
 for (const c of root.getAllSubcomponents("vevent")) {
   if (c.hasProperty("recurrence-id")) overrides.push(c);
-  else masters.set(c.getFirstPropertyValue("uid"), new ICAL.Event(c));
+  else masters.set(c.getFirstPropertyValue("uid"), new ICAL.Event(c, { exceptions: [] }));
 }
 for (const o of overrides) {
   const m = masters.get(o.getFirstPropertyValue("uid"));
-  if (m) m.relateException(o);
+  if (m) m.relateException(new ICAL.Event(o, { exceptions: [] }));
 }
 const lines = [];
 let n = 0;

@@ -11,7 +11,6 @@ pub mod dates;
 pub mod lang;
 pub mod words;
 
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
 use neitakk_core::{Client, Facts, Lang, Matter, Meeting, Reason, Slot, Strategy};
@@ -498,9 +497,4 @@ fn may_decide(matter: Matter, lang: Lang) -> &'static str {
         (Lang::En, Matter::Decision) => "within the limits we have agreed; bigger changes to price or scope we settle together afterwards.",
         (Lang::En, Matter::Serious) => "how we follow up; any promise of compensation we settle together afterwards.",
     }
-}
-
-/// An instant as `2026-12-03T09:00:00Z`.
-pub fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

@@ -124,14 +124,6 @@ impl Risk {
     }
 }
 
-impl Strategy {
-    /// Whether choosing it limits or declines the meeting (journaled for the
-    /// relationship memory); attending does not.
-    pub fn limits(self) -> bool {
-        self != Strategy::Attend
-    }
-}
-
 impl Lang {
     /// Accepts `nb`, `no`, `nob`, `nb-NO`, `en`, `en-GB` and the like.
     pub fn from_tag(tag: &str) -> Option<Lang> {
