@@ -44,6 +44,7 @@ pub const KINDS: &[&str] = &[
     "bow-out",
     "briefing",
     "reschedule",
+    "delegate",
     "decline",
 ];
 
@@ -73,6 +74,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "briefing.en.txt",
     "reschedule.nb.txt",
     "reschedule.en.txt",
+    "delegate.nb.txt",
+    "delegate.en.txt",
     "decline.nb.txt",
     "decline.en.txt",
 );
@@ -235,7 +238,7 @@ impl Composer {
             Strategy::EmailForNow => {
                 out.push(self.render("update", lang, &ctx, Audience::Client, organizer)?);
             }
-            Strategy::BowOut => {
+            Strategy::BowOut | Strategy::Delegate => {
                 let colleague = req.facts.colleague.iter().cloned().collect();
                 out.push(self.render("briefing", lang, &ctx, Audience::Colleague, colleague)?);
             }
@@ -251,7 +254,12 @@ fn recipients(req: &Request) -> Vec<String> {
     let organizer = req.meeting.organizer.as_ref().map(|o| o.email.clone());
     let colleague = req.facts.colleague.as_deref();
     match organizer {
-        Some(o) if Some(o.as_str()) != colleague || req.strategy != Strategy::BowOut => vec![o],
+        Some(o)
+            if Some(o.as_str()) != colleague
+                || !matches!(req.strategy, Strategy::BowOut | Strategy::Delegate) =>
+        {
+            vec![o]
+        }
         _ => {
             let my_domain = req.sender.email.rsplit_once('@').map(|(_, d)| d.to_owned());
             req.meeting

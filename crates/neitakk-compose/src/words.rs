@@ -14,6 +14,7 @@ pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
         (Lang::Nb, EmailForNow) => "e-post nå",
         (Lang::Nb, BowOut) => "overlat til kollega",
         (Lang::Nb, Reschedule) => "ny tid",
+        (Lang::Nb, Delegate) => "send en kollega",
         (Lang::Nb, Decline) => "takk nei",
         (Lang::En, Attend) => "attend",
         (Lang::En, PhoneCall) => "phone/video call",
@@ -22,6 +23,7 @@ pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
         (Lang::En, EmailForNow) => "email for now",
         (Lang::En, BowOut) => "bow out",
         (Lang::En, Reschedule) => "reschedule",
+        (Lang::En, Delegate) => "delegate",
         (Lang::En, Decline) => "decline",
     }
 }

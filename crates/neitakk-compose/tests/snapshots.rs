@@ -138,6 +138,8 @@ snapshots! {
     bow_out_en: Strategy::BowOut, Lang::En;
     reschedule_nb: Strategy::Reschedule, Lang::Nb;
     reschedule_en: Strategy::Reschedule, Lang::En;
+    delegate_nb: Strategy::Delegate, Lang::Nb;
+    delegate_en: Strategy::Delegate, Lang::En;
     decline_nb: Strategy::Decline, Lang::Nb;
     decline_en: Strategy::Decline, Lang::En;
 }

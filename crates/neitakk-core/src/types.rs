@@ -89,6 +89,8 @@ named_enum!(
         EmailForNow = "email-for-now",
         BowOut = "bow-out",
         Reschedule = "reschedule",
+        /// Send someone in my place (only when the user chooses it).
+        Delegate = "delegate",
         Decline = "decline",
     }
 );

@@ -13,6 +13,7 @@
 
 pub mod expand;
 pub mod invite;
+pub mod itip;
 pub mod lines;
 pub mod reader;
 mod recur;

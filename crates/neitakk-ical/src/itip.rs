@@ -1,0 +1,374 @@
+//! iCalendar out: iTIP messages (RFC 5546) that calendar programs apply,
+//! written with `calcard`.
+//!
+//! What real clients need, beyond the RFC: a REPLY carries exactly one
+//! ATTENDEE (the user, whose address must equal the e-mail's From);
+//! ORGANIZER, UID, SEQUENCE (the request's) and DTSTAMP always; RECURRENCE-ID
+//! for one instance; COMMENT holds the short human message (Exchange shows it
+//! as the body); a COUNTER also carries X-MS-OLK-ORIGINALSTART/END so that
+//! Outlook can show what changes.
+
+use calcard::common::PartialDateTime;
+use calcard::icalendar::{
+    ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarMethod,
+    ICalendarParameter, ICalendarParticipationStatus, ICalendarProperty, ICalendarValue, Uri,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use neitakk_core::PartStat;
+
+/// The iTIP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// An attendee's answer.
+    Reply,
+    /// An attendee's proposal of changes.
+    Counter,
+    /// A request, here: the invitation forwarded to a delegate.
+    Request,
+}
+
+impl Method {
+    /// As in METHOD and in the `method=` of the MIME part.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Reply => "REPLY",
+            Method::Counter => "COUNTER",
+            Method::Request => "REQUEST",
+        }
+    }
+}
+
+/// A person in a message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Person {
+    pub email: String,
+    pub name: Option<String>,
+}
+
+/// When an event or instance takes place, as it is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    At(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+/// An attendee line: who, with what status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendeeLine {
+    pub person: Person,
+    pub partstat: PartStat,
+    pub delegated_to: Option<String>,
+    pub delegated_from: Option<String>,
+    pub rsvp: bool,
+}
+
+/// Everything an iTIP message says. Build it with the functions in
+/// `neitakk_ical::itip` callers use; write it with [`write`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Itip {
+    pub method: Method,
+    pub uid: String,
+    /// The request's SEQUENCE.
+    pub sequence: u32,
+    pub dtstamp: DateTime<Utc>,
+    pub organizer: Person,
+    pub attendees: Vec<AttendeeLine>,
+    /// The instance answered, for one occurrence of a recurring meeting.
+    pub recurrence_id: Option<When>,
+    pub start: When,
+    pub end: When,
+    pub summary: Option<String>,
+    pub location: Option<String>,
+    /// The short human message.
+    pub comment: Option<String>,
+    /// A new rule for the whole series (a COUNTER proposing every other week).
+    pub rrule: Option<String>,
+    /// For a COUNTER: the original start and end, for Outlook.
+    pub original: Option<(When, When)>,
+}
+
+fn stamp(w: When) -> (ICalendarValue, Vec<ICalendarParameter>) {
+    match w {
+        When::At(t) => (
+            PartialDateTime::from_utc_timestamp(t.timestamp()).into(),
+            vec![],
+        ),
+        When::Day(d) => {
+            let midnight = d
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default()
+                .and_utc()
+                .timestamp();
+            (
+                PartialDateTime::from_date_timestamp(midnight).into(),
+                vec![ICalendarParameter::value(
+                    calcard::icalendar::ICalendarValueType::Date,
+                )],
+            )
+        }
+    }
+}
+
+fn partstat(p: PartStat) -> ICalendarParticipationStatus {
+    match p {
+        PartStat::NeedsAction => ICalendarParticipationStatus::NeedsAction,
+        PartStat::Accepted => ICalendarParticipationStatus::Accepted,
+        PartStat::Declined => ICalendarParticipationStatus::Declined,
+        PartStat::Tentative => ICalendarParticipationStatus::Tentative,
+        PartStat::Delegated => ICalendarParticipationStatus::Delegated,
+    }
+}
+
+fn mailto(email: &str) -> ICalendarValue {
+    ICalendarValue::Uri(Uri::Location(format!("mailto:{email}")))
+}
+
+fn text(s: &str) -> ICalendarValue {
+    ICalendarValue::Text(s.to_owned())
+}
+
+/// An RRULE value through calcard's own parser, so that it is written as a
+/// rule and not as escaped text.
+fn parse_rrule(rule: &str) -> Option<ICalendarValue> {
+    let snippet = format!(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let cal = ICalendar::parse(snippet).ok()?;
+    let entry = cal
+        .components
+        .iter()
+        .flat_map(|c| &c.entries)
+        .find(|e| e.name == ICalendarProperty::Rrule)?;
+    match entry.values.first()? {
+        v @ ICalendarValue::RecurrenceRule(_) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// The message as iCalendar text: CRLF line ends, lines folded at 75
+/// octets, TEXT escaped.
+pub fn write(m: &Itip) -> String {
+    let mut cal = ICalendarComponent::new(ICalendarComponentType::VCalendar);
+    cal.add_property(ICalendarProperty::Prodid, text("-//neitakk//neitakk//EN"));
+    cal.add_property(ICalendarProperty::Version, text("2.0"));
+    cal.add_property(
+        ICalendarProperty::Method,
+        ICalendarValue::Method(match m.method {
+            Method::Reply => ICalendarMethod::Reply,
+            Method::Counter => ICalendarMethod::Counter,
+            Method::Request => ICalendarMethod::Request,
+        }),
+    );
+    cal.component_ids = vec![1];
+
+    let mut ev = ICalendarComponent::new(ICalendarComponentType::VEvent);
+    ev.add_uid(&m.uid);
+    ev.add_sequence(i64::from(m.sequence));
+    ev.add_dtstamp(PartialDateTime::from_utc_timestamp(m.dtstamp.timestamp()));
+    let mut organizer =
+        ICalendarEntry::new(ICalendarProperty::Organizer).with_value(mailto(&m.organizer.email));
+    if let Some(name) = &m.organizer.name {
+        organizer = organizer.with_param(ICalendarParameter::cn(name.clone()));
+    }
+    ev.entries.push(organizer);
+    for a in &m.attendees {
+        let mut line = ICalendarEntry::new(ICalendarProperty::Attendee)
+            .with_value(mailto(&a.person.email))
+            .with_param(ICalendarParameter::partstat(partstat(a.partstat)));
+        if let Some(name) = &a.person.name {
+            line = line.with_param(ICalendarParameter::cn(name.clone()));
+        }
+        if let Some(to) = &a.delegated_to {
+            line = line.with_param(ICalendarParameter::delegated_to(Uri::Location(format!(
+                "mailto:{to}"
+            ))));
+        }
+        if let Some(from) = &a.delegated_from {
+            line = line.with_param(ICalendarParameter::delegated_from(Uri::Location(format!(
+                "mailto:{from}"
+            ))));
+        }
+        if a.rsvp {
+            line = line.with_param(ICalendarParameter::rsvp(true));
+        }
+        ev.entries.push(line);
+    }
+    if let Some(rid) = m.recurrence_id {
+        let (value, params) = stamp(rid);
+        ev.add_property_with_params(ICalendarProperty::RecurrenceId, params, value);
+    }
+    for (name, when) in [
+        (ICalendarProperty::Dtstart, m.start),
+        (ICalendarProperty::Dtend, m.end),
+    ] {
+        let (value, params) = stamp(when);
+        ev.add_property_with_params(name, params, value);
+    }
+    if let Some(rule) = m.rrule.as_deref().and_then(parse_rrule) {
+        ev.add_property(ICalendarProperty::Rrule, rule);
+    }
+    if let Some(s) = &m.summary {
+        ev.add_property(ICalendarProperty::Summary, text(s));
+    }
+    if let Some(l) = &m.location {
+        ev.add_property(ICalendarProperty::Location, text(l));
+    }
+    if let Some(c) = &m.comment {
+        ev.add_property(ICalendarProperty::Comment, text(c));
+    }
+    if let Some((start, end)) = m.original {
+        for (name, when) in [
+            ("X-MS-OLK-ORIGINALSTART", start),
+            ("X-MS-OLK-ORIGINALEND", end),
+        ] {
+            // calcard writes unknown properties as text; the value is the same.
+            let value = match when {
+                When::At(t) => t.format("%Y%m%dT%H%M%SZ").to_string(),
+                When::Day(d) => d.format("%Y%m%d").to_string(),
+            };
+            ev.add_property(ICalendarProperty::Other(name.into()), text(&value));
+        }
+    }
+    ICalendar {
+        components: vec![cal, ev],
+    }
+    .to_string()
+}
+
+/// What a reply is made from.
+#[derive(Debug, Clone)]
+pub struct ReplyInput<'a> {
+    pub meeting: &'a neitakk_core::Meeting,
+    pub strategy: neitakk_core::Strategy,
+    /// The user, as the one attendee of the reply (its address is the From).
+    pub me: Person,
+    /// The short human message, for COMMENT.
+    pub comment: &'a str,
+    /// The call or video link to offer (phone-call, shorter-call).
+    pub channel: Option<&'a str>,
+    /// The proposed length in minutes (shorten, shorter-call).
+    pub minutes: u32,
+    /// The proposed time (reschedule): the first free slot.
+    pub slot: Option<neitakk_core::Slot>,
+    /// The colleague to delegate to.
+    pub delegate: Option<Person>,
+    /// Whether to propose changes with COUNTER; when the organizer forbids
+    /// it or their server ignores it, a TENTATIVE REPLY carries the proposal
+    /// in its text instead.
+    pub counter_allowed: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// The iTIP messages a strategy sends: one to the organizer, and for
+/// delegation also the request forwarded to the delegate.
+pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
+    use neitakk_core::Strategy as S;
+    let m = input.meeting;
+    let when = |t: DateTime<Utc>, day: Option<NaiveDate>| day.map_or(When::At(t), When::Day);
+    let (start, end) = (
+        when(m.start, m.dates.map(|d| d.0)),
+        when(m.end, m.dates.map(|d| d.1)),
+    );
+    let recurrence_id = m.recurrence_id.as_deref().and_then(|r| {
+        DateTime::parse_from_rfc3339(r)
+            .map(|t| When::At(t.with_timezone(&Utc)))
+            .ok()
+            .or_else(|| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok().map(When::Day))
+    });
+    let organizer = m
+        .organizer
+        .as_deref()
+        .map(|o| Person {
+            email: o.email.clone(),
+            name: o.name.clone(),
+        })
+        .unwrap_or_default();
+    let me = |partstat, delegated_to: Option<String>| AttendeeLine {
+        person: input.me.clone(),
+        partstat,
+        delegated_to,
+        delegated_from: None,
+        rsvp: false,
+    };
+    let base = Itip {
+        method: Method::Reply,
+        uid: m.uid.clone(),
+        sequence: m.sequence,
+        dtstamp: input.now,
+        organizer,
+        attendees: vec![me(PartStat::Declined, None)],
+        recurrence_id,
+        start,
+        end,
+        summary: m.summary.as_deref().map(str::to_owned),
+        location: m.location.as_deref().map(str::to_owned),
+        comment: Some(input.comment.to_owned()),
+        rrule: None,
+        original: None,
+    };
+    let counter = |start: When, end: When, location: Option<String>| {
+        if input.counter_allowed {
+            Itip {
+                method: Method::Counter,
+                attendees: vec![me(PartStat::Tentative, None)],
+                original: Some((base.start, base.end)),
+                start,
+                end,
+                location: location.or_else(|| base.location.clone()),
+                ..base.clone()
+            }
+        } else {
+            // The proposal is in the comment; the times stay as they were.
+            Itip {
+                attendees: vec![me(PartStat::Tentative, None)],
+                ..base.clone()
+            }
+        }
+    };
+    let shorter_end = When::At(m.start + chrono::Duration::minutes(i64::from(input.minutes)));
+    let channel = input.channel.map(str::to_owned);
+    match input.strategy {
+        S::Attend => vec![Itip {
+            attendees: vec![me(PartStat::Accepted, None)],
+            comment: None,
+            ..base
+        }],
+        S::PhoneCall => vec![counter(base.start, base.end, channel)],
+        S::Shorten => vec![counter(base.start, shorter_end, None)],
+        S::ShorterCall => vec![counter(base.start, shorter_end, channel)],
+        S::Reschedule => match input.slot {
+            Some(slot) => vec![counter(When::At(slot.start), When::At(slot.end), None)],
+            None => vec![Itip {
+                attendees: vec![me(PartStat::Tentative, None)],
+                ..base
+            }],
+        },
+        S::EmailForNow | S::BowOut | S::Decline => vec![base],
+        S::Delegate => {
+            let Some(delegate) = input.delegate.clone() else {
+                return vec![base];
+            };
+            let to_organizer = Itip {
+                attendees: vec![me(PartStat::Delegated, Some(delegate.email.clone()))],
+                ..base.clone()
+            };
+            // RFC 5546 4.2.5: the delegate gets the request, naming who delegated it.
+            let to_delegate = Itip {
+                method: Method::Request,
+                attendees: vec![
+                    me(PartStat::Delegated, Some(delegate.email.clone())),
+                    AttendeeLine {
+                        person: delegate,
+                        partstat: PartStat::NeedsAction,
+                        delegated_to: None,
+                        delegated_from: Some(input.me.email.clone()),
+                        rsvp: true,
+                    },
+                ],
+                comment: None,
+                ..base
+            };
+            vec![to_organizer, to_delegate]
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Every strategy's iTIP payload, as a reviewed snapshot, and the rules real
+//! calendar programs need checked on each.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use chrono::{DateTime, Utc};
+use neitakk_core::{Attendee, Meeting, Slot, Strategy};
+use neitakk_ical::itip::{for_strategy, write, Method, Person, ReplyInput};
+use std::sync::Arc;
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+fn meeting() -> Meeting {
+    Meeting {
+        uid: "status-uke@havnevest.no".into(),
+        recurrence_id: Some("2026-12-03T08:00:00Z".into()),
+        start: at("2026-12-03T08:00:00Z"),
+        end: at("2026-12-03T09:30:00Z"),
+        summary: Some("Ukentlig status, havneprosjektet".into()),
+        location: Some("Havnevest, Strandkaien 2, Bergen".into()),
+        organizer: Some(Arc::new(Attendee {
+            email: "per.olsen@havnevest.no".into(),
+            name: Some("Per Olsen".into()),
+            ..Default::default()
+        })),
+        sequence: 3,
+        recurring: true,
+        ..Default::default()
+    }
+}
+
+fn input(m: &Meeting, strategy: Strategy, counter_allowed: bool) -> ReplyInput<'_> {
+    ReplyInput {
+        meeting: m,
+        strategy,
+        me: Person { email: "ingrid.berg@fjellfjord.no".into(), name: Some("Ingrid Berg".into()) },
+        comment: "Hei Per,\nkan vi ta dette på video i stedet? Da slipper jeg reisen.\n\nVennlig hilsen\nIngrid",
+        channel: Some("https://meet.fjellfjord.no/ingrid"),
+        minutes: 30,
+        slot: Some(Slot { start: at("2026-12-04T09:00:00Z"), end: at("2026-12-04T10:30:00Z") }),
+        delegate: Some(Person { email: "ola.hansen@fjellfjord.no".into(), name: Some("Ola Hansen".into()) }),
+        counter_allowed,
+        now: at("2026-11-27T10:00:00Z"),
+    }
+}
+
+fn payload(strategy: Strategy, counter_allowed: bool) -> String {
+    let m = meeting();
+    for_strategy(&input(&m, strategy, counter_allowed))
+        .iter()
+        .map(write)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+macro_rules! snapshots {
+    ($($test:ident: $strategy:expr;)+) => {
+        $(#[test] fn $test() { insta::assert_snapshot!(payload($strategy, true)); })+
+    };
+}
+
+snapshots! {
+    attend: Strategy::Attend;
+    phone_call: Strategy::PhoneCall;
+    shorten: Strategy::Shorten;
+    shorter_call: Strategy::ShorterCall;
+    email_for_now: Strategy::EmailForNow;
+    bow_out: Strategy::BowOut;
+    reschedule: Strategy::Reschedule;
+    delegate: Strategy::Delegate;
+    decline: Strategy::Decline;
+}
+
+#[test]
+fn counter_forbidden_falls_back_to_a_tentative_reply() {
+    let text = payload(Strategy::Shorten, false);
+    assert!(text.contains("METHOD:REPLY"));
+    assert!(text.contains("PARTSTAT=TENTATIVE"));
+    assert!(
+        text.contains("DTEND:20261203T093000Z"),
+        "the times stay as they were:\n{text}"
+    );
+}
+
+#[test]
+fn every_payload_keeps_the_rules_clients_need() {
+    let m = meeting();
+    for strategy in Strategy::ALL {
+        for itip in for_strategy(&input(&m, *strategy, true)) {
+            let folded = write(&itip);
+            let text = folded.replace("\r\n ", "");
+            let name = format!("{strategy} {}", itip.method.as_str());
+            assert!(
+                text.starts_with("BEGIN:VCALENDAR\r\n") && text.ends_with("END:VCALENDAR\r\n"),
+                "{name}"
+            );
+            assert!(
+                text.contains(&format!("METHOD:{}\r\n", itip.method.as_str())),
+                "{name}"
+            );
+            for required in [
+                "UID:status-uke@havnevest.no",
+                "SEQUENCE:3",
+                "DTSTAMP:",
+                "ORGANIZER;",
+                "RECURRENCE-ID:20261203T080000Z",
+            ] {
+                assert!(text.contains(required), "{name}: {required} missing");
+            }
+            let attendees = text.matches("\r\nATTENDEE").count();
+            if itip.method == Method::Request {
+                assert_eq!(attendees, 2, "{name}");
+            } else {
+                assert_eq!(attendees, 1, "{name}: a reply names exactly one attendee");
+                assert!(text.contains("mailto:ingrid.berg@fjellfjord.no"));
+            }
+            if itip.method == Method::Counter {
+                assert!(
+                    text.contains("X-MS-OLK-ORIGINALSTART:20261203T080000Z"),
+                    "{name}"
+                );
+            }
+            for line in folded.split("\r\n") {
+                assert!(
+                    line.len() <= 75,
+                    "{name}: line of {} octets: {line}",
+                    line.len()
+                );
+            }
+        }
+    }
+}
