@@ -30,3 +30,12 @@ pub fn calendar_part(file: &str, bytes: &[u8]) -> Result<Vec<u8>, Error> {
     }
     Err(Error::NoCalendarPart { file: file.into() })
 }
+
+/// The Message-ID of an e-mail, with its angle brackets, if it is one.
+pub fn message_id(bytes: &[u8]) -> Option<String> {
+    if !looks_like_email(bytes) {
+        return None;
+    }
+    let message = mail_parser::MessageParser::default().parse(bytes)?;
+    message.message_id().map(|id| format!("<{id}>"))
+}

@@ -12,6 +12,7 @@
 //! naming file and line; a file that is not a calendar is [`Error::NotACalendar`].
 
 pub mod expand;
+pub mod imip;
 pub mod invite;
 pub mod itip;
 pub mod lines;

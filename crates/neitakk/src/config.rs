@@ -24,6 +24,23 @@ struct File {
     tiers: TierThresholds,
     engine: Policy,
     facts: FactSettings,
+    delivery: DeliveryFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DeliveryFile {
+    /// Organizers' domains whose servers ignore COUNTER: proposals go as a
+    /// tentative reply with the proposal in the text.
+    no_counter_domains: Vec<String>,
+}
+
+impl Default for DeliveryFile {
+    fn default() -> Self {
+        DeliveryFile {
+            no_counter_domains: vec!["gmail.com".into(), "googlemail.com".into()],
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +104,7 @@ pub struct Config {
     pub tiers: TierThresholds,
     pub policy: Policy,
     pub facts: FactSettings,
+    pub no_counter_domains: Vec<String>,
 }
 
 /// The platform's folders for neitakk.
@@ -214,6 +232,7 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         tiers: file.tiers,
         policy: file.engine,
         facts: file.facts,
+        no_counter_domains: file.delivery.no_counter_domains,
     })
 }
 
@@ -309,6 +328,11 @@ needed_decision = 60
 # A meeting is repetitive with this many similar ones in these many weeks.
 repetition_weeks = 4
 repetition_threshold = 3
+
+[delivery]
+# Organizers' domains whose servers ignore proposals (COUNTER): neitakk
+# answers them with a tentative reply that carries the proposal in its text.
+no_counter_domains = ["gmail.com", "googlemail.com"]
 
 [engine]
 # Minutes it takes to write an update instead of meeting.

@@ -1,44 +1,10 @@
 //! Drafts as `.eml` files that any mail program can open or send.
 
 use anyhow::{Context as _, Result};
-use lettre::message::{header::ContentType, Mailbox, Message as Mail};
-use neitakk_compose::Message;
 use std::path::{Path, PathBuf};
 
-/// Builds the RFC 5322 message for a draft.
-pub fn to_eml(from_name: &str, from: &str, msg: &Message) -> Result<Vec<u8>> {
-    let mailbox = |name: Option<&str>, addr: &str| -> Result<Mailbox> {
-        let address = addr
-            .parse()
-            .with_context(|| format!("'{addr}' is not an e-mail address"))?;
-        Ok(Mailbox::new(
-            name.filter(|n| !n.is_empty()).map(str::to_owned),
-            address,
-        ))
-    };
-    let sender = mailbox(Some(from_name), from)?;
-    let mut builder = Mail::builder()
-        .from(sender.clone())
-        .message_id(Some(message_id(from)))
-        .subject(&msg.subject)
-        .header(ContentType::TEXT_PLAIN);
-    let mut any = false;
-    for to in &msg.to {
-        builder = builder.to(mailbox(None, to)?);
-        any = true;
-    }
-    if !any {
-        // No organizer to answer: the draft is addressed to the user to fill in.
-        builder = builder.to(sender);
-    }
-    let mail = builder
-        .body(msg.body.clone())
-        .context("cannot build the e-mail")?;
-    Ok(mail.formatted())
-}
-
 /// A unique Message-ID in the sender's domain.
-fn message_id(from: &str) -> String {
+pub fn message_id(from: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let domain = from.rsplit_once('@').map_or("neitakk.invalid", |(_, d)| d);

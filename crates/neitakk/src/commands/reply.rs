@@ -4,9 +4,11 @@ use crate::analysis::MeetingArgs;
 use crate::config::Config;
 use crate::{draft, BadInput};
 use anyhow::{Context as _, Result};
-use neitakk_compose::{lang, words, Composer, Override, Request, Sender};
+use neitakk_compose::{lang, words, Audience, Composer, Override, Request, Sender};
 use neitakk_core::facts::Overrides;
 use neitakk_core::{free_slots, Lang, SlotSearch, Strategy};
+use neitakk_ical::imip;
+use neitakk_ical::itip::{self, Person, ReplyInput};
 use neitakk_store::Entry;
 use std::io::Write;
 use std::path::PathBuf;
@@ -27,6 +29,9 @@ pub struct Args {
     /// Your own words for the briefing (your view on the open points).
     #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// With --strategy delegate: who goes in your place (default: the client's account manager).
+    #[arg(long, value_name = "EMAIL")]
+    delegate_to: Option<String>,
     /// Write .eml drafts to this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -136,19 +141,44 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         phone: config.profile.phone.clone(),
         video_link: config.profile.video_link.clone(),
     };
-    let reasons = a
-        .facts
+    if sender.email.is_empty() {
+        return Err(BadInput(
+            "set profile.emails in the config: a reply needs a From address".into(),
+        )
+        .into());
+    }
+    let mut facts = a.facts.clone();
+    let delegate = if strategy == Strategy::Delegate {
+        let email = args
+            .delegate_to
+            .clone()
+            .or_else(|| facts.colleague.clone())
+            .ok_or_else(|| {
+                BadInput("delegate needs --delegate-to EMAIL (or a client account manager)".into())
+            })?
+            .to_ascii_lowercase();
+        let name = person_name(&email, meeting, client);
+        facts.colleague = Some(email.clone());
+        facts.colleague_name = Some(name.clone());
+        Some(Person {
+            email,
+            name: Some(name),
+        })
+    } else {
+        None
+    };
+    let reasons: Vec<_> = facts
         .reasons()
         .into_iter()
         .filter(|r| r.is_valid())
-        .collect::<Vec<_>>();
+        .collect();
     let follow_up_call = a
         .decision
         .choice(strategy)
         .is_some_and(|c| c.follow_up_call);
     let request = Request {
         meeting,
-        facts: &a.facts,
+        facts: &facts,
         strategy,
         reasons: &reasons,
         client,
@@ -164,38 +194,80 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let composer = Composer::new(&overrides(config)?)?;
     let messages = composer.compose(&request)?;
 
+    let organizer_domain = meeting
+        .organizer
+        .as_deref()
+        .map(|o| o.domain().to_owned())
+        .unwrap_or_default();
+    let counter_allowed = !meeting.counter_disallowed
+        && !config
+            .no_counter_domains
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&organizer_domain));
+    let itips = itip::for_strategy(&ReplyInput {
+        meeting,
+        strategy,
+        me: Person {
+            email: sender.email.clone(),
+            name: Some(sender.name.clone()).filter(|n| !n.is_empty()),
+        },
+        comment: &messages[0].body,
+        channel: sender.video_link.as_deref().or(sender.phone.as_deref()),
+        minutes: args.minutes.unwrap_or(facts.needed_minutes),
+        slot: slots.first().copied(),
+        delegate,
+        counter_allowed,
+        now: chrono::Utc::now(),
+    });
+    // The calendar payload each message carries: the answer to the organizer
+    // goes with the first; for delegation, the request goes to the delegate.
+    let attached = |i: usize, audience: Audience| match (i, audience) {
+        (0, _) => itips.first(),
+        (_, Audience::Colleague) if strategy == Strategy::Delegate => itips.get(1),
+        _ => None,
+    };
+
     let mut out = std::io::stdout().lock();
     let mut written = Vec::new();
-    if let Some(dir) = &args.out {
-        let date = meeting
-            .start
-            .with_timezone(&tz)
-            .format("%Y-%m-%d")
-            .to_string();
-        for msg in &messages {
-            if sender.email.is_empty() {
-                return Err(BadInput(
-                    "set profile.emails in the config: drafts need a From address".into(),
-                )
-                .into());
+    let in_reply_to = invitation_id(&args.meeting.file);
+    for (i, msg) in messages.iter().enumerate() {
+        let ics = attached(i, msg.audience).map(|t| (t.method, itip::write(t)));
+        let calendar = ics.as_ref().map(|(method, text)| (*method, text.as_str()));
+        match &args.out {
+            Some(dir) => {
+                let eml = imip::build(&imip::Mail {
+                    from_name: &sender.name,
+                    from: &sender.email,
+                    to: &msg.to,
+                    subject: &msg.subject,
+                    body: &msg.body,
+                    calendar,
+                    in_reply_to: in_reply_to
+                        .as_deref()
+                        .filter(|_| msg.audience == Audience::Organizer),
+                    message_id: &draft::message_id(&sender.email),
+                    date: chrono::Utc::now(),
+                })?;
+                let date = meeting
+                    .start
+                    .with_timezone(&tz)
+                    .format("%Y-%m-%d")
+                    .to_string();
+                let path =
+                    draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
+                writeln!(out, "{}", path.display())?;
+                written.push(path);
             }
-            let eml = draft::to_eml(&sender.name, &sender.email, msg)?;
-            let path = draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
-            writeln!(out, "{}", path.display())?;
-            written.push(path);
-        }
-    } else {
-        for (i, msg) in messages.iter().enumerate() {
-            if i > 0 {
-                writeln!(out, "\n{}\n", "─".repeat(60))?;
+            None => {
+                if i > 0 {
+                    writeln!(out, "\n{}\n", "─".repeat(60))?;
+                }
+                writeln!(out, "To: {}\nSubject: {}", msg.to.join(", "), msg.subject)?;
+                if let Some((method, _)) = calendar {
+                    writeln!(out, "Calendar: {}", method.as_str())?;
+                }
+                writeln!(out, "\n{}", msg.body)?;
             }
-            writeln!(
-                out,
-                "To: {}\nSubject: {}\n\n{}",
-                msg.to.join(", "),
-                msg.subject,
-                msg.body
-            )?;
         }
     }
     tracing::info!(
@@ -218,4 +290,50 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         outbox_path: written.first().map(|p| p.display().to_string()),
     };
     crate::commands::journal::record(config, &entry)
+}
+
+/// A person's name for a message: their CN in the meeting, the account
+/// manager's name, else made from the address ("ola.hansen@" -> "Ola Hansen").
+fn person_name(
+    email: &str,
+    meeting: &neitakk_core::Meeting,
+    client: Option<&neitakk_core::Client>,
+) -> String {
+    if let Some(name) = meeting
+        .people()
+        .find(|p| p.email.eq_ignore_ascii_case(email))
+        .and_then(|p| p.name.clone())
+    {
+        return name;
+    }
+    if let Some(name) = client
+        .filter(|c| {
+            c.account_manager
+                .as_deref()
+                .is_some_and(|am| am.eq_ignore_ascii_case(email))
+        })
+        .and_then(|c| c.account_manager_name.clone())
+    {
+        return name;
+    }
+    let local = email.split('@').next().unwrap_or(email);
+    local
+        .split(['.', '_', '-'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Message-ID of the invitation, when the calendar came as an e-mail.
+fn invitation_id(path: &str) -> Option<String> {
+    if path == "-" {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    neitakk_ical::invite::message_id(&bytes)
 }

@@ -1,0 +1,103 @@
+//! The e-mail around an iTIP message (iMIP, RFC 6047).
+//!
+//! The structure is the one Gmail sends for invitations and replies, which
+//! Outlook, Apple Mail and Thunderbird all read:
+//!
+//! ```text
+//! multipart/mixed
+//! ├── multipart/alternative
+//! │   ├── text/plain; charset=utf-8            the message people read
+//! │   └── text/calendar; method=REPLY; charset=UTF-8   what calendars apply
+//! └── application/ics; name="invite.ics"       the same, as an attachment
+//! ```
+//!
+//! Outlook and Gmail act on the text/calendar part inside the alternative;
+//! programs that only look at attachments find the `.ics`. The calendar
+//! part's `method=` always equals the payload's METHOD.
+
+use crate::itip::Method;
+use chrono::{DateTime, Utc};
+use lettre::message::header::{self, ContentType};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+
+/// Why a message could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("'{0}' is not an e-mail address")]
+    Address(String),
+    #[error("cannot build the e-mail: {0}")]
+    Build(String),
+}
+
+/// A message to write.
+#[derive(Debug, Clone)]
+pub struct Mail<'a> {
+    pub from_name: &'a str,
+    pub from: &'a str,
+    pub to: &'a [String],
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The iTIP payload and its method, if the message carries one.
+    pub calendar: Option<(Method, &'a str)>,
+    /// The Message-ID of the invitation answered, if it came by e-mail.
+    pub in_reply_to: Option<&'a str>,
+    pub message_id: &'a str,
+    pub date: DateTime<Utc>,
+}
+
+fn mailbox(name: Option<&str>, addr: &str) -> Result<Mailbox, Error> {
+    let address = addr.parse().map_err(|_| Error::Address(addr.to_owned()))?;
+    Ok(Mailbox::new(
+        name.filter(|n| !n.is_empty()).map(str::to_owned),
+        address,
+    ))
+}
+
+/// The message as RFC 5322 bytes (CRLF line ends).
+pub fn build(m: &Mail) -> Result<Vec<u8>, Error> {
+    let sender = mailbox(Some(m.from_name), m.from)?;
+    let mut builder = lettre::Message::builder()
+        .from(sender.clone())
+        .subject(m.subject)
+        .date(m.date.into())
+        .message_id(Some(m.message_id.to_owned()));
+    if let Some(id) = m.in_reply_to {
+        builder = builder.in_reply_to(id.to_owned()).references(id.to_owned());
+    }
+    if m.to.is_empty() {
+        // No one to answer: the draft is addressed to the user to fill in.
+        builder = builder.to(sender);
+    }
+    for to in m.to {
+        builder = builder.to(mailbox(None, to)?);
+    }
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(m.body.to_owned());
+    let message = match m.calendar {
+        None => builder.singlepart(text),
+        Some((method, ics)) => {
+            let calendar_type = |kind: &str| {
+                ContentType::parse(&format!(
+                    "{kind}; method={}; charset=UTF-8",
+                    method.as_str()
+                ))
+                .map_err(|e| Error::Build(e.to_string()))
+            };
+            let inline = SinglePart::builder()
+                .header(calendar_type("text/calendar")?)
+                .header(header::ContentTransferEncoding::Base64)
+                .body(ics.to_owned());
+            let attachment = Attachment::new("invite.ics".to_owned())
+                .body(ics.to_owned(), calendar_type("application/ics")?);
+            builder.multipart(
+                MultiPart::mixed()
+                    .multipart(MultiPart::alternative().singlepart(text).singlepart(inline))
+                    .singlepart(attachment),
+            )
+        }
+    };
+    Ok(message
+        .map_err(|e| Error::Build(e.to_string()))?
+        .formatted())
+}
