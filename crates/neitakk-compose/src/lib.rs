@@ -11,6 +11,7 @@ pub mod dates;
 pub mod lang;
 pub mod words;
 
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
 use neitakk_core::{Client, Facts, Lang, Matter, Meeting, Reason, Slot, Strategy};
@@ -126,6 +127,8 @@ pub struct Sender {
     pub name: String,
     pub email: String,
     pub signature: String,
+    /// Signatures per language, where the user wants them to differ.
+    pub signatures: Vec<(Lang, String)>,
     pub phone: Option<String>,
     pub video_link: Option<String>,
 }
@@ -287,15 +290,21 @@ fn template_error(origin: &str, e: &minijinja::Error) -> Error {
     }
 }
 
-/// Trims line ends and runs of blank lines, and ends with one newline.
+/// Trims line ends, runs of blank lines and of spaces inside a line (an
+/// empty value leaves two), and ends with one newline.
 fn tidy(body: &str) -> String {
     let mut out = String::new();
     let mut blank = 0;
     for line in body.trim_matches('\n').lines() {
-        let line = line.trim_end();
-        blank = if line.is_empty() { blank + 1 } else { 0 };
+        let text = line.trim_start();
+        let indent = &line[..line.len() - text.len()];
+        let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+        blank = if words.is_empty() { blank + 1 } else { 0 };
         if blank < 2 {
-            out.push_str(line);
+            if !words.is_empty() {
+                out.push_str(indent);
+            }
+            out.push_str(&words.join(" "));
             out.push('\n');
         }
     }
@@ -334,7 +343,18 @@ struct Context {
 
 impl Context {
     fn new(req: &Request) -> Context {
-        let (m, lang, tz) = (req.meeting, req.lang, req.tz);
+        let (m, lang) = (req.meeting, req.lang);
+        // Times as the invitation gave them: in its zone, named when it is not the user's.
+        let zone = m
+            .zone
+            .as_deref()
+            .and_then(|z| z.parse::<Tz>().ok())
+            .filter(|z| *z != req.tz);
+        let tz = zone.unwrap_or(req.tz);
+        let named = |text: String, t: DateTime<Utc>| match zone {
+            Some(z) => format!("{text} ({})", t.with_timezone(&z).format("%Z")),
+            None => text,
+        };
         let minutes = req
             .minutes
             .unwrap_or(req.facts.needed_minutes)
@@ -360,13 +380,13 @@ impl Context {
             title,
             client: req.facts.client.clone(),
             contact: req.client.and_then(|c| c.contact.clone()),
-            when: dates::date_time(m.start, tz, lang),
+            when: named(dates::date_time(m.start, tz, lang), m.start),
             date: dates::date(m.start, tz, lang),
             time: dates::time(m.start, tz, lang),
             end_time: dates::time(m.end, tz, lang),
-            reason: words::reason_sentence(req.reasons.first().copied(), lang),
+            reason: words::reason_sentence(primary_reason(req.strategy, req.reasons), lang),
             minutes,
-            new_end: dates::time(new_end, tz, lang),
+            new_end: named(dates::time(new_end, tz, lang), new_end),
             by_channel: match (nb, video.is_some()) {
                 (true, true) => "som videomøte",
                 (true, false) => "på telefon",
@@ -384,7 +404,7 @@ impl Context {
             slots: req
                 .slots
                 .iter()
-                .map(|s| dates::span(s.start, s.end, tz, lang))
+                .map(|s| named(dates::span(s.start, s.end, tz, lang), s.start))
                 .collect(),
             colleague: first_name(&colleague),
             history: req
@@ -403,13 +423,38 @@ impl Context {
             note: req.note.map(str::to_owned),
             follow_up_call: req.follow_up_call,
             sender: first_name(&req.sender.name),
-            signature: if req.sender.signature.trim().is_empty() {
-                req.sender.name.clone()
-            } else {
-                req.sender.signature.trim_end().to_owned()
+            signature: {
+                let own = req
+                    .sender
+                    .signatures
+                    .iter()
+                    .find(|(l, _)| *l == lang)
+                    .map(|(_, s)| s.as_str());
+                match own.unwrap_or(&req.sender.signature).trim_end() {
+                    "" => req.sender.name.clone(),
+                    text => text.to_owned(),
+                }
             },
         }
     }
+}
+
+/// The reason a message gives: the one that explains this strategy best
+/// (a clash explains a new time; not being needed explains bowing out).
+fn primary_reason(strategy: Strategy, reasons: &[Reason]) -> Option<Reason> {
+    use Reason::*;
+    let preference: &[Reason] = match strategy {
+        Strategy::Reschedule => &[
+            Illness, Emergency, Conflict, Workload, Repetitive, NotNeeded,
+        ],
+        Strategy::BowOut => &[
+            Illness, Emergency, NotNeeded, Workload, Conflict, Repetitive,
+        ],
+        _ => &[
+            Illness, Emergency, Workload, Repetitive, Conflict, NotNeeded,
+        ],
+    };
+    preference.iter().copied().find(|r| reasons.contains(r))
 }
 
 /// The first name to greet: the client's contact when they take part, else

@@ -70,7 +70,7 @@ pub fn reason(r: Reason, lang: Lang) -> &'static str {
 pub fn reason_sentence(r: Option<Reason>, lang: Lang) -> &'static str {
     use Reason::*;
     match (lang, r) {
-        (Lang::Nb, Some(Workload)) => "Uka mi har dessverre blitt fullere enn jeg hadde planlagt.",
+        (Lang::Nb, Some(Workload)) => "Uka mi har blitt fullere enn jeg hadde planlagt.",
         (Lang::Nb, Some(Conflict)) => "Jeg har dessverre fått noe annet i kalenderen på samme tid.",
         (Lang::Nb, Some(Repetitive)) => {
             "Vi har hatt en del møter om dette i det siste, og jeg tror vi kan bruke tiden litt smartere."
@@ -79,7 +79,7 @@ pub fn reason_sentence(r: Option<Reason>, lang: Lang) -> &'static str {
         (Lang::Nb, Some(Illness)) => "Jeg er dessverre blitt syk.",
         (Lang::Nb, Some(Emergency)) => "Det har dessverre dukket opp noe akutt som jeg må ta meg av.",
         (Lang::Nb, Some(Dislike) | None) => "",
-        (Lang::En, Some(Workload)) => "My week has unfortunately become fuller than I had planned.",
+        (Lang::En, Some(Workload)) => "Unfortunately my week has turned out busier than planned.",
         (Lang::En, Some(Conflict)) => "Unfortunately something else has come up in my calendar at the same time.",
         (Lang::En, Some(Repetitive)) => {
             "We have met about this quite often lately, and I think we can use the time a little better."

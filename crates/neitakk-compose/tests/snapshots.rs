@@ -67,6 +67,10 @@ fn render(strategy: Strategy, lang: Lang) -> String {
         name: "Ingrid Berg".into(),
         email: "ingrid.berg@firma.no".into(),
         signature: "Ingrid Berg\nSeniorrådgiver, Firma AS\n+47 900 00 000".into(),
+        signatures: vec![(
+            Lang::En,
+            "Ingrid Berg\nSenior Consultant, Firma AS\n+47 900 00 000".into(),
+        )],
         phone: Some("+47 900 00 000".into()),
         video_link: Some("https://meet.example.com/ingrid".into()),
     };

@@ -51,6 +51,42 @@ impl Client {
     }
 }
 
+/// What in a registry would make matching go wrong: clients with no
+/// domains, and names or domains given twice (the first one wins).
+pub fn registry_problems(clients: &[Client]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut domains: Vec<(String, &str)> = Vec::new();
+    for c in clients {
+        let name = c.name.to_lowercase();
+        if names.contains(&name) {
+            problems.push(format!(
+                "client '{}' is listed twice; the first entry is used",
+                c.name
+            ));
+        }
+        names.push(name);
+        if c.domains.is_empty() {
+            problems.push(format!(
+                "client '{}' has no domains, so no meeting can be matched to it",
+                c.name
+            ));
+        }
+        for d in &c.domains {
+            let d = d.trim().trim_start_matches('@').to_lowercase();
+            if let Some((_, first)) = domains.iter().find(|(seen, _)| *seen == d) {
+                problems.push(format!(
+                    "domain '{d}' belongs to both '{first}' and '{}'; '{first}' wins",
+                    c.name
+                ));
+            } else {
+                domains.push((d, &c.name));
+            }
+        }
+    }
+    problems
+}
+
 /// Where the revenue-share tiers start, as cumulative shares of revenue.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TierThresholds {

@@ -33,6 +33,8 @@ pub struct Choice {
     pub strategy: Strategy,
     /// Minutes of the user's time it frees (meeting and travel).
     pub minutes_freed: u32,
+    /// The part of `minutes_freed` that is travel.
+    pub travel_minutes_freed: u32,
     pub risk: Risk,
     /// Whether the meeting's time slot itself becomes free.
     pub frees_slot: bool,
@@ -47,6 +49,7 @@ impl Choice {
         Choice {
             strategy: Strategy::Attend,
             minutes_freed: 0,
+            travel_minutes_freed: 0,
             risk: Risk::VeryLow,
             frees_slot: false,
             meets_need: false,
@@ -138,6 +141,14 @@ fn need_of(reason: Reason) -> Need {
     }
 }
 
+/// Whether a strategy saves the journey there and back.
+fn avoids_travel(s: Strategy) -> bool {
+    !matches!(
+        s,
+        Strategy::Attend | Strategy::Shorten | Strategy::Reschedule
+    )
+}
+
 /// Every strategy that fits the facts (method.md section 3's table), with
 /// what it frees and its base risk. Decline is left to the caller.
 fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
@@ -149,6 +160,7 @@ fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
         out.push(Choice {
             strategy,
             minutes_freed,
+            travel_minutes_freed: if avoids_travel(strategy) { travel } else { 0 },
             risk,
             frees_slot,
             meets_need: false,
@@ -267,6 +279,7 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
         let mut decline = Choice {
             strategy: Strategy::Decline,
             minutes_freed: f.planned_minutes + f.travel_minutes * 2,
+            travel_minutes_freed: f.travel_minutes * 2,
             risk: Risk::High,
             frees_slot: true,
             meets_need: false,

@@ -13,7 +13,7 @@ pub mod meeting;
 pub mod slots;
 pub mod types;
 
-pub use client::{derive_tiers, Client, TierThresholds};
+pub use client::{derive_tiers, registry_problems, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
 pub use facts::{gather, CalendarIndex, Context, Facts};
 pub use meeting::{Attendee, Meeting, PartStat, RoleParam};

@@ -59,6 +59,9 @@ pub struct Meeting {
     pub recurrence_id: Option<String>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// The IANA zone the event was written in (its DTSTART's TZID), if any:
+    /// messages give times in it, as the invitation did.
+    pub zone: Option<Arc<str>>,
     /// For all-day events, the first day and the day after the last
     /// (`start`/`end` then hold local midnights in the calendar's zone).
     pub dates: Option<(NaiveDate, NaiveDate)>,

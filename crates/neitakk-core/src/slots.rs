@@ -44,8 +44,11 @@ pub struct SlotSearch {
     pub count: usize,
     /// Only slots from the day after the meeting on (illness, emergency).
     pub later_only: bool,
-    /// No slot starts before this (now).
+    /// No slot starts before this (now, or later to give notice).
     pub not_before: DateTime<Utc>,
+    /// Time kept clear before and after each slot (travel to and from an
+    /// in-person meeting).
+    pub padding: Duration,
 }
 
 /// Up to `count` free slots as long as `meeting`, inside working hours, that
@@ -63,6 +66,7 @@ pub fn free_slots(
         count,
         later_only,
         not_before,
+        padding,
     } = search;
     let length = meeting.end - meeting.start;
     if length <= Duration::zero() || length > Duration::hours(12) {
@@ -94,7 +98,9 @@ pub fn free_slots(
                 start.with_timezone(&Utc),
                 (start + length).with_timezone(&Utc),
             );
-            let clash = |m: &&Meeting| m.start < e && m.end > s;
+            let clash = |m: &&Meeting| {
+                m.start < e + padding && m.end > s - padding && m.key() != meeting.key()
+            };
             let overlaps_original = s < meeting.end && e > meeting.start;
             if s >= not_before && !overlaps_original && !busy.iter().any(clash) {
                 found.push(Slot { start: s, end: e });
@@ -141,6 +147,7 @@ mod tests {
             count,
             later_only,
             not_before: at("2026-11-27T00:00:00Z"),
+            padding: Duration::zero(),
         }
     }
 

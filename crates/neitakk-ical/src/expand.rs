@@ -9,6 +9,7 @@ use crate::{Calendar, Warning, Window};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use neitakk_core::Meeting;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// Bounds on expansion, so that no rule can hang or exhaust memory.
 #[derive(Debug, Clone, Copy)]
@@ -325,7 +326,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     // Group by UID, keeping the file's order of first appearance.
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, (Vec<EventRecord>, Vec<EventRecord>)> = HashMap::new();
-    for e in events {
+    for mut e in events {
+        if let (Stamp::Local(_), Some(_)) = (&e.dtstart.stamp, &e.dtstart.tzid) {
+            if let Zone::Iana(tz) = x.zone_of(&e.dtstart, e.line) {
+                e.meeting.zone = Some(Arc::from(tz.name()));
+            }
+        }
         let entry = groups.entry(e.meeting.uid.clone()).or_insert_with(|| {
             order.push(e.meeting.uid.clone());
             Default::default()

@@ -13,11 +13,18 @@ use std::path::Path;
 
 /// A time window argument: a date or an RFC 3339 date-time.
 pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    let in_range = |t: DateTime<Utc>| {
+        if (1900..=2200).contains(&t.year()) {
+            Ok(t)
+        } else {
+            Err(BadInput(format!("'{s}' is outside the years 1900 to 2200")).into())
+        }
+    };
     if let Ok(t) = DateTime::parse_from_rfc3339(s.trim()) {
-        return Ok(t.with_timezone(&Utc));
+        return in_range(t.with_timezone(&Utc));
     }
     if let Ok(d) = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        return Ok(midnight(d, tz));
+        return in_range(midnight(d, tz));
     }
     Err(BadInput(format!(
         "'{s}' is neither a date (2026-12-01) nor an RFC 3339 date-time (2026-12-01T09:00:00Z)"
@@ -202,27 +209,62 @@ impl Loaded {
 }
 
 /// The occurrence of `uid` to act on: the one starting at `at`, else the first.
+/// Which occurrence `--at` names.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    Instant(DateTime<Utc>),
+    Day(NaiveDate),
+}
+
+fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<At> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(At::Day(d));
+    }
+    // A time without a zone is the user's local time.
+    for pattern in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, pattern) {
+            if let Some(t) = tz.from_local_datetime(&t).earliest() {
+                return Ok(At::Instant(t.with_timezone(&Utc)));
+            }
+        }
+    }
+    parse_instant(s, tz).map(At::Instant)
+}
+
+/// The occurrence of `uid` to act on: the one `at` names, else the next one
+/// that is not over, else the last.
 fn find<'a>(
     calendar: &'a [Meeting],
     uid: &str,
-    at: Option<DateTime<Utc>>,
+    at: Option<At>,
     window: Window,
+    tz: chrono_tz::Tz,
 ) -> Result<&'a Meeting> {
     let mut matches = calendar
         .iter()
         .filter(|m| m.uid == uid && window.contains(m.start, m.end));
+    let now = Utc::now();
     let found = match at {
-        Some(t) => matches.find(|m| {
+        Some(At::Instant(t)) => matches.find(|m| {
             m.start == t || m.recurrence_id.as_deref() == Some(&neitakk_ical::expand::rfc3339(t))
         }),
-        None => matches.next(),
+        Some(At::Day(d)) => matches.find(|m| m.start.with_timezone(&tz).date_naive() == d),
+        None => {
+            let all: Vec<&Meeting> = matches.collect();
+            all.iter().find(|m| m.end > now).or(all.last()).copied()
+        }
     };
     found.ok_or_else(|| {
-        let when = at.map_or_else(String::new, |t| {
-            format!(" starting at {}", neitakk_ical::expand::rfc3339(t))
-        });
+        let when = match at {
+            Some(At::Instant(t)) => format!(" starting at {}", neitakk_ical::expand::rfc3339(t)),
+            Some(At::Day(d)) => format!(" on {d}"),
+            None => String::new(),
+        };
+        let (from, to) = (window.from.with_timezone(&tz).date_naive(), window.to.with_timezone(&tz).date_naive());
         BadInput(format!(
-            "no event with UID '{uid}'{when} in the window; `neitakk events` lists them"
+            "no occurrence of UID '{uid}'{when} between {from} and {to}; `neitakk events` lists them, \
+             and --from/--to widen the search"
         ))
         .into()
     })
@@ -235,10 +277,12 @@ pub struct MeetingArgs {
     pub file: String,
     /// The meeting's UID (see `neitakk events`).
     pub uid: String,
-    /// Which occurrence of a recurring meeting: its start (date-time).
+    /// Which occurrence of a recurring meeting: its start (2026-12-03T09:00, local
+    /// time unless a zone is given) or its day (2026-12-03). Default: the next one.
     #[arg(long, value_name = "START")]
     pub at: Option<String>,
-    /// A reason you give (illness, emergency, workload, ...).
+    /// A reason you give: illness, emergency, workload, conflict, repetitive,
+    /// not-needed (dislike is heard, and never counts).
     #[arg(long, value_name = "REASON")]
     pub reason: Vec<neitakk_core::Reason>,
     /// Search window start (default: 7 days ago).
@@ -252,40 +296,46 @@ pub struct MeetingArgs {
 impl MeetingArgs {
     /// Loads the calendar around the meeting and finds it.
     pub fn load(&self, config: &Config) -> Result<(Loaded, Meeting)> {
-        let (w, at) = search_window(
-            self.at.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            config,
-        )?;
+        let tz = config.profile.timezone;
+        let at = self.at.as_deref().map(|a| parse_at(a, tz)).transpose()?;
+        let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
         let loaded = Loaded::load(&self.file, w, config)?;
-        let meeting = find(&loaded.calendar, &self.uid, at, w)?.clone();
+        let meeting = find(&loaded.calendar, &self.uid, at, w, tz)?.clone();
+        if meeting.end <= Utc::now() {
+            tracing::warn!(
+                "'{}' took place on {}: it is over (use --at to pick another occurrence)",
+                meeting.summary.as_deref().unwrap_or(&meeting.uid),
+                meeting.start.with_timezone(&tz).format("%Y-%m-%d %H:%M")
+            );
+        }
         Ok((loaded, meeting))
     }
 }
 
 /// The window to look for one meeting in.
 fn search_window(
-    at: Option<&str>,
+    at: Option<At>,
     from: Option<&str>,
     to: Option<&str>,
     config: &Config,
-) -> Result<(Window, Option<chrono::DateTime<chrono::Utc>>)> {
+) -> Result<Window> {
     let tz = config.profile.timezone;
-    let at = at.map(|a| parse_instant(a, tz)).transpose()?;
-    let w = match (at, from, to) {
+    Ok(match (at, from, to) {
         (_, Some(_), Some(_)) => window(None, from, to, tz)?,
-        (Some(t), _, _) => Window {
+        (Some(At::Instant(t)), _, _) => Window {
             from: t - Duration::days(1),
             to: t + Duration::days(1),
         },
+        (Some(At::Day(d)), _, _) => Window {
+            from: midnight(d, tz),
+            to: midnight(d + Duration::days(1), tz),
+        },
         (None, _, _) => {
-            let now = chrono::Utc::now();
+            let now = Utc::now();
             Window {
                 from: now - Duration::days(7),
                 to: now + Duration::days(365),
             }
         }
-    };
-    Ok((w, at))
+    })
 }

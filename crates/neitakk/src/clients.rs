@@ -119,7 +119,19 @@ fn list(config: &Config, format: Format) -> Result<()> {
 /// Reads clients from CSV; errors name the row and column.
 pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
     let name = path.display().to_string();
+    if !path.is_file() {
+        return Err(BadInput(format!("{name}: no such file")).into());
+    }
+    // Spreadsheets set to Norwegian write semicolons; tell by the header line.
+    let head = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    let first = head.lines().next().unwrap_or("");
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_path(path)
@@ -158,14 +170,9 @@ pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
                 }
                 "tier" => c.tier = Some(value.parse().map_err(|e: String| bad(&e))?),
                 "revenue" => {
-                    let digits: String = value
-                        .chars()
-                        .filter(|ch| ch.is_ascii_digit() || *ch == '.')
-                        .collect();
                     c.revenue = Some(
-                        digits
-                            .parse()
-                            .map_err(|_| bad(&format!("'{value}' is not a number")))?,
+                        parse_amount(value)
+                            .ok_or_else(|| bad(&format!("'{value}' is not an amount")))?,
                     )
                 }
                 "flexibility" => c.flexibility = Some(value.parse().map_err(|e: String| bad(&e))?),
@@ -229,12 +236,65 @@ fn import(config: &Config, csv_path: &Path, target: Option<&Path>) -> Result<()>
                 .with_context(|| format!("cannot open {}", p.display()))?;
             f.write_all(text.as_bytes())
                 .with_context(|| format!("cannot write {}", p.display()))?;
-            eprintln!(
-                "{added} clients added to {}, {kept} already there",
+            let _ = writeln!(
+                std::io::stderr(),
+                "{added} {} added to {}, {kept} already there",
+                if added == 1 { "client" } else { "clients" },
                 p.display()
             );
         }
-        None => print!("{text}"),
+        None => std::io::stdout().write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+/// An amount as people write it: "1 200 000", "1.200.000", "1,200,000",
+/// "1200000.50", "1,5" (a decimal comma), with or without "kr"/"NOK".
+pub fn parse_amount(value: &str) -> Option<f64> {
+    let s: String = value
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect::<String>()
+        .trim_matches(|c: char| c.is_alphabetic() || c == '$' || c == '€' || c == '£')
+        .to_owned();
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return None;
+    }
+    // Groups of three after every separator: thousands, whichever the mark.
+    let grouped = |sep: char| {
+        let parts: Vec<&str> = s.split(sep).collect();
+        parts.len() > 1
+            && parts[1..].iter().all(|p| p.len() == 3)
+            && !parts[0].is_empty()
+            && parts[0].len() <= 3
+    };
+    let normal = if !s.contains(',') && !s.contains('.') {
+        s
+    } else if grouped(',') && !s.contains('.') || grouped('.') && !s.contains(',') {
+        s.replace([',', '.'], "")
+    } else if let Some((int, frac)) = s.rsplit_once([',', '.']) {
+        format!("{}.{frac}", int.replace([',', '.'], ""))
+    } else {
+        return None;
+    };
+    normal.parse().ok().filter(|n: &f64| n.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn amounts_as_people_write_them() {
+        use super::parse_amount as p;
+        assert_eq!(p("1 200 000"), Some(1_200_000.0));
+        assert_eq!(p("1.200.000"), Some(1_200_000.0));
+        assert_eq!(p("2,000,000"), Some(2_000_000.0));
+        assert_eq!(p("1,5"), Some(1.5));
+        assert_eq!(p("1200000.50"), Some(1_200_000.5));
+        assert_eq!(p("kr 300 000"), Some(300_000.0));
+        assert_eq!(p("lots"), None);
+    }
 }

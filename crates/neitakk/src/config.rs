@@ -49,6 +49,8 @@ struct ProfileFile {
     name: Option<String>,
     emails: Vec<String>,
     signature: Option<String>,
+    /// Signatures per language (`en = "..."`), where they differ.
+    signatures: std::collections::BTreeMap<String, String>,
     language: Option<String>,
     timezone: Option<String>,
     weekly_cap_hours: Option<f64>,
@@ -82,6 +84,7 @@ pub struct Profile {
     /// Addresses that are "me", lower-cased.
     pub emails: Vec<String>,
     pub signature: String,
+    pub signatures: Vec<(Lang, String)>,
     pub language: Lang,
     pub timezone: chrono_tz::Tz,
     pub weekly_cap_minutes: u32,
@@ -153,15 +156,34 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
     let relative = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
 
     let p = file.profile;
-    let language = match env("NEITAKK_LANGUAGE").or(p.language) {
-        Some(l) => Lang::from_tag(&l)
-            .ok_or_else(|| BadInput(format!("unknown language '{l}' (use nb or en)")))?,
+    // Say where a bad value came from: the environment or the file.
+    let origin = |var: &str, from_env: bool| {
+        if from_env {
+            var.to_owned()
+        } else {
+            "profile".to_owned()
+        }
+    };
+    let language = match env("NEITAKK_LANGUAGE")
+        .map(|l| (l, true))
+        .or(p.language.map(|l| (l, false)))
+    {
+        Some((l, from_env)) => Lang::from_tag(&l).ok_or_else(|| {
+            BadInput(format!(
+                "{}: unknown language '{l}' (use nb or en)",
+                origin("NEITAKK_LANGUAGE", from_env)
+            ))
+        })?,
         None => Lang::En,
     };
-    let timezone = match env("NEITAKK_TIMEZONE").or(p.timezone) {
-        Some(z) => neitakk_ical::zone::parse_zone_name(&z).ok_or_else(|| {
+    let timezone = match env("NEITAKK_TIMEZONE")
+        .map(|z| (z, true))
+        .or(p.timezone.map(|z| (z, false)))
+    {
+        Some((z, from_env)) => neitakk_ical::zone::parse_zone_name(&z).ok_or_else(|| {
             BadInput(format!(
-                "unknown time zone '{z}' (use an IANA name such as Europe/Oslo)"
+                "{}: unknown time zone '{z}' (use an IANA name such as Europe/Oslo)",
+                origin("NEITAKK_TIMEZONE", from_env)
             ))
         })?,
         None => chrono_tz::UTC,
@@ -185,7 +207,21 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         *e = e.trim().to_ascii_lowercase();
     }
     let name = env("NEITAKK_NAME").or(p.name).unwrap_or_default();
+    let signatures = p
+        .signatures
+        .iter()
+        .map(|(tag, text)| {
+            Lang::from_tag(tag)
+                .map(|l| (l, text.clone()))
+                .ok_or_else(|| {
+                    BadInput(format!(
+                        "profile.signatures: unknown language '{tag}' (use nb or en)"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let profile = Profile {
+        signatures,
         signature: p.signature.unwrap_or_else(|| name.clone()),
         name,
         emails,
@@ -215,6 +251,14 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         }
         None => Vec::new(),
     };
+    for problem in neitakk_core::registry_problems(&clients) {
+        tracing::warn!(
+            "{}: {problem}",
+            clients_path
+                .as_deref()
+                .map_or(String::new(), |p| p.display().to_string())
+        );
+    }
     let data_dir = env("NEITAKK_DATA_DIR")
         .map(PathBuf::from)
         .or(file.data_dir.map(relative))
@@ -298,6 +342,9 @@ signature = """
 Your Name
 Your title, Your Firm
 """
+# A signature per language, where it differs (e.g. your title in English).
+# [profile.signatures]
+# en = "Your Name\nYour title in English, Your Firm"
 # nb (Norwegian bokmål) or en (English): your language, and the messages'
 # when neither the client nor the invitation says otherwise.
 language = "en"

@@ -34,6 +34,13 @@ pub fn file_name(date: &str, uid: &str, kind: &str) -> String {
 /// Writes a draft into `dir` (created if needed) without overwriting an
 /// earlier one: a number is added to the name instead.
 pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(crate::BadInput(format!(
+            "{} is a file, not a folder for drafts",
+            dir.display()
+        ))
+        .into());
+    }
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the outbox {}", dir.display()))?;
     let stem = name.trim_end_matches(".eml");

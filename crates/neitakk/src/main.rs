@@ -16,6 +16,7 @@ mod commands {
 }
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -42,13 +43,18 @@ impl std::error::Error for BadInput {}
 #[command(name = "neitakk", version, propagate_version = true)]
 pub struct Cli {
     /// The config file (default: NEITAKK_CONFIG, else the platform's config folder).
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        help_heading = "Global options"
+    )]
     config: Option<PathBuf>,
     /// More detail on stderr (repeat for more).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Global options")]
     verbose: u8,
     /// Only errors on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     quiet: bool,
     #[command(subcommand)]
     command: Command,
@@ -97,13 +103,17 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| level.into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .with_target(false)
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`neitakk triage ... | head`): not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // stderr may be gone too; never panic over it.
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
             if is_bad_input(&e) {
                 ExitCode::from(2)
             } else {
@@ -111,6 +121,13 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn is_bad_input(e: &anyhow::Error) -> bool {
@@ -130,7 +147,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let config = config::load(cli.config.as_deref())?;
     match &config.source {
         Some(path) => tracing::info!("config: {}", path.display()),
-        None => tracing::info!("no config file found: using defaults (`neitakk init` writes one)"),
+        None => tracing::warn!(
+            "no config file found: no clients and no profile, so every meeting looks internal \
+             (`neitakk init` writes one; --config or NEITAKK_CONFIG name it)"
+        ),
     }
     match cli.command {
         Command::Init(_) => unreachable!("handled above"),

@@ -239,6 +239,8 @@ fn reply_writes_drafts_and_journals_them_and_memory_follows() {
                     "phone-call",
                     "--at",
                     "2026-11-30T12:00:00Z",
+                    "--out",
+                    out_dir,
                 ],
                 WEEK,
             ]
@@ -276,6 +278,8 @@ fn reply_writes_drafts_and_journals_them_and_memory_follows() {
                 "reply",
                 "examples/uke49.ics",
                 "havnevest-oppfolging@havnevest.no",
+                "--out",
+                out_dir,
             ],
             WEEK,
         ]
@@ -319,7 +323,7 @@ fn reply_writes_drafts_and_journals_them_and_memory_follows() {
 }
 
 #[test]
-fn reply_prints_the_briefing_for_bow_out() {
+fn reply_prints_the_briefing_for_bow_out_and_a_preview_is_not_journaled() {
     let data = tempfile::tempdir().unwrap();
     let o = neitakk(
         data.path(),
@@ -340,6 +344,58 @@ fn reply_prints_the_briefing_for_bow_out() {
     assert!(text.contains("To: silje.dahl@skagerrakbank.no"), "{text}");
     assert!(text.contains("To: ola.hansen@fjellfjord.no"), "{text}");
     assert!(text.contains("Vi anbefaler modell B."));
+    let journal = neitakk(data.path(), &["journal", "--format", "json"]);
+    assert_eq!(stdout(&journal).trim(), "[]");
+}
+
+#[test]
+fn forced_strategies_that_cannot_be_honest_are_refused() {
+    let data = tempfile::tempdir().unwrap();
+    for (uid, args, why) in [
+        (
+            "tindra-logo@tindra.no",
+            &["--strategy", "phone-call"][..],
+            "saves nothing",
+        ),
+        (
+            "tindra-logo@tindra.no",
+            &["--strategy", "shorten"][..],
+            "no longer than it needs",
+        ),
+        (
+            "northwind-qbr@northwindlogistics.com",
+            &["--minutes", "90"][..],
+            "not shorter than the 90-minute meeting",
+        ),
+        (
+            "budsjett-2027@fjellfjord.no",
+            &[][..],
+            "you organize this meeting",
+        ),
+    ] {
+        let o = neitakk(
+            data.path(),
+            &[&["reply", "examples/uke49.ics", uid], args, WEEK].concat(),
+        );
+        assert_eq!(o.status.code(), Some(2), "{uid} {args:?}");
+        assert!(stderr(&o).contains(why), "{uid}: {}", stderr(&o));
+    }
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "reply",
+                "examples/uke49.ics",
+                "nordlys-kontrakt@nordlysenergi.no",
+                "--strategy",
+                "decline",
+            ][..],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("high risk"), "{}", stderr(&o));
 }
 
 #[test]
@@ -393,7 +449,7 @@ fn not_a_calendar_exits_2() {
         &[&["reply", "examples/uke49.ics", "no-such-uid"], WEEK].concat(),
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no event with UID 'no-such-uid'"));
+    assert!(stderr(&o).contains("no occurrence of UID 'no-such-uid'"));
 }
 
 #[test]

@@ -29,6 +29,20 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let (loaded, meeting) = args.meeting.load(config)?;
     let meeting = &meeting;
+    if meeting.all_day() {
+        let nb = lang == Lang::Nb;
+        let text = if nb {
+            "en heldagshendelse, ikke et møte: ingenting å vurdere."
+        } else {
+            "an all-day event, not a meeting: nothing to weigh."
+        };
+        writeln!(
+            std::io::stdout(),
+            "{}: {text}",
+            meeting.summary.as_deref().unwrap_or(&meeting.uid)
+        )?;
+        return Ok(());
+    }
     let overrides = Overrides {
         reasons: args.meeting.reason.clone(),
         ..Default::default()

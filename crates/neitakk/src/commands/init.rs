@@ -3,6 +3,7 @@
 use crate::config::{default_config_path, STARTER_CLIENTS, STARTER_CONFIG};
 use crate::BadInput;
 use anyhow::{Context as _, Result};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -36,9 +37,10 @@ pub fn run(args: &Args) -> Result<()> {
             .into());
         }
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-        println!("{}", path.display());
+        writeln!(std::io::stdout(), "{}", path.display())?;
     }
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "Edit both files, then try: neitakk --config {} triage CALENDAR.ics",
         dir.join("neitakk.toml").display()
     );

@@ -17,7 +17,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     meeting: MeetingArgs,
-    /// Use this strategy instead of the recommended one.
+    /// Use this strategy instead of the recommended one: attend, phone-call, shorten,
+    /// shorter-call, email-for-now, bow-out, reschedule, delegate, decline.
     #[arg(long, value_name = "STRATEGY")]
     strategy: Option<Strategy>,
     /// Write in this language (default: the client's, else the invitation's, else yours).
@@ -80,19 +81,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let index = loaded.index(config);
     let a = loaded.assess(&index, meeting, config, &overrides_facts);
     let strategy = args.strategy.unwrap_or(a.decision.recommended.strategy);
-    if strategy == Strategy::BowOut && a.facts.colleague.is_none() {
-        return Err(BadInput("bow-out needs a colleague who attends and owns the client (the client's account_manager)".into()).into());
-    }
-    if let Some(chosen) = args
-        .strategy
-        .filter(|s| *s != a.decision.recommended.strategy)
-    {
-        let risk = a.decision.choice(chosen).map(|c| c.risk);
-        tracing::info!(
-            "using {chosen} instead of the recommended {} (risk: {risk:?})",
-            a.decision.recommended.strategy
-        );
-    }
+    check_choice(&a, strategy, args)?;
     let client = a.client.map(|i| &config.clients[i]);
     let text = format!(
         "{} {}",
@@ -117,7 +106,9 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         let search = SlotSearch {
             count: 3,
             later_only: urgent,
-            not_before: chrono::Utc::now(),
+            // A day's notice at least.
+            not_before: chrono::Utc::now() + chrono::Duration::days(1),
+            padding: chrono::Duration::minutes(i64::from(a.facts.travel_minutes)),
         };
         free_slots(meeting, &busy, &config.profile.working_hours, tz, search)
     } else {
@@ -138,6 +129,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         name: config.profile.name.clone(),
         email: config.profile.emails.first().cloned().unwrap_or_default(),
         signature: config.profile.signature.clone(),
+        signatures: config.profile.signatures.clone(),
         phone: config.profile.phone.clone(),
         video_link: config.profile.video_link.clone(),
     };
@@ -277,6 +269,10 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         lang
     );
 
+    if written.is_empty() {
+        // A preview: nothing was decided yet, so nothing is journaled.
+        return Ok(());
+    }
     let entry = Entry {
         decided_at: chrono::Utc::now(),
         client: a.facts.client.clone(),
@@ -336,4 +332,75 @@ fn invitation_id(path: &str) -> Option<String> {
     }
     let bytes = std::fs::read(path).ok()?;
     neitakk_ical::invite::message_id(&bytes)
+}
+
+/// Refuses what cannot be written honestly, and warns about what is risky.
+fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Args) -> Result<()> {
+    let f = &a.facts;
+    if f.role == neitakk_core::Role::Organizer {
+        return Err(BadInput(
+            "you organize this meeting: change or cancel it in your calendar (neitakk answers invitations)".into(),
+        )
+        .into());
+    }
+    if let Some(n) = args.minutes {
+        if n >= f.planned_minutes {
+            return Err(BadInput(format!(
+                "--minutes {n} is not shorter than the {}-minute meeting",
+                f.planned_minutes
+            ))
+            .into());
+        }
+        if !matches!(strategy, Strategy::Shorten | Strategy::ShorterCall) {
+            tracing::warn!("--minutes applies to shorten and shorter-call, not to {strategy}");
+        }
+    }
+    if args.note.is_some() && !matches!(strategy, Strategy::BowOut | Strategy::Delegate) {
+        tracing::warn!(
+            "--note goes into the colleague's briefing (bow-out, delegate), not into {strategy}"
+        );
+    }
+    let Some(chosen) = args.strategy else {
+        return Ok(());
+    };
+    let why_not = match chosen {
+        Strategy::PhoneCall | Strategy::ShorterCall
+            if f.format != neitakk_core::Format::InPerson || f.travel_minutes == 0 =>
+        {
+            Some("the meeting is not in person with travel, so a call saves nothing".to_owned())
+        }
+        Strategy::Shorten | Strategy::ShorterCall if f.planned_minutes <= f.needed_minutes => {
+            Some(format!(
+            "the meeting is no longer than it needs ({} min); give a shorter length with --minutes",
+            f.planned_minutes
+        ))
+        }
+        Strategy::BowOut if f.colleague.is_none() => Some(
+            "no colleague who owns the client (the client's account_manager) attends".to_owned(),
+        ),
+        Strategy::EmailForNow if f.matter == neitakk_core::Matter::Serious => {
+            Some("a serious matter is never settled by e-mail alone".to_owned())
+        }
+        _ => None,
+    };
+    if let Some(why) = why_not {
+        return Err(BadInput(format!("{chosen} does not fit this meeting: {why}")).into());
+    }
+    if chosen != a.decision.recommended.strategy {
+        let risk = a.decision.choice(chosen).map(|c| c.risk);
+        let high = risk.is_none_or(|r| r >= neitakk_core::Risk::High)
+            || f.weight == Some(neitakk_core::Weight::Key);
+        if high {
+            tracing::warn!(
+                "{chosen} instead of the recommended {}: high risk for the relationship{}",
+                a.decision.recommended.strategy,
+                if f.weight == Some(neitakk_core::Weight::Key) {
+                    " with a key client"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
+    Ok(())
 }

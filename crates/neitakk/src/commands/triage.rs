@@ -26,12 +26,21 @@ pub struct Args {
     /// End of the window (exclusive).
     #[arg(long, requires = "from")]
     to: Option<String>,
-    /// A reason that applies to every meeting (illness, emergency, ...).
+    /// A reason that applies to every meeting: illness, emergency, workload,
+    /// conflict, repetitive, not-needed.
     #[arg(long, value_name = "REASON")]
     reason: Vec<Reason>,
     /// table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+}
+
+/// One ISO week's load and what the recommendations free.
+#[derive(Debug, Default)]
+struct Week {
+    meeting_minutes: u32,
+    freed_meeting: u32,
+    freed_travel: u32,
 }
 
 /// Why, in a few words: the deciding rule when it is not the reasons themselves.
@@ -87,14 +96,17 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let index = loaded.index(config);
     let assessed = loaded.assess_all(&index, config, &overrides);
 
-    // Per ISO week: meeting minutes, and what the recommendations free.
-    let mut weeks: BTreeMap<(i32, u32), (u32, u32)> = BTreeMap::new();
+    // Per ISO week: meeting minutes, and the meeting and travel time the
+    // recommendations free.
+    let mut weeks: BTreeMap<(i32, u32), Week> = BTreeMap::new();
     let mut tally = |a: &Assessed| {
-        let week = iso_week(a.meeting.start, tz);
-        let entry = weeks
-            .entry(week)
-            .or_insert((index.week_minutes(a.meeting.start), 0));
-        entry.1 += a.decision.recommended.minutes_freed;
+        let week = weeks.entry(iso_week(a.meeting.start, tz)).or_insert(Week {
+            meeting_minutes: index.week_minutes(a.meeting.start),
+            ..Week::default()
+        });
+        let r = &a.decision.recommended;
+        week.freed_meeting += r.minutes_freed - r.travel_minutes_freed;
+        week.freed_travel += r.travel_minutes_freed;
     };
 
     let mut out = std::io::stdout().lock();
@@ -115,8 +127,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             }
             let weeks: Vec<_> = weeks
                 .iter()
-                .map(|((y, wk), (minutes, freed))| {
-                    json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": minutes, "cap_minutes": config.profile.weekly_cap_minutes, "freed_minutes": freed})
+                .map(|((y, wk), w)| {
+                    json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": w.meeting_minutes, "cap_minutes": config.profile.weekly_cap_minutes, "freed_meeting_minutes": w.freed_meeting, "freed_travel_minutes": w.freed_travel})
                 })
                 .collect();
             writeln!(out, "\n],\"weeks\":{}}}", serde_json::to_string(&weeks)?)?;
@@ -182,18 +194,26 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 .collect();
             write!(out, "{}", table::render(header, &rows))?;
             writeln!(out)?;
-            for ((_, wk), (minutes, freed)) in &weeks {
-                let cap = config.profile.weekly_cap_minutes;
-                let (m, c, f) = (
-                    words::hours(*minutes, lang),
-                    words::hours(cap, lang),
-                    words::hours(*freed, lang),
-                );
-                let after = words::hours(minutes.saturating_sub(*freed), lang);
+            if assessed.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    if nb {
+                        "Ingen møter i perioden."
+                    } else {
+                        "No meetings in this period."
+                    }
+                )?;
+            }
+            for ((_, wk), w) in &weeks {
+                let h = |minutes: u32| words::hours(minutes, lang);
+                let (m, c) = (h(w.meeting_minutes), h(config.profile.weekly_cap_minutes));
+                let (f, t) = (h(w.freed_meeting), h(w.freed_travel));
+                let after = h(w.meeting_minutes.saturating_sub(w.freed_meeting));
                 if nb {
-                    writeln!(out, "Uke {wk}: {m} i møter mot et tak på {c}. Anbefalingene frigjør {f}, og lar {after} stå igjen.")?;
+                    writeln!(out, "Uke {wk}: {m} i møter mot et tak på {c}. Anbefalingene frigjør {f} møtetid og {t} reisetid, og lar {after} møtetid stå igjen.")?;
                 } else {
-                    writeln!(out, "Week {wk}: {m} of meetings against a cap of {c}. The recommendations free {f}, leaving {after}.")?;
+                    writeln!(out, "Week {wk}: {m} of meetings against a cap of {c}. The recommendations free {f} of meeting time and {t} of travel, leaving {after} of meetings.")?;
                 }
             }
         }
