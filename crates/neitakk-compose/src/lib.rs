@@ -214,6 +214,13 @@ impl Composer {
             .render(ctx)
             .map_err(|e| template_error(&origin, &e))?;
         let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
+        if subject.trim().is_empty() || body.trim().is_empty() {
+            return Err(Error::Template {
+                origin,
+                line: 1,
+                detail: "the first line must be the subject and the body must follow it".into(),
+            });
+        }
         Ok(Message {
             audience,
             kind: kind.to_owned(),

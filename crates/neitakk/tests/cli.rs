@@ -380,6 +380,21 @@ fn forced_strategies_that_cannot_be_honest_are_refused() {
         assert_eq!(o.status.code(), Some(2), "{uid} {args:?}");
         assert!(stderr(&o).contains(why), "{uid}: {}", stderr(&o));
     }
+    // attending a meeting already accepted: nothing to send
+    let o = neitakk(
+        data.path(),
+        &[
+            &[
+                "reply",
+                "examples/uke49.ics",
+                "nordlys-kontrakt@nordlysenergi.no",
+            ][..],
+            WEEK,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success() && stdout(&o).is_empty());
+    assert!(stderr(&o).contains("nothing to send"), "{}", stderr(&o));
     let o = neitakk(
         data.path(),
         &[

@@ -82,6 +82,17 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let a = loaded.assess(&index, meeting, config, &overrides_facts);
     let strategy = args.strategy.unwrap_or(a.decision.recommended.strategy);
     check_choice(&a, strategy, args)?;
+    let accepted = meeting
+        .my_attendance(&config.profile.emails)
+        .is_some_and(|m| m.partstat == neitakk_core::PartStat::Accepted);
+    if strategy == Strategy::Attend && accepted {
+        let _ = writeln!(
+            std::io::stderr(),
+            "You have accepted this meeting and neitakk recommends attending it: nothing to send \
+             (`neitakk explain` says why; --strategy picks another way)."
+        );
+        return Ok(());
+    }
     let client = a.client.map(|i| &config.clients[i]);
     let text = format!(
         "{} {}",
