@@ -85,7 +85,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let accepted = meeting
         .my_attendance(&config.profile.emails)
         .is_some_and(|m| m.partstat == neitakk_core::PartStat::Accepted);
-    if strategy == Strategy::Attend && accepted {
+    if args.strategy.is_none() && strategy == Strategy::Attend && accepted {
         let _ = writeln!(
             std::io::stderr(),
             "You have accepted this meeting and neitakk recommends attending it: nothing to send \
