@@ -47,6 +47,16 @@ pub struct Entry {
     pub outbox_path: Option<String>,
 }
 
+/// What makes a reply the same reply: the request it answers and the strategy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyKey {
+    pub uid: String,
+    pub recurrence_id: Option<String>,
+    /// The request's SEQUENCE: a changed request may be answered again.
+    pub sequence: u32,
+    pub strategy: Strategy,
+}
+
 /// The journal.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -121,6 +131,50 @@ impl Store {
                 )
             })
             .collect())
+    }
+
+    /// When the reply with this key was sent, if it was.
+    pub async fn sent_at(&self, key: &ReplyKey) -> Result<Option<DateTime<Utc>>, Error> {
+        let row = sqlx::query(
+            "SELECT sent_at FROM sent WHERE uid = ? AND recurrence_id = ? AND sequence = ? AND strategy = ?",
+        )
+        .bind(&key.uid)
+        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(i64::from(key.sequence))
+        .bind(key.strategy.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|source| Error::Query { what: "sent reply", source })?;
+        Ok(row.and_then(|r| {
+            DateTime::parse_from_rfc3339(&r.get::<String, _>("sent_at"))
+                .ok()
+                .map(|t| t.with_timezone(&Utc))
+        }))
+    }
+
+    /// Records that the reply with this key went out. Recording it twice is
+    /// an error: the caller checks [`Store::sent_at`] first.
+    pub async fn mark_sent(
+        &self,
+        key: &ReplyKey,
+        message_id: &str,
+        recipients: &[String],
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&key.uid)
+        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(i64::from(key.sequence))
+        .bind(key.strategy.as_str())
+        .bind(Utc::now().to_rfc3339())
+        .bind(message_id)
+        .bind(recipients.join(", "))
+        .execute(&self.pool)
+        .await
+        .map_err(|source| Error::Query { what: "mark sent", source })?;
+        Ok(())
     }
 
     /// Every entry, newest first, optionally for one client.
@@ -227,6 +281,28 @@ mod tests {
         assert_eq!(counts.get("A"), Some(&2));
         assert_eq!(counts.get("B"), Some(&1));
         assert_eq!(store.entries(Some("B")).await.unwrap().len(), 1);
+        let key = ReplyKey {
+            uid: "1".into(),
+            recurrence_id: None,
+            sequence: 0,
+            strategy: Strategy::PhoneCall,
+        };
+        assert_eq!(store.sent_at(&key).await.unwrap(), None);
+        store
+            .mark_sent(&key, "<id@x>", &["a@b".into()])
+            .await
+            .unwrap();
+        assert!(store.sent_at(&key).await.unwrap().is_some());
+        assert!(
+            store.mark_sent(&key, "<id@x>", &[]).await.is_err(),
+            "the same reply twice"
+        );
+        let newer = ReplyKey { sequence: 1, ..key };
+        assert_eq!(
+            store.sent_at(&newer).await.unwrap(),
+            None,
+            "a changed request is a new reply"
+        );
         drop(store);
         // reopening keeps the data and does not migrate twice
         let again = Store::open(&dir.path().join("journal.sqlite"))

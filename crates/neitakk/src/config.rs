@@ -30,17 +30,103 @@ struct File {
 #[derive(Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 struct DeliveryFile {
+    /// "outbox" (drafts only, the default) or "smtp" (send, as with --send).
+    deliver: String,
+    /// Where drafts go when sending and no --out is given.
+    outbox: Option<PathBuf>,
     /// Organizers' domains whose servers ignore COUNTER: proposals go as a
     /// tentative reply with the proposal in the text.
     no_counter_domains: Vec<String>,
+    smtp: Option<SmtpFile>,
 }
 
 impl Default for DeliveryFile {
     fn default() -> Self {
         DeliveryFile {
+            deliver: "outbox".into(),
+            outbox: None,
             no_counter_domains: vec!["gmail.com".into(), "googlemail.com".into()],
+            smtp: None,
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    host: String,
+    port: Option<u16>,
+    /// "starttls" (default), "tls", or "none" (only to this machine).
+    security: Option<String>,
+    user: Option<String>,
+    /// The environment variable that holds the password.
+    password_env: Option<String>,
+    /// A command that prints the password (e.g. `pass show smtp`).
+    password_command: Option<String>,
+}
+
+/// How to reach the SMTP server; the password is fetched when sending.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: neitakk_net::smtp::Security,
+    pub user: Option<String>,
+    pub password_env: Option<String>,
+    pub password_command: Option<String>,
+}
+
+impl Smtp {
+    /// The password: from the environment variable, else the command's
+    /// first line of output. Never from the config file itself.
+    pub fn password(&self) -> Result<Option<String>> {
+        if let Some(var) = &self.password_env {
+            return std::env::var(var).map(Some).map_err(|_| {
+                BadInput(format!("the SMTP password variable {var} is not set")).into()
+            });
+        }
+        if let Some(cmd) = &self.password_command {
+            let out = std::process::Command::new("sh")
+                .args(["-c", cmd])
+                .output()
+                .with_context(|| format!("cannot run the password command '{cmd}'"))?;
+            if !out.status.success() {
+                bail!(
+                    "the password command '{cmd}' failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            let text = String::from_utf8_lossy(&out.stdout);
+            return Ok(Some(text.lines().next().unwrap_or("").to_owned()));
+        }
+        Ok(None)
+    }
+}
+
+fn smtp(file: Option<SmtpFile>) -> Result<Option<Smtp>> {
+    let Some(f) = file else { return Ok(None) };
+    use neitakk_net::smtp::Security;
+    let security = match f.security.as_deref().unwrap_or("starttls") {
+        "starttls" => Security::StartTls,
+        "tls" => Security::Tls,
+        "none" => Security::None,
+        other => bail!(BadInput(format!(
+            "delivery.smtp.security '{other}': use starttls, tls or none"
+        ))),
+    };
+    let port = f.port.unwrap_or(match security {
+        Security::StartTls => 587,
+        Security::Tls => 465,
+        Security::None => 25,
+    });
+    Ok(Some(Smtp {
+        host: f.host,
+        port,
+        security,
+        user: f.user,
+        password_env: f.password_env,
+        password_command: f.password_command,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +194,11 @@ pub struct Config {
     pub policy: Policy,
     pub facts: FactSettings,
     pub no_counter_domains: Vec<String>,
+    /// Send replies (rather than only write drafts) unless told otherwise.
+    pub send_by_default: bool,
+    /// Where drafts go when sending with no --out.
+    pub outbox: PathBuf,
+    pub smtp: Option<Smtp>,
 }
 
 /// The platform's folders for neitakk.
@@ -264,6 +355,12 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         .or(file.data_dir.map(relative))
         .or_else(|| project_dirs().map(|d| d.data_dir().to_path_buf()))
         .unwrap_or_else(|| PathBuf::from(".neitakk"));
+    let outbox = file
+        .delivery
+        .outbox
+        .clone()
+        .map(relative)
+        .unwrap_or_else(|| data_dir.join("outbox"));
     Ok(Config {
         source,
         profile,
@@ -277,6 +374,15 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         policy: file.engine,
         facts: file.facts,
         no_counter_domains: file.delivery.no_counter_domains,
+        send_by_default: match file.delivery.deliver.as_str() {
+            "outbox" => false,
+            "smtp" => true,
+            other => bail!(BadInput(format!(
+                "delivery.deliver '{other}': use outbox or smtp"
+            ))),
+        },
+        outbox,
+        smtp: smtp(file.delivery.smtp)?,
     })
 }
 
@@ -377,9 +483,23 @@ repetition_weeks = 4
 repetition_threshold = 3
 
 [delivery]
+# "outbox": `reply` only writes drafts (with --out, or here); "smtp": replies
+# are sent as if --send were given.
+deliver = "outbox"
+# outbox = "outbox"
 # Organizers' domains whose servers ignore proposals (COUNTER): neitakk
 # answers them with a tentative reply that carries the proposal in its text.
 no_counter_domains = ["gmail.com", "googlemail.com"]
+
+# The mail server for --send. The password never goes in this file: name an
+# environment variable that holds it, or a command that prints it.
+# [delivery.smtp]
+# host = "smtp.example.com"
+# port = 587
+# security = "starttls"          # or "tls" (port 465)
+# user = "you@example.com"
+# password_env = "NEITAKK_SMTP_PASSWORD"
+# password_command = "pass show smtp"
 
 [engine]
 # Minutes it takes to write an update instead of meeting.

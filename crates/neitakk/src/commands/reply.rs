@@ -9,7 +9,7 @@ use neitakk_core::facts::Overrides;
 use neitakk_core::{free_slots, Lang, SlotSearch, Strategy};
 use neitakk_ical::imip;
 use neitakk_ical::itip::{self, Person, ReplyInput};
-use neitakk_store::Entry;
+use neitakk_store::{Entry, ReplyKey};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -33,6 +33,10 @@ pub struct Args {
     /// With --strategy delegate: who goes in your place (default: the client's account manager).
     #[arg(long, value_name = "EMAIL")]
     delegate_to: Option<String>,
+    /// Send the reply over SMTP (the config's [delivery.smtp]); the drafts are
+    /// kept in the outbox. The same reply to the same request is never sent twice.
+    #[arg(long)]
+    send: bool,
     /// Write .eml drafts to this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -230,14 +234,26 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         _ => None,
     };
 
+    let send = args.send || config.send_by_default;
+    let outbox = args
+        .out
+        .clone()
+        .or_else(|| send.then(|| config.outbox.clone()));
+    if send && config.smtp.is_none() {
+        return Err(BadInput(
+            "sending needs [delivery.smtp] in the config (see `neitakk init`)".into(),
+        )
+        .into());
+    }
     let mut out = std::io::stdout().lock();
-    let mut written = Vec::new();
+    let mut written: Vec<Draft> = Vec::new();
     let in_reply_to = invitation_id(&args.meeting.file);
     for (i, msg) in messages.iter().enumerate() {
         let ics = attached(i, msg.audience).map(|t| (t.method, itip::write(t)));
         let calendar = ics.as_ref().map(|(method, text)| (*method, text.as_str()));
-        match &args.out {
+        match &outbox {
             Some(dir) => {
+                let message_id = draft::message_id(&sender.email);
                 let eml = imip::build(&imip::Mail {
                     from_name: &sender.name,
                     from: &sender.email,
@@ -248,7 +264,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     in_reply_to: in_reply_to
                         .as_deref()
                         .filter(|_| msg.audience == Audience::Organizer),
-                    message_id: &draft::message_id(&sender.email),
+                    message_id: &message_id,
                     date: chrono::Utc::now(),
                 })?;
                 let date = meeting
@@ -259,7 +275,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 let path =
                     draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
                 writeln!(out, "{}", path.display())?;
-                written.push(path);
+                written.push(Draft {
+                    path,
+                    eml,
+                    to: msg.to.clone(),
+                    message_id,
+                });
             }
             None => {
                 if i > 0 {
@@ -272,6 +293,15 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 writeln!(out, "\n{}", msg.body)?;
             }
         }
+    }
+    if send {
+        let key = ReplyKey {
+            uid: meeting.uid.clone(),
+            recurrence_id: meeting.recurrence_id.clone(),
+            sequence: meeting.sequence,
+            strategy,
+        };
+        deliver(config, &sender.email, &key, &written)?;
     }
     tracing::info!(
         "strategy {} ({}), language {}",
@@ -294,7 +324,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         meeting_start: meeting.start,
         summary: meeting.summary.as_deref().map(str::to_owned),
         lang: lang.to_string(),
-        outbox_path: written.first().map(|p| p.display().to_string()),
+        outbox_path: written.first().map(|d| d.path.display().to_string()),
     };
     crate::commands::journal::record(config, &entry)
 }
@@ -412,6 +442,52 @@ fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Args) 
                 }
             );
         }
+    }
+    Ok(())
+}
+
+/// A draft written to the outbox.
+struct Draft {
+    path: PathBuf,
+    eml: Vec<u8>,
+    to: Vec<String>,
+    message_id: String,
+}
+
+/// Sends the drafts, unless this reply to this request went out before.
+/// A failure names the draft, which stays in the outbox.
+fn deliver(config: &Config, from: &str, key: &ReplyKey, drafts: &[Draft]) -> Result<()> {
+    use crate::commands::journal;
+    if let Some(when) = journal::sent_at(config, key)? {
+        let _ = writeln!(
+            std::io::stderr(),
+            "This reply was sent on {}; it is not sent again (a changed invitation may be answered anew).",
+            when.with_timezone(&config.profile.timezone).format("%Y-%m-%d %H:%M")
+        );
+        return Ok(());
+    }
+    let Some(smtp) = &config.smtp else {
+        return Ok(());
+    };
+    let password = smtp.password()?;
+    let server = neitakk_net::smtp::Server {
+        host: smtp.host.clone(),
+        port: smtp.port,
+        security: smtp.security,
+        login: smtp.user.clone().zip(password),
+        timeout: std::time::Duration::from_secs(30),
+    };
+    for (i, d) in drafts.iter().enumerate() {
+        if d.to.is_empty() {
+            tracing::warn!("{} has no recipient: not sent", d.path.display());
+            continue;
+        }
+        neitakk_net::smtp::send(&server, from, &d.to, &d.eml)
+            .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()))?;
+        if i == 0 {
+            journal::mark_sent(config, key, &d.message_id, &d.to)?;
+        }
+        let _ = writeln!(std::io::stderr(), "sent to {}", d.to.join(", "));
     }
     Ok(())
 }

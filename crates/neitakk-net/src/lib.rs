@@ -1,0 +1,4 @@
+//! The only code that talks to other servers: SMTP for sending replies
+//! (and, later, CalDAV for reading and updating calendars).
+
+pub mod smtp;

@@ -1,0 +1,223 @@
+//! Sending over SMTP to a real server (aiosmtpd, started by scripts/test on
+//! loopback): every strategy's reply arrives once, parses in Python, and a
+//! refused login or a dead server loses nothing.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Sink {
+    port: String,
+    maildir: PathBuf,
+    python: String,
+}
+
+fn sink() -> Option<Sink> {
+    match (
+        std::env::var("NEITAKK_TEST_SMTP_PORT"),
+        std::env::var("NEITAKK_TEST_SMTP_MAILDIR"),
+        std::env::var("NEITAKK_TEST_PYTHON"),
+    ) {
+        (Ok(port), Ok(maildir), Ok(python)) => Some(Sink {
+            port,
+            maildir: maildir.into(),
+            python,
+        }),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("no SMTP server: run scripts/test")
+        }
+        _ => {
+            eprintln!("skipped: no SMTP server (scripts/test starts one)");
+            None
+        }
+    }
+}
+
+/// A config like the example's, sending to the sink with `password_env`.
+fn config(dir: &Path, port: &str, extra: &str) -> PathBuf {
+    let example = std::fs::read_to_string(root().join("examples/neitakk.toml")).unwrap();
+    let text = example.replace("clients = \"clients.toml\"", &format!("clients = \"{}\"", root().join("examples/clients.toml").display()))
+        + &format!(
+            "\n[delivery]\noutbox = \"outbox\"\n[delivery.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nuser = \"neitakk\"\npassword_env = \"NEITAKK_TEST_SMTP_SECRET\"\n{extra}"
+        );
+    let path = dir.join("neitakk.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn reply(cfg: &Path, data: &Path, password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .current_dir(root())
+        .env("NEITAKK_DATA_DIR", data)
+        .env("NEITAKK_TEST_SMTP_SECRET", password)
+        .args([
+            "--config",
+            cfg.to_str().unwrap(),
+            "reply",
+            "examples/uke49.ics",
+        ])
+        .args(args)
+        .args(["--from", "2026-11-30", "--to", "2026-12-07", "--send"])
+        .output()
+        .unwrap()
+}
+
+/// Messages in the Maildir whose Message-ID was in the drafts.
+fn received(maildir: &Path, drafts: &[PathBuf]) -> Vec<PathBuf> {
+    let ids: Vec<String> = drafts
+        .iter()
+        .map(|d| {
+            let text = std::fs::read_to_string(d).unwrap();
+            text.lines()
+                .find(|l| l.starts_with("Message-ID:"))
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    std::fs::read_dir(maildir.join("new"))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            ids.iter().any(|id| text.contains(id.as_str()))
+        })
+        .collect()
+}
+
+fn drafts(outbox: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(outbox)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_strategy_arrives_once_and_parses() {
+    let Some(sink) = sink() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), &sink.port, "");
+    let data = dir.path().join("data");
+    for (uid, args) in [
+        (
+            "havnevest-workshop-49@havnevest.no",
+            &["--strategy", "phone-call"][..],
+        ),
+        (
+            "havnevest-oppfolging@havnevest.no",
+            &["--strategy", "reschedule"][..],
+        ),
+        ("skagerrak-risiko@fjellfjord.no", &[][..]),
+        ("lofoten-status@lofotensjomat.no", &[][..]),
+        ("tindra-logo@tindra.no", &[][..]),
+        ("northwind-qbr@northwindlogistics.com", &[][..]),
+        (
+            "havnevest-workshop-49@havnevest.no",
+            &[
+                "--strategy",
+                "delegate",
+                "--delegate-to",
+                "lise.moen@fjellfjord.no",
+            ][..],
+        ),
+    ] {
+        let o = reply(&cfg, &data, "secret", &[&[uid][..], args].concat());
+        assert!(
+            o.status.success(),
+            "{uid}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("sent to"),
+            "{uid}"
+        );
+    }
+    let outbox = dir.path().join("outbox");
+    let sent = drafts(&outbox);
+    let got = received(&sink.maildir, &sent);
+    assert_eq!(got.len(), sent.len(), "every draft arrived: {sent:?}");
+    let check = Command::new(&sink.python)
+        .arg(root().join("tests/python/validate_imip.py"))
+        .arg(root().join("examples/uke49.ics"))
+        .args(&got)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // The same reply again: not sent twice.
+    let o = reply(
+        &cfg,
+        &data,
+        "secret",
+        &[
+            "havnevest-workshop-49@havnevest.no",
+            "--strategy",
+            "phone-call",
+        ],
+    );
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not sent again"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        received(&sink.maildir, &drafts(&outbox)).len(),
+        sent.len(),
+        "nothing new arrived"
+    );
+}
+
+#[test]
+fn a_refused_login_or_a_dead_server_keeps_the_draft() {
+    let Some(sink) = sink() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let cfg = config(dir.path(), &sink.port, "");
+    let o = reply(&cfg, &data, "wrong", &["tindra-logo@tindra.no"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("refused the login") && err.contains("draft is kept in"),
+        "{err}"
+    );
+    let kept = drafts(&dir.path().join("outbox"));
+    assert_eq!(kept.len(), 1);
+    assert!(received(&sink.maildir, &kept).is_empty());
+
+    // After a failure, a retry sends it (nothing was marked sent).
+    let o = reply(&cfg, &data, "secret", &["tindra-logo@tindra.no"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    // Nobody listening.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let dead = tempfile::tempdir().unwrap();
+    let cfg = config(dead.path(), &closed, "");
+    let o = reply(
+        &cfg,
+        &dead.path().join("data"),
+        "secret",
+        &["tindra-logo@tindra.no"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("cannot reach the SMTP server"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(drafts(&dead.path().join("outbox")).len(), 1);
+}
