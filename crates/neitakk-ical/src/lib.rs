@@ -11,6 +11,7 @@
 //! Bad input never panics: a malformed line is skipped with a [`Warning`]
 //! naming file and line; a file that is not a calendar is [`Error::NotACalendar`].
 
+pub mod edit;
 pub mod expand;
 pub mod imip;
 pub mod invite;

@@ -84,7 +84,60 @@ pub fn window(
     Ok(w)
 }
 
-/// Reads a calendar file (`-` for stdin) and expands it in `window`,
+/// The calendar argument that means the configured CalDAV calendar.
+pub const CALDAV: &str = "caldav";
+
+/// A time as a CalDAV time-range wants it.
+fn dav_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// The CalDAV calendar's events in the window, as one iCalendar stream.
+fn caldav_calendar(config: &Config, window: Window) -> Result<String> {
+    let caldav = config.caldav.as_ref().ok_or_else(|| {
+        BadInput("`caldav` as the calendar needs a [caldav] section in the config".into())
+    })?;
+    let resources = caldav
+        .account()?
+        .query(&dav_time(window.from), &dav_time(window.to))?;
+    tracing::info!("{} events from {}", resources.len(), caldav.url);
+    Ok(resources
+        .into_iter()
+        .map(|r| r.data)
+        .collect::<Vec<_>>()
+        .join("\r\n"))
+}
+
+/// The CalDAV resource that holds event `uid`, found around `around`.
+pub fn caldav_resource(
+    config: &Config,
+    uid: &str,
+    around: DateTime<Utc>,
+) -> Result<neitakk_net::caldav::Resource> {
+    let caldav = config
+        .caldav
+        .as_ref()
+        .ok_or_else(|| BadInput("no [caldav] section in the config".into()))?;
+    let window = Window {
+        from: around - Duration::days(1),
+        to: around + Duration::days(1),
+    };
+    let wanted = format!("UID:{uid}");
+    caldav
+        .account()?
+        .query(&dav_time(window.from), &dav_time(window.to))?
+        .into_iter()
+        .find(|r| {
+            r.data
+                .replace("\r\n ", "")
+                .replace("\n ", "")
+                .lines()
+                .any(|l| l.trim_end() == wanted)
+        })
+        .ok_or_else(|| anyhow::anyhow!("event {uid} is no longer in the CalDAV calendar"))
+}
+
+/// Reads a calendar file (`-` for stdin, `caldav` for the configured CalDAV calendar) and expands it in `window`,
 /// printing what was skipped to stderr.
 pub fn read_calendar(
     path: &str,
@@ -96,9 +149,15 @@ pub fn read_calendar(
         tz,
         default_tz: Some(config.profile.timezone),
     };
-    let cal = if path == "-" {
+    let cal = if path == CALDAV {
+        let data = caldav_calendar(config, window)?;
+        neitakk_ical::read_stream("caldav", data.as_bytes(), window, &options)?
+    } else if path == "-" {
         neitakk_ical::read_stream("<stdin>", std::io::stdin().lock(), window, &options)?
     } else {
+        if Path::new(path).is_dir() {
+            return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
+        }
         let file =
             std::fs::File::open(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
         neitakk_ical::read_stream(
@@ -273,7 +332,7 @@ fn find<'a>(
 /// Picks one meeting: the arguments `explain` and `reply` share.
 #[derive(Debug, clap::Args)]
 pub struct MeetingArgs {
-    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
     pub file: String,
     /// The meeting's UID (see `neitakk events`).
     pub uid: String,

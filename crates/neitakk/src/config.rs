@@ -25,6 +25,7 @@ struct File {
     engine: Policy,
     facts: FactSettings,
     delivery: DeliveryFile,
+    caldav: Option<CaldavFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -72,11 +73,51 @@ pub struct Smtp {
     pub port: u16,
     pub security: neitakk_net::smtp::Security,
     pub user: Option<String>,
+    pub secret: Secret,
+}
+
+/// Where a password comes from: never the config file itself.
+#[derive(Debug, Clone, Default)]
+pub struct Secret {
     pub password_env: Option<String>,
     pub password_command: Option<String>,
 }
 
-impl Smtp {
+/// The CalDAV calendar to read from and update (`caldav` as the calendar).
+#[derive(Debug, Clone)]
+pub struct Caldav {
+    pub url: String,
+    pub user: Option<String>,
+    pub secret: Secret,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaldavFile {
+    /// The calendar collection's URL.
+    url: String,
+    user: Option<String>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+}
+
+impl Caldav {
+    /// The account, with its password fetched.
+    pub fn account(&self) -> Result<neitakk_net::caldav::Account> {
+        let url = if self.url.ends_with('/') {
+            self.url.clone()
+        } else {
+            format!("{}/", self.url)
+        };
+        Ok(neitakk_net::caldav::Account {
+            url,
+            login: self.user.clone().zip(self.secret.password()?),
+            timeout: std::time::Duration::from_secs(30),
+        })
+    }
+}
+
+impl Secret {
     /// The password: from the environment variable, else the command's
     /// first line of output. Never from the config file itself.
     pub fn password(&self) -> Result<Option<String>> {
@@ -124,8 +165,10 @@ fn smtp(file: Option<SmtpFile>) -> Result<Option<Smtp>> {
         port,
         security,
         user: f.user,
-        password_env: f.password_env,
-        password_command: f.password_command,
+        secret: Secret {
+            password_env: f.password_env,
+            password_command: f.password_command,
+        },
     }))
 }
 
@@ -199,6 +242,7 @@ pub struct Config {
     /// Where drafts go when sending with no --out.
     pub outbox: PathBuf,
     pub smtp: Option<Smtp>,
+    pub caldav: Option<Caldav>,
 }
 
 /// The platform's folders for neitakk.
@@ -383,6 +427,14 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         },
         outbox,
         smtp: smtp(file.delivery.smtp)?,
+        caldav: file.caldav.map(|c| Caldav {
+            url: c.url,
+            user: c.user,
+            secret: Secret {
+                password_env: c.password_env,
+                password_command: c.password_command,
+            },
+        }),
     })
 }
 
@@ -500,6 +552,13 @@ no_counter_domains = ["gmail.com", "googlemail.com"]
 # user = "you@example.com"
 # password_env = "NEITAKK_SMTP_PASSWORD"
 # password_command = "pass show smtp"
+
+# A CalDAV calendar: give `caldav` instead of a file to read from it, and
+# sent replies update your answer (PARTSTAT) on the event there.
+# [caldav]
+# url = "https://dav.example.com/calendars/you/work/"
+# user = "you"
+# password_env = "NEITAKK_CALDAV_PASSWORD"
 
 [engine]
 # Minutes it takes to write an update instead of meeting.

@@ -12,7 +12,7 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
     file: String,
     /// Start of the window: a date (2026-12-01) or an RFC 3339 date-time.
     #[arg(long)]

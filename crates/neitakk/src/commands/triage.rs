@@ -15,7 +15,7 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, or - for stdin.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
     file: String,
     /// An ISO week, e.g. 2026-W49 (default: this week).
     #[arg(long, conflicts_with_all = ["from", "to"])]

@@ -1,0 +1,238 @@
+//! Reading from and answering on a real CalDAV server (Radicale, started by
+//! scripts/test on loopback), checked with an independent client.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Env {
+    caldav_port: String,
+    smtp_port: String,
+    python: String,
+}
+
+fn env() -> Option<Env> {
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+    match (
+        var("NEITAKK_TEST_CALDAV_PORT"),
+        var("NEITAKK_TEST_SMTP_PORT"),
+        var("NEITAKK_TEST_PYTHON"),
+    ) {
+        (Some(caldav_port), Some(smtp_port), Some(python)) => Some(Env {
+            caldav_port,
+            smtp_port,
+            python,
+        }),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("no CalDAV server: run scripts/test")
+        }
+        _ => {
+            eprintln!("skipped: no CalDAV server (scripts/test starts one)");
+            None
+        }
+    }
+}
+
+fn tool(env: &Env, args: &[&str]) -> String {
+    let o = Command::new(&env.python)
+        .arg(root().join("tests/python/caldav_tool.py"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "caldav_tool {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// A fresh calendar holding the example week, and a config that reads it.
+fn setup(env: &Env, dir: &Path, name: &str, password: &str) -> (String, PathBuf) {
+    let url = format!("http://127.0.0.1:{}/ingrid/{name}/", env.caldav_port);
+    tool(
+        env,
+        &[
+            "seed",
+            &url,
+            "ingrid",
+            "secret",
+            root().join("examples/uke49.ics").to_str().unwrap(),
+        ],
+    );
+    let example = std::fs::read_to_string(root().join("examples/neitakk.toml")).unwrap();
+    let text = example.replace("clients = \"clients.toml\"", &format!("clients = \"{}\"", root().join("examples/clients.toml").display()))
+        + &format!(
+            "\n[caldav]\nurl = \"{url}\"\nuser = \"ingrid\"\npassword_env = \"NEITAKK_TEST_CALDAV_SECRET\"\n\
+             [delivery]\noutbox = \"outbox\"\n[delivery.smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\n\
+             user = \"neitakk\"\npassword_env = \"NEITAKK_TEST_SMTP_SECRET\"\n",
+            env.smtp_port
+        );
+    let cfg = dir.join("neitakk.toml");
+    std::fs::write(&cfg, text).unwrap();
+    let _ = password;
+    (url, cfg)
+}
+
+fn neitakk(cfg: &Path, data: &Path, caldav_password: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .current_dir(root())
+        .env("NEITAKK_DATA_DIR", data)
+        .env("NEITAKK_TEST_CALDAV_SECRET", caldav_password)
+        .env("NEITAKK_TEST_SMTP_SECRET", "secret")
+        .arg("--config")
+        .arg(cfg)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn strategies(json: &[u8]) -> Vec<(String, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(json).unwrap();
+    let mut out: Vec<(String, String)> = doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["uid"].as_str().unwrap().to_owned() + " " + m["start"].as_str().unwrap(),
+                m["strategy"].to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn triage_from_caldav_matches_the_file() {
+    let Some(env) = env() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cfg) = setup(&env, dir.path(), "triage", "secret");
+    let data = dir.path().join("data");
+    let week = ["--week", "2026-W49", "--format", "json"];
+    let from_dav = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[&["triage", "caldav"][..], &week].concat(),
+    );
+    assert!(
+        from_dav.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_dav.stderr)
+    );
+    let from_file = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[&["triage", "examples/uke49.ics"][..], &week].concat(),
+    );
+    assert_eq!(strategies(&from_dav.stdout), strategies(&from_file.stdout));
+    assert!(strategies(&from_dav.stdout).len() >= 10);
+
+    let refused = neitakk(
+        &cfg,
+        &data,
+        "wrong",
+        &[&["triage", "caldav"][..], &week].concat(),
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("refused the login"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+#[test]
+fn a_sent_reply_updates_partstat_on_the_server() {
+    let Some(env) = env() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cfg) = setup(&env, dir.path(), "answers", "secret");
+    let data = dir.path().join("data");
+    let window = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
+
+    // A single event: a proposal (COUNTER) leaves me tentative.
+    let o = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[
+            &[
+                "reply",
+                "caldav",
+                "havnevest-workshop-49@havnevest.no",
+                "--strategy",
+                "phone-call",
+            ][..],
+            &window,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = tool(
+        &env,
+        &[
+            "partstat",
+            &url,
+            "ingrid",
+            "secret",
+            "havnevest-workshop-49@havnevest.no",
+            "ingrid.berg@fjellfjord.no",
+        ],
+    );
+    assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
+
+    // One instance of a series: an override holds the answer; the series keeps its own.
+    let o = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[
+            &[
+                "reply",
+                "caldav",
+                "lofoten-status@lofotensjomat.no",
+                "--at",
+                "2026-12-02",
+            ][..],
+            &window,
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: serde_json::Value = serde_json::from_str(&tool(
+        &env,
+        &[
+            "partstat",
+            &url,
+            "ingrid",
+            "secret",
+            "lofoten-status@lofotensjomat.no",
+            "ingrid.berg@fjellfjord.no",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(got["master"], "ACCEPTED");
+    assert_eq!(got["2026-12-02T09:00:00Z"], "DECLINED", "{got}");
+
+    // Triage now sees the declined instance as not taking my time.
+    let o = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &["triage", "caldav", "--week", "2026-W49", "--format", "json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(!doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["uid"] == "lofoten-status@lofotensjomat.no"));
+}
