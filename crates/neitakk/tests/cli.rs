@@ -615,3 +615,34 @@ fn init_then_import_clients_from_csv() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_reply_to_an_emailed_invitation_threads_and_respects_no_counter() {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "reply",
+            "crates/neitakk/tests/data/invitation.eml",
+            "040000008200E00074C5B7101A82E008-invite-1",
+            "--strategy",
+            "shorten",
+            "--from",
+            "2026-11-30",
+            "--to",
+            "2026-12-07",
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let eml = std::fs::read_to_string(stdout(&o).trim()).unwrap();
+    assert!(
+        eml.contains("In-Reply-To: <invite-1@havnevest.no>"),
+        "{eml}"
+    );
+    assert!(eml.contains("References: <invite-1@havnevest.no>"));
+    // Outlook forbade proposals: a tentative REPLY carries the proposal in its text.
+    assert!(eml.contains("method=REPLY"), "{eml}");
+}
