@@ -236,3 +236,110 @@ fn a_sent_reply_updates_partstat_on_the_server() {
         .iter()
         .any(|m| m["uid"] == "lofoten-status@lofotensjomat.no"));
 }
+
+/// Starts the misbehaving proxy in front of Radicale; returns it and its port.
+fn proxy(env: &Env, mode: &str) -> (std::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let mut child = Command::new(&env.python)
+        .arg(root().join("tests/python/flaky_proxy.py"))
+        .args([&port, &env.caldav_port, mode])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line.trim(), "ready");
+    (child, port)
+}
+
+#[test]
+fn a_412_is_read_again_and_a_500_is_a_clear_error() {
+    let Some(env) = env() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cfg) = setup(&env, dir.path(), "flaky", "secret");
+    let data = dir.path().join("data");
+    let window = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
+
+    let (mut changed, port) = proxy(&env, "412");
+    let through = std::fs::read_to_string(&cfg).unwrap().replace(
+        &format!("127.0.0.1:{}/", env.caldav_port),
+        &format!("127.0.0.1:{port}/"),
+    );
+    std::fs::write(&cfg, &through).unwrap();
+    let o = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[&["reply", "caldav", "tindra-logo@tindra.no"][..], &window].concat(),
+    );
+    changed.kill().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = tool(
+        &env,
+        &[
+            "partstat",
+            &url,
+            "ingrid",
+            "secret",
+            "tindra-logo@tindra.no",
+            "ingrid.berg@fjellfjord.no",
+        ],
+    );
+    assert_eq!(
+        got.trim(),
+        r#"{"master": "DECLINED"}"#,
+        "the retry after 412 landed"
+    );
+
+    let (mut broken, port) = proxy(&env, "500");
+    std::fs::write(
+        &cfg,
+        through.replace(
+            &format!("127.0.0.1:{}/", port_of(&through)),
+            &format!("127.0.0.1:{port}/"),
+        ),
+    )
+    .unwrap();
+    let o = neitakk(
+        &cfg,
+        &data,
+        "secret",
+        &[
+            &[
+                "reply",
+                "caldav",
+                "havnevest-workshop-49@havnevest.no",
+                "--strategy",
+                "phone-call",
+            ][..],
+            &window,
+        ]
+        .concat(),
+    );
+    broken.kill().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("answer on the calendar was not updated") && err.contains("500"),
+        "{err}"
+    );
+    assert!(err.contains("sent to"), "the reply itself went out: {err}");
+}
+
+/// The port in the config's CalDAV URL.
+fn port_of(config: &str) -> String {
+    let at = config.find("url = \"http://127.0.0.1:").unwrap() + "url = \"http://127.0.0.1:".len();
+    config[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}

@@ -220,4 +220,29 @@ fn a_refused_login_or_a_dead_server_keeps_the_draft() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(drafts(&dead.path().join("outbox")).len(), 1);
+
+    // A server that hangs up at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let dropper = std::thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            drop(stream);
+        }
+    });
+    let rude = tempfile::tempdir().unwrap();
+    let cfg = config(rude.path(), &port, "");
+    let o = reply(
+        &cfg,
+        &rude.path().join("data"),
+        "secret",
+        &["tindra-logo@tindra.no"],
+    );
+    dropper.join().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("draft is kept in"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(drafts(&rude.path().join("outbox")).len(), 1);
 }
