@@ -46,6 +46,7 @@ pub const KINDS: &[&str] = &[
     "briefing",
     "reschedule",
     "delegate",
+    "less-often",
     "decline",
 ];
 
@@ -77,6 +78,8 @@ pub const BUILTIN: &[(&str, &str)] = builtin!(
     "reschedule.en.txt",
     "delegate.nb.txt",
     "delegate.en.txt",
+    "less-often.nb.txt",
+    "less-often.en.txt",
     "decline.nb.txt",
     "decline.en.txt",
 );
@@ -153,6 +156,10 @@ pub struct Request<'a> {
     /// Recent meetings with the same client, for the briefing.
     pub history: &'a [&'a Meeting],
     pub follow_up_call: bool,
+    /// The message is about the whole series.
+    pub series: bool,
+    /// For less-often: meet every n-th time.
+    pub every: u32,
 }
 
 /// How much work one rendering may do (loops, calls).
@@ -344,6 +351,8 @@ struct Context {
     may_decide: &'static str,
     note: Option<String>,
     follow_up_call: bool,
+    series: bool,
+    every: String,
     sender: String,
     signature: String,
 }
@@ -429,6 +438,15 @@ impl Context {
             may_decide: may_decide(req.facts.matter, lang),
             note: req.note.map(str::to_owned),
             follow_up_call: req.follow_up_call,
+            series: req.series,
+            every: words::every(
+                m.series
+                    .as_ref()
+                    .and_then(|s| s.rrule.as_deref())
+                    .unwrap_or("FREQ=WEEKLY"),
+                req.every,
+                lang,
+            ),
             sender: first_name(&req.sender.name),
             signature: {
                 let own = req

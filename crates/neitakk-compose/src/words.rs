@@ -15,6 +15,7 @@ pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
         (Lang::Nb, BowOut) => "overlat til kollega",
         (Lang::Nb, Reschedule) => "ny tid",
         (Lang::Nb, Delegate) => "send en kollega",
+        (Lang::Nb, LessOften) => "sjeldnere møter",
         (Lang::Nb, Decline) => "takk nei",
         (Lang::En, Attend) => "attend",
         (Lang::En, PhoneCall) => "phone/video call",
@@ -24,6 +25,7 @@ pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
         (Lang::En, BowOut) => "bow out",
         (Lang::En, Reschedule) => "reschedule",
         (Lang::En, Delegate) => "delegate",
+        (Lang::En, LessOften) => "meet less often",
         (Lang::En, Decline) => "decline",
     }
 }
@@ -222,5 +224,69 @@ pub fn fact(value: &str, lang: Lang) -> &str {
         "normal" => "normal",
         "low" => "lav",
         other => other,
+    }
+}
+
+/// How often a series would meet if it met every `n`-th time of its rule:
+/// "annenhver uke" / "every other week" (a fortnightly rule and n = 2 give
+/// "hver fjerde uke").
+pub fn every(rrule: &str, n: u32, lang: Lang) -> String {
+    let interval: u32 = rrule
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("INTERVAL="))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let n = interval.saturating_mul(n);
+    let freq = rrule
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("FREQ="))
+        .unwrap_or("WEEKLY")
+        .to_ascii_uppercase();
+    let nb_ordinal = [
+        "",
+        "",
+        "annenhver",
+        "hver tredje",
+        "hver fjerde",
+        "hver femte",
+        "hver sjette",
+    ];
+    let en_ordinal = [
+        "",
+        "",
+        "every other",
+        "every third",
+        "every fourth",
+        "every fifth",
+        "every sixth",
+    ];
+    let (nb_unit, en_unit) = match freq.as_str() {
+        "DAILY" => ("dag", "day"),
+        "MONTHLY" => ("måned", "month"),
+        "YEARLY" => ("år", "year"),
+        _ => ("uke", "week"),
+    };
+    let i = usize::try_from(n).unwrap_or(0);
+    match lang {
+        Lang::Nb if i < nb_ordinal.len() && i >= 2 => format!("{} {nb_unit}", nb_ordinal[i]),
+        Lang::En if i < en_ordinal.len() && i >= 2 => format!("{} {en_unit}", en_ordinal[i]),
+        Lang::Nb => format!("hver {n}. {nb_unit}"),
+        Lang::En => format!("every {n} {en_unit}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_counts_from_the_rule() {
+        assert_eq!(every("FREQ=WEEKLY;BYDAY=MO", 2, Lang::Nb), "annenhver uke");
+        assert_eq!(
+            every("FREQ=WEEKLY;INTERVAL=2", 2, Lang::Nb),
+            "hver fjerde uke"
+        );
+        assert_eq!(every("FREQ=MONTHLY", 3, Lang::En), "every third month");
+        assert_eq!(every("FREQ=WEEKLY", 8, Lang::En), "every 8 weeks");
     }
 }

@@ -104,6 +104,8 @@ fn render(strategy: Strategy, lang: Lang) -> String {
         slots: &slots,
         history: &history,
         follow_up_call: false,
+        series: false,
+        every: 2,
     };
     composer
         .compose(&req)
@@ -144,6 +146,8 @@ snapshots! {
     reschedule_en: Strategy::Reschedule, Lang::En;
     delegate_nb: Strategy::Delegate, Lang::Nb;
     delegate_en: Strategy::Delegate, Lang::En;
+    less_often_nb: Strategy::LessOften, Lang::Nb;
+    less_often_en: Strategy::LessOften, Lang::En;
     decline_nb: Strategy::Decline, Lang::Nb;
     decline_en: Strategy::Decline, Lang::En;
 }
@@ -203,6 +207,8 @@ fn a_user_template_replaces_the_built_in_one_and_cannot_loop_forever() {
         slots: &[],
         history: &[],
         follow_up_call: false,
+        series: false,
+        every: 2,
     };
     let err = c.compose(&req).unwrap_err().to_string();
     assert!(err.starts_with("endless.txt:"), "{err}");

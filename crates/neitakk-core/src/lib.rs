@@ -16,6 +16,6 @@ pub mod types;
 pub use client::{derive_tiers, registry_problems, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
 pub use facts::{gather, CalendarIndex, Context, Facts};
-pub use meeting::{Attendee, Meeting, PartStat, RoleParam};
+pub use meeting::{Attendee, Meeting, PartStat, RoleParam, Series};
 pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;

@@ -47,6 +47,15 @@ impl Attendee {
     }
 }
 
+/// A recurring series as a whole: its first start and end, and its rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The first RRULE, as written (`FREQ=WEEKLY;BYDAY=MO`).
+    pub rrule: Option<Arc<str>>,
+}
+
 /// One occurrence of an event, with the fields the engine and the composer use.
 ///
 /// The descriptive fields are shared (`Arc`) between the occurrences of a
@@ -74,6 +83,8 @@ pub struct Meeting {
     pub attendees: Arc<[Attendee]>,
     /// Whether the event belongs to a recurring series.
     pub recurring: bool,
+    /// The series it belongs to, when its rule is in the calendar.
+    pub series: Option<Series>,
     /// STATUS: `CONFIRMED`, `TENTATIVE`, `CANCELLED` (upper-case) if given.
     pub status: Option<String>,
     /// TRANSP:TRANSPARENT (does not block time).

@@ -91,6 +91,9 @@ named_enum!(
         Reschedule = "reschedule",
         /// Send someone in my place (only when the user chooses it).
         Delegate = "delegate",
+        /// Meet less often: propose the series at a longer interval (only
+        /// when the user chooses it, for a whole series).
+        LessOften = "less-often",
         Decline = "decline",
     }
 );

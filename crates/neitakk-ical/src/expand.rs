@@ -380,6 +380,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 continue;
             }
         };
+        let first = x.single(&master);
+        let series = neitakk_core::Series {
+            start: first.start,
+            end: first.end,
+            rrule: master.rrules.first().map(|r| Arc::from(r.as_str())),
+        };
         let mut instances = x.series(&master);
         if !overrides.iter().any(|(_, o)| o.this_and_future) {
             // Nothing can move an instance from outside the window into it
@@ -387,11 +393,15 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             instances.retain(|_, p| window.contains(p.start, p.end));
         }
         // The versions of the event: the master first, then each override.
-        let mut versions = vec![master.meeting.clone()];
+        let with_series = |m: Meeting| Meeting {
+            series: Some(series.clone()),
+            ..m
+        };
+        let mut versions = vec![with_series(master.meeting.clone())];
         let mut placed: BTreeMap<Key, (Placed, usize)> =
             instances.into_iter().map(|(k, p)| (k, (p, 0))).collect();
         for (rid, o) in overrides {
-            versions.push(inherit(o.meeting.clone(), &master.meeting));
+            versions.push(with_series(inherit(o.meeting.clone(), &master.meeting)));
             let version = versions.len() - 1;
             let own = x.single(&o);
             if o.this_and_future {

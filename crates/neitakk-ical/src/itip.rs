@@ -127,6 +127,30 @@ fn text(s: &str) -> ICalendarValue {
     ICalendarValue::Text(s.to_owned())
 }
 
+/// The rule met every `n`-th time: INTERVAL multiplied, COUNT divided so the
+/// series ends about when it would have.
+pub fn less_often(rule: &str, n: u32) -> Option<String> {
+    if n < 2 {
+        return None;
+    }
+    let mut interval = 1u32;
+    let mut parts: Vec<String> = Vec::new();
+    let mut count = None;
+    for part in rule.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = part.split_once('=')?;
+        match key.to_ascii_uppercase().as_str() {
+            "INTERVAL" => interval = value.parse().ok()?,
+            "COUNT" => count = Some(value.parse::<u32>().ok()?),
+            _ => parts.push(part.to_owned()),
+        }
+    }
+    parts.push(format!("INTERVAL={}", interval.checked_mul(n)?));
+    if let Some(c) = count {
+        parts.push(format!("COUNT={}", c.div_ceil(n)));
+    }
+    Some(parts.join(";"))
+}
+
 /// An RRULE value through calcard's own parser, so that it is written as a
 /// rule and not as escaped text.
 fn parse_rrule(rule: &str) -> Option<ICalendarValue> {
@@ -257,6 +281,10 @@ pub struct ReplyInput<'a> {
     /// in its text instead.
     pub counter_allowed: bool,
     pub now: DateTime<Utc>,
+    /// Answer for the whole series rather than this occurrence.
+    pub series: bool,
+    /// For less-often: meet every n-th time of the current rule.
+    pub every: u32,
 }
 
 /// The iTIP messages a strategy sends: one to the organizer, and for
@@ -265,16 +293,21 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
     use neitakk_core::Strategy as S;
     let m = input.meeting;
     let when = |t: DateTime<Utc>, day: Option<NaiveDate>| day.map_or(When::At(t), When::Day);
-    let (start, end) = (
-        when(m.start, m.dates.map(|d| d.0)),
-        when(m.end, m.dates.map(|d| d.1)),
-    );
-    let recurrence_id = m.recurrence_id.as_deref().and_then(|r| {
-        DateTime::parse_from_rfc3339(r)
-            .map(|t| When::At(t.with_timezone(&Utc)))
-            .ok()
-            .or_else(|| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok().map(When::Day))
-    });
+    // The whole series: no RECURRENCE-ID, and the series' own first times.
+    let series = m.series.as_ref().filter(|_| input.series);
+    let (start, end, recurrence_id) = match series {
+        Some(sr) => (When::At(sr.start), When::At(sr.end), None),
+        None => (
+            when(m.start, m.dates.map(|d| d.0)),
+            when(m.end, m.dates.map(|d| d.1)),
+            m.recurrence_id.as_deref().and_then(|r| {
+                DateTime::parse_from_rfc3339(r)
+                    .map(|t| When::At(t.with_timezone(&Utc)))
+                    .ok()
+                    .or_else(|| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok().map(When::Day))
+            }),
+        ),
+    };
     let organizer = m
         .organizer
         .as_deref()
@@ -325,7 +358,8 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
             }
         }
     };
-    let shorter_end = When::At(m.start + chrono::Duration::minutes(i64::from(input.minutes)));
+    let first_start = series.map_or(m.start, |sr| sr.start);
+    let shorter_end = When::At(first_start + chrono::Duration::minutes(i64::from(input.minutes)));
     let channel = input.channel.map(str::to_owned);
     match input.strategy {
         S::Attend => vec![Itip {
@@ -344,6 +378,21 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
             }],
         },
         S::EmailForNow | S::BowOut | S::Decline => vec![base],
+        S::LessOften => match series
+            .and_then(|sr| sr.rrule.as_deref())
+            .and_then(|r| less_often(r, input.every))
+        {
+            Some(rule) if input.counter_allowed => {
+                vec![Itip {
+                    rrule: Some(rule),
+                    ..counter(base.start, base.end, None)
+                }]
+            }
+            _ => vec![Itip {
+                attendees: vec![me(PartStat::Tentative, None)],
+                ..base
+            }],
+        },
         S::Delegate => {
             let Some(delegate) = input.delegate.clone() else {
                 return vec![base];

@@ -67,6 +67,14 @@ fn every_strategy_parses_in_python() {
             ],
         ),
         ("skagerrak-risiko@fjellfjord.no", &["--strategy", "bow-out"]),
+        (
+            "lofoten-status@lofotensjomat.no",
+            &["--series", "--every", "2", "--at", "2026-12-02"],
+        ),
+        (
+            "nordlys-status@nordlysenergi.no",
+            &["--series", "--strategy", "shorten"],
+        ),
         ("northwind-qbr@northwindlogistics.com", &[]),
         (
             "nordlys-status@nordlysenergi.no",

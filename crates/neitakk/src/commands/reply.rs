@@ -37,6 +37,13 @@ pub struct Args {
     /// kept in the outbox. The same reply to the same request is never sent twice.
     #[arg(long)]
     send: bool,
+    /// Answer for the whole recurring series, not this occurrence (with
+    /// shorten, or with --every).
+    #[arg(long)]
+    series: bool,
+    /// With --series: propose meeting every N-th time (2: every other week).
+    #[arg(long, value_name = "N", requires = "series", value_parser = clap::value_parser!(u32).range(2..=12))]
+    every: Option<u32>,
     /// Write .eml drafts to this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -84,7 +91,32 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     };
     let index = loaded.index(config);
     let a = loaded.assess(&index, meeting, config, &overrides_facts);
-    let strategy = args.strategy.unwrap_or(a.decision.recommended.strategy);
+    let strategy = match (args.every, args.strategy) {
+        (Some(_), None | Some(Strategy::LessOften)) => Strategy::LessOften,
+        (Some(_), Some(other)) => {
+            return Err(BadInput(format!("--every proposes less-often, not {other}")).into());
+        }
+        (None, chosen) => chosen.unwrap_or(a.decision.recommended.strategy),
+    };
+    if args.series {
+        if meeting.series.is_none() {
+            return Err(BadInput(
+                "--series: this meeting is not part of a recurring series".into(),
+            )
+            .into());
+        }
+        if !matches!(strategy, Strategy::Shorten | Strategy::LessOften) {
+            return Err(BadInput(format!(
+                "--series works with shorten and --every, not {strategy}"
+            ))
+            .into());
+        }
+    } else if strategy == Strategy::LessOften {
+        return Err(BadInput(
+            "less-often changes the whole series: give --series --every N".into(),
+        )
+        .into());
+    }
     check_choice(&a, strategy, args)?;
     let accepted = meeting
         .my_attendance(&config.profile.emails)
@@ -197,6 +229,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         slots: &slots,
         history: &history,
         follow_up_call,
+        series: args.series,
+        every: args.every.unwrap_or(2),
     };
     let composer = Composer::new(&overrides(config)?)?;
     let messages = composer.compose(&request)?;
@@ -225,6 +259,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         delegate,
         counter_allowed,
         now: chrono::Utc::now(),
+        series: args.series,
+        every: args.every.unwrap_or(2),
     });
     // The calendar payload each message carries: the answer to the organizer
     // goes with the first; for delegation, the request goes to the delegate.
@@ -297,7 +333,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     if send {
         let key = ReplyKey {
             uid: meeting.uid.clone(),
-            recurrence_id: meeting.recurrence_id.clone(),
+            recurrence_id: meeting.recurrence_id.clone().filter(|_| !args.series),
             sequence: meeting.sequence,
             strategy,
         };
@@ -308,7 +344,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         let on_caldav = args.meeting.file == crate::analysis::CALDAV;
         deliver(config, &sender.email, &key, &written, on_caldav)?;
         if let (true, Some(partstat)) = (on_caldav, partstat) {
-            update_partstat(config, meeting, partstat)?;
+            update_partstat(config, meeting, partstat, args.series)?;
         }
     }
     tracing::info!(
@@ -326,7 +362,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         decided_at: chrono::Utc::now(),
         client: a.facts.client.clone(),
         uid: meeting.uid.clone(),
-        recurrence_id: meeting.recurrence_id.clone(),
+        recurrence_id: meeting.recurrence_id.clone().filter(|_| !args.series),
         sequence: meeting.sequence,
         strategy,
         meeting_start: meeting.start,
@@ -528,6 +564,7 @@ fn update_partstat(
     config: &Config,
     meeting: &neitakk_core::Meeting,
     partstat: neitakk_core::PartStat,
+    series: bool,
 ) -> Result<()> {
     let account = config
         .caldav
@@ -535,16 +572,20 @@ fn update_partstat(
         .map(|c| c.account())
         .transpose()?
         .context("no [caldav] section")?;
-    let instance = meeting.recurrence_id.as_deref().and_then(|rid| {
-        let rid = chrono::DateTime::parse_from_rfc3339(rid)
-            .ok()?
-            .with_timezone(&chrono::Utc);
-        Some(neitakk_ical::edit::Instance {
-            recurrence_id: rid,
-            start: meeting.start,
-            end: meeting.end,
-        })
-    });
+    let instance = meeting
+        .recurrence_id
+        .as_deref()
+        .filter(|_| !series)
+        .and_then(|rid| {
+            let rid = chrono::DateTime::parse_from_rfc3339(rid)
+                .ok()?
+                .with_timezone(&chrono::Utc);
+            Some(neitakk_ical::edit::Instance {
+                recurrence_id: rid,
+                start: meeting.start,
+                end: meeting.end,
+            })
+        });
     let mut resource = crate::analysis::caldav_resource(config, &meeting.uid, meeting.start)?;
     for attempt in 1..=3 {
         let changed = neitakk_ical::edit::set_partstat(
