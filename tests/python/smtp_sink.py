@@ -1,8 +1,12 @@
 """An SMTP server for the tests (aiosmtpd): saves every message it receives
 into a Maildir. Logins are required and checked: user "neitakk", password
-"secret"; over plain text, as it listens on loopback only.
+"secret".
 
-usage: smtp_sink.py PORT MAILDIR
+usage: smtp_sink.py PORT MAILDIR [starttls|tls CA_OUT]
+  plain (default): no encryption, as it listens on loopback only
+  starttls: STARTTLS required before login; tls: TLS from the first byte.
+  Both use a certificate for "localhost" from a throwaway CA (trustme),
+  whose certificate is written to CA_OUT for the client to trust.
 """
 import sys
 import time
@@ -20,14 +24,25 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 
 def main():
     port, maildir = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(
-        Mailbox(maildir),
-        hostname="127.0.0.1",
-        port=port,
-        authenticator=authenticator,
-        auth_required=True,
-        auth_require_tls=False,
-    )
+    mode = sys.argv[3] if len(sys.argv) > 3 else "plain"
+    options = dict(hostname="localhost", port=port, authenticator=authenticator, auth_required=True)
+    if mode == "plain":
+        options.update(hostname="127.0.0.1", auth_require_tls=False)
+    else:
+        import ssl
+
+        import trustme
+
+        ca = trustme.CA()
+        ca.cert_pem.write_to_path(sys.argv[4])
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert("localhost").configure_cert(context)
+        if mode == "starttls":
+            options.update(tls_context=context, require_starttls=True)
+        else:
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; this whole connection is TLS.
+            options.update(ssl_context=context, auth_require_tls=False)
+    controller = Controller(Mailbox(maildir), **options)
     controller.start()
     print("ready", flush=True)
     try:

@@ -2,7 +2,7 @@
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use std::time::Duration;
 
@@ -26,6 +26,9 @@ pub struct Server {
     /// User name and password, if the server wants a login.
     pub login: Option<(String, String)>,
     pub timeout: Duration,
+    /// A certificate authority to trust besides the public ones (PEM), for a
+    /// company's own mail server.
+    pub ca_pem: Option<Vec<u8>>,
 }
 
 /// Why a message was not sent. The message is not lost: the caller keeps
@@ -61,10 +64,15 @@ pub fn send(server: &Server, from: &str, to: &[String], raw: &[u8]) -> Result<()
     .map_err(|e| Error::Address(e.to_string()))?;
     let name = format!("{}:{}", server.host, server.port);
     let tls = || {
-        TlsParameters::new(server.host.clone()).map_err(|e| Error::Connection {
+        let failed = |e: lettre::transport::smtp::Error| Error::Connection {
             server: name.clone(),
             detail: e.to_string(),
-        })
+        };
+        let mut params = TlsParameters::builder(server.host.clone());
+        if let Some(pem) = &server.ca_pem {
+            params = params.add_root_certificate(Certificate::from_pem(pem).map_err(failed)?);
+        }
+        params.build_rustls().map_err(failed)
     };
     let mut builder = SmtpTransport::builder_dangerous(&server.host)
         .port(server.port)

@@ -64,6 +64,8 @@ struct SmtpFile {
     password_env: Option<String>,
     /// A command that prints the password (e.g. `pass show smtp`).
     password_command: Option<String>,
+    /// A PEM file with a certificate authority to trust (a company's own CA).
+    ca_file: Option<PathBuf>,
 }
 
 /// How to reach the SMTP server; the password is fetched when sending.
@@ -74,6 +76,7 @@ pub struct Smtp {
     pub security: neitakk_net::smtp::Security,
     pub user: Option<String>,
     pub secret: Secret,
+    pub ca_file: Option<PathBuf>,
 }
 
 /// Where a password comes from: never the config file itself.
@@ -144,7 +147,7 @@ impl Secret {
     }
 }
 
-fn smtp(file: Option<SmtpFile>) -> Result<Option<Smtp>> {
+fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result<Option<Smtp>> {
     let Some(f) = file else { return Ok(None) };
     use neitakk_net::smtp::Security;
     let security = match f.security.as_deref().unwrap_or("starttls") {
@@ -169,6 +172,7 @@ fn smtp(file: Option<SmtpFile>) -> Result<Option<Smtp>> {
             password_env: f.password_env,
             password_command: f.password_command,
         },
+        ca_file: f.ca_file.map(relative),
     }))
 }
 
@@ -426,7 +430,7 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
             ))),
         },
         outbox,
-        smtp: smtp(file.delivery.smtp)?,
+        smtp: smtp(file.delivery.smtp, relative)?,
         caldav: file.caldav.map(|c| Caldav {
             url: c.url,
             user: c.user,
@@ -552,6 +556,7 @@ no_counter_domains = ["gmail.com", "googlemail.com"]
 # user = "you@example.com"
 # password_env = "NEITAKK_SMTP_PASSWORD"
 # password_command = "pass show smtp"
+# ca_file = "company-ca.pem"     # trust your company's own certificate authority
 
 # A CalDAV calendar: give `caldav` instead of a file to read from it, and
 # sent replies update your answer (PARTSTAT) on the event there.

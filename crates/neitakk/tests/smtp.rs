@@ -246,3 +246,57 @@ fn a_refused_login_or_a_dead_server_keeps_the_draft() {
     );
     assert_eq!(drafts(&rude.path().join("outbox")).len(), 1);
 }
+
+#[test]
+fn starttls_and_tls_with_a_company_ca() {
+    let Some(sink) = sink() else { return };
+    for mode in ["STARTTLS", "TLS"] {
+        let port = std::env::var(format!("NEITAKK_TEST_SMTP_{mode}_PORT")).unwrap();
+        let ca = std::env::var(format!("NEITAKK_TEST_SMTP_{mode}_CA")).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let security = mode.to_lowercase();
+        let cfg = config(dir.path(), &port, &format!("ca_file = \"{ca}\"\n")).to_path_buf();
+        let text = std::fs::read_to_string(&cfg)
+            .unwrap()
+            .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
+            .replace("security = \"none\"", &format!("security = \"{security}\""));
+        std::fs::write(&cfg, text).unwrap();
+        let o = reply(
+            &cfg,
+            &dir.path().join("data"),
+            "secret",
+            &["tindra-logo@tindra.no"],
+        );
+        assert!(
+            o.status.success(),
+            "{mode}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(
+            received(&sink.maildir, &drafts(&dir.path().join("outbox"))).len(),
+            1,
+            "{mode}"
+        );
+
+        // Without the CA the certificate is not trusted: a clear error, the draft kept.
+        let untrusted = tempfile::tempdir().unwrap();
+        let cfg2 = config(untrusted.path(), &port, "");
+        let text = std::fs::read_to_string(&cfg2)
+            .unwrap()
+            .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
+            .replace("security = \"none\"", &format!("security = \"{security}\""));
+        std::fs::write(&cfg2, text).unwrap();
+        let o = reply(
+            &cfg2,
+            &untrusted.path().join("data"),
+            "secret",
+            &["tindra-logo@tindra.no"],
+        );
+        assert_eq!(o.status.code(), Some(1), "{mode}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("draft is kept in"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}

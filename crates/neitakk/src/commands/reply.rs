@@ -532,6 +532,13 @@ fn deliver(
         security: smtp.security,
         login: smtp.user.clone().zip(password),
         timeout: std::time::Duration::from_secs(30),
+        ca_pem: smtp
+            .ca_file
+            .as_ref()
+            .map(|f| {
+                std::fs::read(f).with_context(|| format!("cannot read the CA file {}", f.display()))
+            })
+            .transpose()?,
     };
     for (i, d) in drafts.iter().enumerate() {
         if i == 0 && scheduled {
