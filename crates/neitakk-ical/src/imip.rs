@@ -7,6 +7,7 @@
 //! multipart/mixed
 //! ├── multipart/alternative
 //! │   ├── text/plain; charset=utf-8            the message people read
+//! │   ├── text/html; charset=utf-8             the same, as mail programs show it
 //! │   └── text/calendar; method=REPLY; charset=UTF-8   what calendars apply
 //! └── application/ics; name="invite.ics"       the same, as an attachment
 //! ```
@@ -74,8 +75,11 @@ pub fn build(m: &Mail) -> Result<Vec<u8>, Error> {
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(m.body.to_owned());
+    let html = SinglePart::builder()
+        .header(ContentType::TEXT_HTML)
+        .body(html_of(m.body));
     let message = match m.calendar {
-        None => builder.singlepart(text),
+        None => builder.multipart(MultiPart::alternative().singlepart(text).singlepart(html)),
         Some((method, ics)) => {
             let calendar_type = |kind: &str| {
                 ContentType::parse(&format!(
@@ -92,7 +96,12 @@ pub fn build(m: &Mail) -> Result<Vec<u8>, Error> {
                 .body(ics.to_owned(), calendar_type("application/ics")?);
             builder.multipart(
                 MultiPart::mixed()
-                    .multipart(MultiPart::alternative().singlepart(text).singlepart(inline))
+                    .multipart(
+                        MultiPart::alternative()
+                            .singlepart(text)
+                            .singlepart(html)
+                            .singlepart(inline),
+                    )
                     .singlepart(attachment),
             )
         }
@@ -100,4 +109,41 @@ pub fn build(m: &Mail) -> Result<Vec<u8>, Error> {
     Ok(message
         .map_err(|e| Error::Build(e.to_string()))?
         .formatted())
+}
+
+/// The body as simple HTML: paragraphs, line breaks, and "- " lines as a list.
+pub fn html_of(body: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut out = String::from("<!DOCTYPE html>\n<html><body style=\"font-family: sans-serif\">\n");
+    for paragraph in body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        let lines: Vec<&str> = paragraph.lines().collect();
+        if lines.iter().all(|l| l.starts_with("- ")) {
+            out.push_str("<ul>\n");
+            for l in lines {
+                out.push_str(&format!("<li>{}</li>\n", escape(&l[2..])));
+            }
+            out.push_str("</ul>\n");
+        } else {
+            let joined: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+            out.push_str(&format!("<p>{}</p>\n", joined.join("<br>\n")));
+        }
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_keeps_paragraphs_and_lists() {
+        let html =
+            super::html_of("Hei Kari,\n\nAgenda:\n\n- A & B\n- <C>\n\nVennlig hilsen\nIngrid");
+        assert!(html.contains("<p>Hei Kari,</p>"));
+        assert!(html.contains("<li>A &amp; B</li>\n<li>&lt;C&gt;</li>"));
+        assert!(html.contains("<p>Vennlig hilsen<br>\nIngrid</p>"));
+    }
 }
