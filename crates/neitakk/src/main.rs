@@ -4,6 +4,7 @@
 mod analysis;
 mod clients;
 mod config;
+mod delivery;
 mod draft;
 mod table;
 mod commands {

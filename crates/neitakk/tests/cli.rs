@@ -30,6 +30,29 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
+/// One meeting of the example week's triage, as JSON.
+fn triaged(data: &Path, uid: &str) -> serde_json::Value {
+    let o = neitakk(
+        data,
+        &[
+            "triage",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["uid"] == uid)
+        .unwrap()
+        .clone()
+}
+
 const WEEK: &[&str] = &["--from", "2026-11-30", "--to", "2026-12-07"];
 
 #[test]
@@ -248,25 +271,7 @@ fn reply_writes_drafts_and_journals_them_and_memory_follows() {
         );
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    let o = neitakk(
-        data.path(),
-        &[
-            "triage",
-            "examples/uke49.ics",
-            "--week",
-            "2026-W49",
-            "--format",
-            "json",
-        ],
-    );
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let ws = doc["meetings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["uid"] == "havnevest-workshop-49@havnevest.no")
-        .unwrap()
-        .clone();
+    let ws = triaged(data.path(), "havnevest-workshop-49@havnevest.no");
     // the same meeting journaled three times counts once: no memory step yet
     assert_eq!(ws["strategy"], "phone-call");
     assert_eq!(ws["risk"], "very-low");
@@ -286,25 +291,7 @@ fn reply_writes_drafts_and_journals_them_and_memory_follows() {
         .concat(),
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = neitakk(
-        data.path(),
-        &[
-            "triage",
-            "examples/uke49.ics",
-            "--week",
-            "2026-W49",
-            "--format",
-            "json",
-        ],
-    );
-    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    let ws = doc["meetings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["uid"] == "havnevest-workshop-49@havnevest.no")
-        .unwrap()
-        .clone();
+    let ws = triaged(data.path(), "havnevest-workshop-49@havnevest.no");
     assert_eq!(ws["risk"], "low", "{ws}");
     assert!(ws["steps"]
         .as_array()

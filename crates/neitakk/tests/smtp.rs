@@ -247,20 +247,27 @@ fn a_refused_login_or_a_dead_server_keeps_the_draft() {
     assert_eq!(drafts(&rude.path().join("outbox")).len(), 1);
 }
 
+/// A config for one of the encrypting servers, trusting `ca` if given.
+fn tls_config(dir: &Path, port: &str, security: &str, ca: Option<&str>) -> PathBuf {
+    let extra = ca.map_or(String::new(), |ca| format!("ca_file = \"{ca}\"\n"));
+    let cfg = config(dir, port, &extra);
+    let text = std::fs::read_to_string(&cfg)
+        .unwrap()
+        .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
+        .replace("security = \"none\"", &format!("security = \"{security}\""));
+    std::fs::write(&cfg, text).unwrap();
+    cfg
+}
+
 #[test]
 fn starttls_and_tls_with_a_company_ca() {
     let Some(sink) = sink() else { return };
     for mode in ["STARTTLS", "TLS"] {
         let port = std::env::var(format!("NEITAKK_TEST_SMTP_{mode}_PORT")).unwrap();
         let ca = std::env::var(format!("NEITAKK_TEST_SMTP_{mode}_CA")).unwrap();
-        let dir = tempfile::tempdir().unwrap();
         let security = mode.to_lowercase();
-        let cfg = config(dir.path(), &port, &format!("ca_file = \"{ca}\"\n")).to_path_buf();
-        let text = std::fs::read_to_string(&cfg)
-            .unwrap()
-            .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
-            .replace("security = \"none\"", &format!("security = \"{security}\""));
-        std::fs::write(&cfg, text).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = tls_config(dir.path(), &port, &security, Some(&ca));
         let o = reply(
             &cfg,
             &dir.path().join("data"),
@@ -280,14 +287,9 @@ fn starttls_and_tls_with_a_company_ca() {
 
         // Without the CA the certificate is not trusted: a clear error, the draft kept.
         let untrusted = tempfile::tempdir().unwrap();
-        let cfg2 = config(untrusted.path(), &port, "");
-        let text = std::fs::read_to_string(&cfg2)
-            .unwrap()
-            .replace("host = \"127.0.0.1\"", "host = \"localhost\"")
-            .replace("security = \"none\"", &format!("security = \"{security}\""));
-        std::fs::write(&cfg2, text).unwrap();
+        let cfg = tls_config(untrusted.path(), &port, &security, None);
         let o = reply(
-            &cfg2,
+            &cfg,
             &untrusted.path().join("data"),
             "secret",
             &["tindra-logo@tindra.no"],
