@@ -38,8 +38,8 @@ pub struct Args {
     /// kept in the outbox. The same reply to the same request is never sent twice.
     #[arg(long)]
     send: bool,
-    /// Answer for the whole recurring series, not this occurrence (with
-    /// shorten, or with --every).
+    /// Answer for the whole recurring series, not this occurrence (attend,
+    /// phone-call, shorten, decline, or --every).
     #[arg(long)]
     series: bool,
     /// With --series: propose meeting every N-th time (2: every other week).
@@ -106,9 +106,16 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             )
             .into());
         }
-        if !matches!(strategy, Strategy::Shorten | Strategy::LessOften) {
+        let whole = [
+            Strategy::Attend,
+            Strategy::PhoneCall,
+            Strategy::Shorten,
+            Strategy::LessOften,
+            Strategy::Decline,
+        ];
+        if !whole.contains(&strategy) {
             return Err(BadInput(format!(
-                "--series works with shorten and --every, not {strategy}"
+                "--series works with attend, phone-call, shorten, decline and --every, not {strategy}"
             ))
             .into());
         }
