@@ -75,6 +75,10 @@ fn every_strategy_parses_in_python() {
             "nordlys-status@nordlysenergi.no",
             &["--series", "--strategy", "shorten"],
         ),
+        (
+            "lofoten-status@lofotensjomat.no",
+            &["--series", "--strategy", "decline", "--at", "2026-12-02"],
+        ),
         ("northwind-qbr@northwindlogistics.com", &[]),
         (
             "nordlys-status@nordlysenergi.no",
