@@ -5,6 +5,8 @@ usage: flaky_proxy.py PORT UPSTREAM_PORT MODE
   MODE "412": the first PUT is answered 412 (the event changed meanwhile);
               the rest pass through.
   MODE "500": every PUT is answered 500.
+  MODE "schedule": the server says it schedules (RFC 6638): OPTIONS gains
+              "DAV: calendar-auto-schedule"; everything passes through.
 Prints "ready" once listening.
 """
 import http.client
@@ -36,6 +38,8 @@ class Proxy(BaseHTTPRequestHandler):
         for k, v in r.getheaders():
             if k.lower() not in ("transfer-encoding", "content-length", "connection"):
                 self.send_header(k, v)
+        if MODE == "schedule" and self.command == "OPTIONS":
+            self.send_header("DAV", "calendar-auto-schedule")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)

@@ -335,6 +335,54 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
     assert!(err.contains("sent to"), "the reply itself went out: {err}");
 }
 
+#[test]
+fn a_scheduling_server_delivers_the_reply_itself() {
+    let Some(env) = env() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cfg) = setup(&env, dir.path(), "scheduling", "secret");
+    let (mut server, port) = proxy(&env, "schedule");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        &format!("127.0.0.1:{}/", env.caldav_port),
+        &format!("127.0.0.1:{port}/"),
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let o = neitakk(
+        &cfg,
+        &dir.path().join("data"),
+        "secret",
+        &[
+            "reply",
+            "caldav",
+            "tindra-logo@tindra.no",
+            "--from",
+            "2026-11-30",
+            "--to",
+            "2026-12-07",
+            "--send",
+        ],
+    );
+    server.kill().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("the calendar server delivers the reply"),
+        "{err}"
+    );
+    assert!(!err.contains("sent to"), "nothing went by SMTP: {err}");
+    let got = tool(
+        &env,
+        &[
+            "partstat",
+            &url,
+            "ingrid",
+            "secret",
+            "tindra-logo@tindra.no",
+            "ingrid.berg@fjellfjord.no",
+        ],
+    );
+    assert_eq!(got.trim(), r#"{"master": "DECLINED"}"#);
+}
+
 /// The port in the config's CalDAV URL.
 fn port_of(config: &str) -> String {
     let at = config.find("url = \"http://127.0.0.1:").unwrap() + "url = \"http://127.0.0.1:".len();
