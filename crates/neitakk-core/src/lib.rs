@@ -10,6 +10,7 @@ pub mod client;
 pub mod engine;
 pub mod facts;
 pub mod meeting;
+pub mod planner;
 pub mod slots;
 pub mod types;
 
