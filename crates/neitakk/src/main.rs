@@ -12,6 +12,7 @@ mod commands {
     pub mod explain;
     pub mod init;
     pub mod journal;
+    pub mod plan;
     pub mod reply;
     pub mod triage;
 }
@@ -69,6 +70,8 @@ enum Command {
     Events(commands::events::Args),
     /// One row per client meeting: the recommended strategy, what it frees and risks.
     Triage(commands::triage::Args),
+    /// Free N hours of a week with the least harm to client relationships.
+    Plan(commands::plan::Args),
     /// The facts, the rule trail and the alternatives for one meeting.
     Explain(commands::explain::Args),
     /// Write the message(s) for one meeting's strategy.
@@ -158,6 +161,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Events(args) => commands::events::run(&config, &args),
         Command::Triage(args) => commands::triage::run(&config, &args),
         Command::Explain(args) => commands::explain::run(&config, &args),
+        Command::Plan(args) => commands::plan::run(&config, &args),
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),

@@ -633,3 +633,79 @@ fn a_reply_to_an_emailed_invitation_threads_and_respects_no_counter() {
     // Outlook forbade proposals: a tentative REPLY carries the proposal in its text.
     assert!(eml.contains("method=REPLY"), "{eml}");
 }
+
+#[test]
+fn plan_frees_the_time_at_the_least_risk_or_says_the_most() {
+    let data = tempfile::tempdir().unwrap();
+    let plan = |extra: &[&str]| {
+        let o = neitakk(
+            data.path(),
+            &[
+                &[
+                    "plan",
+                    "examples/uke49.ics",
+                    "--week",
+                    "2026-W49",
+                    "--format",
+                    "json",
+                ][..],
+                extra,
+            ]
+            .concat(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let p = plan(&["--free", "4h"]);
+    assert_eq!(p["reached"], true);
+    assert!(p["minutes_freed"].as_u64().unwrap() >= 240);
+    let strategy = |p: &serde_json::Value, uid: &str| {
+        p["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["uid"] == uid)
+            .unwrap()["strategy"]
+            .clone()
+    };
+    // the key client's meetings are kept when there is another way
+    assert_eq!(strategy(&p, "nordlys-kontrakt@nordlysenergi.no"), "attend");
+    let kept = plan(&["--free", "4h", "--keep", "havnevest"]);
+    assert_eq!(
+        strategy(&kept, "havnevest-workshop-49@havnevest.no"),
+        "attend"
+    );
+    let safe = plan(&["--free", "4h", "--max-risk", "very-low"]);
+    assert!(safe["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["risk"].is_null() || m["risk"] == "very-low"));
+    let too_much = plan(&["--free", "40h"]);
+    assert_eq!(too_much["reached"], false);
+    assert!(too_much["minutes_freed"].as_u64().unwrap() > 0);
+    let text = neitakk(
+        data.path(),
+        &[
+            "plan",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--free",
+            "40h",
+        ],
+    );
+    assert!(stdout(&text).contains("kan ikke nås"), "{}", stdout(&text));
+    let bad = neitakk(
+        data.path(),
+        &[
+            "plan",
+            "examples/uke49.ics",
+            "--free",
+            "4h",
+            "--keep",
+            "Nobody",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

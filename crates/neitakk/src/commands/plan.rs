@@ -1,0 +1,225 @@
+//! `neitakk plan`: free N hours of a week with the least harm to client
+//! relationships (method.md section 5).
+
+use crate::analysis::{window, Assessed, Loaded};
+use crate::config::Config;
+use crate::table::{self, Format};
+use crate::BadInput;
+use anyhow::Result;
+use neitakk_compose::{dates, words};
+use neitakk_core::facts::Overrides;
+use neitakk_core::planner::{self, PlanItem, PlanOption, PlanRules};
+use neitakk_core::{Lang, Reason, Risk, Strategy};
+use neitakk_ical::expand::rfc3339;
+use serde_json::json;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    file: String,
+    /// An ISO week, e.g. 2026-W49 (default: this week).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    week: Option<String>,
+    /// Start of the window: a date or an RFC 3339 date-time.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// End of the window (exclusive).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// How much time to free: 6h, 90m, 1h30m, or hours as a number.
+    #[arg(long, value_parser = parse_duration)]
+    free: u32,
+    /// No option riskier than this: very-low, low, medium, high, very-high.
+    #[arg(long, value_name = "RISK")]
+    max_risk: Option<Risk>,
+    /// Keep every meeting with this client (repeat for more).
+    #[arg(long, value_name = "CLIENT")]
+    keep: Vec<String>,
+    /// table for people, json for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// Minutes from "6h", "90m", "1h30m", "1.5" (hours).
+fn parse_duration(s: &str) -> Result<u32, String> {
+    let bad = || format!("'{s}' is not a length of time like 6h, 90m or 1h30m");
+    let t = s.trim().to_ascii_lowercase();
+    if let Ok(hours) = t.replace(',', ".").parse::<f64>() {
+        return (hours.is_finite() && (0.0..=168.0).contains(&hours))
+            .then(|| (hours * 60.0).round() as u32)
+            .ok_or_else(bad);
+    }
+    let (h, rest) = t.split_once('h').map_or(("0", t.as_str()), |(h, r)| (h, r));
+    let m = rest.trim_end_matches("min").trim_end_matches('m');
+    let h: u32 = if h.is_empty() {
+        0
+    } else {
+        h.trim().parse().map_err(|_| bad())?
+    };
+    let m: u32 = if m.is_empty() {
+        0
+    } else {
+        m.trim().parse().map_err(|_| bad())?
+    };
+    let total = h
+        .checked_mul(60)
+        .and_then(|x| x.checked_add(m))
+        .ok_or_else(bad)?;
+    (total <= 168 * 60).then_some(total).ok_or_else(bad)
+}
+
+/// The options the engine offers for a meeting that free time.
+fn options(a: &Assessed) -> Vec<PlanOption> {
+    std::iter::once(&a.decision.recommended)
+        .chain(&a.decision.alternatives)
+        .filter(|c| c.strategy != Strategy::Attend && c.minutes_freed > 0)
+        .map(|c| PlanOption {
+            strategy: c.strategy,
+            minutes_freed: c.minutes_freed,
+            risk: c.risk,
+        })
+        .collect()
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let tz = config.profile.timezone;
+    let lang = config.profile.language;
+    let w = window(
+        args.week.as_deref(),
+        args.from.as_deref(),
+        args.to.as_deref(),
+        tz,
+    )?;
+    for k in &args.keep {
+        if !config
+            .clients
+            .iter()
+            .any(|c| c.name.eq_ignore_ascii_case(k))
+        {
+            return Err(BadInput(format!(
+                "--keep '{k}': no such client (`neitakk clients list` shows them)"
+            ))
+            .into());
+        }
+    }
+    let loaded = Loaded::load(&args.file, w, config)?;
+    let index = loaded.index(config);
+    // Freeing time is the reason for every limit in a plan.
+    let overrides = Overrides {
+        reasons: vec![Reason::Workload],
+        ..Default::default()
+    };
+    let meetings: Vec<Assessed> = loaded
+        .assess_all(&index, config, &overrides)
+        .filter(|a| a.decision.is_decided() && a.facts.client.is_some())
+        .collect();
+    let items: Vec<PlanItem> = meetings
+        .iter()
+        .map(|a| PlanItem {
+            client: a.facts.client.clone().unwrap_or_default(),
+            prior_limits: a.facts.recent_limits,
+            options: options(a),
+        })
+        .collect();
+    let rules = PlanRules {
+        raise_at: config.policy.memory_raise_at,
+        attend_at: config.policy.memory_attend_at,
+        max_risk: args.max_risk.unwrap_or(Risk::VeryHigh),
+        keep: args.keep.clone(),
+    };
+    let plan = planner::plan(&items, args.free, &rules);
+
+    let mut out = std::io::stdout().lock();
+    if let Format::Json = args.format {
+        let rows: Vec<_> = meetings
+            .iter()
+            .zip(plan.choices.iter().zip(&plan.risks))
+            .map(|(a, (c, r))| {
+                json!({
+                    "uid": a.meeting.uid, "recurrence_id": a.meeting.recurrence_id,
+                    "start": rfc3339(a.meeting.start), "summary": a.meeting.summary, "client": a.facts.client,
+                    "strategy": c.map_or(Strategy::Attend, |c| c.strategy), "minutes_freed": c.map_or(0, |c| c.minutes_freed),
+                    "risk": r,
+                })
+            })
+            .collect();
+        let doc = json!({
+            "target_minutes": args.free, "minutes_freed": plan.minutes_freed, "reached": plan.reached,
+            "cost": plan.cost, "meetings": rows,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        return Ok(());
+    }
+    let nb = lang == Lang::Nb;
+    let header: &[&str] = if nb {
+        &["når", "møte", "kunde", "valg", "frigjør", "risiko"]
+    } else {
+        &["when", "meeting", "client", "choice", "frees", "risk"]
+    };
+    let rows: Vec<Vec<String>> = meetings
+        .iter()
+        .zip(plan.choices.iter().zip(&plan.risks))
+        .map(|(a, (c, r))| {
+            vec![
+                dates::short(a.meeting.start, tz, lang),
+                a.meeting
+                    .summary
+                    .as_deref()
+                    .unwrap_or("")
+                    .chars()
+                    .take(34)
+                    .collect(),
+                a.facts.client.clone().unwrap_or_default(),
+                match c {
+                    Some(c) => words::strategy(c.strategy, lang).to_owned(),
+                    None => if nb { "behold" } else { "keep" }.to_owned(),
+                },
+                c.map_or("–".into(), |c| format!("{} min", c.minutes_freed)),
+                r.map_or(String::new(), |r| words::risk(r, lang).to_owned()),
+            ]
+        })
+        .collect();
+    write!(out, "{}", table::render(header, &rows))?;
+    writeln!(out)?;
+    let (want, got) = (
+        words::hours(args.free, lang),
+        words::hours(plan.minutes_freed, lang),
+    );
+    let limited = plan.choices.iter().flatten().count();
+    let changed = match (nb, limited) {
+        (true, 1) => "ett møte".to_owned(),
+        (true, n) => format!("{n} møter"),
+        (false, 1) => "one meeting".to_owned(),
+        (false, n) => format!("{n} meetings"),
+    };
+    match (plan.reached, nb) {
+        (true, true) => writeln!(out, "Planen frigjør {got} (målet var {want}) ved å endre {changed}, med minst mulig risiko for kundeforholdene.")?,
+        (true, false) => writeln!(out, "The plan frees {got} (the target was {want}) by changing {changed}, at the least risk to client relationships.")?,
+        (false, true) => writeln!(out, "Målet på {want} kan ikke nås uten å bryte reglene for kundeforholdene. Det meste som kan frigjøres er {got}, som over.")?,
+        (false, false) => writeln!(out, "The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}, as above.")?,
+    }
+    if limited > 0 {
+        let hint = if nb {
+            "Skriv svarene med `neitakk reply FIL UID --strategy STRATEGI --out MAPPE`."
+        } else {
+            "Write the replies with `neitakk reply FILE UID --strategy STRATEGY --out FOLDER`."
+        };
+        writeln!(out, "{hint}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations() {
+        use super::parse_duration as p;
+        assert_eq!(p("6h"), Ok(360));
+        assert_eq!(p("90m"), Ok(90));
+        assert_eq!(p("1h30m"), Ok(90));
+        assert_eq!(p("1,5"), Ok(90));
+        assert!(p("lots").is_err());
+        assert!(p("999h").is_err());
+    }
+}
