@@ -12,6 +12,7 @@ mod commands {
     pub mod explain;
     pub mod init;
     pub mod journal;
+    pub mod load;
     pub mod plan;
     pub mod reply;
     pub mod triage;
@@ -70,6 +71,8 @@ enum Command {
     Events(commands::events::Args),
     /// One row per client meeting: the recommended strategy, what it frees and risks.
     Triage(commands::triage::Args),
+    /// Meeting load per week against the cap, travel, focus time, and per client.
+    Load(commands::load::Args),
     /// Free N hours of a week with the least harm to client relationships.
     Plan(commands::plan::Args),
     /// The facts, the rule trail and the alternatives for one meeting.
@@ -162,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Triage(args) => commands::triage::run(&config, &args),
         Command::Explain(args) => commands::explain::run(&config, &args),
         Command::Plan(args) => commands::plan::run(&config, &args),
+        Command::Load(args) => commands::load::run(&config, &args),
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),

@@ -709,3 +709,48 @@ fn plan_frees_the_time_at_the_least_risk_or_says_the_most() {
     );
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn load_shows_weeks_travel_focus_and_clients() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "load",
+            "examples/uke49.ics",
+            "--weeks",
+            "6",
+            "--through",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let weeks = doc["weeks"].as_array().unwrap();
+    assert_eq!(weeks.len(), 6);
+    let w49 = &weeks[5];
+    assert_eq!(w49["week"], "2026-W49");
+    // 975 minutes of meetings in all, as triage counts them
+    assert_eq!(
+        w49["client_minutes"].as_u64().unwrap() + w49["internal_minutes"].as_u64().unwrap(),
+        975
+    );
+    // travel: the Havnevest workshop (45 each way), Skagerrak (20) and Nordlys (30)
+    assert_eq!(w49["travel_minutes"], 190);
+    assert_eq!(w49["focus_minutes"], 5 * 8 * 60 - 975 - 190);
+    assert_eq!(doc["clients"][0]["client"], "Nordlys Energi");
+    let table = neitakk(
+        data.path(),
+        &[
+            "load",
+            "examples/uke49.ics",
+            "--weeks",
+            "2",
+            "--through",
+            "2026-W49",
+        ],
+    );
+    assert!(stdout(&table).contains("│"), "{}", stdout(&table));
+}

@@ -1,0 +1,236 @@
+//! `neitakk load`: meeting load per week against the cap, travel, the focus
+//! time left, and hours per client with their trend.
+
+use crate::analysis::{midnight, parse_week, window, Loaded};
+use crate::config::Config;
+use crate::table::{self, Format};
+use anyhow::Result;
+use chrono::Duration;
+use neitakk_compose::words;
+use neitakk_core::facts::{iso_week, Overrides};
+use neitakk_core::{Format as Place, Lang};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    file: String,
+    /// How many weeks, ending with --through (default: 8).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    weeks: Option<u32>,
+    /// The last week shown, e.g. 2026-W49 (default: this week).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    through: Option<String>,
+    /// Start of the window instead: a date or an RFC 3339 date-time.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// End of the window (exclusive).
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// table (with bars) for people, json for scripts.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+/// One ISO week's load.
+#[derive(Debug, Default, Serialize)]
+pub struct Week {
+    pub week: String,
+    pub client_minutes: u32,
+    pub internal_minutes: u32,
+    pub travel_minutes: u32,
+    pub cap_minutes: u32,
+    /// Working time left after meetings and travel.
+    pub focus_minutes: u32,
+}
+
+/// One client's meeting time over the period, and in its two halves.
+#[derive(Debug, Default, Serialize)]
+pub struct ClientLoad {
+    pub client: String,
+    pub minutes: u32,
+    pub first_half_minutes: u32,
+    pub second_half_minutes: u32,
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let tz = config.profile.timezone;
+    let lang = config.profile.language;
+    let w = match (&args.from, &args.to) {
+        (Some(_), Some(_)) => window(None, args.from.as_deref(), args.to.as_deref(), tz)?,
+        _ => {
+            let last = match &args.through {
+                Some(week) => parse_week(week, tz)?,
+                None => window(None, None, None, tz)?,
+            };
+            let weeks = i64::from(args.weeks.unwrap_or(8).clamp(1, 104));
+            neitakk_ical::Window {
+                from: last.from - Duration::weeks(weeks - 1),
+                to: last.to,
+            }
+        }
+    };
+    let loaded = Loaded::load(&args.file, w, config)?;
+    let index = loaded.index(config);
+    let hours = &config.profile.working_hours;
+    let working_day = u32::try_from((hours.end - hours.start).num_minutes().max(0)).unwrap_or(0);
+
+    // Every ISO week of the window, even the empty ones.
+    let mut weeks: BTreeMap<(i32, u32), Week> = BTreeMap::new();
+    let mut day = w.from.with_timezone(&tz).date_naive();
+    while midnight(day, tz) < w.to {
+        let (y, n) = iso_week(midnight(day, tz), tz);
+        weeks.entry((y, n)).or_insert_with(|| Week {
+            week: format!("{y}-W{n:02}"),
+            cap_minutes: config.profile.weekly_cap_minutes,
+            ..Week::default()
+        });
+        day += Duration::days(1);
+    }
+    let mut clients: BTreeMap<String, ClientLoad> = BTreeMap::new();
+    let half = w.from + (w.to - w.from) / 2;
+    for a in loaded.assess_all(&index, config, &Overrides::default()) {
+        let Some(week) = weeks.get_mut(&iso_week(a.meeting.start, tz)) else {
+            continue;
+        };
+        let minutes = a.meeting.minutes();
+        match &a.facts.client {
+            Some(name) => {
+                week.client_minutes += minutes;
+                if a.facts.format == Place::InPerson {
+                    week.travel_minutes += a.facts.travel_minutes * 2;
+                }
+                let c = clients.entry(name.clone()).or_insert_with(|| ClientLoad {
+                    client: name.clone(),
+                    ..ClientLoad::default()
+                });
+                c.minutes += minutes;
+                if a.meeting.start < half {
+                    c.first_half_minutes += minutes;
+                } else {
+                    c.second_half_minutes += minutes;
+                }
+            }
+            None => week.internal_minutes += minutes,
+        }
+    }
+    for week in weeks.values_mut() {
+        let days = u32::try_from(hours.days.len()).unwrap_or(5);
+        week.focus_minutes = (working_day * days)
+            .saturating_sub(week.client_minutes + week.internal_minutes + week.travel_minutes);
+    }
+    let mut clients: Vec<ClientLoad> = clients.into_values().collect();
+    clients.sort_by(|a, b| b.minutes.cmp(&a.minutes));
+    let weeks: Vec<Week> = weeks.into_values().collect();
+
+    let mut out = std::io::stdout().lock();
+    if let Format::Json = args.format {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({"weeks": weeks, "clients": clients}))?
+        )?;
+        return Ok(());
+    }
+    write!(out, "{}", render(&weeks, &clients, lang))?;
+    Ok(())
+}
+
+/// The weeks as a table with a bar each (client time █, internal ▒, the cap
+/// as │), then the clients with their trend.
+pub fn render(weeks: &[Week], clients: &[ClientLoad], lang: Lang) -> String {
+    let nb = lang == Lang::Nb;
+    let h = |m: u32| words::hours(m, lang);
+    const WIDTH: u32 = 40;
+    let scale = weeks
+        .iter()
+        .map(|w| (w.client_minutes + w.internal_minutes).max(w.cap_minutes))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let cells = |m: u32| (m * WIDTH).div_ceil(scale) as usize;
+    let rows: Vec<Vec<String>> = weeks
+        .iter()
+        .map(|w| {
+            let (client, internal) = (
+                cells(w.client_minutes),
+                cells(w.client_minutes + w.internal_minutes) - cells(w.client_minutes),
+            );
+            let mut bar: Vec<char> = "█"
+                .repeat(client)
+                .chars()
+                .chain("▒".repeat(internal).chars())
+                .collect();
+            let cap = cells(w.cap_minutes).min(WIDTH as usize);
+            while bar.len() < cap {
+                bar.push(' ');
+            }
+            if cap > 0 {
+                bar.insert(cap, '│');
+            }
+            vec![
+                w.week.clone(),
+                h(w.client_minutes),
+                h(w.internal_minutes),
+                h(w.travel_minutes),
+                h(w.focus_minutes),
+                bar.into_iter().collect::<String>().trim_end().to_owned(),
+            ]
+        })
+        .collect();
+    let header: &[&str] = if nb {
+        &[
+            "uke",
+            "kundemøter",
+            "interne",
+            "reise",
+            "fokustid",
+            "møtetid mot taket (│)",
+        ]
+    } else {
+        &[
+            "week",
+            "client",
+            "internal",
+            "travel",
+            "focus",
+            "meetings against the cap (│)",
+        ]
+    };
+    let mut text = table::render(header, &rows);
+    text.push_str(if nb {
+        "█ kundemøter  ▒ interne møter\n\n"
+    } else {
+        "█ client meetings  ▒ internal meetings\n\n"
+    });
+    let rows: Vec<Vec<String>> = clients
+        .iter()
+        .map(|c| {
+            let trend = match (c.first_half_minutes, c.second_half_minutes) {
+                (0, 0) => "→".to_owned(),
+                (0, _) => if nb { "↑ (ny)" } else { "↑ (new)" }.to_owned(),
+                (a, b) => {
+                    let change = (f64::from(b) - f64::from(a)) / f64::from(a) * 100.0;
+                    let arrow = if change > 10.0 {
+                        "↑"
+                    } else if change < -10.0 {
+                        "↓"
+                    } else {
+                        "→"
+                    };
+                    format!("{arrow} {change:+.0} %")
+                }
+            };
+            vec![c.client.clone(), h(c.minutes), trend]
+        })
+        .collect();
+    let header: &[&str] = if nb {
+        &["kunde", "møtetid", "utvikling"]
+    } else {
+        &["client", "meeting time", "trend"]
+    };
+    text.push_str(&table::render(header, &rows));
+    text
+}
