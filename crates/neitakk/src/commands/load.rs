@@ -122,7 +122,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             .saturating_sub(week.client_minutes + week.internal_minutes + week.travel_minutes);
     }
     let mut clients: Vec<ClientLoad> = clients.into_values().collect();
-    clients.sort_by(|a, b| b.minutes.cmp(&a.minutes));
+    clients.sort_by_key(|c| std::cmp::Reverse(c.minutes));
     let weeks: Vec<Week> = weeks.into_values().collect();
 
     let mut out = std::io::stdout().lock();
