@@ -329,6 +329,34 @@ fn find<'a>(
     })
 }
 
+/// A calendar and a week or window: the arguments `triage` and `plan` share.
+#[derive(Debug, clap::Args)]
+pub struct WeekArgs {
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    pub file: String,
+    /// An ISO week, e.g. 2026-W49 (default: this week).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub week: Option<String>,
+    /// Start of the window: a date or an RFC 3339 date-time.
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// End of the window (exclusive).
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl WeekArgs {
+    /// The window the arguments name.
+    pub fn window(&self, tz: chrono_tz::Tz) -> Result<Window> {
+        window(
+            self.week.as_deref(),
+            self.from.as_deref(),
+            self.to.as_deref(),
+            tz,
+        )
+    }
+}
+
 /// Picks one meeting: the arguments `explain` and `reply` share.
 #[derive(Debug, clap::Args)]
 pub struct MeetingArgs {

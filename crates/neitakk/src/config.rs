@@ -561,7 +561,7 @@ no_counter_domains = ["gmail.com", "googlemail.com"]
 # A CalDAV calendar: give `caldav` instead of a file to read from it, and
 # sent replies update your answer (PARTSTAT) on the event there.
 # [caldav]
-# url = "https://dav.example.com/calendars/you/work/"
+# url = "https://dav.example.com/calendars/you/clients/"
 # user = "you"
 # password_env = "NEITAKK_CALDAV_PASSWORD"
 

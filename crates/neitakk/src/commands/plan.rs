@@ -1,7 +1,7 @@
 //! `neitakk plan`: free N hours of a week with the least harm to client
 //! relationships (method.md section 5).
 
-use crate::analysis::{window, Assessed, Loaded};
+use crate::analysis::{Assessed, Loaded, WeekArgs};
 use crate::config::Config;
 use crate::table::{self, Format};
 use crate::BadInput;
@@ -16,17 +16,8 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    file: String,
-    /// An ISO week, e.g. 2026-W49 (default: this week).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    week: Option<String>,
-    /// Start of the window: a date or an RFC 3339 date-time.
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    week: WeekArgs,
     /// How much time to free: 6h, 90m, 1h30m, or hours as a number.
     #[arg(long, value_parser = parse_duration)]
     free: u32,
@@ -85,12 +76,7 @@ fn options(a: &Assessed) -> Vec<PlanOption> {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = window(
-        args.week.as_deref(),
-        args.from.as_deref(),
-        args.to.as_deref(),
-        tz,
-    )?;
+    let w = args.week.window(tz)?;
     for k in &args.keep {
         if !config
             .clients
@@ -103,7 +89,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             .into());
         }
     }
-    let loaded = Loaded::load(&args.file, w, config)?;
+    let loaded = Loaded::load(&args.week.file, w, config)?;
     let index = loaded.index(config);
     // Freeing time is the reason for every limit in a plan.
     let overrides = Overrides {

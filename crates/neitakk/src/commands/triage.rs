@@ -1,6 +1,6 @@
 //! `neitakk triage`: the week's client meetings and what to do about each.
 
-use crate::analysis::{window, Assessed, Loaded};
+use crate::analysis::{Assessed, Loaded, WeekArgs};
 use crate::config::Config;
 use crate::table::{self, Format};
 use anyhow::Result;
@@ -15,17 +15,8 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    file: String,
-    /// An ISO week, e.g. 2026-W49 (default: this week).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    week: Option<String>,
-    /// Start of the window: a date or an RFC 3339 date-time.
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    week: WeekArgs,
     /// A reason that applies to every meeting: illness, emergency, workload,
     /// conflict, repetitive, not-needed.
     #[arg(long, value_name = "REASON")]
@@ -82,13 +73,8 @@ fn main_reason(a: &Assessed, lang: Lang) -> String {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = window(
-        args.week.as_deref(),
-        args.from.as_deref(),
-        args.to.as_deref(),
-        tz,
-    )?;
-    let loaded = Loaded::load(&args.file, w, config)?;
+    let w = args.week.window(tz)?;
+    let loaded = Loaded::load(&args.week.file, w, config)?;
     let overrides = Overrides {
         reasons: args.reason.clone(),
         ..Default::default()
