@@ -11,6 +11,7 @@ pub mod engine;
 pub mod facts;
 pub mod meeting;
 pub mod planner;
+pub mod series;
 pub mod slots;
 pub mod types;
 

@@ -357,6 +357,43 @@ impl WeekArgs {
     }
 }
 
+/// A calendar and a span of weeks: the arguments `load` and `series` share.
+#[derive(Debug, clap::Args)]
+pub struct PeriodArgs {
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    pub file: String,
+    /// How many weeks, ending with --through (default: 8).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub weeks: Option<u32>,
+    /// The last week, e.g. 2026-W49 (default: this week).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    pub through: Option<String>,
+    /// Start of the window instead: a date or an RFC 3339 date-time.
+    #[arg(long, requires = "to")]
+    pub from: Option<String>,
+    /// End of the window (exclusive).
+    #[arg(long, requires = "from")]
+    pub to: Option<String>,
+}
+
+impl PeriodArgs {
+    /// The window the arguments name: whole ISO weeks unless --from/--to.
+    pub fn window(&self, tz: chrono_tz::Tz) -> Result<Window> {
+        if self.from.is_some() {
+            return window(None, self.from.as_deref(), self.to.as_deref(), tz);
+        }
+        let last = match &self.through {
+            Some(week) => parse_week(week, tz)?,
+            None => window(None, None, None, tz)?,
+        };
+        let weeks = i64::from(self.weeks.unwrap_or(8).clamp(1, 104));
+        Ok(Window {
+            from: last.from - Duration::weeks(weeks - 1),
+            to: last.to,
+        })
+    }
+}
+
 /// Picks one meeting: the arguments `explain` and `reply` share.
 #[derive(Debug, clap::Args)]
 pub struct MeetingArgs {

@@ -15,6 +15,7 @@ mod commands {
     pub mod load;
     pub mod plan;
     pub mod reply;
+    pub mod series;
     pub mod triage;
 }
 
@@ -73,6 +74,8 @@ enum Command {
     Triage(commands::triage::Args),
     /// Meeting load per week against the cap, travel, focus time, and per client.
     Load(commands::load::Args),
+    /// Repetitive meetings, and what changing them would free per quarter.
+    Series(commands::series::Args),
     /// Free N hours of a week with the least harm to client relationships.
     Plan(commands::plan::Args),
     /// The facts, the rule trail and the alternatives for one meeting.
@@ -166,6 +169,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(args) => commands::explain::run(&config, &args),
         Command::Plan(args) => commands::plan::run(&config, &args),
         Command::Load(args) => commands::load::run(&config, &args),
+        Command::Series(args) => commands::series::run(&config, &args),
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),

@@ -754,3 +754,49 @@ fn load_shows_weeks_travel_focus_and_clients() {
     );
     assert!(stdout(&table).contains("│"), "{}", stdout(&table));
 }
+
+#[test]
+fn series_finds_the_repetitive_ones_with_what_they_would_free() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(
+        data.path(),
+        &[
+            "series",
+            "examples/uke49.ics",
+            "--weeks",
+            "8",
+            "--through",
+            "2026-W49",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let found: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let nordlys = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uid"] == "nordlys-status@nordlysenergi.no")
+        .unwrap();
+    assert_eq!(nordlys["kind"], "series");
+    assert_eq!(nordlys["repetitive"], true);
+    assert_eq!(
+        nordlys["since"], "2026-10-05T07:00:00Z",
+        "the series' own start"
+    );
+    assert_eq!(
+        nordlys["offers"][0],
+        serde_json::json!({"change": "every-other", "hours_per_quarter": 6.5})
+    );
+    let lofoten = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["uid"] == "lofoten-status@lofotensjomat.no")
+        .unwrap();
+    assert_eq!(
+        lofoten["repetitive"], false,
+        "every other week is below the threshold"
+    );
+}

@@ -1,7 +1,7 @@
 //! `neitakk load`: meeting load per week against the cap, travel, the focus
 //! time left, and hours per client with their trend.
 
-use crate::analysis::{midnight, parse_week, window, Loaded};
+use crate::analysis::{midnight, Loaded, PeriodArgs};
 use crate::config::Config;
 use crate::table::{self, Format};
 use anyhow::Result;
@@ -15,20 +15,8 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    file: String,
-    /// How many weeks, ending with --through (default: 8).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    weeks: Option<u32>,
-    /// The last week shown, e.g. 2026-W49 (default: this week).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    through: Option<String>,
-    /// Start of the window instead: a date or an RFC 3339 date-time.
-    #[arg(long, requires = "to")]
-    from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long, requires = "from")]
-    to: Option<String>,
+    #[command(flatten)]
+    period: PeriodArgs,
     /// table (with bars) for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
@@ -58,21 +46,8 @@ pub struct ClientLoad {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = match (&args.from, &args.to) {
-        (Some(_), Some(_)) => window(None, args.from.as_deref(), args.to.as_deref(), tz)?,
-        _ => {
-            let last = match &args.through {
-                Some(week) => parse_week(week, tz)?,
-                None => window(None, None, None, tz)?,
-            };
-            let weeks = i64::from(args.weeks.unwrap_or(8).clamp(1, 104));
-            neitakk_ical::Window {
-                from: last.from - Duration::weeks(weeks - 1),
-                to: last.to,
-            }
-        }
-    };
-    let loaded = Loaded::load(&args.file, w, config)?;
+    let w = args.period.window(tz)?;
+    let loaded = Loaded::load(&args.period.file, w, config)?;
     let index = loaded.index(config);
     let hours = &config.profile.working_hours;
     let working_day = u32::try_from((hours.end - hours.start).num_minutes().max(0)).unwrap_or(0);
