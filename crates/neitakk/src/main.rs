@@ -2,6 +2,7 @@
 //! harming the relationship.
 
 mod analysis;
+mod chart;
 mod clients;
 mod config;
 mod delivery;

@@ -800,3 +800,52 @@ fn series_finds_the_repetitive_ones_with_what_they_would_free() {
         "every other week is below the threshold"
     );
 }
+
+#[test]
+fn load_charts_are_well_formed_svg_and_png() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("load.svg");
+    let png = dir.path().join("load.png");
+    let args = [
+        "load",
+        "examples/uke49.ics",
+        "--weeks",
+        "6",
+        "--through",
+        "2026-W49",
+        "--format",
+        "json",
+        "--chart",
+    ];
+    let o = neitakk(data.path(), &[&args[..], &[svg.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let parts: usize = doc["weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["by_client"].as_object().unwrap().len() + 1)
+        .sum();
+    let text = std::fs::read_to_string(&svg).unwrap();
+    let xml = roxmltree::Document::parse(&text).expect("well-formed SVG");
+    let rects = xml.descendants().filter(|n| n.has_tag_name("rect")).count();
+    assert!(rects >= parts, "{rects} rects for {parts} bar parts");
+    let labels: Vec<&str> = xml
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    for expected in ["Møtetimer per uke", "W44", "W49", "Nordlys Energi", "tak"] {
+        assert!(
+            labels.iter().any(|l| l.contains(expected)),
+            "no '{expected}' in {labels:?}"
+        );
+    }
+    let o = neitakk(data.path(), &[&args[..], &[png.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let image = image::open(&png).expect("a PNG that decodes");
+    assert_eq!((image.width(), image.height()), (960, 540));
+    let bad = neitakk(data.path(), &[&args[..], &["chart.gif"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -20,6 +20,9 @@ pub struct Args {
     /// table (with bars) for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Also draw the weeks as a chart: FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    chart: Option<std::path::PathBuf>,
 }
 
 /// One ISO week's load.
@@ -32,6 +35,8 @@ pub struct Week {
     pub cap_minutes: u32,
     /// Working time left after meetings and travel.
     pub focus_minutes: u32,
+    /// Client meeting minutes per client.
+    pub by_client: BTreeMap<String, u32>,
 }
 
 /// One client's meeting time over the period, and in its two halves.
@@ -74,6 +79,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         match &a.facts.client {
             Some(name) => {
                 week.client_minutes += minutes;
+                *week.by_client.entry(name.clone()).or_default() += minutes;
                 if a.facts.format == Place::InPerson {
                     week.travel_minutes += a.facts.travel_minutes * 2;
                 }
@@ -100,6 +106,9 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     clients.sort_by_key(|c| std::cmp::Reverse(c.minutes));
     let weeks: Vec<Week> = weeks.into_values().collect();
 
+    if let Some(path) = &args.chart {
+        draw(path, &weeks, config.profile.weekly_cap_minutes, lang)?;
+    }
     let mut out = std::io::stdout().lock();
     if let Format::Json = args.format {
         writeln!(
@@ -208,4 +217,40 @@ pub fn render(weeks: &[Week], clients: &[ClientLoad], lang: Lang) -> String {
     };
     text.push_str(&table::render(header, &rows));
     text
+}
+
+/// The weeks as stacked bars by client (internal meetings on top) against the cap.
+fn draw(path: &std::path::Path, weeks: &[Week], cap: u32, lang: Lang) -> Result<()> {
+    let nb = lang == Lang::Nb;
+    let internal = if nb {
+        "interne møter"
+    } else {
+        "internal meetings"
+    };
+    let bars: Vec<crate::chart::Bar> = weeks
+        .iter()
+        .map(|w| crate::chart::Bar {
+            label: w
+                .week
+                .split_once('-')
+                .map_or(w.week.clone(), |(_, n)| n.to_owned()),
+            parts: w
+                .by_client
+                .iter()
+                .map(|(c, m)| (c.clone(), *m))
+                .chain([(internal.to_owned(), w.internal_minutes)])
+                .collect(),
+        })
+        .collect();
+    let labels = crate::chart::Labels {
+        title: if nb {
+            "Møtetimer per uke"
+        } else {
+            "Meeting hours per week"
+        }
+        .into(),
+        y_axis: if nb { "timer" } else { "hours" }.into(),
+        cap: if nb { "tak" } else { "cap" }.into(),
+    };
+    crate::chart::stacked(path, &bars, cap, &labels)
 }
