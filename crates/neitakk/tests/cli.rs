@@ -849,3 +849,56 @@ fn load_charts_are_well_formed_svg_and_png() {
     let bad = neitakk(data.path(), &[&args[..], &["chart.gif"]].concat());
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn plan_writes_every_draft_in_one_go_and_a_before_after_chart() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("outbox");
+    let chart = dir.path().join("plan.svg");
+    let o = neitakk(
+        data.path(),
+        &[
+            "plan",
+            "examples/uke49.ics",
+            "--week",
+            "2026-W49",
+            "--free",
+            "5h",
+            "--out",
+            out.to_str().unwrap(),
+            "--chart",
+            chart.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = stdout(&o);
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("only JSON on stdout");
+    let limited: Vec<&serde_json::Value> = doc["meetings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["strategy"] != "attend")
+        .collect();
+    assert!(!limited.is_empty());
+    let drafts: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for m in &limited {
+        let kind = m["strategy"].as_str().unwrap();
+        assert!(
+            drafts.iter().any(|d| d.ends_with(&format!("-{kind}.eml"))),
+            "no {kind} draft in {drafts:?}"
+        );
+    }
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    let xml = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let texts: Vec<&str> = xml.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("etter planen")),
+        "{texts:?}"
+    );
+}

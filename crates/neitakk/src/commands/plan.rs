@@ -30,6 +30,12 @@ pub struct Args {
     /// table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// Write the draft replies of the plan to this folder, all in one go.
+    #[arg(long, value_name = "DIR")]
+    out: Option<std::path::PathBuf>,
+    /// Draw the week before and after the plan: FILE.svg or FILE.png.
+    #[arg(long, value_name = "FILE")]
+    chart: Option<std::path::PathBuf>,
 }
 
 /// Minutes from "6h", "90m", "1h30m", "1.5" (hours).
@@ -115,6 +121,22 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         keep: args.keep.clone(),
     };
     let plan = planner::plan(&items, args.free, &rules);
+    if let Some(path) = &args.chart {
+        draw(path, &loaded, &meetings, &plan, config)?;
+    }
+    if let Some(dir) = &args.out {
+        for (a, c) in meetings.iter().zip(&plan.choices) {
+            if let Some(c) = c {
+                crate::commands::reply::draft(
+                    config,
+                    &args.week.file,
+                    &a.meeting,
+                    c.strategy,
+                    dir,
+                )?;
+            }
+        }
+    }
 
     let mut out = std::io::stdout().lock();
     if let Format::Json = args.format {
@@ -185,15 +207,91 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         (false, true) => writeln!(out, "Målet på {want} kan ikke nås uten å bryte reglene for kundeforholdene. Det meste som kan frigjøres er {got}, som over.")?,
         (false, false) => writeln!(out, "The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}, as above.")?,
     }
-    if limited > 0 {
-        let hint = if nb {
-            "Skriv svarene med `neitakk reply FIL UID --strategy STRATEGI --out MAPPE`."
-        } else {
-            "Write the replies with `neitakk reply FILE UID --strategy STRATEGY --out FOLDER`."
-        };
-        writeln!(out, "{hint}")?;
+    match (&args.out, limited > 0, nb) {
+        (Some(dir), true, true) => {
+            writeln!(out, "Utkastene til svarene ligger i {}.", dir.display())?
+        }
+        (Some(dir), true, false) => writeln!(out, "The draft replies are in {}.", dir.display())?,
+        (None, true, true) => writeln!(
+            out,
+            "Skriv alle svarene med --out MAPPE, eller ett og ett med `neitakk reply`."
+        )?,
+        (None, true, false) => writeln!(
+            out,
+            "Write all the replies with --out FOLDER, or one by one with `neitakk reply`."
+        )?,
+        _ => {}
     }
     Ok(())
+}
+
+/// The week before and after the plan, stacked by client against the cap.
+fn draw(
+    path: &std::path::Path,
+    loaded: &Loaded,
+    meetings: &[Assessed],
+    plan: &planner::Plan,
+    config: &Config,
+) -> Result<()> {
+    let nb = config.profile.language == Lang::Nb;
+    let internal = if nb {
+        "interne møter"
+    } else {
+        "internal meetings"
+    };
+    let me = &config.profile.emails;
+    let in_window =
+        |m: &&neitakk_core::Meeting| m.blocks_time(me) && loaded.window.contains(m.start, m.end);
+    let internal_minutes: u32 = loaded
+        .calendar
+        .iter()
+        .filter(in_window)
+        .filter(|m| neitakk_core::facts::match_client(m, me, &config.clients).is_none())
+        .map(neitakk_core::Meeting::minutes)
+        .sum();
+    let mut before: Vec<(String, u32)> = Vec::new();
+    let mut after: Vec<(String, u32)> = Vec::new();
+    for (a, c) in meetings.iter().zip(&plan.choices) {
+        let client = a.facts.client.clone().unwrap_or_default();
+        let minutes = a.meeting.minutes();
+        // Meeting time freed: what the choice frees less the travel it saves.
+        let freed = c.map_or(0, |c| {
+            let travel = a
+                .decision
+                .choice(c.strategy)
+                .map_or(0, |ch| ch.travel_minutes_freed);
+            c.minutes_freed.saturating_sub(travel).min(minutes)
+        });
+        for (list, m) in [(&mut before, minutes), (&mut after, minutes - freed)] {
+            match list.iter_mut().find(|(n, _)| *n == client) {
+                Some(entry) => entry.1 += m,
+                None => list.push((client.clone(), m)),
+            }
+        }
+    }
+    before.push((internal.to_owned(), internal_minutes));
+    after.push((internal.to_owned(), internal_minutes));
+    let bars = vec![
+        crate::chart::Bar {
+            label: if nb { "før" } else { "before" }.into(),
+            parts: before,
+        },
+        crate::chart::Bar {
+            label: if nb { "etter planen" } else { "after the plan" }.into(),
+            parts: after,
+        },
+    ];
+    let labels = crate::chart::Labels {
+        title: if nb {
+            "Møtetimer denne uka"
+        } else {
+            "Meeting hours this week"
+        }
+        .into(),
+        y_axis: if nb { "timer" } else { "hours" }.into(),
+        cap: if nb { "tak" } else { "cap" }.into(),
+    };
+    crate::chart::stacked(path, &bars, config.profile.weekly_cap_minutes, &labels)
 }
 
 #[cfg(test)]

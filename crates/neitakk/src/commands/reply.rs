@@ -45,9 +45,44 @@ pub struct Args {
     /// With --series: propose meeting every N-th time (2: every other week).
     #[arg(long, value_name = "N", requires = "series", value_parser = clap::value_parser!(u32).range(2..=12))]
     every: Option<u32>,
+    /// Set by callers that report the drafts themselves (the plan).
+    #[arg(skip)]
+    quiet: bool,
     /// Write .eml drafts to this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+}
+
+/// Writes the drafts for one meeting and strategy, as `reply --out` does
+/// (the plan's `--out`). Freeing time is the reason.
+pub fn draft(
+    config: &Config,
+    file: &str,
+    meeting: &neitakk_core::Meeting,
+    strategy: Strategy,
+    out: &std::path::Path,
+) -> Result<()> {
+    let args = Args {
+        meeting: MeetingArgs {
+            file: file.to_owned(),
+            uid: meeting.uid.clone(),
+            at: Some(neitakk_ical::expand::rfc3339(meeting.start)),
+            reason: vec![neitakk_core::Reason::Workload],
+            from: None,
+            to: None,
+        },
+        strategy: Some(strategy),
+        lang: None,
+        minutes: None,
+        note: None,
+        delegate_to: None,
+        series: false,
+        every: None,
+        send: false,
+        quiet: true,
+        out: Some(out.to_path_buf()),
+    };
+    run(config, &args)
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -318,7 +353,9 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     .to_string();
                 let path =
                     draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
-                writeln!(out, "{}", path.display())?;
+                if !args.quiet {
+                    writeln!(out, "{}", path.display())?;
+                }
                 written.push(Draft {
                     path,
                     eml,
