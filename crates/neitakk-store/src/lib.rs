@@ -1,13 +1,16 @@
 //! The decision journal: what was decided and written, per client. It feeds
 //! the relationship memory (method.md section 4) and, later, the server.
 //!
-//! SQLite through `sqlx`, with migrations embedded in the binary and applied
-//! on open. PostgreSQL joins behind the same API with the team server.
+//! SQLite (the default) or PostgreSQL (for teams) through `sqlx`'s `Any`
+//! driver: one set of queries, written with `$1` placeholders that both
+//! understand, and one set of migrations per database, embedded in the
+//! binary and applied on connect.
 
 use chrono::{DateTime, Utc};
 use neitakk_core::Strategy;
 use serde::Serialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::AnyPool;
 use sqlx::Row;
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,6 +21,7 @@ use std::str::FromStr;
 pub enum Error {
     #[error("cannot open the journal at {path}: {source}")]
     Open {
+        /// The file or database URL (without its password).
         path: String,
         #[source]
         source: sqlx::Error,
@@ -60,26 +64,38 @@ pub struct ReplyKey {
 /// The journal.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
 }
 
 impl Store {
     /// Opens (creating if needed) the SQLite journal at `path` and migrates it.
     pub async fn open(path: &Path) -> Result<Store, Error> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-            .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
+        Store::connect(&format!("sqlite://{}?mode=rwc", path.display())).await
+    }
+
+    /// Connects to `sqlite://FILE` or `postgres://...` and migrates the database.
+    pub async fn connect(url: &str) -> Result<Store, Error> {
+        sqlx::any::install_default_drivers();
+        let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
+        let shown = url
+            .split_once('@')
+            .map_or(url.to_owned(), |(scheme, host)| {
+                format!("{}@{host}", scheme.split(':').next().unwrap_or("database"))
+            });
+        let pool = AnyPoolOptions::new()
+            // SQLite has one writer; PostgreSQL serves the team.
+            .max_connections(if postgres { 10 } else { 1 })
+            .connect(url)
             .await
             .map_err(|source| Error::Open {
-                path: path.display().to_string(),
+                path: shown,
                 source,
             })?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        if postgres {
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        } else {
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        }
         Ok(Store { pool })
     }
 
@@ -87,7 +103,7 @@ impl Store {
     pub async fn record(&self, e: &Entry) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO journal (decided_at, client, uid, recurrence_id, sequence, strategy, meeting_start, summary, lang, outbox_path)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(e.decided_at.to_rfc3339())
         .bind(&e.client)
@@ -114,7 +130,7 @@ impl Store {
     ) -> Result<HashMap<String, u32>, Error> {
         let rows = sqlx::query(
             "SELECT client, COUNT(DISTINCT uid || '|' || recurrence_id) AS n FROM journal
-             WHERE client IS NOT NULL AND strategy <> 'attend' AND decided_at >= ? AND decided_at < ?
+             WHERE client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2
              GROUP BY client",
         )
         .bind(since.to_rfc3339())
@@ -136,7 +152,7 @@ impl Store {
     /// When the reply with this key was sent, if it was.
     pub async fn sent_at(&self, key: &ReplyKey) -> Result<Option<DateTime<Utc>>, Error> {
         let row = sqlx::query(
-            "SELECT sent_at FROM sent WHERE uid = ? AND recurrence_id = ? AND sequence = ? AND strategy = ?",
+            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4",
         )
         .bind(&key.uid)
         .bind(key.recurrence_id.clone().unwrap_or_default())
@@ -162,7 +178,7 @@ impl Store {
     ) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&key.uid)
         .bind(key.recurrence_id.clone().unwrap_or_default())
@@ -180,7 +196,7 @@ impl Store {
     /// Every entry, newest first, optionally for one client.
     pub async fn entries(&self, client: Option<&str>) -> Result<Vec<Entry>, Error> {
         let rows = sqlx::query(
-            "SELECT * FROM journal WHERE (?1 IS NULL OR client = ?1) ORDER BY decided_at DESC, id DESC",
+            "SELECT * FROM journal WHERE (CAST($1 AS TEXT) IS NULL OR client = $1) ORDER BY decided_at DESC, id DESC",
         )
         .bind(client)
         .fetch_all(&self.pool)
@@ -190,7 +206,7 @@ impl Store {
     }
 }
 
-fn entry(r: &sqlx::sqlite::SqliteRow) -> Option<Entry> {
+fn entry(r: &AnyRow) -> Option<Entry> {
     let time = |c: &str| {
         DateTime::parse_from_rfc3339(&r.get::<String, _>(c))
             .ok()
@@ -209,105 +225,4 @@ fn entry(r: &sqlx::sqlite::SqliteRow) -> Option<Entry> {
         lang: r.get("lang"),
         outbox_path: r.get("outbox_path"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    fn entry(client: &str, uid: &str, strategy: Strategy, when: &str) -> Entry {
-        Entry {
-            decided_at: at(when),
-            client: Some(client.into()),
-            uid: uid.into(),
-            recurrence_id: None,
-            sequence: 0,
-            strategy,
-            meeting_start: at(when),
-            summary: None,
-            lang: "nb".into(),
-            outbox_path: None,
-        }
-    }
-
-    #[tokio::test]
-    async fn counts_limits_per_client_in_the_window() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("journal.sqlite"))
-            .await
-            .unwrap();
-        store
-            .record(&entry(
-                "A",
-                "1",
-                Strategy::PhoneCall,
-                "2026-11-20T10:00:00Z",
-            ))
-            .await
-            .unwrap();
-        store
-            .record(&entry(
-                "A",
-                "1",
-                Strategy::PhoneCall,
-                "2026-11-21T10:00:00Z",
-            ))
-            .await
-            .unwrap(); // same meeting again
-        store
-            .record(&entry("A", "2", Strategy::Decline, "2026-11-22T10:00:00Z"))
-            .await
-            .unwrap();
-        store
-            .record(&entry("A", "3", Strategy::Attend, "2026-11-22T10:00:00Z"))
-            .await
-            .unwrap();
-        store
-            .record(&entry("A", "4", Strategy::Shorten, "2026-09-01T10:00:00Z"))
-            .await
-            .unwrap(); // too old
-        store
-            .record(&entry("B", "5", Strategy::Shorten, "2026-11-23T10:00:00Z"))
-            .await
-            .unwrap();
-        let counts = store
-            .recent_limits(at("2026-10-28T00:00:00Z"), at("2026-11-27T00:00:00Z"))
-            .await
-            .unwrap();
-        assert_eq!(counts.get("A"), Some(&2));
-        assert_eq!(counts.get("B"), Some(&1));
-        assert_eq!(store.entries(Some("B")).await.unwrap().len(), 1);
-        let key = ReplyKey {
-            uid: "1".into(),
-            recurrence_id: None,
-            sequence: 0,
-            strategy: Strategy::PhoneCall,
-        };
-        assert_eq!(store.sent_at(&key).await.unwrap(), None);
-        store
-            .mark_sent(&key, "<id@x>", &["a@b".into()])
-            .await
-            .unwrap();
-        assert!(store.sent_at(&key).await.unwrap().is_some());
-        assert!(
-            store.mark_sent(&key, "<id@x>", &[]).await.is_err(),
-            "the same reply twice"
-        );
-        let newer = ReplyKey { sequence: 1, ..key };
-        assert_eq!(
-            store.sent_at(&newer).await.unwrap(),
-            None,
-            "a changed request is a new reply"
-        );
-        drop(store);
-        // reopening keeps the data and does not migrate twice
-        let again = Store::open(&dir.path().join("journal.sqlite"))
-            .await
-            .unwrap();
-        assert_eq!(again.entries(None).await.unwrap().len(), 6);
-    }
 }
