@@ -400,7 +400,11 @@ impl Context {
             date: dates::date(m.start, tz, lang),
             time: dates::time(m.start, tz, lang),
             end_time: dates::time(m.end, tz, lang),
-            reason: words::reason_sentence(primary_reason(req.strategy, req.reasons), lang),
+            reason: match primary_reason(req.strategy, req.reasons) {
+                // A lasting change needs a lasting reason, not this week's.
+                Some(r) if req.series && !r.is_urgent() => words::series_reason(lang),
+                r => words::reason_sentence(r, lang),
+            },
             minutes,
             new_end: named(dates::time(new_end, tz, lang), new_end),
             by_channel: match (nb, video.is_some()) {

@@ -93,6 +93,14 @@ pub fn reason_sentence(r: Option<Reason>, lang: Lang) -> &'static str {
     }
 }
 
+/// The reason for changing a whole series: a lasting one.
+pub fn series_reason(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Nb => "Jeg går gjennom de faste møtene mine for å få bedre tid til selve arbeidet.",
+        Lang::En => "I'm going through my regular meetings to make more room for the work itself.",
+    }
+}
+
 fn reasons(list: &[Reason], lang: Lang) -> String {
     list.iter()
         .map(|r| reason(*r, lang))

@@ -81,8 +81,6 @@ pub struct Itip {
     pub location: Option<String>,
     /// The short human message.
     pub comment: Option<String>,
-    /// A new rule for the whole series (a COUNTER proposing every other week).
-    pub rrule: Option<String>,
     /// For a COUNTER: the original start and end, for Outlook.
     pub original: Option<(When, When)>,
 }
@@ -125,48 +123,6 @@ fn mailto(email: &str) -> ICalendarValue {
 
 fn text(s: &str) -> ICalendarValue {
     ICalendarValue::Text(s.to_owned())
-}
-
-/// The rule met every `n`-th time: INTERVAL multiplied, COUNT divided so the
-/// series ends about when it would have.
-pub fn less_often(rule: &str, n: u32) -> Option<String> {
-    if n < 2 {
-        return None;
-    }
-    let mut interval = 1u32;
-    let mut parts: Vec<String> = Vec::new();
-    let mut count = None;
-    for part in rule.split(';').map(str::trim).filter(|p| !p.is_empty()) {
-        let (key, value) = part.split_once('=')?;
-        match key.to_ascii_uppercase().as_str() {
-            "INTERVAL" => interval = value.parse().ok()?,
-            "COUNT" => count = Some(value.parse::<u32>().ok()?),
-            _ => parts.push(part.to_owned()),
-        }
-    }
-    parts.push(format!("INTERVAL={}", interval.checked_mul(n)?));
-    if let Some(c) = count {
-        parts.push(format!("COUNT={}", c.div_ceil(n)));
-    }
-    Some(parts.join(";"))
-}
-
-/// An RRULE value through calcard's own parser, so that it is written as a
-/// rule and not as escaped text.
-fn parse_rrule(rule: &str) -> Option<ICalendarValue> {
-    let snippet = format!(
-        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nRRULE:{rule}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-    );
-    let cal = ICalendar::parse(snippet).ok()?;
-    let entry = cal
-        .components
-        .iter()
-        .flat_map(|c| &c.entries)
-        .find(|e| e.name == ICalendarProperty::Rrule)?;
-    match entry.values.first()? {
-        v @ ICalendarValue::RecurrenceRule(_) => Some(v.clone()),
-        _ => None,
-    }
 }
 
 /// The message as iCalendar text: CRLF line ends, lines folded at 75
@@ -227,9 +183,6 @@ pub fn write(m: &Itip) -> String {
     ] {
         let (value, params) = stamp(when);
         ev.add_property_with_params(name, params, value);
-    }
-    if let Some(rule) = m.rrule.as_deref().and_then(parse_rrule) {
-        ev.add_property(ICalendarProperty::Rrule, rule);
     }
     if let Some(s) = &m.summary {
         ev.add_property(ICalendarProperty::Summary, text(s));
@@ -336,11 +289,14 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
         summary: m.summary.as_deref().map(str::to_owned),
         location: m.location.as_deref().map(str::to_owned),
         comment: Some(input.comment.to_owned()),
-        rrule: None,
         original: None,
     };
+    // A change to a whole series is asked for in words, in a tentative
+    // REPLY: a COUNTER cannot say "from this date on" in a way Outlook and
+    // Google apply (they ignore RANGE=THISANDFUTURE), and an accepted COUNTER
+    // with the series' first times would rewrite meetings already held.
     let counter = |start: When, end: When, location: Option<String>| {
-        if input.counter_allowed {
+        if input.counter_allowed && series.is_none() {
             Itip {
                 method: Method::Counter,
                 attendees: vec![me(PartStat::Tentative, None)],
@@ -378,21 +334,10 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
             }],
         },
         S::EmailForNow | S::BowOut | S::Decline => vec![base],
-        S::LessOften => match series
-            .and_then(|sr| sr.rrule.as_deref())
-            .and_then(|r| less_often(r, input.every))
-        {
-            Some(rule) if input.counter_allowed => {
-                vec![Itip {
-                    rrule: Some(rule),
-                    ..counter(base.start, base.end, None)
-                }]
-            }
-            _ => vec![Itip {
-                attendees: vec![me(PartStat::Tentative, None)],
-                ..base
-            }],
-        },
+        S::LessOften => vec![Itip {
+            attendees: vec![me(PartStat::Tentative, None)],
+            ..base
+        }],
         S::Delegate => {
             let Some(delegate) = input.delegate.clone() else {
                 return vec![base];

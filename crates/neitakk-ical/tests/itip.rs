@@ -136,41 +136,18 @@ fn every_payload_keeps_the_rules_clients_need() {
 }
 
 #[test]
-fn the_whole_series_less_often_and_shorter() {
+fn a_whole_series_is_asked_for_in_words_not_countered() {
     let mut m = meeting();
     m.series = Some(neitakk_core::Series {
         start: at("2026-10-01T08:00:00Z"),
         end: at("2026-10-01T09:30:00Z"),
         rrule: Some("FREQ=WEEKLY;BYDAY=TH;COUNT=20".into()),
     });
-    let less = ReplyInput {
-        series: true,
-        every: 2,
-        ..input(&m, Strategy::LessOften, true)
-    };
-    let text = write(&for_strategy(&less)[0]).replace("\r\n ", "");
-    assert!(text.contains("METHOD:COUNTER"));
-    let rule = text.lines().find(|l| l.starts_with("RRULE:")).unwrap();
-    let mut parts: Vec<&str> = rule["RRULE:".len()..].split(';').collect();
-    parts.sort();
-    assert_eq!(
-        parts,
-        ["BYDAY=TH", "COUNT=10", "FREQ=WEEKLY", "INTERVAL=2"],
-        "{text}"
-    );
-    assert!(!text.contains("RECURRENCE-ID"), "the whole series");
-    assert!(
-        text.contains("DTSTART:20261001T080000Z"),
-        "the series' own start:\n{text}"
-    );
-    let shorter = ReplyInput {
-        series: true,
-        ..input(&m, Strategy::Shorten, true)
-    };
-    let text = write(&for_strategy(&shorter)[0]);
-    assert!(text.contains("DTEND:20261001T083000Z"), "{text}");
-    assert_eq!(
-        neitakk_ical::itip::less_often("FREQ=WEEKLY;INTERVAL=2", 2).as_deref(),
-        Some("FREQ=WEEKLY;INTERVAL=4")
-    );
+    for strategy in [Strategy::LessOften, Strategy::Shorten, Strategy::PhoneCall] {
+        let input = ReplyInput { series: true, every: 2, ..input(&m, strategy, true) };
+        let text = write(&for_strategy(&input)[0]).replace("\r\n ", "");
+        assert!(text.contains("METHOD:REPLY"), "{strategy}: {text}");
+        assert!(text.contains("PARTSTAT=TENTATIVE"), "{strategy}");
+        assert!(!text.contains("RECURRENCE-ID") && !text.contains("RRULE"), "{strategy}: the whole series, unchanged");
+    }
 }
