@@ -23,8 +23,9 @@ pub struct Context<'a> {
     pub weekly_cap_minutes: u32,
     /// Words that name the user's own office in a LOCATION (no travel there).
     pub office: &'a [String],
-    /// Limited or declined meetings per client name in the 30 days before now.
-    pub recent_limits: &'a HashMap<String, u32>,
+    /// Limited or declined meetings per client name in the 30 days before
+    /// now, as `uid|recurrence-id` keys.
+    pub recent_limits: &'a HashMap<String, Vec<String>>,
     pub settings: &'a FactSettings,
 }
 
@@ -224,10 +225,17 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
                         .clone()
                 })
             }),
+        // Other meetings only: deciding this one again does not count against it.
         recent_limits: client
             .and_then(|c| ctx.recent_limits.get(&c.name))
-            .copied()
-            .unwrap_or(0),
+            .map_or(0, |keys| {
+                let own = format!(
+                    "{}|{}",
+                    meeting.uid,
+                    meeting.recurrence_id.as_deref().unwrap_or("")
+                );
+                u32::try_from(keys.iter().filter(|k| **k != own).count()).unwrap_or(u32::MAX)
+            }),
         inferred_reasons: inferred,
         given_reasons: overrides.reasons.clone(),
     }

@@ -53,13 +53,15 @@ pub struct Repeated {
 const WEEKS_PER_QUARTER: f64 = 13.0;
 
 /// The repeated meetings among `meetings` (those that take my time in a
-/// period of `weeks` weeks), most frequent first. Groups of one are left out.
+/// period ending at `until`), most frequent first. How often is measured
+/// from each group's first meeting in the period, so a series that began
+/// within it is not diluted. Groups of one are left out.
 pub fn find(
     meetings: &[&Meeting],
     me: &[String],
     clients: &[Client],
     settings: &FactSettings,
-    weeks: f64,
+    until: DateTime<Utc>,
     writing_minutes: u32,
 ) -> Vec<Repeated> {
     let mut groups: Vec<(Kind, Vec<&Meeting>)> = Vec::new();
@@ -89,12 +91,16 @@ pub fn find(
             )),
         }
     }
-    let weeks = weeks.max(1.0);
     let mut out: Vec<Repeated> = groups
         .into_iter()
         .filter(|(_, g)| g.len() > 1)
         .map(|(kind, g)| {
             let count = u32::try_from(g.len()).unwrap_or(u32::MAX);
+            let first = g.iter().map(|m| m.start).min().unwrap_or(until);
+            // Whole weeks from the first meeting on: a weekly series counts 1 a week.
+            let weeks = ((until - first).num_minutes() as f64 / (7.0 * 24.0 * 60.0))
+                .ceil()
+                .max(1.0);
             let per_week = f64::from(count) / weeks;
             let average = g.iter().map(|m| m.minutes()).sum::<u32>() / count.max(1);
             let repetitive = per_week * f64::from(settings.repetition_weeks)
@@ -217,7 +223,14 @@ mod tests {
             "elsewhere.no",
         ));
         let refs: Vec<&Meeting> = cal.iter().collect();
-        let found = find(&refs, &[], &clients, &FactSettings::default(), 4.0, 10);
+        let found = find(
+            &refs,
+            &[],
+            &clients,
+            &FactSettings::default(),
+            at("2026-11-30T00:00:00Z"),
+            10,
+        );
         assert_eq!(found.len(), 2, "{found:?}");
         let weekly = &found[0];
         assert_eq!(

@@ -144,10 +144,17 @@ fn a_whole_series_is_asked_for_in_words_not_countered() {
         rrule: Some("FREQ=WEEKLY;BYDAY=TH;COUNT=20".into()),
     });
     for strategy in [Strategy::LessOften, Strategy::Shorten, Strategy::PhoneCall] {
-        let input = ReplyInput { series: true, every: 2, ..input(&m, strategy, true) };
+        let input = ReplyInput {
+            series: true,
+            every: 2,
+            ..input(&m, strategy, true)
+        };
         let text = write(&for_strategy(&input)[0]).replace("\r\n ", "");
         assert!(text.contains("METHOD:REPLY"), "{strategy}: {text}");
         assert!(text.contains("PARTSTAT=TENTATIVE"), "{strategy}");
-        assert!(!text.contains("RECURRENCE-ID") && !text.contains("RRULE"), "{strategy}: the whole series, unchanged");
+        assert!(
+            !text.contains("RECURRENCE-ID") && !text.contains("RRULE"),
+            "{strategy}: the whole series, unchanged"
+        );
     }
 }

@@ -51,6 +51,11 @@ pub struct Entry {
     pub outbox_path: Option<String>,
 }
 
+/// How the journal names one meeting occurrence: `uid|recurrence-id`.
+pub fn meeting_key(uid: &str, recurrence_id: Option<&str>) -> String {
+    format!("{uid}|{}", recurrence_id.unwrap_or(""))
+}
+
 /// What makes a reply the same reply: the request it answers and the strategy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyKey {
@@ -121,32 +126,30 @@ impl Store {
         Ok(())
     }
 
-    /// Meetings limited or declined per client in `[since, until)`, counting
-    /// each meeting occurrence once.
+    /// The meetings limited or declined per client in `[since, until)`, each
+    /// occurrence once, as `uid|recurrence-id` keys (see [`meeting_key`]), so
+    /// that a meeting being decided again is not counted against itself.
     pub async fn recent_limits(
         &self,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<HashMap<String, u32>, Error> {
+    ) -> Result<HashMap<String, Vec<String>>, Error> {
         let rows = sqlx::query(
-            "SELECT client, COUNT(DISTINCT uid || '|' || recurrence_id) AS n FROM journal
-             WHERE client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2
-             GROUP BY client",
+            "SELECT DISTINCT client, uid || '|' || recurrence_id AS k FROM journal
+             WHERE client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2",
         )
         .bind(since.to_rfc3339())
         .bind(until.to_rfc3339())
         .fetch_all(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "recent limits", source })?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                (
-                    r.get::<String, _>("client"),
-                    u32::try_from(r.get::<i64, _>("n")).unwrap_or(u32::MAX),
-                )
-            })
-            .collect())
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for r in &rows {
+            out.entry(r.get::<String, _>("client"))
+                .or_default()
+                .push(r.get::<String, _>("k"));
+        }
+        Ok(out)
     }
 
     /// When the reply with this key was sent, if it was.

@@ -189,7 +189,7 @@ pub struct Loaded {
     pub window: Window,
     pub calendar: Vec<Meeting>,
     pub weights: Vec<Weight>,
-    pub recent_limits: HashMap<String, u32>,
+    pub recent_limits: HashMap<String, Vec<String>>,
 }
 
 impl Loaded {

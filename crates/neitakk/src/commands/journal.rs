@@ -41,7 +41,7 @@ async fn open(config: &Config) -> Result<Store> {
 }
 
 /// Limits per client in the 30 days before now. No journal yet means none.
-pub fn recent_limits(config: &Config) -> Result<HashMap<String, u32>> {
+pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<String>>> {
     if !path(config).exists() {
         return Ok(HashMap::new());
     }

@@ -66,8 +66,16 @@ fn parse_duration(s: &str) -> Result<u32, String> {
     (total <= 168 * 60).then_some(total).ok_or_else(bad)
 }
 
-/// The options the engine offers for a meeting that free time.
+/// The options the engine offers for a meeting that free time. A key
+/// client's meeting has none: the relationship comes first.
 fn options(a: &Assessed) -> Vec<PlanOption> {
+    if a.decision
+        .trail
+        .iter()
+        .any(|s| matches!(s, neitakk_core::Step::KeyClient { .. }))
+    {
+        return Vec::new();
+    }
     std::iter::once(&a.decision.recommended)
         .chain(&a.decision.alternatives)
         .filter(|c| c.strategy != Strategy::Attend && c.minutes_freed > 0)
@@ -95,17 +103,40 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             .into());
         }
     }
-    let loaded = Loaded::load(&args.week.file, w, config)?;
+    let mut loaded = Loaded::load(&args.week.file, w, config)?;
+    // The plan decides this period's meetings anew: earlier decisions about
+    // them (a previous plan's drafts) do not count against their clients.
+    let planned: std::collections::HashSet<String> = loaded
+        .calendar
+        .iter()
+        .filter(|m| w.contains(m.start, m.end))
+        .map(|m| neitakk_store::meeting_key(&m.uid, m.recurrence_id.as_deref()))
+        .collect();
+    for keys in loaded.recent_limits.values_mut() {
+        keys.retain(|k| !planned.contains(k));
+    }
     let index = loaded.index(config);
     // Freeing time is the reason for every limit in a plan.
     let overrides = Overrides {
         reasons: vec![Reason::Workload],
         ..Default::default()
     };
+    let now = chrono::Utc::now();
     let meetings: Vec<Assessed> = loaded
         .assess_all(&index, config, &overrides)
-        .filter(|a| a.decision.is_decided() && a.facts.client.is_some())
+        // Meetings already begun are not planned: only the rest of the week can change.
+        .filter(|a| a.decision.is_decided() && a.facts.client.is_some() && a.meeting.start > now)
         .collect();
+    if meetings.is_empty() {
+        let nb = lang == Lang::Nb;
+        let text = if nb {
+            "Ingen kundemøter igjen i perioden: ingenting å planlegge."
+        } else {
+            "No client meetings left in this period: nothing to plan."
+        };
+        writeln!(std::io::stdout(), "{text}")?;
+        return Ok(());
+    }
     let items: Vec<PlanItem> = meetings
         .iter()
         .map(|a| PlanItem {

@@ -230,22 +230,21 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         .into());
     }
     let mut facts = a.facts.clone();
+    if args.delegate_to.is_some() && strategy != Strategy::Delegate {
+        return Err(BadInput("--delegate-to goes with --strategy delegate".into()).into());
+    }
     let delegate = if strategy == Strategy::Delegate {
-        let email = args
+        let given = args
             .delegate_to
             .clone()
             .or_else(|| facts.colleague.clone())
             .ok_or_else(|| {
                 BadInput("delegate needs --delegate-to EMAIL (or a client account manager)".into())
-            })?
-            .to_ascii_lowercase();
-        let name = person_name(&email, meeting, client);
-        facts.colleague = Some(email.clone());
-        facts.colleague_name = Some(name.clone());
-        Some(Person {
-            email,
-            name: Some(name),
-        })
+            })?;
+        let person = delegate_person(&given, meeting, client, config)?;
+        facts.colleague = Some(person.email.clone());
+        facts.colleague_name = person.name.clone();
+        Some(person)
     } else {
         None
     };
@@ -307,8 +306,19 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     });
     // The calendar payload each message carries: the answer to the organizer
     // goes with the first; for delegation, the request goes to the delegate.
+    // When the colleague who brought me in organizes the meeting, my answer
+    // must reach their calendar: it goes with their briefing, and the note to
+    // the client carries none.
+    let organizer_is_colleague = meeting.organizer.as_deref().is_some_and(|o| {
+        facts
+            .colleague
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&o.email))
+    });
+    let answer_to_colleague = strategy == Strategy::BowOut && organizer_is_colleague;
     let attached = |i: usize, audience: Audience| match (i, audience) {
-        (0, _) => itips.first(),
+        (0, _) if !answer_to_colleague => itips.first(),
+        (_, Audience::Colleague) if answer_to_colleague => itips.first(),
         (_, Audience::Colleague) if strategy == Strategy::Delegate => itips.get(1),
         _ => None,
     };
@@ -533,4 +543,59 @@ fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Args) 
         }
     }
     Ok(())
+}
+
+/// Who to delegate to, from "ola@firma.no" or "Ola Hansen <ola@firma.no>":
+/// an address that is not mine, not the organizer's, and (with a warning)
+/// someone outside my own organisation.
+fn delegate_person(
+    given: &str,
+    meeting: &neitakk_core::Meeting,
+    client: Option<&neitakk_core::Client>,
+    config: &Config,
+) -> Result<Person> {
+    let (name, email) = match given.split_once('<') {
+        Some((name, rest)) => (
+            Some(name.trim().trim_matches('"').to_owned()).filter(|n| !n.is_empty()),
+            rest.trim_end_matches('>'),
+        ),
+        None => (None, given),
+    };
+    let email = email.trim().to_ascii_lowercase();
+    let valid = email
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    if !valid {
+        return Err(BadInput(format!("--delegate-to '{given}' is not an e-mail address")).into());
+    }
+    if config.profile.emails.contains(&email) {
+        return Err(BadInput("you cannot delegate a meeting to yourself".into()).into());
+    }
+    if meeting
+        .organizer
+        .as_deref()
+        .is_some_and(|o| o.email == email)
+    {
+        return Err(BadInput(format!(
+            "{email} organizes this meeting; delegate to someone who is not already in charge"
+        ))
+        .into());
+    }
+    let own_domains: Vec<&str> = config
+        .profile
+        .emails
+        .iter()
+        .filter_map(|e| e.split_once('@').map(|(_, d)| d))
+        .collect();
+    if !own_domains
+        .iter()
+        .any(|d| email.ends_with(&format!("@{d}")))
+    {
+        tracing::warn!("{email} is outside your organisation: they will get the client briefing");
+    }
+    let name = name.unwrap_or_else(|| person_name(&email, meeting, client));
+    Ok(Person {
+        email,
+        name: Some(name),
+    })
 }

@@ -28,13 +28,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         .iter()
         .filter(|m| m.blocks_time(me) && w.contains(m.start, m.end))
         .collect();
-    let weeks = (w.to - w.from).num_days() as f64 / 7.0;
     let found = series::find(
         &meetings,
         me,
         &config.clients,
         &config.facts,
-        weeks,
+        w.to,
         config.policy.email_writing_minutes,
     );
     let mut out = std::io::stdout().lock();
