@@ -134,6 +134,12 @@ impl Meeting {
                 .is_none_or(|a| !matches!(a.partstat, PartStat::Declined | PartStat::Delegated))
     }
 
+    /// Whether anyone besides me takes part: a meeting, not a block of my own
+    /// time ("Fokustid", "Ferie").
+    pub fn with_others(&self, me: &[String]) -> bool {
+        self.people().any(|p| !is_me(&p.email, me))
+    }
+
     /// Every address in the meeting: organizer first, then attendees.
     pub fn people(&self) -> impl Iterator<Item = &Attendee> {
         self.organizer

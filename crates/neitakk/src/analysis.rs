@@ -386,7 +386,10 @@ impl PeriodArgs {
             Some(week) => parse_week(week, tz)?,
             None => window(None, None, None, tz)?,
         };
-        let weeks = i64::from(self.weeks.unwrap_or(8).clamp(1, 104));
+        let weeks = match self.weeks.unwrap_or(8) {
+            n @ 1..=104 => i64::from(n),
+            n => return Err(BadInput(format!("--weeks {n}: give 1 to 104 weeks")).into()),
+        };
         Ok(Window {
             from: last.from - Duration::weeks(weeks - 1),
             to: last.to,

@@ -21,6 +21,8 @@ pub struct Labels {
     pub title: String,
     pub y_axis: String,
     pub cap: String,
+    /// The series drawn last, on top (internal meetings).
+    pub last: String,
 }
 
 fn fonts() {
@@ -71,7 +73,7 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("{e:?}");
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("{e}");
     root.fill(&WHITE).map_err(err)?;
     let hours = |m: u32| f64::from(m) / 60.0;
     let top = bars
@@ -104,7 +106,8 @@ where
         .draw()
         .map_err(err)?;
 
-    // One colour per series, in order of first appearance.
+    // One colour per series, alphabetically with the last one on top: the
+    // same client keeps its colour and its place from chart to chart.
     let mut names: Vec<&str> = Vec::new();
     for b in bars {
         for (name, _) in &b.parts {
@@ -113,6 +116,7 @@ where
             }
         }
     }
+    names.sort_by_key(|n| (*n == labels.last, n.to_lowercase()));
     for (k, name) in names.iter().enumerate() {
         let color = Palette99::pick(k).mix(0.9);
         let rects: Vec<Rectangle<(SegmentValue<usize>, f64)>> = bars

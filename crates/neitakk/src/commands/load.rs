@@ -5,7 +5,7 @@ use crate::analysis::{midnight, Loaded, PeriodArgs};
 use crate::config::Config;
 use crate::table::{self, Format};
 use anyhow::Result;
-use chrono::Duration;
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use neitakk_compose::words;
 use neitakk_core::facts::{iso_week, Overrides};
 use neitakk_core::{Format as Place, Lang};
@@ -39,13 +39,11 @@ pub struct Week {
     pub by_client: BTreeMap<String, u32>,
 }
 
-/// One client's meeting time over the period, and in its two halves.
+/// One client's meeting time over the period.
 #[derive(Debug, Default, Serialize)]
 pub struct ClientLoad {
     pub client: String,
     pub minutes: u32,
-    pub first_half_minutes: u32,
-    pub second_half_minutes: u32,
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {
@@ -55,7 +53,6 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let loaded = Loaded::load(&args.period.file, w, config)?;
     let index = loaded.index(config);
     let hours = &config.profile.working_hours;
-    let working_day = u32::try_from((hours.end - hours.start).num_minutes().max(0)).unwrap_or(0);
 
     // Every ISO week of the window, even the empty ones.
     let mut weeks: BTreeMap<(i32, u32), Week> = BTreeMap::new();
@@ -70,37 +67,71 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         day += Duration::days(1);
     }
     let mut clients: BTreeMap<String, ClientLoad> = BTreeMap::new();
-    let half = w.from + (w.to - w.from) / 2;
+    // Time taken in working hours: meetings, and travel to and from those in person.
+    let mut busy: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
     for a in loaded.assess_all(&index, config, &Overrides::default()) {
+        // Blocks of my own time are not meetings.
+        if !a.meeting.with_others(&config.profile.emails) {
+            continue;
+        }
         let Some(week) = weeks.get_mut(&iso_week(a.meeting.start, tz)) else {
             continue;
         };
         let minutes = a.meeting.minutes();
+        busy.push((a.meeting.start, a.meeting.end));
         match &a.facts.client {
             Some(name) => {
                 week.client_minutes += minutes;
                 *week.by_client.entry(name.clone()).or_default() += minutes;
-                if a.facts.format == Place::InPerson {
+                if a.facts.format == Place::InPerson && a.facts.travel_minutes > 0 {
+                    let travel = Duration::minutes(i64::from(a.facts.travel_minutes));
                     week.travel_minutes += a.facts.travel_minutes * 2;
+                    busy.push((a.meeting.start - travel, a.meeting.start));
+                    busy.push((a.meeting.end, a.meeting.end + travel));
                 }
-                let c = clients.entry(name.clone()).or_insert_with(|| ClientLoad {
-                    client: name.clone(),
-                    ..ClientLoad::default()
-                });
-                c.minutes += minutes;
-                if a.meeting.start < half {
-                    c.first_half_minutes += minutes;
-                } else {
-                    c.second_half_minutes += minutes;
-                }
+                clients
+                    .entry(name.clone())
+                    .or_insert_with(|| ClientLoad {
+                        client: name.clone(),
+                        minutes: 0,
+                    })
+                    .minutes += minutes;
             }
             None => week.internal_minutes += minutes,
         }
     }
-    for week in weeks.values_mut() {
-        let days = u32::try_from(hours.days.len()).unwrap_or(5);
-        week.focus_minutes = (working_day * days)
-            .saturating_sub(week.client_minutes + week.internal_minutes + week.travel_minutes);
+    // Focus time: each working day's hours in the window, less the union of
+    // what is busy in them (a clash or travel during a meeting counts once).
+    busy.sort();
+    let mut day = w.from.with_timezone(&tz).date_naive();
+    while midnight(day, tz) < w.to {
+        if hours.days.contains(&day.weekday()) {
+            let open = tz
+                .from_local_datetime(&day.and_time(hours.start))
+                .earliest()
+                .map(|t| t.with_timezone(&Utc));
+            let close = tz
+                .from_local_datetime(&day.and_time(hours.end))
+                .earliest()
+                .map(|t| t.with_timezone(&Utc));
+            if let (Some(open), Some(close), Some(week)) =
+                (open, close, weeks.get_mut(&iso_week(midnight(day, tz), tz)))
+            {
+                let (open, close) = (open.max(w.from), close.min(w.to));
+                let mut taken = Duration::zero();
+                let mut reach = open;
+                for &(s, e) in &busy {
+                    let (s, e) = (s.max(reach), e.min(close));
+                    if e > s {
+                        taken += e - s;
+                        reach = e;
+                    }
+                }
+                let free = (close - open - taken).num_minutes().max(0);
+                week.focus_minutes += u32::try_from(free).unwrap_or(0);
+            }
+        }
+        day += Duration::days(1);
     }
     let mut clients: Vec<ClientLoad> = clients.into_values().collect();
     clients.sort_by_key(|c| std::cmp::Reverse(c.minutes));
@@ -189,14 +220,29 @@ pub fn render(weeks: &[Week], clients: &[ClientLoad], lang: Lang) -> String {
     } else {
         "█ client meetings  ▒ internal meetings\n\n"
     });
+    // The trend: meeting time a week in the later half of the period against
+    // the earlier half.
+    let half = weeks.len() / 2;
+    let per_week = |c: &str, ws: &[Week]| {
+        ws.iter()
+            .map(|w| f64::from(w.by_client.get(c).copied().unwrap_or(0)))
+            .sum::<f64>()
+            / ws.len().max(1) as f64
+    };
     let rows: Vec<Vec<String>> = clients
         .iter()
         .map(|c| {
-            let trend = match (c.first_half_minutes, c.second_half_minutes) {
-                (0, 0) => "→".to_owned(),
-                (0, _) => if nb { "↑ (ny)" } else { "↑ (new)" }.to_owned(),
-                (a, b) => {
-                    let change = (f64::from(b) - f64::from(a)) / f64::from(a) * 100.0;
+            let trend = if half == 0 {
+                "–".to_owned()
+            } else {
+                let (before, after) = (
+                    per_week(&c.client, &weeks[..half]),
+                    per_week(&c.client, &weeks[half..]),
+                );
+                if before == 0.0 {
+                    if nb { "↑ (ny)" } else { "↑ (new)" }.to_owned()
+                } else {
+                    let change = (after - before) / before * 100.0;
                     let arrow = if change > 10.0 {
                         "↑"
                     } else if change < -10.0 {
@@ -211,9 +257,13 @@ pub fn render(weeks: &[Week], clients: &[ClientLoad], lang: Lang) -> String {
         })
         .collect();
     let header: &[&str] = if nb {
-        &["kunde", "møtetid", "utvikling"]
+        &["kunde", "møtetid", "per uke, siste halvdel mot første"]
     } else {
-        &["client", "meeting time", "trend"]
+        &[
+            "client",
+            "meeting time",
+            "per week, later half against earlier",
+        ]
     };
     text.push_str(&table::render(header, &rows));
     text
@@ -251,6 +301,7 @@ fn draw(path: &std::path::Path, weeks: &[Week], cap: u32, lang: Lang) -> Result<
         .into(),
         y_axis: if nb { "timer" } else { "hours" }.into(),
         cap: if nb { "tak" } else { "cap" }.into(),
+        last: internal.to_owned(),
     };
     crate::chart::stacked(path, &bars, cap, &labels)
 }

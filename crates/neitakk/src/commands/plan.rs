@@ -38,32 +38,38 @@ pub struct Args {
     chart: Option<std::path::PathBuf>,
 }
 
-/// Minutes from "6h", "90m", "1h30m", "1.5" (hours).
+/// Minutes from "6h", "6t" (timer), "90m", "1h30m", "1,5" or "1.5t" (hours).
 fn parse_duration(s: &str) -> Result<u32, String> {
     let bad = || format!("'{s}' is not a length of time like 6h, 90m or 1h30m");
-    let t = s.trim().to_ascii_lowercase();
-    if let Ok(hours) = t.replace(',', ".").parse::<f64>() {
-        return (hours.is_finite() && (0.0..=168.0).contains(&hours))
-            .then(|| (hours * 60.0).round() as u32)
-            .ok_or_else(bad);
+    let t = s
+        .trim()
+        .to_ascii_lowercase()
+        .replace(',', ".")
+        .replace('t', "h");
+    let minutes = if let Ok(hours) = t.trim_end_matches('h').parse::<f64>() {
+        (hours.is_finite() && hours >= 0.0)
+            .then(|| (hours * 60.0).round())
+            .ok_or_else(bad)?
+    } else {
+        let (h, rest) = t.split_once('h').unwrap_or(("0", t.as_str()));
+        let m = rest.trim_end_matches("min").trim_end_matches('m');
+        let h: f64 = if h.is_empty() {
+            0.0
+        } else {
+            h.trim().parse().map_err(|_| bad())?
+        };
+        let m: f64 = if m.is_empty() {
+            0.0
+        } else {
+            m.trim().parse().map_err(|_| bad())?
+        };
+        h * 60.0 + m
+    };
+    match minutes {
+        m if m < 1.0 => Err(format!("--free {s}: ask for some time to free")),
+        m if m > 168.0 * 60.0 => Err(format!("--free {s}: a week has 168 hours")),
+        m => Ok(m as u32),
     }
-    let (h, rest) = t.split_once('h').map_or(("0", t.as_str()), |(h, r)| (h, r));
-    let m = rest.trim_end_matches("min").trim_end_matches('m');
-    let h: u32 = if h.is_empty() {
-        0
-    } else {
-        h.trim().parse().map_err(|_| bad())?
-    };
-    let m: u32 = if m.is_empty() {
-        0
-    } else {
-        m.trim().parse().map_err(|_| bad())?
-    };
-    let total = h
-        .checked_mul(60)
-        .and_then(|x| x.checked_add(m))
-        .ok_or_else(bad)?;
-    (total <= 168 * 60).then_some(total).ok_or_else(bad)
 }
 
 /// The options the engine offers for a meeting that free time. A key
@@ -312,15 +318,16 @@ fn draw(
             parts: after,
         },
     ];
+    let (y, n) = neitakk_core::facts::iso_week(loaded.window.from, config.profile.timezone);
     let labels = crate::chart::Labels {
         title: if nb {
-            "Møtetimer denne uka"
+            format!("Møtetimer {y}-W{n:02}, før og etter planen (uten reise)")
         } else {
-            "Meeting hours this week"
-        }
-        .into(),
+            format!("Meeting hours {y}-W{n:02}, before and after the plan (travel not shown)")
+        },
         y_axis: if nb { "timer" } else { "hours" }.into(),
         cap: if nb { "tak" } else { "cap" }.into(),
+        last: internal.to_owned(),
     };
     crate::chart::stacked(path, &bars, config.profile.weekly_cap_minutes, &labels)
 }
@@ -334,7 +341,10 @@ mod tests {
         assert_eq!(p("90m"), Ok(90));
         assert_eq!(p("1h30m"), Ok(90));
         assert_eq!(p("1,5"), Ok(90));
+        assert_eq!(p("2t"), Ok(120));
+        assert_eq!(p("2,5t"), Ok(150));
         assert!(p("lots").is_err());
-        assert!(p("999h").is_err());
+        assert!(p("0").unwrap_err().contains("some time"));
+        assert!(p("999h").unwrap_err().contains("168"));
     }
 }
