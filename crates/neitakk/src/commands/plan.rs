@@ -198,9 +198,23 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     }
     let nb = lang == Lang::Nb;
     let header: &[&str] = if nb {
-        &["når", "møte", "kunde", "valg", "frigjør", "risiko"]
+        &[
+            "når",
+            "møte",
+            "kunde",
+            "valg",
+            "frigjør (møte + reise)",
+            "risiko",
+        ]
     } else {
-        &["when", "meeting", "client", "choice", "frees", "risk"]
+        &[
+            "when",
+            "meeting",
+            "client",
+            "choice",
+            "frees (meeting + travel)",
+            "risk",
+        ]
     };
     let rows: Vec<Vec<String>> = meetings
         .iter()
