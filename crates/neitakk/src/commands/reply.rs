@@ -127,39 +127,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     };
     let index = loaded.index(config);
     let a = loaded.assess(&index, meeting, config, &overrides_facts);
-    let strategy = match (args.every, args.strategy) {
-        (Some(_), None | Some(Strategy::LessOften)) => Strategy::LessOften,
-        (Some(_), Some(other)) => {
-            return Err(BadInput(format!("--every proposes less-often, not {other}")).into());
-        }
-        (None, chosen) => chosen.unwrap_or(a.decision.recommended.strategy),
-    };
-    if args.series {
-        if meeting.series.is_none() {
-            return Err(BadInput(
-                "--series: this meeting is not part of a recurring series".into(),
-            )
-            .into());
-        }
-        let whole = [
-            Strategy::Attend,
-            Strategy::PhoneCall,
-            Strategy::Shorten,
-            Strategy::LessOften,
-            Strategy::Decline,
-        ];
-        if !whole.contains(&strategy) {
-            return Err(BadInput(format!(
-                "--series works with attend, phone-call, shorten, decline and --every, not {strategy}"
-            ))
-            .into());
-        }
-    } else if strategy == Strategy::LessOften {
-        return Err(BadInput(
-            "less-often changes the whole series: give --series --every N".into(),
-        )
-        .into());
-    }
+    let strategy = choose_strategy(&a, meeting, args)?;
     check_choice(&a, strategy, args)?;
     let accepted = meeting
         .my_attendance(&config.profile.emails)
@@ -185,36 +153,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         config.profile.language,
     );
 
-    let me = &config.profile.emails;
-    let busy: Vec<_> = loaded
-        .calendar
-        .iter()
-        .filter(|m| m.blocks_time(me))
-        .collect();
-    let urgent = a.facts.reasons().iter().any(|r| r.is_urgent());
-    let slots = if strategy == Strategy::Reschedule {
-        let search = SlotSearch {
-            count: 3,
-            later_only: urgent,
-            // A day's notice at least.
-            not_before: chrono::Utc::now() + chrono::Duration::days(1),
-            padding: chrono::Duration::minutes(i64::from(a.facts.travel_minutes)),
-        };
-        free_slots(meeting, &busy, &config.profile.working_hours, tz, search)
-    } else {
-        Vec::new()
-    };
-    let since = meeting.start - chrono::Duration::weeks(8);
-    let mut history: Vec<_> = loaded
-        .calendar
-        .iter()
-        .filter(|m| m.start >= since && m.start < meeting.start && !m.is_cancelled())
-        .filter(|m| {
-            a.client.is_some()
-                && neitakk_core::facts::match_client(m, me, &config.clients) == a.client
-        })
-        .collect();
-    history.drain(..history.len().saturating_sub(5));
+    let (slots, history) = slots_and_history(&loaded, &a, strategy, config);
     let sender = Sender {
         name: config.profile.name.clone(),
         email: config.profile.emails.first().cloned().unwrap_or_default(),
@@ -472,6 +411,91 @@ fn invitation_id(path: &str) -> Option<String> {
     }
     let bytes = std::fs::read(path).ok()?;
     neitakk_ical::invite::message_id(&bytes)
+}
+
+/// The strategy to write: --every means less-often; else the chosen or the
+/// recommended one. --series takes only what can be asked of a whole series.
+fn choose_strategy(
+    a: &crate::analysis::Assessed,
+    meeting: &neitakk_core::Meeting,
+    args: &Args,
+) -> Result<Strategy> {
+    let strategy = match (args.every, args.strategy) {
+        (Some(_), None | Some(Strategy::LessOften)) => Strategy::LessOften,
+        (Some(_), Some(other)) => {
+            return Err(BadInput(format!("--every proposes less-often, not {other}")).into());
+        }
+        (None, chosen) => chosen.unwrap_or(a.decision.recommended.strategy),
+    };
+    if args.series {
+        if meeting.series.is_none() {
+            return Err(BadInput(
+                "--series: this meeting is not part of a recurring series".into(),
+            )
+            .into());
+        }
+        let whole = [
+            Strategy::Attend,
+            Strategy::PhoneCall,
+            Strategy::Shorten,
+            Strategy::LessOften,
+            Strategy::Decline,
+        ];
+        if !whole.contains(&strategy) {
+            return Err(BadInput(format!(
+                "--series works with attend, phone-call, shorten, decline and --every, not {strategy}"
+            ))
+            .into());
+        }
+    } else if strategy == Strategy::LessOften {
+        return Err(BadInput(
+            "less-often changes the whole series: give --series --every N".into(),
+        )
+        .into());
+    }
+    Ok(strategy)
+}
+
+/// Free slots to offer when rescheduling, and the client's last meetings for a briefing.
+fn slots_and_history<'l>(
+    loaded: &'l crate::analysis::Loaded,
+    a: &crate::analysis::Assessed,
+    strategy: Strategy,
+    config: &Config,
+) -> (Vec<neitakk_core::Slot>, Vec<&'l neitakk_core::Meeting>) {
+    let me = &config.profile.emails;
+    let meeting = &a.meeting;
+    let tz = config.profile.timezone;
+    let busy: Vec<_> = loaded
+        .calendar
+        .iter()
+        .filter(|m| m.blocks_time(me))
+        .collect();
+    let urgent = a.facts.reasons().iter().any(|r| r.is_urgent());
+    let slots = if strategy == Strategy::Reschedule {
+        let search = SlotSearch {
+            count: 3,
+            later_only: urgent,
+            // A day's notice at least.
+            not_before: chrono::Utc::now() + chrono::Duration::days(1),
+            padding: chrono::Duration::minutes(i64::from(a.facts.travel_minutes)),
+        };
+        free_slots(meeting, &busy, &config.profile.working_hours, tz, search)
+    } else {
+        Vec::new()
+    };
+    let since = meeting.start - chrono::Duration::weeks(8);
+    let mut history: Vec<_> = loaded
+        .calendar
+        .iter()
+        .filter(|m| m.start >= since && m.start < meeting.start && !m.is_cancelled())
+        .filter(|m| {
+            a.client.is_some()
+                && neitakk_core::facts::match_client(m, me, &config.clients) == a.client
+        })
+        .collect();
+    history.drain(..history.len().saturating_sub(5));
+    (slots, history)
 }
 
 /// Refuses what cannot be written honestly, and warns about what is risky.
