@@ -270,11 +270,7 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
     let window = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
 
     let (mut changed, port) = proxy(&env, "412");
-    let through = std::fs::read_to_string(&cfg).unwrap().replace(
-        &format!("127.0.0.1:{}/", env.caldav_port),
-        &format!("127.0.0.1:{port}/"),
-    );
-    std::fs::write(&cfg, &through).unwrap();
+    point_caldav_at(&cfg, &port);
     let o = neitakk(
         &cfg,
         &data,
@@ -301,14 +297,7 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
     );
 
     let (mut broken, port) = proxy(&env, "500");
-    std::fs::write(
-        &cfg,
-        through.replace(
-            &format!("127.0.0.1:{}/", port_of(&through)),
-            &format!("127.0.0.1:{port}/"),
-        ),
-    )
-    .unwrap();
+    point_caldav_at(&cfg, &port);
     let o = neitakk(
         &cfg,
         &data,
@@ -341,11 +330,7 @@ fn a_scheduling_server_delivers_the_reply_itself() {
     let dir = tempfile::tempdir().unwrap();
     let (url, cfg) = setup(&env, dir.path(), "scheduling", "secret");
     let (mut server, port) = proxy(&env, "schedule");
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        &format!("127.0.0.1:{}/", env.caldav_port),
-        &format!("127.0.0.1:{port}/"),
-    );
-    std::fs::write(&cfg, text).unwrap();
+    point_caldav_at(&cfg, &port);
     let o = neitakk(
         &cfg,
         &dir.path().join("data"),
@@ -383,11 +368,17 @@ fn a_scheduling_server_delivers_the_reply_itself() {
     assert_eq!(got.trim(), r#"{"master": "DECLINED"}"#);
 }
 
-/// The port in the config's CalDAV URL.
-fn port_of(config: &str) -> String {
-    let at = config.find("url = \"http://127.0.0.1:").unwrap() + "url = \"http://127.0.0.1:".len();
-    config[at..]
+/// Points the config's CalDAV URL at another port (a proxy).
+fn point_caldav_at(cfg: &Path, port: &str) {
+    let text = std::fs::read_to_string(cfg).unwrap();
+    let at = text.find("url = \"http://127.0.0.1:").unwrap() + "url = \"http://127.0.0.1:".len();
+    let old: String = text[at..]
         .chars()
         .take_while(char::is_ascii_digit)
-        .collect()
+        .collect();
+    let text = text.replace(
+        &format!("127.0.0.1:{old}/ingrid"),
+        &format!("127.0.0.1:{port}/ingrid"),
+    );
+    std::fs::write(cfg, text).unwrap();
 }
