@@ -116,6 +116,9 @@ pub fn step(s: &Step, lang: Lang) -> String {
             if nb { "Ingen kunde deltar: et internt møte, ingen strategi." } else { "No client takes part: an internal meeting, no strategy." }.into()
         }
         Step::Cancelled => if nb { "Møtet er avlyst." } else { "The meeting is cancelled." }.into(),
+        Step::Organizer => {
+            if nb { "Du er arrangør: endre møtet i kalenderen din i stedet for å svare på det." } else { "You organize it: change it in your calendar rather than answer it." }.into()
+        }
         Step::Reasons { valid, rejected } => {
             let mut out = String::new();
             if !valid.is_empty() {

@@ -66,6 +66,8 @@ pub enum Step {
     Internal,
     /// The meeting is cancelled; nothing to decide.
     Cancelled,
+    /// I organize it: I change it in my calendar rather than answer it.
+    Organizer,
     /// Reasons the user gave or the facts imply.
     Reasons {
         valid: Vec<Reason>,
@@ -111,7 +113,10 @@ pub struct Decision {
 impl Decision {
     /// Whether the meeting has a client (internal and cancelled ones do not get a strategy).
     pub fn is_decided(&self) -> bool {
-        !matches!(self.trail.first(), Some(Step::Internal | Step::Cancelled))
+        !matches!(
+            self.trail.first(),
+            Some(Step::Internal | Step::Cancelled | Step::Organizer)
+        )
     }
 
     /// The option for a strategy, whether recommended or an alternative.
@@ -264,6 +269,9 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
         return attend(vec![Step::Internal], vec![], vec![]);
     };
 
+    if f.role == Role::Organizer {
+        return attend(vec![Step::Organizer], vec![], vec![]);
+    }
     let all = f.reasons();
     let (valid, rejected): (Vec<Reason>, Vec<Reason>) = all.iter().partition(|r| r.is_valid());
     if !all.is_empty() {

@@ -251,10 +251,14 @@ fn role_of(meeting: &Meeting, me: &[String], client: Option<&Client>) -> Role {
     {
         return Role::Optional;
     }
+    // A manager who declined does not speak for me.
     let manager_attends = client
         .and_then(|c| c.account_manager.as_deref())
         .is_some_and(|am| {
-            !is_me(am, me) && meeting.people().any(|p| p.email.eq_ignore_ascii_case(am))
+            !is_me(am, me)
+                && meeting.people().any(|p| {
+                    p.email.eq_ignore_ascii_case(am) && !matches!(p.partstat, PartStat::Declined)
+                })
         });
     if manager_attends {
         Role::BroughtIn
@@ -521,6 +525,8 @@ impl<'a> CalendarIndex<'a> {
         self.starting(meeting.start - self.longest, meeting.end)
             .filter(|&i| self.blocks[i])
             .map(|i| &self.calendar[i])
+            // A clash is with something I said yes to (method.md: an accepted event).
+            .filter(|m| m.accepted_by(me))
             .find(|m| m.end > meeting.start && m.key() != key)
             .map(|m| Conflict {
                 summary: m.summary.as_deref().map(str::to_owned),

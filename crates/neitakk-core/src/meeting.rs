@@ -134,6 +134,17 @@ impl Meeting {
                 .is_none_or(|a| !matches!(a.partstat, PartStat::Declined | PartStat::Delegated))
     }
 
+    /// Whether I have said yes to it: I organize it, accepted it, or it is
+    /// an event of my own with no invitation. A pending invitation has not
+    /// taken the time yet.
+    pub fn accepted_by(&self, me: &[String]) -> bool {
+        self.organized_by(me)
+            || match self.my_attendance(me) {
+                Some(a) => a.partstat == PartStat::Accepted,
+                None => self.organizer.is_none() || self.attendees.is_empty(),
+            }
+    }
+
     /// Whether anyone besides me takes part: a meeting, not a block of my own
     /// time ("Fokustid", "Ferie").
     pub fn with_others(&self, me: &[String]) -> bool {

@@ -66,6 +66,17 @@ fn cases() -> Vec<Case> {
             step: |s| *s == Step::Internal,
         },
         Case {
+            name: "my own meeting: I change it in my calendar, no strategy",
+            facts: Facts {
+                role: Role::Organizer,
+                ..workload(base())
+            },
+            strategy: Strategy::Attend,
+            minutes: 0,
+            risk: Risk::VeryLow,
+            step: |s| *s == Step::Organizer,
+        },
+        Case {
             name: "rule 1: key client gets the meeting despite workload",
             facts: Facts {
                 weight: Some(Weight::Key),

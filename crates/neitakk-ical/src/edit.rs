@@ -2,6 +2,7 @@
 //! calendar program does after answering an invitation. Everything else in
 //! the text stays as it was, byte for byte.
 
+use crate::itip::When;
 use crate::lines::parse_line;
 use crate::reader::{self, Options};
 use crate::value::{cal_address, Stamp};
@@ -10,12 +11,21 @@ use crate::Window;
 use chrono::{DateTime, Utc};
 use neitakk_core::PartStat;
 
-/// One instance of a recurring event: its original start, and where it is.
+/// One instance of a recurring event: its original start (a date for an
+/// all-day event), and where it is.
 #[derive(Debug, Clone, Copy)]
 pub struct Instance {
-    pub recurrence_id: DateTime<Utc>,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
+    pub recurrence_id: When,
+    pub start: When,
+    pub end: When,
+}
+
+/// A time as a property value: `;VALUE=DATE:20261203` or `:20261203T080000Z`.
+fn value(w: When) -> String {
+    match w {
+        When::At(t) => format!(":{}", t.format("%Y%m%dT%H%M%SZ")),
+        When::Day(d) => format!(";VALUE=DATE:{}", d.format("%Y%m%d")),
+    }
 }
 
 fn partstat_text(p: PartStat) -> &'static str {
@@ -122,15 +132,21 @@ pub fn set_partstat(
         Some(inst) => events
             .iter()
             .find(|e| {
-                e.recurrence_id.as_ref().is_some_and(|rid| {
-                    let zone = match (&rid.stamp, &rid.tzid) {
-                        (Stamp::Local(_), Some(tzid)) => {
-                            parsed.zones.resolve(tzid).unwrap_or(Zone::UTC)
+                e.recurrence_id
+                    .as_ref()
+                    .is_some_and(|rid| match (rid.stamp, inst.recurrence_id) {
+                        (Stamp::Date(d), When::Day(want)) => d == want,
+                        (Stamp::Date(_), _) | (_, When::Day(_)) => false,
+                        (stamp, When::At(want)) => {
+                            let zone = match &rid.tzid {
+                                Some(tzid) if matches!(stamp, Stamp::Local(_)) => {
+                                    parsed.zones.resolve(tzid).unwrap_or(Zone::UTC)
+                                }
+                                _ => Zone::UTC,
+                            };
+                            zone.to_utc(stamp.naive()) == want
                         }
-                        _ => Zone::UTC,
-                    };
-                    zone.to_utc(rid.stamp.naive()) == inst.recurrence_id
-                })
+                    })
             })
             .map(|e| e.line),
     };
@@ -144,7 +160,7 @@ pub fn set_partstat(
             .position(|(first, _, _)| first + 1 == begin_line)?;
         let end = logical[start..]
             .iter()
-            .position(|(_, _, t)| t.eq_ignore_ascii_case("END:VEVENT"))?
+            .position(|(_, _, t)| t.trim().eq_ignore_ascii_case("END:VEVENT"))?
             + start;
         Some((start, end))
     };
@@ -178,7 +194,6 @@ pub fn set_partstat(
         (None, Some(inst)) => {
             let master = master.ok_or("the event has no master to copy the instance from")?;
             let (start, end) = block(master.line).ok_or("the event's lines were not found")?;
-            let stamp = |t: DateTime<Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
             let mut copy = vec!["BEGIN:VEVENT".to_owned()];
             let mut found = false;
             for text in &out[start + 1..end] {
@@ -202,9 +217,10 @@ pub fn set_partstat(
                     me.join(", ")
                 ));
             }
-            copy.insert(2, format!("RECURRENCE-ID:{}", stamp(inst.recurrence_id)));
-            copy.insert(3, format!("DTSTART:{}", stamp(inst.start)));
-            copy.insert(4, format!("DTEND:{}", stamp(inst.end)));
+            // Right after BEGIN:VEVENT, never inside a nested VALARM.
+            copy.insert(1, format!("RECURRENCE-ID{}", value(inst.recurrence_id)));
+            copy.insert(2, format!("DTSTART{}", value(inst.start)));
+            copy.insert(3, format!("DTEND{}", value(inst.end)));
             copy.push("END:VEVENT".to_owned());
             let at = out
                 .iter()
@@ -256,9 +272,9 @@ mod tests {
     #[test]
     fn one_instance_gets_an_override() {
         let inst = Instance {
-            recurrence_id: at("2026-12-08T08:00:00Z"),
-            start: at("2026-12-08T08:00:00Z"),
-            end: at("2026-12-08T09:00:00Z"),
+            recurrence_id: When::At(at("2026-12-08T08:00:00Z")),
+            start: When::At(at("2026-12-08T08:00:00Z")),
+            end: When::At(at("2026-12-08T09:00:00Z")),
         };
         let out = set_partstat(
             ICS,
@@ -308,5 +324,48 @@ mod tests {
             PartStat::Declined
         )
         .is_err());
+    }
+}
+
+#[cfg(test)]
+mod all_day {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn one_day_of_an_all_day_series_gets_a_dated_override() {
+        let ics = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:d1\r\nDTSTART;VALUE=DATE:20261201\r\nRRULE:FREQ=DAILY;COUNT=5\r\nBEGIN:VALARM\r\nTRIGGER:-PT15M\r\nEND:VALARM\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:me@x.no\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let inst = Instance {
+            recurrence_id: When::Day(d("2026-12-03")),
+            start: When::Day(d("2026-12-03")),
+            end: When::Day(d("2026-12-04")),
+        };
+        let out = set_partstat(
+            ics,
+            "d1",
+            &["me@x.no".into()],
+            Some(inst),
+            PartStat::Declined,
+        )
+        .unwrap();
+        assert!(out.contains("BEGIN:VEVENT\r\nRECURRENCE-ID;VALUE=DATE:20261203\r\nDTSTART;VALUE=DATE:20261203\r\n"), "{out}");
+        assert!(
+            out.contains("PARTSTAT=ACCEPTED") && out.contains("PARTSTAT=DECLINED"),
+            "the series keeps its answer"
+        );
+        let again = set_partstat(
+            &out,
+            "d1",
+            &["me@x.no".into()],
+            Some(inst),
+            PartStat::Tentative,
+        )
+        .unwrap();
+        assert_eq!(
+            again.matches("BEGIN:VEVENT").count(),
+            2,
+            "the dated override is found again"
+        );
     }
 }

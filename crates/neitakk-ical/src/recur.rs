@@ -61,7 +61,9 @@ pub fn walk(
     }
     let set = parsed
         .build(utc.from_utc_datetime(&dtstart))
-        .map_err(|e| format!("bad RRULE: {e}"))?;
+        .map_err(|e| format!("bad RRULE: {e}"))?
+        // A rule that never matches (30 February) must not loop for ever.
+        .limit();
     let mut out = Walk::default();
     for instance in &set {
         let t = instance.naive_utc();

@@ -159,10 +159,10 @@ pub fn unescape_text(s: &str) -> String {
 /// The e-mail address of a CAL-ADDRESS (`mailto:Kari@X.no` -> `kari@x.no`).
 pub fn cal_address(s: &str) -> String {
     let s = s.trim();
-    let s = if s.len() >= 7 && s[..7].eq_ignore_ascii_case("mailto:") {
-        &s[7..]
-    } else {
-        s
+    // `get` rather than slicing: byte 7 may fall inside a character ("Kåre Åsen").
+    let s = match s.get(..7) {
+        Some(p) if p.eq_ignore_ascii_case("mailto:") => &s[7..],
+        _ => s,
     };
     s.to_ascii_lowercase()
 }
@@ -231,5 +231,6 @@ mod tests {
             "Møte, rom 3\nTa med; kaffe\\te"
         );
         assert_eq!(cal_address("MAILTO:Kari@Fjord.NO"), "kari@fjord.no");
+        assert_eq!(cal_address("Kåre Åsen"), "kåre åsen");
     }
 }

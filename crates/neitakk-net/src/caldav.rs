@@ -94,7 +94,7 @@ impl Account {
             .read_to_string()
             .map_err(|e| Error::Answer(e.to_string()))?;
         match status {
-            401 | 403 => Err(Error::Login(status)),
+            401 => Err(Error::Login(status)),
             412 => Err(Error::Changed),
             200..=299 => Ok((status, headers, text)),
             _ => Err(Error::Status {
@@ -149,7 +149,7 @@ impl Account {
     }
 
     /// Writes an event; with an ETag, only if it is still that version
-    /// ([`Error::Changed`] otherwise). Returns the new ETag if the server gives one.
+    /// ([`Error::Changed`] otherwise), without one unconditionally. Returns the new ETag if the server gives one.
     pub fn put(
         &self,
         href: &str,
@@ -157,10 +157,9 @@ impl Account {
         if_match: Option<&str>,
     ) -> Result<Option<String>, Error> {
         let mut headers = vec![("Content-Type", "text/calendar; charset=utf-8")];
+        // Without an ETag the server gave none to check against: write as is.
         if let Some(etag) = if_match {
             headers.push(("If-Match", etag));
-        } else {
-            headers.push(("If-None-Match", "*"));
         }
         let (_, headers, _) = self.request(
             "PUT",

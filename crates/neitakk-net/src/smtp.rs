@@ -89,7 +89,11 @@ pub fn send(server: &Server, from: &str, to: &[String], raw: &[u8]) -> Result<()
     let transport = builder.build();
     transport.send_raw(&envelope, raw).map_err(|e| {
         let detail = e.to_string();
-        if e.is_permanent() && detail.contains("535") || detail.to_lowercase().contains("auth") {
+        // 535/534: the server refused the login; the client found no way to log in.
+        if ["535", "534", "530", "authentication mechanism"]
+            .iter()
+            .any(|c| detail.contains(c))
+        {
             Error::Login {
                 server: name.clone(),
                 detail,

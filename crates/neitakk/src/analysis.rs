@@ -187,6 +187,8 @@ pub struct Assessed {
 /// (repetition) and the whole ISO weeks it touches (workload).
 pub struct Loaded {
     pub window: Window,
+    /// What was read: the window widened for history and whole weeks.
+    pub span: Window,
     pub calendar: Vec<Meeting>,
     pub weights: Vec<Weight>,
     pub recent_limits: HashMap<String, Vec<String>>,
@@ -211,6 +213,7 @@ impl Loaded {
         let recent_limits = crate::commands::journal::recent_limits(config)?;
         Ok(Loaded {
             window,
+            span: wide,
             calendar,
             weights: derive_tiers(&config.clients, config.tiers),
             recent_limits,
@@ -449,13 +452,14 @@ fn search_window(
     let tz = config.profile.timezone;
     Ok(match (at, from, to) {
         (_, Some(_), Some(_)) => window(None, from, to, tz)?,
+        // Four weeks ahead too: a new time is looked for there.
         (Some(At::Instant(t)), _, _) => Window {
             from: t - Duration::days(1),
-            to: t + Duration::days(1),
+            to: t + Duration::days(29),
         },
         (Some(At::Day(d)), _, _) => Window {
             from: midnight(d, tz),
-            to: midnight(d + Duration::days(1), tz),
+            to: midnight(d + Duration::days(29), tz),
         },
         (None, _, _) => {
             let now = Utc::now();

@@ -13,6 +13,8 @@ pub struct Draft {
     pub eml: Vec<u8>,
     pub to: Vec<String>,
     pub message_id: String,
+    /// Whether it carries the calendar answer (the iTIP part).
+    pub carries_answer: bool,
 }
 
 /// Sends the drafts, unless this reply to this request went out before.
@@ -33,12 +35,17 @@ pub fn deliver(
         );
         return Ok(());
     }
-    // A server that schedules (RFC 6638) sends the organizer our answer
-    // itself when the event is updated; the other messages still go by mail.
-    let scheduled = match (&config.caldav, on_caldav) {
-        (Some(c), true) => c.account()?.schedules()?,
-        _ => false,
-    };
+    // A server that schedules (RFC 6638) also tells the organizer when the
+    // event is updated, but only the answer: the words, the call link or the
+    // new time go by mail all the same.
+    if let (Some(c), true) = (&config.caldav, on_caldav) {
+        if c.account()?.schedules()? {
+            let _ = writeln!(
+                std::io::stderr(),
+                "the calendar server also tells the organizer your answer"
+            );
+        }
+    }
     let Some(smtp) = &config.smtp else {
         return Ok(());
     };
@@ -57,23 +64,15 @@ pub fn deliver(
             })
             .transpose()?,
     };
-    for (i, d) in drafts.iter().enumerate() {
-        if i == 0 && scheduled {
-            journal::mark_sent(config, key, &d.message_id, &d.to)?;
-            let _ = writeln!(
-                std::io::stderr(),
-                "the calendar server delivers the reply to {}",
-                d.to.join(", ")
-            );
-            continue;
-        }
+    for d in drafts {
         if d.to.is_empty() {
             tracing::warn!("{} has no recipient: not sent", d.path.display());
             continue;
         }
         neitakk_net::smtp::send(&server, from, &d.to, &d.eml)
             .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()))?;
-        if i == 0 {
+        // The reply counts as sent once the message carrying the calendar answer is out.
+        if d.carries_answer {
             journal::mark_sent(config, key, &d.message_id, &d.to)?;
         }
         let _ = writeln!(std::io::stderr(), "sent to {}", d.to.join(", "));
@@ -96,18 +95,25 @@ pub fn update_partstat(
         .map(|c| c.account())
         .transpose()?
         .context("no [caldav] section")?;
+    use neitakk_ical::itip::When;
     let instance = meeting
         .recurrence_id
         .as_deref()
         .filter(|_| !series)
         .and_then(|rid| {
-            let rid = chrono::DateTime::parse_from_rfc3339(rid)
-                .ok()?
-                .with_timezone(&chrono::Utc);
+            let (start, end) = match meeting.dates {
+                Some((a, b)) => (When::Day(a), When::Day(b)),
+                None => (When::At(meeting.start), When::At(meeting.end)),
+            };
+            // An all-day instance is named by its date.
+            let id = match chrono::DateTime::parse_from_rfc3339(rid) {
+                Ok(t) => When::At(t.with_timezone(&chrono::Utc)),
+                Err(_) => When::Day(chrono::NaiveDate::parse_from_str(rid, "%Y-%m-%d").ok()?),
+            };
             Some(neitakk_ical::edit::Instance {
-                recurrence_id: rid,
-                start: meeting.start,
-                end: meeting.end,
+                recurrence_id: id,
+                start,
+                end,
             })
         });
     let mut resource = crate::analysis::caldav_resource(config, &meeting.uid, meeting.start)?;

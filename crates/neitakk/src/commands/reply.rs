@@ -156,7 +156,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let (slots, history) = slots_and_history(&loaded, &a, strategy, config);
     let sender = Sender {
         name: config.profile.name.clone(),
-        email: config.profile.emails.first().cloned().unwrap_or_default(),
+        // The address the invitation went to: the reply's one ATTENDEE and its From.
+        email: meeting
+            .my_attendance(&config.profile.emails)
+            .map(|a| a.email.clone())
+            .or_else(|| config.profile.emails.first().cloned())
+            .unwrap_or_default(),
         signature: config.profile.signature.clone(),
         signatures: config.profile.signatures.clone(),
         phone: config.profile.phone.clone(),
@@ -262,7 +267,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         _ => None,
     };
 
-    let send = args.send || config.send_by_default;
+    // The plan writes drafts only (quiet), whatever the config says.
+    let send = args.send || (config.send_by_default && !args.quiet);
     let outbox = args
         .out
         .clone()
@@ -310,6 +316,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     eml,
                     to: msg.to.clone(),
                     message_id,
+                    carries_answer: calendar.is_some(),
                 });
             }
             None => {
@@ -480,7 +487,11 @@ fn slots_and_history<'l>(
             not_before: chrono::Utc::now() + chrono::Duration::days(1),
             padding: chrono::Duration::minutes(i64::from(a.facts.travel_minutes)),
         };
+        // Only where the calendar was read: a slot beyond it could clash unseen.
         free_slots(meeting, &busy, &config.profile.working_hours, tz, search)
+            .into_iter()
+            .filter(|s| s.end <= loaded.span.to)
+            .collect()
     } else {
         Vec::new()
     };

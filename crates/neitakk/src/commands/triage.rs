@@ -165,6 +165,24 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                                 main_reason(a, lang),
                             ]
                         }
+                        (Some(client), false) => vec![
+                            when,
+                            title,
+                            client.clone(),
+                            a.facts
+                                .weight
+                                .map_or("", |w| words::weight(w, lang))
+                                .to_owned(),
+                            "–".into(),
+                            String::new(),
+                            String::new(),
+                            if nb {
+                                "du er arrangør"
+                            } else {
+                                "you organize it"
+                            }
+                            .into(),
+                        ],
                         _ => vec![
                             when,
                             title,
