@@ -64,6 +64,7 @@ pub fn deliver(
             })
             .transpose()?,
     };
+    let mut marked = false;
     for d in drafts {
         if d.to.is_empty() {
             tracing::warn!("{} has no recipient: not sent", d.path.display());
@@ -72,8 +73,9 @@ pub fn deliver(
         neitakk_net::smtp::send(&server, from, &d.to, &d.eml)
             .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()))?;
         // The reply counts as sent once the message carrying the calendar answer is out.
-        if d.carries_answer {
+        if d.carries_answer && !marked {
             journal::mark_sent(config, key, &d.message_id, &d.to)?;
+            marked = true;
         }
         let _ = writeln!(std::io::stderr(), "sent to {}", d.to.join(", "));
     }
