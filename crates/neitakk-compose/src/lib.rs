@@ -490,11 +490,19 @@ fn primary_reason(strategy: Strategy, reasons: &[Reason]) -> Option<Reason> {
 /// the organizer's, else none.
 fn greeting_name(req: &Request) -> Option<String> {
     let m = req.meeting;
+    let organizer = m.organizer.as_deref();
+    // A colleague who organizes gets the answer (except for a bow-out, whose
+    // note goes to the client): greet them, not the client's contact.
+    let my_domain = req.sender.email.rsplit_once('@').map(|(_, d)| d);
+    let organizer_is_colleague = organizer.is_some_and(|o| Some(o.domain()) == my_domain);
     let contact = req.client.and_then(|c| c.contact.as_deref());
-    let organizer = m.organizer.as_ref().and_then(|o| o.name.as_deref());
-    contact
-        .or(organizer)
-        .map(first_name)
+    let organizer_name = organizer.and_then(|o| o.name.as_deref());
+    let name = if organizer_is_colleague && req.strategy != Strategy::BowOut {
+        organizer_name
+    } else {
+        contact.or(organizer_name)
+    };
+    name.map(first_name)
         .filter(|n| !n.is_empty() && !n.contains('@'))
 }
 

@@ -172,6 +172,10 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     for s in &a.decision.trail {
         writeln!(out, "  - {}", words::step(s, lang))?;
     }
+    // Internal meetings and your own get no strategy: the trail says why.
+    if !a.decision.is_decided() {
+        return Ok(());
+    }
     writeln!(out)?;
     let r = &a.decision.recommended;
     writeln!(

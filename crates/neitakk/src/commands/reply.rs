@@ -231,6 +231,16 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             .no_counter_domains
             .iter()
             .any(|d| d.eq_ignore_ascii_case(&organizer_domain));
+    // When the colleague who brought me in organizes the meeting, my answer
+    // must reach their calendar: it goes with their briefing, and the note to
+    // the client carries none.
+    let organizer_is_colleague = meeting.organizer.as_deref().is_some_and(|o| {
+        facts
+            .colleague
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case(&o.email))
+    });
+    let answer_to_colleague = strategy == Strategy::BowOut && organizer_is_colleague;
     let itips = itip::for_strategy(&ReplyInput {
         meeting,
         strategy,
@@ -238,7 +248,13 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             email: sender.email.clone(),
             name: Some(sender.name.clone()).filter(|n| !n.is_empty()),
         },
-        comment: &messages[0].body,
+        // On the colleague's answer, the client's note would be out of place:
+        // its subject ("…: Ola tar møtet") says it all.
+        comment: if answer_to_colleague {
+            &messages[0].subject
+        } else {
+            &messages[0].body
+        },
         channel: sender.video_link.as_deref().or(sender.phone.as_deref()),
         minutes: args.minutes.unwrap_or(facts.needed_minutes),
         slot: slots.first().copied(),
@@ -250,16 +266,6 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     });
     // The calendar payload each message carries: the answer to the organizer
     // goes with the first; for delegation, the request goes to the delegate.
-    // When the colleague who brought me in organizes the meeting, my answer
-    // must reach their calendar: it goes with their briefing, and the note to
-    // the client carries none.
-    let organizer_is_colleague = meeting.organizer.as_deref().is_some_and(|o| {
-        facts
-            .colleague
-            .as_deref()
-            .is_some_and(|c| c.eq_ignore_ascii_case(&o.email))
-    });
-    let answer_to_colleague = strategy == Strategy::BowOut && organizer_is_colleague;
     let attached = |i: usize, audience: Audience| match (i, audience) {
         (0, _) if !answer_to_colleague => itips.first(),
         (_, Audience::Colleague) if answer_to_colleague => itips.first(),

@@ -106,17 +106,15 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     .replace('.', if nb { "," } else { "." }),
                 format!("{} min", r.average_minutes),
                 dates::date(r.since, tz, lang),
-                if r.repetitive {
-                    if nb {
-                        "ja"
-                    } else {
-                        "yes"
-                    }
-                } else {
-                    ""
+                match (r.repetitive, nb) {
+                    (true, true) => "ja",
+                    (true, false) => "yes",
+                    (false, true) => "nei",
+                    (false, false) => "no",
                 }
                 .to_owned(),
                 offers.join("; "),
+                r.uid.clone().unwrap_or_default(),
             ]
         })
         .collect();
@@ -130,6 +128,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             "siden",
             "gjentakende",
             "frigjør per kvartal",
+            "uid",
         ]
     } else {
         &[
@@ -141,6 +140,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             "since",
             "repetitive",
             "frees per quarter",
+            "uid",
         ]
     };
     write!(out, "{}", table::render(header, &rows))?;
