@@ -6,6 +6,8 @@
 //! understand, and one set of migrations per database, embedded in the
 //! binary and applied on connect.
 
+pub mod accounts;
+
 use chrono::{DateTime, Utc};
 use neitakk_core::Strategy;
 use serde::Serialize;
@@ -28,7 +30,9 @@ pub enum Error {
     },
     #[error("cannot migrate the journal: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    #[error("journal query failed ({what}): {source}")]
+    #[error("{what}: it exists already")]
+    Conflict { what: &'static str },
+    #[error("database query failed ({what}): {source}")]
     Query {
         what: &'static str,
         #[source]

@@ -108,6 +108,93 @@ async fn story(url: &str) {
     // Reconnecting keeps the data and does not migrate twice.
     let again = Store::connect(url).await.unwrap();
     assert_eq!(again.entries(None).await.unwrap().len(), 6);
+    accounts(&again).await;
+}
+
+/// Users, sessions, tokens, setup links, and calendars kept apart per user.
+async fn accounts(store: &Store) {
+    use neitakk_store::accounts::Role;
+    use neitakk_store::Error;
+    assert_eq!(store.user_count().await.unwrap(), 0);
+    let now = at("2026-11-27T12:00:00Z");
+    store
+        .create_setup_link("setup-hash", at("2026-11-28T12:00:00Z"))
+        .await
+        .unwrap();
+    assert!(store.use_setup_link("setup-hash", now).await.unwrap());
+    assert!(
+        !store.use_setup_link("setup-hash", now).await.unwrap(),
+        "a setup link works once"
+    );
+    store
+        .create_setup_link("old-hash", at("2026-11-26T12:00:00Z"))
+        .await
+        .unwrap();
+    assert!(
+        !store.use_setup_link("old-hash", now).await.unwrap(),
+        "an expired link does not work"
+    );
+
+    let admin = store
+        .create_user("Ingrid@Firma.no", "Ingrid Berg", "$argon2id$x", Role::Admin)
+        .await
+        .unwrap();
+    let member = store
+        .create_user("ola@firma.no", "Ola Hansen", "$argon2id$y", Role::Member)
+        .await
+        .unwrap();
+    assert!(matches!(
+        store
+            .create_user("ingrid@firma.no", "Again", "h", Role::Member)
+            .await,
+        Err(Error::Conflict { .. })
+    ));
+    assert_eq!(store.user_count().await.unwrap(), 2);
+    let found = store
+        .user_by_email("INGRID@firma.no")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((found.id, found.role), (admin, Role::Admin));
+
+    store
+        .create_session("s1", admin, "csrf1", at("2026-11-27T20:00:00Z"))
+        .await
+        .unwrap();
+    let (u, csrf) = store.session_user("s1", now).await.unwrap().unwrap();
+    assert_eq!((u.id, csrf.as_str()), (admin, "csrf1"));
+    assert!(
+        store
+            .session_user("s1", at("2026-11-28T00:00:00Z"))
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    store.delete_session("s1").await.unwrap();
+    assert!(
+        store.session_user("s1", now).await.unwrap().is_none(),
+        "logged out"
+    );
+
+    store
+        .create_api_token("t1", member, "laptop")
+        .await
+        .unwrap();
+    assert_eq!(store.token_user("t1").await.unwrap().unwrap().id, member);
+    assert!(store.token_user("nope").await.unwrap().is_none());
+
+    let mine = store
+        .add_calendar(admin, "Arbeid", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        .await
+        .unwrap();
+    assert_eq!(store.calendars(admin).await.unwrap().len(), 1);
+    assert!(store.calendars(member).await.unwrap().is_empty());
+    assert!(store.calendar(admin, mine).await.unwrap().is_some());
+    assert!(
+        store.calendar(member, mine).await.unwrap().is_none(),
+        "one user cannot read another's calendar"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,260 @@
+//! Accounts for the team server: users, their sessions and API tokens, the
+//! one-time links that create the first admin, and each user's calendars.
+//! Secrets are stored only as hashes, made by the caller; every query for a
+//! user's data is scoped to that user.
+
+use crate::{Error, Store};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Manages users and the client registry.
+    Admin,
+    /// Reads the registry; works with their own calendars.
+    Member,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+}
+
+/// A user account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub role: Role,
+}
+
+/// A calendar a user uploaded, without its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CalendarInfo {
+    pub id: i64,
+    pub name: String,
+    pub uploaded_at: String,
+}
+
+fn user(r: &AnyRow) -> User {
+    User {
+        id: r.get("id"),
+        email: r.get("email"),
+        name: r.get("name"),
+        password_hash: r.get("password_hash"),
+        role: if r.get::<String, _>("role") == "admin" {
+            Role::Admin
+        } else {
+            Role::Member
+        },
+    }
+}
+
+fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |source| match &source {
+        sqlx::Error::Database(e) if e.is_unique_violation() => Error::Conflict { what },
+        _ => Error::Query { what, source },
+    }
+}
+
+impl Store {
+    /// Creates a user; [`Error::Conflict`] if the e-mail is taken.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+        role: Role,
+    ) -> Result<i64, Error> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(email.to_ascii_lowercase())
+        .bind(name)
+        .bind(password_hash)
+        .bind(role.as_str())
+        .bind(Utc::now().to_rfc3339())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("create user"))?;
+        Ok(row.get("id"))
+    }
+
+    /// How many users there are (none: the server offers to create the first admin).
+    pub async fn user_count(&self) -> Result<i64, Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error("count users"))?;
+        Ok(row.get("n"))
+    }
+
+    /// The user with this e-mail, if any.
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
+        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
+            .bind(email.to_ascii_lowercase())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error("find user"))?;
+        Ok(row.as_ref().map(user))
+    }
+
+    /// Starts a session, known by the hash of its cookie.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(csrf)
+            .bind(expires.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("create session"))?;
+        Ok(())
+    }
+
+    /// The user and CSRF token of a session that has not expired at `now`.
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<(User, String)>, Error> {
+        let row = sqlx::query(
+            "SELECT users.*, sessions.csrf_token AS csrf FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now.to_rfc3339())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("find session"))?;
+        Ok(row.map(|r| (user(&r), r.get("csrf"))))
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("end session"))?;
+        Ok(())
+    }
+
+    /// Stores an API token's hash for a user.
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+    ) -> Result<(), Error> {
+        sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash)
+            .bind(user_id)
+            .bind(name)
+            .bind(Utc::now().to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("create token"))?;
+        Ok(())
+    }
+
+    /// The user an API token belongs to.
+    pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, Error> {
+        let row = sqlx::query("SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error("find token"))?;
+        Ok(row.as_ref().map(user))
+    }
+
+    /// Stores a one-time setup link's hash.
+    pub async fn create_setup_link(
+        &self,
+        token_hash: &str,
+        expires: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        sqlx::query("INSERT INTO setup_links (token_hash, expires_at) VALUES ($1, $2)")
+            .bind(token_hash)
+            .bind(expires.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("create setup link"))?;
+        Ok(())
+    }
+
+    /// Uses up a setup link: `true` once, if it exists and has not expired.
+    pub async fn use_setup_link(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM setup_links WHERE token_hash = $1 AND expires_at > $2")
+            .bind(token_hash)
+            .bind(now.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("use setup link"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Stores a calendar for a user.
+    pub async fn add_calendar(&self, user_id: i64, name: &str, data: &str) -> Result<i64, Error> {
+        let row = sqlx::query("INSERT INTO calendars (user_id, name, data, uploaded_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(user_id)
+            .bind(name)
+            .bind(data)
+            .bind(Utc::now().to_rfc3339())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error("add calendar"))?;
+        Ok(row.get("id"))
+    }
+
+    /// A user's calendars.
+    pub async fn calendars(&self, user_id: i64) -> Result<Vec<CalendarInfo>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, name, uploaded_at FROM calendars WHERE user_id = $1 ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list calendars"))?;
+        Ok(rows
+            .iter()
+            .map(|r| CalendarInfo {
+                id: r.get("id"),
+                name: r.get("name"),
+                uploaded_at: r.get("uploaded_at"),
+            })
+            .collect())
+    }
+
+    /// A calendar's text, only if it belongs to `user_id`.
+    pub async fn calendar(&self, user_id: i64, id: i64) -> Result<Option<String>, Error> {
+        let row = sqlx::query("SELECT data FROM calendars WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error("read calendar"))?;
+        Ok(row.map(|r| r.get("data")))
+    }
+}
