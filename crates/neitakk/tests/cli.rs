@@ -904,3 +904,47 @@ fn plan_writes_every_draft_in_one_go_and_a_before_after_chart() {
         "{texts:?}"
     );
 }
+
+#[test]
+fn delegating_checks_who_and_warns_when_they_are_busy() {
+    let data = tempfile::tempdir().unwrap();
+    let delegate = |to: &str| {
+        neitakk(
+            data.path(),
+            &[
+                &[
+                    "reply",
+                    "examples/uke49.ics",
+                    "havnevest-oppfolging@havnevest.no",
+                    "--strategy",
+                    "delegate",
+                    "--delegate-to",
+                    to,
+                ][..],
+                WEEK,
+            ]
+            .concat(),
+        )
+    };
+    for (to, why) in [
+        ("ingrid.berg@fjellfjord.no", "yourself"),
+        ("per.olsen@havnevest.no", "organizes"),
+        ("foo", "not an e-mail"),
+    ] {
+        let o = delegate(to);
+        assert_eq!(o.status.code(), Some(2), "{to}");
+        assert!(stderr(&o).contains(why), "{to}: {}", stderr(&o));
+    }
+    let o = delegate("Lise Moen <Lise.Moen@fjellfjord.no>");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is also in 'Internt: budsjett 2027'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("Jeg har bedt Lise om å møte i mitt sted"),
+        "{}",
+        stdout(&o)
+    );
+}

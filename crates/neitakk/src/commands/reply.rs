@@ -186,6 +186,22 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 BadInput("delegate needs --delegate-to EMAIL (or a client account manager)".into())
             })?;
         let person = delegate_person(&given, meeting, client, config)?;
+        // My calendar shows where the delegate is expected at the same time.
+        let busy_elsewhere = loaded.calendar.iter().find(|m| {
+            m.uid != meeting.uid
+                && m.start < meeting.end
+                && m.end > meeting.start
+                && m.people().any(|p| {
+                    p.email == person.email && p.partstat != neitakk_core::PartStat::Declined
+                })
+        });
+        if let Some(m) = busy_elsewhere {
+            tracing::warn!(
+                "{} is also in '{}' at that time",
+                person.email,
+                m.summary.as_deref().unwrap_or(&m.uid)
+            );
+        }
         facts.colleague = Some(person.email.clone());
         facts.colleague_name = person.name.clone();
         Some(person)
@@ -567,7 +583,8 @@ fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Args) 
     if let Some(why) = why_not {
         return Err(BadInput(format!("{chosen} does not fit this meeting: {why}")).into());
     }
-    if chosen != a.decision.recommended.strategy {
+    // A delegation is checked first (who it goes to); its risk is not the point.
+    if chosen != a.decision.recommended.strategy && chosen != Strategy::Delegate {
         let risk = a.decision.choice(chosen).map(|c| c.risk);
         let high = risk.is_none_or(|r| r >= neitakk_core::Risk::High)
             || f.weight == Some(neitakk_core::Weight::Key);
