@@ -72,15 +72,16 @@ pub struct Plan {
     pub reached: bool,
 }
 
-/// The weight of a risk in the sum the plan minimises: each step costs more
-/// than the one below, so two low risks are preferred to one high.
+/// The weight of a risk in the sum the plan minimises. Each step weighs
+/// three times the one below, so the plan spreads gentle changes (two video
+/// calls) rather than make one firmer change (an e-mail instead of a meeting).
 pub fn weight(r: Risk) -> u32 {
     match r {
         Risk::VeryLow => 1,
-        Risk::Low => 2,
-        Risk::Medium => 4,
-        Risk::High => 8,
-        Risk::VeryHigh => 16,
+        Risk::Low => 3,
+        Risk::Medium => 9,
+        Risk::High => 27,
+        Risk::VeryHigh => 81,
     }
 }
 
@@ -167,7 +168,8 @@ fn gcd(a: u32, b: u32) -> u32 {
 }
 
 /// Chooses an option per item so that at least `target` minutes are freed at
-/// the least total risk (ties: fewer meetings changed, then more minutes).
+/// the least total risk (ties: the fewest minutes beyond the target, so no
+/// meeting is cut harder than needed; then fewer meetings changed).
 /// When no plan reaches the target, returns the one that frees the most, at
 /// the least risk.
 pub fn plan(items: &[PlanItem], target_minutes: u32, rules: &PlanRules) -> Plan {
@@ -216,8 +218,8 @@ pub fn plan(items: &[PlanItem], target_minutes: u32, rules: &PlanRules) -> Plan 
     let cap = target.min(most);
 
     // best[g][u]: (cost, count, minutes, choice index) to free at least u units
-    // (capped at `cap`) with groups 0..=g. Lexicographic: cost, count, -minutes.
-    type Cell = Option<(u32, u32, i64)>;
+    // (capped at `cap`) with groups 0..=g. Lexicographic: cost, minutes, count.
+    type Cell = Option<(u32, i64, u32)>;
     let width = cap + 1;
     let mut table: Vec<Vec<(Cell, usize)>> = Vec::with_capacity(groups.len());
     let mut prev: Vec<Cell> = vec![None; width];
@@ -225,10 +227,10 @@ pub fn plan(items: &[PlanItem], target_minutes: u32, rules: &PlanRules) -> Plan 
     for choices in &groups {
         let mut cur: Vec<(Cell, usize)> = vec![(None, 0); width];
         for (u, p) in prev.iter().enumerate() {
-            let Some((pc, pn, pm)) = p else { continue };
+            let Some((pc, pm, pn)) = p else { continue };
             for (ci, c) in choices.iter().enumerate() {
                 let v = (u + c.units).min(cap);
-                let cand = (pc + c.cost, pn + c.count, pm - i64::from(c.minutes));
+                let cand = (pc + c.cost, pm + i64::from(c.minutes), pn + c.count);
                 if cur[v].0.is_none_or(|c| cand < c) {
                     cur[v] = (Some(cand), ci * width + u);
                 }
@@ -421,7 +423,7 @@ mod tests {
             item("a", 60, Risk::Low),
         ];
         let p = plan(&items, 120, &PlanRules::default());
-        assert_eq!(p.cost, 4);
+        assert_eq!(p.cost, 2 * weight(Risk::Low));
         assert!(p.choices[2].is_some(), "b is limited: {p:?}");
         // at most two limits per client in a plan (a third brings back attend)
         let all = plan(&items, 240, &PlanRules::default());
