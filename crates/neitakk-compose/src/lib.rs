@@ -34,22 +34,6 @@ pub enum Error {
     },
 }
 
-/// The kinds of message there are templates for.
-pub const KINDS: &[&str] = &[
-    "attend",
-    "phone-call",
-    "shorten",
-    "shorter-call",
-    "email-for-now",
-    "update",
-    "bow-out",
-    "briefing",
-    "reschedule",
-    "delegate",
-    "less-often",
-    "decline",
-];
-
 macro_rules! builtin {
     ($($name:literal),+ $(,)?) => {
         &[$(($name, include_str!(concat!("../templates/", $name)))),+]

@@ -64,37 +64,41 @@ pub fn find(
     until: DateTime<Utc>,
     writing_minutes: u32,
 ) -> Vec<Repeated> {
-    let mut groups: Vec<(Kind, Vec<&Meeting>)> = Vec::new();
+    // Each group keeps its client, found once from its first meeting.
+    let mut groups: Vec<(Kind, Option<usize>, Vec<&Meeting>)> = Vec::new();
     for m in meetings {
         let client = match_client(m, me, clients);
-        let slot = groups.iter_mut().find(|(kind, g)| match kind {
-            Kind::Series => m.recurring && g[0].uid == m.uid,
-            Kind::Cluster => {
-                !m.recurring
-                    && client.is_some()
-                    && match_client(g[0], me, clients) == client
-                    && similar_titles(
-                        g[0].summary.as_deref().unwrap_or(""),
-                        m.summary.as_deref().unwrap_or(""),
-                    )
-            }
-        });
+        let slot = groups
+            .iter_mut()
+            .find(|(kind, group_client, g)| match kind {
+                Kind::Series => m.recurring && g[0].uid == m.uid,
+                Kind::Cluster => {
+                    !m.recurring
+                        && client.is_some()
+                        && *group_client == client
+                        && similar_titles(
+                            g[0].summary.as_deref().unwrap_or(""),
+                            m.summary.as_deref().unwrap_or(""),
+                        )
+                }
+            });
         match slot {
-            Some((_, g)) => g.push(m),
+            Some((_, _, g)) => g.push(m),
             None => groups.push((
                 if m.recurring {
                     Kind::Series
                 } else {
                     Kind::Cluster
                 },
+                client,
                 vec![m],
             )),
         }
     }
     let mut out: Vec<Repeated> = groups
         .into_iter()
-        .filter(|(_, g)| g.len() > 1)
-        .map(|(kind, g)| {
+        .filter(|(_, _, g)| g.len() > 1)
+        .map(|(kind, client, g)| {
             let count = u32::try_from(g.len()).unwrap_or(u32::MAX);
             let first = g.iter().map(|m| m.start).min().unwrap_or(until);
             // Whole weeks from the first meeting on: a weekly series counts 1 a week.
@@ -127,7 +131,7 @@ pub fn find(
             Repeated {
                 kind,
                 title: g[0].summary.as_deref().unwrap_or("").to_owned(),
-                client: match_client(g[0], me, clients).map(|i| clients[i].name.clone()),
+                client: client.map(|i| clients[i].name.clone()),
                 uid: (kind == Kind::Series).then(|| g[0].uid.clone()),
                 count,
                 per_week,

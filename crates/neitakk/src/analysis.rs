@@ -263,7 +263,11 @@ impl Loaded {
         let decision = decide_with_status(&facts, &config.policy, m.is_cancelled());
         Assessed {
             meeting: m.clone(),
-            client: facts::match_client(m, &config.profile.emails, &config.clients),
+            // The facts named the client already: no second match.
+            client: facts
+                .client
+                .as_ref()
+                .and_then(|name| config.clients.iter().position(|c| c.name == *name)),
             facts,
             decision,
         }

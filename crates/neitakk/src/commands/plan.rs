@@ -166,6 +166,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             if let Some(c) = c {
                 crate::commands::reply::draft(
                     config,
+                    &loaded,
                     &args.week.file,
                     &a.meeting,
                     c.strategy,

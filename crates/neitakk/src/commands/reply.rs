@@ -1,6 +1,6 @@
 //! `neitakk reply`: the message(s) for one meeting's strategy.
 
-use crate::analysis::MeetingArgs;
+use crate::analysis::{Loaded, MeetingArgs};
 use crate::config::Config;
 use crate::delivery::{deliver, update_partstat, Draft};
 use crate::{draft, BadInput};
@@ -54,9 +54,11 @@ pub struct Args {
 }
 
 /// Writes the drafts for one meeting and strategy, as `reply --out` does
-/// (the plan's `--out`). Freeing time is the reason.
+/// (the plan's `--out`), from a calendar already loaded. Freeing time is the
+/// reason.
 pub fn draft(
     config: &Config,
+    loaded: &Loaded,
     file: &str,
     meeting: &neitakk_core::Meeting,
     strategy: Strategy,
@@ -82,7 +84,7 @@ pub fn draft(
         quiet: true,
         out: Some(out.to_path_buf()),
     };
-    run(config, &args)
+    write(config, &args, loaded, meeting)
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -117,9 +119,18 @@ fn overrides(config: &Config) -> Result<Vec<Override>> {
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {
-    let tz = config.profile.timezone;
     let (loaded, meeting) = args.meeting.load(config)?;
-    let meeting = &meeting;
+    write(config, args, &loaded, &meeting)
+}
+
+/// The reply to `meeting`, found in `loaded`: shown, drafted or sent.
+fn write(
+    config: &Config,
+    args: &Args,
+    loaded: &Loaded,
+    meeting: &neitakk_core::Meeting,
+) -> Result<()> {
+    let tz = config.profile.timezone;
     let overrides_facts = Overrides {
         reasons: args.meeting.reason.clone(),
         needed_minutes: args.minutes,
@@ -153,7 +164,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         config.profile.language,
     );
 
-    let (slots, history) = slots_and_history(&loaded, &a, strategy, config);
+    let (slots, history) = slots_and_history(loaded, &a, strategy, config);
     let sender = Sender {
         name: config.profile.name.clone(),
         // The address the invitation went to: the reply's one ATTENDEE and its From.
@@ -435,11 +446,21 @@ fn person_name(
 
 /// The Message-ID of the invitation, when the calendar came as an e-mail.
 fn invitation_id(path: &str) -> Option<String> {
-    if path == "-" {
+    use std::io::Read;
+    if path == "-" || path == crate::analysis::CALDAV {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
-    neitakk_ical::invite::message_id(&bytes)
+    // A look at the head first: a large .ics is not read twice for nothing.
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(4096)
+        .read_to_end(&mut head)
+        .ok()?;
+    if !neitakk_ical::invite::looks_like_email(&head) {
+        return None;
+    }
+    neitakk_ical::invite::message_id(&std::fs::read(path).ok()?)
 }
 
 /// The strategy to write: --every means less-often; else the chosen or the

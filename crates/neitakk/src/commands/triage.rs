@@ -61,6 +61,11 @@ fn main_reason(a: &Assessed, lang: Lang) -> String {
         } else {
             "nothing fits"
         }),
+        Step::Organizer => Some(if nb {
+            "du er arrangør"
+        } else {
+            "you organize it"
+        }),
         _ => None,
     });
     match rule {
@@ -144,56 +149,37 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                         .chars()
                         .take(34)
                         .collect();
-                    match (&a.facts.client, a.decision.is_decided()) {
-                        (Some(client), true) => {
-                            let r = &a.decision.recommended;
-                            vec![
-                                when,
-                                title,
-                                client.clone(),
-                                a.facts
-                                    .weight
-                                    .map_or("", |w| words::weight(w, lang))
-                                    .to_owned(),
-                                words::strategy(r.strategy, lang).to_owned(),
-                                if r.minutes_freed > 0 {
-                                    format!("{} min", r.minutes_freed)
-                                } else {
-                                    "–".into()
-                                },
-                                words::risk(r.risk, lang).to_owned(),
-                                main_reason(a, lang),
-                            ]
-                        }
-                        (Some(client), false) => vec![
-                            when,
-                            title,
-                            client.clone(),
-                            a.facts
-                                .weight
-                                .map_or("", |w| words::weight(w, lang))
-                                .to_owned(),
-                            "–".into(),
-                            String::new(),
-                            String::new(),
-                            if nb {
-                                "du er arrangør"
+                    let client = a
+                        .facts
+                        .client
+                        .clone()
+                        .unwrap_or_else(|| if nb { "(internt)" } else { "(internal)" }.into());
+                    let weight = a.facts.weight.map_or("", |w| words::weight(w, lang));
+                    let r = &a.decision.recommended;
+                    // Internal meetings and your own get no strategy; the why says so.
+                    let (strategy, frees, risk) = if a.decision.is_decided() {
+                        (
+                            words::strategy(r.strategy, lang).to_owned(),
+                            if r.minutes_freed > 0 {
+                                format!("{} min", r.minutes_freed)
                             } else {
-                                "you organize it"
-                            }
-                            .into(),
-                        ],
-                        _ => vec![
-                            when,
-                            title,
-                            if nb { "(internt)" } else { "(internal)" }.into(),
-                            String::new(),
-                            "–".into(),
-                            String::new(),
-                            String::new(),
-                            String::new(),
-                        ],
-                    }
+                                "–".into()
+                            },
+                            words::risk(r.risk, lang).to_owned(),
+                        )
+                    } else {
+                        ("–".into(), String::new(), String::new())
+                    };
+                    vec![
+                        when,
+                        title,
+                        client,
+                        weight.to_owned(),
+                        strategy,
+                        frees,
+                        risk,
+                        main_reason(a, lang),
+                    ]
                 })
                 .collect();
             write!(out, "{}", table::render(header, &rows))?;
