@@ -83,9 +83,14 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Jsonl => {
+            // Buffered: a large calendar has hundreds of thousands of lines,
+            // and the plain stdout lock writes each one on its own.
+            let mut out = std::io::BufWriter::new(out);
             for m in &occurrences {
-                writeln!(out, "{}", serde_json::to_string(&line(m))?)?;
+                serde_json::to_writer(&mut out, &line(m))?;
+                out.write_all(b"\n")?;
             }
+            out.flush()?;
         }
         Format::Table => {
             let rows: Vec<Vec<String>> = occurrences
