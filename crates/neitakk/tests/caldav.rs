@@ -92,6 +92,17 @@ fn neitakk(cfg: &Path, data: &Path, caldav_password: &str, args: &[&str]) -> Out
         .unwrap()
 }
 
+/// `neitakk reply caldav UID-AND-OPTIONS` for the example week, sending.
+fn reply_and_send(cfg: &Path, data: &Path, args: &[&str]) -> Output {
+    let week = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
+    neitakk(
+        cfg,
+        data,
+        "secret",
+        &[&["reply", "caldav"][..], args, &week].concat(),
+    )
+}
+
 fn strategies(json: &[u8]) -> Vec<(String, String)> {
     let doc: serde_json::Value = serde_json::from_slice(json).unwrap();
     let mut out: Vec<(String, String)> = doc["meetings"]
@@ -156,24 +167,16 @@ fn a_sent_reply_updates_partstat_on_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let (url, cfg) = setup(&env, dir.path(), "answers", "secret");
     let data = dir.path().join("data");
-    let window = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
 
     // A single event: a proposal (COUNTER) leaves me tentative.
-    let o = neitakk(
+    let o = reply_and_send(
         &cfg,
         &data,
-        "secret",
         &[
-            &[
-                "reply",
-                "caldav",
-                "havnevest-workshop-49@havnevest.no",
-                "--strategy",
-                "phone-call",
-            ][..],
-            &window,
-        ]
-        .concat(),
+            "havnevest-workshop-49@havnevest.no",
+            "--strategy",
+            "phone-call",
+        ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got = tool(
@@ -190,21 +193,10 @@ fn a_sent_reply_updates_partstat_on_the_server() {
     assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
 
     // One instance of a series: an override holds the answer; the series keeps its own.
-    let o = neitakk(
+    let o = reply_and_send(
         &cfg,
         &data,
-        "secret",
-        &[
-            &[
-                "reply",
-                "caldav",
-                "lofoten-status@lofotensjomat.no",
-                "--at",
-                "2026-12-02",
-            ][..],
-            &window,
-        ]
-        .concat(),
+        &["lofoten-status@lofotensjomat.no", "--at", "2026-12-02"],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got: serde_json::Value = serde_json::from_str(&tool(
@@ -267,16 +259,10 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let (url, cfg) = setup(&env, dir.path(), "flaky", "secret");
     let data = dir.path().join("data");
-    let window = ["--from", "2026-11-30", "--to", "2026-12-07", "--send"];
 
     let (mut changed, port) = proxy(&env, "412");
     point_caldav_at(&cfg, &port);
-    let o = neitakk(
-        &cfg,
-        &data,
-        "secret",
-        &[&["reply", "caldav", "tindra-logo@tindra.no"][..], &window].concat(),
-    );
+    let o = reply_and_send(&cfg, &data, &["tindra-logo@tindra.no"]);
     changed.kill().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let got = tool(
@@ -298,21 +284,14 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
 
     let (mut broken, port) = proxy(&env, "500");
     point_caldav_at(&cfg, &port);
-    let o = neitakk(
+    let o = reply_and_send(
         &cfg,
         &data,
-        "secret",
         &[
-            &[
-                "reply",
-                "caldav",
-                "havnevest-workshop-49@havnevest.no",
-                "--strategy",
-                "phone-call",
-            ][..],
-            &window,
-        ]
-        .concat(),
+            "havnevest-workshop-49@havnevest.no",
+            "--strategy",
+            "phone-call",
+        ],
     );
     broken.kill().unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -331,21 +310,7 @@ fn a_scheduling_server_is_told_and_the_words_still_go_by_mail() {
     let (url, cfg) = setup(&env, dir.path(), "scheduling", "secret");
     let (mut server, port) = proxy(&env, "schedule");
     point_caldav_at(&cfg, &port);
-    let o = neitakk(
-        &cfg,
-        &dir.path().join("data"),
-        "secret",
-        &[
-            "reply",
-            "caldav",
-            "tindra-logo@tindra.no",
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-12-07",
-            "--send",
-        ],
-    );
+    let o = reply_and_send(&cfg, &dir.path().join("data"), &["tindra-logo@tindra.no"]);
     server.kill().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
