@@ -70,10 +70,12 @@ pub struct ReplyKey {
     pub strategy: Strategy,
 }
 
-/// The journal.
+/// The journal, seen as one user: every journal query is scoped to its
+/// owner (0, the command line's single user, until [`Store::for_owner`]).
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
+    owner: i64,
 }
 
 impl Store {
@@ -105,14 +107,27 @@ impl Store {
         } else {
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         }
-        Ok(Store { pool })
+        Ok(Store { pool, owner: 0 })
+    }
+
+    /// The same database, seen as user `owner` (a server account's id).
+    pub fn for_owner(&self, owner: i64) -> Store {
+        Store {
+            pool: self.pool.clone(),
+            owner,
+        }
+    }
+
+    /// Whose journal this is.
+    pub fn owner(&self) -> i64 {
+        self.owner
     }
 
     /// Records one decision.
     pub async fn record(&self, e: &Entry) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO journal (decided_at, client, uid, recurrence_id, sequence, strategy, meeting_start, summary, lang, outbox_path)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            "INSERT INTO journal (decided_at, client, uid, recurrence_id, sequence, strategy, meeting_start, summary, lang, outbox_path, owner)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(e.decided_at.to_rfc3339())
         .bind(&e.client)
@@ -124,6 +139,7 @@ impl Store {
         .bind(&e.summary)
         .bind(&e.lang)
         .bind(&e.outbox_path)
+        .bind(self.owner)
         .execute(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "record", source })?;
@@ -140,10 +156,11 @@ impl Store {
     ) -> Result<HashMap<String, Vec<String>>, Error> {
         let rows = sqlx::query(
             "SELECT DISTINCT client, uid || '|' || recurrence_id AS k FROM journal
-             WHERE client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2",
+             WHERE owner = $3 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2",
         )
         .bind(since.to_rfc3339())
         .bind(until.to_rfc3339())
+        .bind(self.owner)
         .fetch_all(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "recent limits", source })?;
@@ -159,12 +176,13 @@ impl Store {
     /// When the reply with this key was sent, if it was.
     pub async fn sent_at(&self, key: &ReplyKey) -> Result<Option<DateTime<Utc>>, Error> {
         let row = sqlx::query(
-            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4",
+            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
         )
         .bind(&key.uid)
         .bind(key.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
         .bind(key.strategy.as_str())
+        .bind(self.owner)
         .fetch_optional(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "sent reply", source })?;
@@ -184,8 +202,8 @@ impl Store {
         recipients: &[String],
     ) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&key.uid)
         .bind(key.recurrence_id.clone().unwrap_or_default())
@@ -194,6 +212,7 @@ impl Store {
         .bind(Utc::now().to_rfc3339())
         .bind(message_id)
         .bind(recipients.join(", "))
+        .bind(self.owner)
         .execute(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "mark sent", source })?;
@@ -203,9 +222,10 @@ impl Store {
     /// Every entry, newest first, optionally for one client.
     pub async fn entries(&self, client: Option<&str>) -> Result<Vec<Entry>, Error> {
         let rows = sqlx::query(
-            "SELECT * FROM journal WHERE (CAST($1 AS TEXT) IS NULL OR client = $1) ORDER BY decided_at DESC, id DESC",
+            "SELECT * FROM journal WHERE owner = $2 AND (CAST($1 AS TEXT) IS NULL OR client = $1) ORDER BY decided_at DESC, id DESC",
         )
         .bind(client)
+        .bind(self.owner)
         .fetch_all(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "entries", source })?;

@@ -97,6 +97,17 @@ async fn story(url: &str) {
         store.mark_sent(&key, "<id@x>", &[]).await.is_err(),
         "the same reply twice"
     );
+    // Another user's journal is their own: none of the first user's
+    // entries, and their answer to the same invitation is theirs to send.
+    let other = store.for_owner(7);
+    assert!(other.entries(None).await.unwrap().is_empty());
+    assert!(other
+        .recent_limits(at("2026-10-28T00:00:00Z"), at("2026-11-27T00:00:00Z"))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(other.sent_at(&key).await.unwrap(), None);
+    other.mark_sent(&key, "<id@y>", &[]).await.unwrap();
     let newer = ReplyKey { sequence: 3, ..key };
     assert_eq!(
         store.sent_at(&newer).await.unwrap(),

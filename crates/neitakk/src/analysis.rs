@@ -196,6 +196,15 @@ pub struct Loaded {
 
 impl Loaded {
     pub fn load(path: &str, window: Window, config: &Config) -> Result<Loaded> {
+        let span = Loaded::span(window, config);
+        let calendar = read_calendar(path, span, None, config)?;
+        let recent_limits = crate::commands::journal::recent_limits(config)?;
+        Ok(Loaded::new(window, span, calendar, recent_limits, config))
+    }
+
+    /// What to read around `window`: the weeks before it (repetition) and
+    /// the whole ISO weeks it touches (workload).
+    pub fn span(window: Window, config: &Config) -> Window {
         let tz = config.profile.timezone;
         let week_start = |t: DateTime<Utc>| {
             let d = t.with_timezone(&tz).date_naive();
@@ -205,19 +214,28 @@ impl Loaded {
             )
         };
         let history = Duration::weeks(i64::from(config.facts.repetition_weeks) + 1);
-        let wide = Window {
+        Window {
             from: week_start(window.from).min(window.from - history),
             to: week_start(window.to - Duration::seconds(1)) + Duration::days(8),
-        };
-        let calendar = read_calendar(path, wide, None, config)?;
-        let recent_limits = crate::commands::journal::recent_limits(config)?;
-        Ok(Loaded {
+        }
+    }
+
+    /// A calendar already read over [`Loaded::span`], with the journal's
+    /// recent limits per client.
+    pub fn new(
+        window: Window,
+        span: Window,
+        calendar: Vec<Meeting>,
+        recent_limits: HashMap<String, Vec<String>>,
+        config: &Config,
+    ) -> Loaded {
+        Loaded {
             window,
-            span: wide,
+            span,
             calendar,
             weights: derive_tiers(&config.clients, config.tiers),
             recent_limits,
-        })
+        }
     }
 
     /// The calendar indexed for gathering facts.

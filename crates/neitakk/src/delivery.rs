@@ -1,6 +1,7 @@
 //! Delivering a reply: sending the drafts over SMTP once, and setting the
 //! user's answer on the event in their CalDAV calendar.
 
+use crate::commands::reply::Email;
 use crate::config::Config;
 use anyhow::{Context as _, Result};
 use neitakk_store::ReplyKey;
@@ -10,11 +11,7 @@ use std::path::PathBuf;
 /// A draft written to the outbox.
 pub struct Draft {
     pub path: PathBuf,
-    pub eml: Vec<u8>,
-    pub to: Vec<String>,
-    pub message_id: String,
-    /// Whether it carries the calendar answer (the iTIP part).
-    pub carries_answer: bool,
+    pub email: Email,
 }
 
 /// Sends the drafts, unless this reply to this request went out before.
@@ -66,18 +63,18 @@ pub fn deliver(
     };
     let mut marked = false;
     for d in drafts {
-        if d.to.is_empty() {
+        if d.email.to.is_empty() {
             tracing::warn!("{} has no recipient: not sent", d.path.display());
             continue;
         }
-        neitakk_net::smtp::send(&server, from, &d.to, &d.eml)
+        neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml)
             .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()))?;
         // The reply counts as sent once the message carrying the calendar answer is out.
-        if d.carries_answer && !marked {
-            journal::mark_sent(config, key, &d.message_id, &d.to)?;
+        if d.email.carries_answer && !marked {
+            journal::mark_sent(config, key, &d.email.message_id, &d.email.to)?;
             marked = true;
         }
-        let _ = writeln!(std::io::stderr(), "sent to {}", d.to.join(", "));
+        let _ = writeln!(std::io::stderr(), "sent to {}", d.email.to.join(", "));
     }
     Ok(())
 }

@@ -1,41 +1,11 @@
 //! `neitakk`: say no to a client meeting, or take less of it, without
 //! harming the relationship.
 
-mod analysis;
-mod chart;
-mod clients;
-mod config;
-mod delivery;
-mod draft;
-mod table;
-mod commands {
-    pub mod events;
-    pub mod explain;
-    pub mod init;
-    pub mod journal;
-    pub mod load;
-    pub mod plan;
-    pub mod reply;
-    pub mod series;
-    pub mod triage;
-}
-
 use clap::{Parser, Subcommand};
+use neitakk::{clients, commands, config, is_bad_input};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Bad input from the user: a file, a flag or a config value. Exit code 2.
-#[derive(Debug)]
-pub struct BadInput(pub String);
-
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
 
 /// Say no to a client meeting, or take less of it, without harming the relationship.
 ///
@@ -138,16 +108,6 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
-fn is_bad_input(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.is::<BadInput>()
-            || c.is::<neitakk_ical::Error>()
-            || c.is::<neitakk_compose::Error>()
-            || c.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
     })
 }
 

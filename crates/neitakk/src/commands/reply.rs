@@ -123,33 +123,196 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     write(config, args, &loaded, &meeting)
 }
 
-/// The reply to `meeting`, found in `loaded`: shown, drafted or sent.
-fn write(
+/// What to answer and how: the options `reply` and the server's meeting page share.
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    /// Instead of the recommended strategy.
+    pub strategy: Option<Strategy>,
+    pub lang: Option<Lang>,
+    /// The length to propose when shortening.
+    pub minutes: Option<u32>,
+    /// The user's own words for a briefing.
+    pub note: Option<String>,
+    pub delegate_to: Option<String>,
+    /// Reasons the user gives.
+    pub reasons: Vec<neitakk_core::Reason>,
+    /// Answer for the whole series.
+    pub series: bool,
+    /// With `series`: meet every N-th time.
+    pub every: Option<u32>,
+}
+
+/// A reply ready to be shown, edited, drafted or sent.
+pub struct Reply<'a> {
+    pub meeting: &'a neitakk_core::Meeting,
+    pub assessed: crate::analysis::Assessed,
+    pub strategy: Strategy,
+    pub lang: Lang,
+    pub sender: Sender,
+    /// The messages, in order: the client's first. Their bodies may be
+    /// edited before [`Reply::emails`].
+    pub messages: Vec<neitakk_compose::Message>,
+    delegate: Option<Person>,
+    answer_to_colleague: bool,
+    counter_allowed: bool,
+    minutes: u32,
+    slot: Option<neitakk_core::Slot>,
+    series: bool,
+    every: u32,
+}
+
+/// One message as an e-mail, ready for the outbox or for sending.
+pub struct Email {
+    pub kind: String,
+    pub to: Vec<String>,
+    pub subject: String,
+    pub message_id: String,
+    pub eml: Vec<u8>,
+    /// Whether it carries the calendar answer (the iTIP part).
+    pub carries_answer: bool,
+}
+
+impl Reply<'_> {
+    /// The calendar answers, from the messages as they are now: an edited
+    /// note to the client is the answer's COMMENT too.
+    pub fn itips(&self) -> Vec<itip::Itip> {
+        let Some(first) = self.messages.first() else {
+            return Vec::new();
+        };
+        itip::for_strategy(&ReplyInput {
+            meeting: self.meeting,
+            strategy: self.strategy,
+            me: Person {
+                email: self.sender.email.clone(),
+                name: Some(self.sender.name.clone()).filter(|n| !n.is_empty()),
+            },
+            // On the colleague's answer, the client's note would be out of
+            // place: its subject ("…: Ola tar møtet") says it all.
+            comment: if self.answer_to_colleague {
+                &first.subject
+            } else {
+                &first.body
+            },
+            channel: self
+                .sender
+                .video_link
+                .as_deref()
+                .or(self.sender.phone.as_deref()),
+            minutes: self.minutes,
+            slot: self.slot,
+            delegate: self.delegate.clone(),
+            counter_allowed: self.counter_allowed,
+            now: chrono::Utc::now(),
+            series: self.series,
+            every: self.every,
+        })
+    }
+
+    /// The messages as e-mails, each with the calendar payload it carries:
+    /// the answer to the organizer goes with the first; for delegation, the
+    /// request goes to the delegate.
+    pub fn emails(&self, in_reply_to: Option<&str>) -> Result<Vec<Email>> {
+        let itips = self.itips();
+        let mut out = Vec::new();
+        for (i, msg) in self.messages.iter().enumerate() {
+            let ics = self.attached(i, &itips).map(|t| (t.method, itip::write(t)));
+            let message_id = draft::message_id(&self.sender.email);
+            let eml = imip::build(&imip::Mail {
+                from_name: &self.sender.name,
+                from: &self.sender.email,
+                to: &msg.to,
+                subject: &msg.subject,
+                body: &msg.body,
+                calendar: ics.as_ref().map(|(method, text)| (*method, text.as_str())),
+                in_reply_to: in_reply_to.filter(|_| msg.audience == Audience::Organizer),
+                message_id: &message_id,
+                date: chrono::Utc::now(),
+            })?;
+            out.push(Email {
+                kind: msg.kind.clone(),
+                to: msg.to.clone(),
+                subject: msg.subject.clone(),
+                message_id,
+                eml,
+                carries_answer: ics.is_some(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The calendar payload message `i` carries, of `itips`.
+    pub fn attached<'i>(&self, i: usize, itips: &'i [itip::Itip]) -> Option<&'i itip::Itip> {
+        let audience = self.messages.get(i)?.audience;
+        match (i, audience) {
+            (0, _) if !self.answer_to_colleague => itips.first(),
+            (_, Audience::Colleague) if self.answer_to_colleague => itips.first(),
+            (_, Audience::Colleague) if self.strategy == Strategy::Delegate => itips.get(1),
+            _ => None,
+        }
+    }
+
+    /// Your answer the calendar will show once the reply is out.
+    pub fn partstat(&self) -> Option<neitakk_core::PartStat> {
+        self.itips().first().map(|t| {
+            let mine = t
+                .attendees
+                .iter()
+                .find(|a| a.person.email == self.sender.email);
+            mine.map_or(neitakk_core::PartStat::Tentative, |a| a.partstat)
+        })
+    }
+
+    /// What makes this reply the same reply (see the `sent` journal).
+    pub fn key(&self) -> ReplyKey {
+        ReplyKey {
+            uid: self.meeting.uid.clone(),
+            recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
+            sequence: self.meeting.sequence,
+            strategy: self.strategy,
+        }
+    }
+
+    /// The journal entry for this reply, its first draft at `outbox_path`.
+    pub fn entry(&self, outbox_path: Option<String>) -> Entry {
+        Entry {
+            decided_at: chrono::Utc::now(),
+            client: self.assessed.facts.client.clone(),
+            uid: self.meeting.uid.clone(),
+            recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
+            sequence: self.meeting.sequence,
+            strategy: self.strategy,
+            meeting_start: self.meeting.start,
+            summary: self.meeting.summary.as_deref().map(str::to_owned),
+            lang: self.lang.to_string(),
+            outbox_path,
+        }
+    }
+}
+
+/// The reply to `meeting`, found in `loaded`, with the strategy and wording
+/// `choice` asks for; `None` when the meeting is accepted and attending is
+/// recommended, so there is nothing to send.
+pub fn prepare<'m>(
     config: &Config,
-    args: &Args,
     loaded: &Loaded,
-    meeting: &neitakk_core::Meeting,
-) -> Result<()> {
+    meeting: &'m neitakk_core::Meeting,
+    choice: &Choice,
+) -> Result<Option<Reply<'m>>> {
     let tz = config.profile.timezone;
     let overrides_facts = Overrides {
-        reasons: args.meeting.reason.clone(),
-        needed_minutes: args.minutes,
+        reasons: choice.reasons.clone(),
+        needed_minutes: choice.minutes,
         ..Default::default()
     };
     let index = loaded.index(config);
     let a = loaded.assess(&index, meeting, config, &overrides_facts);
-    let strategy = choose_strategy(&a, meeting, args)?;
-    check_choice(&a, strategy, args)?;
+    let strategy = choose_strategy(&a, meeting, choice)?;
+    check_choice(&a, strategy, choice)?;
     let accepted = meeting
         .my_attendance(&config.profile.emails)
         .is_some_and(|m| m.partstat == neitakk_core::PartStat::Accepted);
-    if args.strategy.is_none() && strategy == Strategy::Attend && accepted {
-        let _ = writeln!(
-            std::io::stderr(),
-            "You have accepted this meeting and neitakk recommends attending it: nothing to send \
-             (`neitakk explain` says why; --strategy picks another way)."
-        );
-        return Ok(());
+    if choice.strategy.is_none() && strategy == Strategy::Attend && accepted {
+        return Ok(None);
     }
     let client = a.client.map(|i| &config.clients[i]);
     let text = format!(
@@ -158,7 +321,7 @@ fn write(
         meeting.description.as_deref().unwrap_or("")
     );
     let (lang, _) = lang::choose(
-        args.lang,
+        choice.lang,
         client.and_then(|c| c.language),
         &text,
         config.profile.language,
@@ -185,11 +348,11 @@ fn write(
         .into());
     }
     let mut facts = a.facts.clone();
-    if args.delegate_to.is_some() && strategy != Strategy::Delegate {
+    if choice.delegate_to.is_some() && strategy != Strategy::Delegate {
         return Err(BadInput("--delegate-to goes with --strategy delegate".into()).into());
     }
     let delegate = if strategy == Strategy::Delegate {
-        let given = args
+        let given = choice
             .delegate_to
             .clone()
             .or_else(|| facts.colleague.clone())
@@ -228,6 +391,7 @@ fn write(
         .decision
         .choice(strategy)
         .is_some_and(|c| c.follow_up_call);
+    let every = choice.every.unwrap_or(2);
     let request = Request {
         meeting,
         facts: &facts,
@@ -237,13 +401,13 @@ fn write(
         sender: &sender,
         lang,
         tz,
-        minutes: args.minutes,
-        note: args.note.as_deref(),
+        minutes: choice.minutes,
+        note: choice.note.as_deref(),
         slots: &slots,
         history: &history,
         follow_up_call,
-        series: args.series,
-        every: args.every.unwrap_or(2),
+        series: choice.series,
+        every,
     };
     let composer = Composer::new(&overrides(config)?)?;
     let messages = composer.compose(&request)?;
@@ -267,38 +431,50 @@ fn write(
             .as_deref()
             .is_some_and(|c| c.eq_ignore_ascii_case(&o.email))
     });
-    let answer_to_colleague = strategy == Strategy::BowOut && organizer_is_colleague;
-    let itips = itip::for_strategy(&ReplyInput {
+    Ok(Some(Reply {
         meeting,
         strategy,
-        me: Person {
-            email: sender.email.clone(),
-            name: Some(sender.name.clone()).filter(|n| !n.is_empty()),
-        },
-        // On the colleague's answer, the client's note would be out of place:
-        // its subject ("…: Ola tar møtet") says it all.
-        comment: if answer_to_colleague {
-            &messages[0].subject
-        } else {
-            &messages[0].body
-        },
-        channel: sender.video_link.as_deref().or(sender.phone.as_deref()),
-        minutes: args.minutes.unwrap_or(facts.needed_minutes),
-        slot: slots.first().copied(),
+        lang,
+        sender,
+        messages,
         delegate,
+        answer_to_colleague: strategy == Strategy::BowOut && organizer_is_colleague,
         counter_allowed,
-        now: chrono::Utc::now(),
+        minutes: choice.minutes.unwrap_or(facts.needed_minutes),
+        slot: slots.first().copied(),
+        series: choice.series,
+        every,
+        assessed: a,
+    }))
+}
+
+/// The reply to `meeting`, found in `loaded`: shown, drafted or sent.
+fn write(
+    config: &Config,
+    args: &Args,
+    loaded: &Loaded,
+    meeting: &neitakk_core::Meeting,
+) -> Result<()> {
+    let tz = config.profile.timezone;
+    let choice = Choice {
+        strategy: args.strategy,
+        lang: args.lang,
+        minutes: args.minutes,
+        note: args.note.clone(),
+        delegate_to: args.delegate_to.clone(),
+        reasons: args.meeting.reason.clone(),
         series: args.series,
-        every: args.every.unwrap_or(2),
-    });
-    // The calendar payload each message carries: the answer to the organizer
-    // goes with the first; for delegation, the request goes to the delegate.
-    let attached = |i: usize, audience: Audience| match (i, audience) {
-        (0, _) if !answer_to_colleague => itips.first(),
-        (_, Audience::Colleague) if answer_to_colleague => itips.first(),
-        (_, Audience::Colleague) if strategy == Strategy::Delegate => itips.get(1),
-        _ => None,
+        every: args.every,
     };
+    let Some(reply) = prepare(config, loaded, meeting, &choice)? else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "You have accepted this meeting and neitakk recommends attending it: nothing to send \
+             (`neitakk explain` says why; --strategy picks another way)."
+        );
+        return Ok(());
+    };
+    let strategy = reply.strategy;
 
     // The plan writes drafts only (quiet), whatever the config says.
     let send = args.send || (config.send_by_default && !args.quiet);
@@ -313,71 +489,48 @@ fn write(
         .into());
     }
     let mut out = std::io::stdout().lock();
-    let mut written: Vec<Draft> = Vec::new();
-    let in_reply_to = invitation_id(&args.meeting.file);
-    for (i, msg) in messages.iter().enumerate() {
-        let ics = attached(i, msg.audience).map(|t| (t.method, itip::write(t)));
-        let calendar = ics.as_ref().map(|(method, text)| (*method, text.as_str()));
-        match &outbox {
-            Some(dir) => {
-                let message_id = draft::message_id(&sender.email);
-                let eml = imip::build(&imip::Mail {
-                    from_name: &sender.name,
-                    from: &sender.email,
-                    to: &msg.to,
-                    subject: &msg.subject,
-                    body: &msg.body,
-                    calendar,
-                    in_reply_to: in_reply_to
-                        .as_deref()
-                        .filter(|_| msg.audience == Audience::Organizer),
-                    message_id: &message_id,
-                    date: chrono::Utc::now(),
-                })?;
-                let date = meeting
-                    .start
-                    .with_timezone(&tz)
-                    .format("%Y-%m-%d")
-                    .to_string();
-                let path =
-                    draft::write(dir, &draft::file_name(&date, &meeting.uid, &msg.kind), &eml)?;
-                if !args.quiet {
-                    writeln!(out, "{}", path.display())?;
-                }
-                written.push(Draft {
-                    path,
-                    eml,
-                    to: msg.to.clone(),
-                    message_id,
-                    carries_answer: calendar.is_some(),
-                });
+    let Some(dir) = outbox else {
+        // A preview: nothing was decided yet, so nothing is journaled.
+        let itips = reply.itips();
+        for (i, msg) in reply.messages.iter().enumerate() {
+            if i > 0 {
+                writeln!(out, "\n{}\n", "─".repeat(60))?;
             }
-            None => {
-                if i > 0 {
-                    writeln!(out, "\n{}\n", "─".repeat(60))?;
-                }
-                writeln!(out, "To: {}\nSubject: {}", msg.to.join(", "), msg.subject)?;
-                if let Some((method, _)) = calendar {
-                    writeln!(out, "Calendar: {}", method.as_str())?;
-                }
-                writeln!(out, "\n{}", msg.body)?;
+            writeln!(out, "To: {}\nSubject: {}", msg.to.join(", "), msg.subject)?;
+            if let Some(t) = reply.attached(i, &itips) {
+                writeln!(out, "Calendar: {}", t.method.as_str())?;
             }
+            writeln!(out, "\n{}", msg.body)?;
         }
+        return Ok(());
+    };
+    let date = meeting
+        .start
+        .with_timezone(&tz)
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut written: Vec<Draft> = Vec::new();
+    for email in reply.emails(invitation_id(&args.meeting.file).as_deref())? {
+        let path = draft::write(
+            &dir,
+            &draft::file_name(&date, &meeting.uid, &email.kind),
+            &email.eml,
+        )?;
+        if !args.quiet {
+            writeln!(out, "{}", path.display())?;
+        }
+        written.push(Draft { path, email });
     }
     if send {
-        let key = ReplyKey {
-            uid: meeting.uid.clone(),
-            recurrence_id: meeting.recurrence_id.clone().filter(|_| !args.series),
-            sequence: meeting.sequence,
-            strategy,
-        };
-        let partstat = itips.first().map(|t| {
-            let mine = t.attendees.iter().find(|a| a.person.email == sender.email);
-            mine.map_or(neitakk_core::PartStat::Tentative, |a| a.partstat)
-        });
         let on_caldav = args.meeting.file == crate::analysis::CALDAV;
-        deliver(config, &sender.email, &key, &written, on_caldav)?;
-        if let (true, Some(partstat)) = (on_caldav, partstat) {
+        deliver(
+            config,
+            &reply.sender.email,
+            &reply.key(),
+            &written,
+            on_caldav,
+        )?;
+        if let (true, Some(partstat)) = (on_caldav, reply.partstat()) {
             update_partstat(config, meeting, partstat, args.series)?;
         }
     }
@@ -385,25 +538,9 @@ fn write(
         "strategy {} ({}), language {}",
         strategy,
         words::strategy(strategy, config.profile.language),
-        lang
+        reply.lang
     );
-
-    if written.is_empty() {
-        // A preview: nothing was decided yet, so nothing is journaled.
-        return Ok(());
-    }
-    let entry = Entry {
-        decided_at: chrono::Utc::now(),
-        client: a.facts.client.clone(),
-        uid: meeting.uid.clone(),
-        recurrence_id: meeting.recurrence_id.clone().filter(|_| !args.series),
-        sequence: meeting.sequence,
-        strategy,
-        meeting_start: meeting.start,
-        summary: meeting.summary.as_deref().map(str::to_owned),
-        lang: lang.to_string(),
-        outbox_path: written.first().map(|d| d.path.display().to_string()),
-    };
+    let entry = reply.entry(written.first().map(|d| d.path.display().to_string()));
     crate::commands::journal::record(config, &entry)
 }
 
@@ -468,7 +605,7 @@ fn invitation_id(path: &str) -> Option<String> {
 fn choose_strategy(
     a: &crate::analysis::Assessed,
     meeting: &neitakk_core::Meeting,
-    args: &Args,
+    args: &Choice,
 ) -> Result<Strategy> {
     let strategy = match (args.every, args.strategy) {
         (Some(_), None | Some(Strategy::LessOften)) => Strategy::LessOften,
@@ -553,7 +690,7 @@ fn slots_and_history<'l>(
 }
 
 /// Refuses what cannot be written honestly, and warns about what is risky.
-fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Args) -> Result<()> {
+fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Choice) -> Result<()> {
     let f = &a.facts;
     if f.role == neitakk_core::Role::Organizer {
         return Err(BadInput(

@@ -1,0 +1,44 @@
+//! `neitakk` as a library: the pipeline from a calendar to decisions and
+//! replies, shared by the command line and the team server.
+
+pub mod analysis;
+pub mod chart;
+pub mod clients;
+pub mod config;
+pub mod delivery;
+pub mod draft;
+pub mod table;
+pub mod commands {
+    pub mod events;
+    pub mod explain;
+    pub mod init;
+    pub mod journal;
+    pub mod load;
+    pub mod plan;
+    pub mod reply;
+    pub mod series;
+    pub mod triage;
+}
+
+/// Bad input from the user: a file, a flag or a config value. Exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// Whether an error is the user's (exit code 2, a 400 from the server).
+pub fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<BadInput>()
+            || c.is::<neitakk_ical::Error>()
+            || c.is::<neitakk_compose::Error>()
+            || c.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    })
+}
