@@ -36,7 +36,7 @@ enum Format {
 
 /// One line of `--format jsonl`; other tools rely on exactly these fields.
 #[derive(Serialize)]
-struct Line<'a> {
+pub struct Line<'a> {
     uid: &'a str,
     recurrence_id: Option<&'a str>,
     start: String,
@@ -45,7 +45,7 @@ struct Line<'a> {
     summary: Option<&'a str>,
 }
 
-fn line(m: &Meeting) -> Line<'_> {
+pub fn line(m: &Meeting) -> Line<'_> {
     let (start, end) = match m.dates {
         Some((a, b)) => (
             a.format("%Y-%m-%d").to_string(),

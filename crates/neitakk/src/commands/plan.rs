@@ -93,11 +93,29 @@ fn options(a: &Assessed) -> Vec<PlanOption> {
         .collect()
 }
 
-pub fn run(config: &Config, args: &Args) -> Result<()> {
-    let tz = config.profile.timezone;
-    let lang = config.profile.language;
-    let w = args.week.window(tz)?;
-    for k in &args.keep {
+/// What to plan: the options `plan` and the server's plan page share.
+#[derive(Debug, Clone, Default)]
+pub struct Goal {
+    /// Minutes to free.
+    pub free: u32,
+    pub max_risk: Option<Risk>,
+    /// Clients whose meetings are all kept.
+    pub keep: Vec<String>,
+}
+
+/// A plan for a period: the client meetings it could change, and what it
+/// does with each.
+pub struct Planned {
+    pub loaded: Loaded,
+    /// The client meetings still ahead, in calendar order.
+    pub meetings: Vec<Assessed>,
+    pub plan: planner::Plan,
+    pub target: u32,
+}
+
+/// Plans `loaded`'s window to free `goal.free` minutes.
+pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Planned> {
+    for k in &goal.keep {
         if !config
             .clients
             .iter()
@@ -109,7 +127,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             .into());
         }
     }
-    let mut loaded = Loaded::load(&args.week.file, w, config)?;
+    let w = loaded.window;
     // The plan decides this period's meetings anew: earlier decisions about
     // them (a previous plan's drafts) do not count against their clients.
     let planned: std::collections::HashSet<String> = loaded
@@ -121,28 +139,19 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     for keys in loaded.recent_limits.values_mut() {
         keys.retain(|k| !planned.contains(k));
     }
-    let index = loaded.index(config);
     // Freeing time is the reason for every limit in a plan.
     let overrides = Overrides {
         reasons: vec![Reason::Workload],
         ..Default::default()
     };
     let now = chrono::Utc::now();
+    let index = loaded.index(config);
     let meetings: Vec<Assessed> = loaded
         .assess_all(&index, config, &overrides)
         // Meetings already begun are not planned: only the rest of the week can change.
         .filter(|a| a.decision.is_decided() && a.facts.client.is_some() && a.meeting.start > now)
         .collect();
-    if meetings.is_empty() {
-        let nb = lang == Lang::Nb;
-        let text = if nb {
-            "Ingen kundemøter igjen i perioden: ingenting å planlegge."
-        } else {
-            "No client meetings left in this period: nothing to plan."
-        };
-        writeln!(std::io::stdout(), "{text}")?;
-        return Ok(());
-    }
+    drop(index);
     let items: Vec<PlanItem> = meetings
         .iter()
         .map(|a| PlanItem {
@@ -154,19 +163,78 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let rules = PlanRules {
         raise_at: config.policy.memory_raise_at,
         attend_at: config.policy.memory_attend_at,
-        max_risk: args.max_risk.unwrap_or(Risk::VeryHigh),
+        max_risk: goal.max_risk.unwrap_or(Risk::VeryHigh),
+        keep: goal.keep.clone(),
+    };
+    let plan = planner::plan(&items, goal.free, &rules);
+    Ok(Planned {
+        loaded,
+        meetings,
+        plan,
+        target: goal.free,
+    })
+}
+
+impl Planned {
+    /// The meetings with the strategy chosen for each (`None`: kept) and its risk.
+    pub fn rows(&self) -> impl Iterator<Item = (&Assessed, Option<&PlanOption>, Option<Risk>)> {
+        self.meetings
+            .iter()
+            .zip(self.plan.choices.iter().zip(&self.plan.risks))
+            .map(|(a, (c, r))| (a, c.as_ref(), *r))
+    }
+
+    /// The plan as JSON for scripts.
+    pub fn json(&self) -> serde_json::Value {
+        let rows: Vec<_> = self
+            .rows()
+            .map(|(a, c, r)| {
+                json!({
+                    "uid": a.meeting.uid, "recurrence_id": a.meeting.recurrence_id,
+                    "start": rfc3339(a.meeting.start), "summary": a.meeting.summary, "client": a.facts.client,
+                    "strategy": c.map_or(Strategy::Attend, |c| c.strategy), "minutes_freed": c.map_or(0, |c| c.minutes_freed),
+                    "risk": r,
+                })
+            })
+            .collect();
+        json!({
+            "target_minutes": self.target, "minutes_freed": self.plan.minutes_freed, "reached": self.plan.reached,
+            "cost": self.plan.cost, "meetings": rows,
+        })
+    }
+}
+
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    let tz = config.profile.timezone;
+    let lang = config.profile.language;
+    let w = args.week.window(tz)?;
+    let goal = Goal {
+        free: args.free,
+        max_risk: args.max_risk,
         keep: args.keep.clone(),
     };
-    let plan = planner::plan(&items, args.free, &rules);
+    let planned = compute(config, Loaded::load(&args.week.file, w, config)?, &goal)?;
+    let (loaded, meetings, plan) = (&planned.loaded, &planned.meetings, &planned.plan);
+    if meetings.is_empty() {
+        let nb = lang == Lang::Nb;
+        let text = if nb {
+            "Ingen kundemøter igjen i perioden: ingenting å planlegge."
+        } else {
+            "No client meetings left in this period: nothing to plan."
+        };
+        writeln!(std::io::stdout(), "{text}")?;
+        return Ok(());
+    }
     if let Some(path) = &args.chart {
-        draw(path, &loaded, &meetings, &plan, config)?;
+        let (bars, labels) = bars(loaded, meetings, plan, config);
+        crate::chart::stacked(path, &bars, config.profile.weekly_cap_minutes, &labels)?;
     }
     if let Some(dir) = &args.out {
         for (a, c) in meetings.iter().zip(&plan.choices) {
             if let Some(c) = c {
                 crate::commands::reply::draft(
                     config,
-                    &loaded,
+                    loaded,
                     &args.week.file,
                     &a.meeting,
                     c.strategy,
@@ -178,23 +246,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
 
     let mut out = std::io::stdout().lock();
     if let Format::Json = args.format {
-        let rows: Vec<_> = meetings
-            .iter()
-            .zip(plan.choices.iter().zip(&plan.risks))
-            .map(|(a, (c, r))| {
-                json!({
-                    "uid": a.meeting.uid, "recurrence_id": a.meeting.recurrence_id,
-                    "start": rfc3339(a.meeting.start), "summary": a.meeting.summary, "client": a.facts.client,
-                    "strategy": c.map_or(Strategy::Attend, |c| c.strategy), "minutes_freed": c.map_or(0, |c| c.minutes_freed),
-                    "risk": r,
-                })
-            })
-            .collect();
-        let doc = json!({
-            "target_minutes": args.free, "minutes_freed": plan.minutes_freed, "reached": plan.reached,
-            "cost": plan.cost, "meetings": rows,
-        });
-        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&planned.json())?)?;
         return Ok(());
     }
     let nb = lang == Lang::Nb;
@@ -217,10 +269,9 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             "risk",
         ]
     };
-    let rows: Vec<Vec<String>> = meetings
-        .iter()
-        .zip(plan.choices.iter().zip(&plan.risks))
-        .map(|(a, (c, r))| {
+    let rows: Vec<Vec<String>> = planned
+        .rows()
+        .map(|(a, c, r)| {
             vec![
                 dates::short(a.meeting.start, tz, lang),
                 a.meeting
@@ -278,13 +329,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
 }
 
 /// The week before and after the plan, stacked by client against the cap.
-fn draw(
-    path: &std::path::Path,
+pub fn bars(
     loaded: &Loaded,
     meetings: &[Assessed],
     plan: &planner::Plan,
     config: &Config,
-) -> Result<()> {
+) -> (Vec<crate::chart::Bar>, crate::chart::Labels) {
     let nb = config.profile.language == Lang::Nb;
     let internal = if nb {
         "interne møter"
@@ -344,7 +394,7 @@ fn draw(
         cap: if nb { "tak" } else { "cap" }.into(),
         last: internal.to_owned(),
     };
-    crate::chart::stacked(path, &bars, config.profile.weekly_cap_minutes, &labels)
+    (bars, labels)
 }
 
 #[cfg(test)]

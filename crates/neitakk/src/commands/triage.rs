@@ -6,7 +6,7 @@ use crate::table::{self, Format};
 use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::{iso_week, Overrides};
-use neitakk_core::{Choice, Facts, Lang, Reason, Risk, Step, Strategy, Weight};
+use neitakk_core::{CalendarIndex, Choice, Facts, Lang, Reason, Risk, Step, Strategy, Weight};
 use neitakk_ical::expand::rfc3339;
 use serde::Serialize;
 use serde_json::json;
@@ -28,14 +28,46 @@ pub struct Args {
 
 /// One ISO week's load and what the recommendations free.
 #[derive(Debug, Default)]
-struct Week {
-    meeting_minutes: u32,
-    freed_meeting: u32,
-    freed_travel: u32,
+pub struct Week {
+    pub meeting_minutes: u32,
+    pub freed_meeting: u32,
+    pub freed_travel: u32,
+}
+
+/// Per ISO week: meeting minutes, and the meeting and travel time the
+/// recommendations free.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub weeks: BTreeMap<(i32, u32), Week>,
+}
+
+impl Tally {
+    pub fn add(&mut self, a: &Assessed, index: &CalendarIndex, tz: chrono_tz::Tz) {
+        let week = self
+            .weeks
+            .entry(iso_week(a.meeting.start, tz))
+            .or_insert(Week {
+                meeting_minutes: index.week_minutes(a.meeting.start),
+                ..Week::default()
+            });
+        let r = &a.decision.recommended;
+        week.freed_meeting += r.minutes_freed - r.travel_minutes_freed;
+        week.freed_travel += r.travel_minutes_freed;
+    }
+
+    /// The weeks as JSON, against the weekly cap.
+    pub fn json(&self, cap_minutes: u32) -> serde_json::Value {
+        self.weeks
+            .iter()
+            .map(|((y, wk), w)| {
+                json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": w.meeting_minutes, "cap_minutes": cap_minutes, "freed_meeting_minutes": w.freed_meeting, "freed_travel_minutes": w.freed_travel})
+            })
+            .collect()
+    }
 }
 
 /// Why, in a few words: the deciding rule when it is not the reasons themselves.
-fn main_reason(a: &Assessed, lang: Lang) -> String {
+pub fn main_reason(a: &Assessed, lang: Lang) -> String {
     let nb = lang == Lang::Nb;
     let reasons = a
         .decision
@@ -87,18 +119,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let index = loaded.index(config);
     let assessed = loaded.assess_all(&index, config, &overrides);
 
-    // Per ISO week: meeting minutes, and the meeting and travel time the
-    // recommendations free.
-    let mut weeks: BTreeMap<(i32, u32), Week> = BTreeMap::new();
-    let mut tally = |a: &Assessed| {
-        let week = weeks.entry(iso_week(a.meeting.start, tz)).or_insert(Week {
-            meeting_minutes: index.week_minutes(a.meeting.start),
-            ..Week::default()
-        });
-        let r = &a.decision.recommended;
-        week.freed_meeting += r.minutes_freed - r.travel_minutes_freed;
-        week.freed_travel += r.travel_minutes_freed;
-    };
+    let mut tally = Tally::default();
 
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -112,21 +133,16 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 rfc3339(w.to)
             )?;
             for (i, a) in assessed.enumerate() {
-                tally(&a);
+                tally.add(&a, &index, tz);
                 out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut out, &Row::new(&a, lang))?;
             }
-            let weeks: Vec<_> = weeks
-                .iter()
-                .map(|((y, wk), w)| {
-                    json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": w.meeting_minutes, "cap_minutes": config.profile.weekly_cap_minutes, "freed_meeting_minutes": w.freed_meeting, "freed_travel_minutes": w.freed_travel})
-                })
-                .collect();
+            let weeks = tally.json(config.profile.weekly_cap_minutes);
             writeln!(out, "\n],\"weeks\":{}}}", serde_json::to_string(&weeks)?)?;
             out.flush()?;
         }
         Format::Table => {
-            let assessed: Vec<Assessed> = assessed.inspect(|a| tally(a)).collect();
+            let assessed: Vec<Assessed> = assessed.inspect(|a| tally.add(a, &index, tz)).collect();
             let nb = lang == Lang::Nb;
             let header: &[&str] = if nb {
                 &[
@@ -195,7 +211,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     }
                 )?;
             }
-            for ((_, wk), w) in &weeks {
+            for ((_, wk), w) in &tally.weeks {
                 let h = |minutes: u32| words::hours(minutes, lang);
                 let (m, c) = (h(w.meeting_minutes), h(config.profile.weekly_cap_minutes));
                 let (f, t) = (h(w.freed_meeting), h(w.freed_travel));
