@@ -62,7 +62,7 @@ impl fmt::Display for Warning {
 }
 
 /// The time window to list occurrences in, `[from, to)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,

@@ -37,6 +37,9 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: String,
     pub role: Role,
+    /// The user's own settings, as JSON (the server gives them meaning).
+    #[serde(skip)]
+    pub settings: String,
 }
 
 /// A calendar a user uploaded, without its text.
@@ -58,6 +61,7 @@ fn user(r: &AnyRow) -> User {
         } else {
             Role::Member
         },
+        settings: r.get("settings"),
     }
 }
 
@@ -108,6 +112,26 @@ impl Store {
             .await
             .map_err(query_error("find user"))?;
         Ok(row.as_ref().map(user))
+    }
+
+    /// Every user, by name.
+    pub async fn users(&self) -> Result<Vec<User>, Error> {
+        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(query_error("list users"))?;
+        Ok(rows.iter().map(user).collect())
+    }
+
+    /// Replaces a user's settings (JSON).
+    pub async fn set_settings(&self, user_id: i64, settings: &str) -> Result<(), Error> {
+        sqlx::query("UPDATE users SET settings = $1 WHERE id = $2")
+            .bind(settings)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("save settings"))?;
+        Ok(())
     }
 
     /// Starts a session, known by the hash of its cookie.
@@ -245,6 +269,17 @@ impl Store {
                 uploaded_at: r.get("uploaded_at"),
             })
             .collect())
+    }
+
+    /// Deletes a calendar, only if it belongs to `user_id`; `false` if it does not.
+    pub async fn delete_calendar(&self, user_id: i64, id: i64) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM calendars WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("delete calendar"))?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// A calendar's text, only if it belongs to `user_id`.

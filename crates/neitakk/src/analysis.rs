@@ -185,6 +185,7 @@ pub struct Assessed {
 
 /// The calendar around a window: the window itself, plus the weeks before it
 /// (repetition) and the whole ISO weeks it touches (workload).
+#[derive(Clone)]
 pub struct Loaded {
     pub window: Window,
     /// What was read: the window widened for history and whole weeks.

@@ -64,6 +64,20 @@ pub fn stacked(path: &Path, bars: &[Bar], cap_minutes: u32, labels: &Labels) -> 
     .with_context(|| format!("cannot draw the chart {}", path.display()))
 }
 
+/// The same chart as SVG text, for a web page.
+pub fn stacked_svg(bars: &[Bar], cap_minutes: u32, labels: &Labels) -> Result<String> {
+    fonts();
+    let mut svg = String::new();
+    draw(
+        SVGBackend::with_string(&mut svg, (960, 540)).into_drawing_area(),
+        bars,
+        cap_minutes,
+        labels,
+    )
+    .context("cannot draw the chart")?;
+    Ok(svg)
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     bars: &[Bar],

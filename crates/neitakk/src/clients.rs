@@ -122,9 +122,14 @@ pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
     if !path.is_file() {
         return Err(BadInput(format!("{name}: no such file")).into());
     }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    parse_csv(&name, &text)
+}
+
+/// Clients from CSV text; errors name `name`, the row and the column.
+pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
     // Spreadsheets set to Norwegian write semicolons; tell by the header line.
-    let head = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-    let first = head.lines().next().unwrap_or("");
+    let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
         b';'
     } else {
@@ -134,8 +139,7 @@ pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
         .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_path(path)
-        .with_context(|| format!("cannot read {name}"))?;
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| BadInput(format!("{name}: {e}")))?

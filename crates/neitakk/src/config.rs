@@ -82,6 +82,9 @@ pub struct Smtp {
 /// Where a password comes from: never the config file itself.
 #[derive(Debug, Clone, Default)]
 pub struct Secret {
+    /// The password itself: only ever from the server's sealed store, never
+    /// from a file.
+    pub password: Option<String>,
     pub password_env: Option<String>,
     pub password_command: Option<String>,
 }
@@ -124,6 +127,9 @@ impl Secret {
     /// The password: from the environment variable, else the command's
     /// first line of output. Never from the config file itself.
     pub fn password(&self) -> Result<Option<String>> {
+        if let Some(p) = &self.password {
+            return Ok(Some(p.clone()));
+        }
         if let Some(var) = &self.password_env {
             return std::env::var(var).map(Some).map_err(|_| {
                 BadInput(format!("the SMTP password variable {var} is not set")).into()
@@ -169,6 +175,7 @@ fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result
         security,
         user: f.user,
         secret: Secret {
+            password: None,
             password_env: f.password_env,
             password_command: f.password_command,
         },
@@ -435,6 +442,7 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
             url: c.url,
             user: c.user,
             secret: Secret {
+                password: None,
                 password_env: c.password_env,
                 password_command: c.password_command,
             },

@@ -43,23 +43,8 @@ pub fn deliver(
             );
         }
     }
-    let Some(smtp) = &config.smtp else {
+    let Some(server) = smtp_server(config)? else {
         return Ok(());
-    };
-    let password = smtp.secret.password()?;
-    let server = neitakk_net::smtp::Server {
-        host: smtp.host.clone(),
-        port: smtp.port,
-        security: smtp.security,
-        login: smtp.user.clone().zip(password),
-        timeout: std::time::Duration::from_secs(30),
-        ca_pem: smtp
-            .ca_file
-            .as_ref()
-            .map(|f| {
-                std::fs::read(f).with_context(|| format!("cannot read the CA file {}", f.display()))
-            })
-            .transpose()?,
     };
     let mut marked = false;
     for d in drafts {
@@ -77,6 +62,28 @@ pub fn deliver(
         let _ = writeln!(std::io::stderr(), "sent to {}", d.email.to.join(", "));
     }
     Ok(())
+}
+
+/// The SMTP server of the config, with its password fetched.
+pub fn smtp_server(config: &Config) -> Result<Option<neitakk_net::smtp::Server>> {
+    let Some(smtp) = &config.smtp else {
+        return Ok(None);
+    };
+    let password = smtp.secret.password()?;
+    Ok(Some(neitakk_net::smtp::Server {
+        host: smtp.host.clone(),
+        port: smtp.port,
+        security: smtp.security,
+        login: smtp.user.clone().zip(password),
+        timeout: std::time::Duration::from_secs(30),
+        ca_pem: smtp
+            .ca_file
+            .as_ref()
+            .map(|f| {
+                std::fs::read(f).with_context(|| format!("cannot read the CA file {}", f.display()))
+            })
+            .transpose()?,
+    }))
 }
 
 /// Sets the user's answer on the event in the CalDAV calendar. A change made

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod config;
 pub mod delivery;
 pub mod draft;
+pub mod server;
 pub mod table;
 pub mod commands {
     pub mod events;

@@ -58,6 +58,8 @@ enum Command {
     Clients(clients::Command),
     /// What was decided and written, newest first.
     Journal(commands::journal::Args),
+    /// The team server: web pages and a JSON API for everyone in the firm.
+    Serve(neitakk::server::Args),
 }
 
 fn main() -> ExitCode {
@@ -134,5 +136,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),
+        Command::Serve(args) => neitakk::server::run(&config, &args),
     }
 }

@@ -59,24 +59,73 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         return Ok(());
     }
     let nb = lang == Lang::Nb;
-    let f = &a.facts;
     let m = &a.meeting;
-    let yes_no = |b: bool| {
-        if b {
-            if nb {
-                "ja"
-            } else {
-                "yes"
-            }
-        } else if nb {
-            "nei"
-        } else {
-            "no"
-        }
-    };
     writeln!(out, "{}", m.summary.as_deref().unwrap_or(&m.uid))?;
     writeln!(out, "{}", dates::span(m.start, m.end, tz, lang))?;
     writeln!(out)?;
+    let facts = fact_rows(&a.facts, lang);
+    writeln!(out, "{}", if nb { "Fakta" } else { "Facts" })?;
+    for (label, v) in facts {
+        writeln!(out, "  {label:<28} {v}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", if nb { "Begrunnelse" } else { "Rule trail" })?;
+    for s in &a.decision.trail {
+        writeln!(out, "  - {}", words::step(s, lang))?;
+    }
+    // Internal meetings and your own get no strategy: the trail says why.
+    if !a.decision.is_decided() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    let r = &a.decision.recommended;
+    writeln!(
+        out,
+        "{}: {} ({} min, {} {})",
+        if nb { "Anbefalt" } else { "Recommended" },
+        words::strategy(r.strategy, lang),
+        r.minutes_freed,
+        if nb { "risiko" } else { "risk" },
+        words::risk(r.risk, lang)
+    )?;
+    if !a.decision.alternatives.is_empty() {
+        writeln!(out)?;
+        let header: &[&str] = if nb {
+            &["alternativ", "frigjør", "risiko", "dekker behovet"]
+        } else {
+            &["alternative", "frees", "risk", "meets the need"]
+        };
+        let rows: Vec<Vec<String>> = a
+            .decision
+            .alternatives
+            .iter()
+            .map(|c| {
+                vec![
+                    words::strategy(c.strategy, lang).into(),
+                    format!("{} min", c.minutes_freed),
+                    words::risk(c.risk, lang).into(),
+                    yes_no(c.meets_need, lang).into(),
+                ]
+            })
+            .collect();
+        write!(out, "{}", table::render(header, &rows))?;
+    }
+    Ok(())
+}
+
+/// "yes" or "no" in the language.
+pub fn yes_no(b: bool, lang: Lang) -> &'static str {
+    match (b, lang) {
+        (true, Lang::Nb) => "ja",
+        (true, Lang::En) => "yes",
+        (false, Lang::Nb) => "nei",
+        (false, Lang::En) => "no",
+    }
+}
+
+/// The facts about a meeting, labelled in the language.
+pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, String)> {
+    let nb = lang == Lang::Nb;
     let facts: Vec<(&str, &str, String)> = vec![
         (
             "kunde",
@@ -130,7 +179,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         (
             "gjentakende serie",
             "recurring series",
-            yes_no(f.recurring).into(),
+            yes_no(f.recurring, lang).into(),
         ),
         (
             "møtetid denne uka",
@@ -145,7 +194,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             "kollisjon",
             "conflict",
             f.conflict.as_ref().map_or_else(
-                || yes_no(false).into(),
+                || yes_no(false, lang).into(),
                 |c| c.summary.clone().unwrap_or_else(|| c.uid.clone()),
             ),
         ),
@@ -155,7 +204,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             f.colleague_name
                 .clone()
                 .or_else(|| f.colleague.clone())
-                .unwrap_or_else(|| yes_no(false).into()),
+                .unwrap_or_else(|| yes_no(false, lang).into()),
         ),
         (
             "begrenset siste 30 dager",
@@ -163,51 +212,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             f.recent_limits.to_string(),
         ),
     ];
-    writeln!(out, "{}", if nb { "Fakta" } else { "Facts" })?;
-    for (n, e, v) in facts {
-        writeln!(out, "  {:<28} {v}", if nb { n } else { e })?;
-    }
-    writeln!(out)?;
-    writeln!(out, "{}", if nb { "Begrunnelse" } else { "Rule trail" })?;
-    for s in &a.decision.trail {
-        writeln!(out, "  - {}", words::step(s, lang))?;
-    }
-    // Internal meetings and your own get no strategy: the trail says why.
-    if !a.decision.is_decided() {
-        return Ok(());
-    }
-    writeln!(out)?;
-    let r = &a.decision.recommended;
-    writeln!(
-        out,
-        "{}: {} ({} min, {} {})",
-        if nb { "Anbefalt" } else { "Recommended" },
-        words::strategy(r.strategy, lang),
-        r.minutes_freed,
-        if nb { "risiko" } else { "risk" },
-        words::risk(r.risk, lang)
-    )?;
-    if !a.decision.alternatives.is_empty() {
-        writeln!(out)?;
-        let header: &[&str] = if nb {
-            &["alternativ", "frigjør", "risiko", "dekker behovet"]
-        } else {
-            &["alternative", "frees", "risk", "meets the need"]
-        };
-        let rows: Vec<Vec<String>> = a
-            .decision
-            .alternatives
-            .iter()
-            .map(|c| {
-                vec![
-                    words::strategy(c.strategy, lang).into(),
-                    format!("{} min", c.minutes_freed),
-                    words::risk(c.risk, lang).into(),
-                    yes_no(c.meets_need).into(),
-                ]
-            })
-            .collect();
-        write!(out, "{}", table::render(header, &rows))?;
-    }
-    Ok(())
+    facts
+        .into_iter()
+        .map(|(n, e, v)| (if nb { n } else { e }, v))
+        .collect()
 }

@@ -39,7 +39,7 @@ pub struct Args {
 }
 
 /// Minutes from "6h", "6t" (timer), "90m", "1h30m", "1,5" or "1.5t" (hours).
-fn parse_duration(s: &str) -> Result<u32, String> {
+pub fn parse_duration(s: &str) -> Result<u32, String> {
     let bad = || format!("'{s}' is not a length of time like 6h, 90m or 1h30m");
     let t = s
         .trim()

@@ -1,0 +1,243 @@
+//! What the team server keeps besides accounts: the shared client registry,
+//! each user's drafts and CalDAV account, and failed logins (for rate
+//! limiting across every server process).
+
+use crate::{Error, Store};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::Row;
+
+fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |source| Error::Query { what, source }
+}
+
+/// A draft in a user's outbox, without its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftInfo {
+    pub id: i64,
+    pub created_at: String,
+    pub uid: String,
+    pub strategy: String,
+    pub kind: String,
+    pub recipients: String,
+    pub subject: String,
+    pub message_id: String,
+    pub sent_at: Option<String>,
+}
+
+/// A draft to store.
+#[derive(Debug, Clone)]
+pub struct NewDraft<'a> {
+    pub uid: &'a str,
+    pub strategy: &'a str,
+    pub kind: &'a str,
+    pub recipients: &'a str,
+    pub subject: &'a str,
+    pub message_id: &'a str,
+    pub eml: &'a str,
+}
+
+/// A user's CalDAV account; the secret is sealed by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaldavAccount {
+    pub url: String,
+    pub username: String,
+    pub sealed_secret: String,
+}
+
+impl Store {
+    /// The client registry: each client's name and its JSON.
+    pub async fn registry(&self) -> Result<Vec<(String, String)>, Error> {
+        let rows = sqlx::query("SELECT name, data FROM clients ORDER BY name")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(query_error("read clients"))?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("name"), r.get("data")))
+            .collect())
+    }
+
+    /// Adds or replaces clients (by name) in one transaction: all or none.
+    pub async fn save_clients(&self, clients: &[(String, String)]) -> Result<(), Error> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(query_error("save clients"))?;
+        for (name, data) in clients {
+            sqlx::query("DELETE FROM clients WHERE name = $1")
+                .bind(name)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("save clients"))?;
+            sqlx::query("INSERT INTO clients (name, data) VALUES ($1, $2)")
+                .bind(name)
+                .bind(data)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error("save clients"))?;
+        }
+        tx.commit().await.map_err(query_error("save clients"))?;
+        Ok(())
+    }
+
+    /// Removes a client; `false` if there was none by that name.
+    pub async fn delete_client(&self, name: &str) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM clients WHERE name = $1")
+            .bind(name)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("delete client"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Puts a draft in this store's owner's outbox.
+    pub async fn add_draft(&self, d: &NewDraft<'_>) -> Result<i64, Error> {
+        let row = sqlx::query(
+            "INSERT INTO drafts (owner, created_at, uid, strategy, kind, recipients, subject, message_id, eml)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(self.owner)
+        .bind(Utc::now().to_rfc3339())
+        .bind(d.uid)
+        .bind(d.strategy)
+        .bind(d.kind)
+        .bind(d.recipients)
+        .bind(d.subject)
+        .bind(d.message_id)
+        .bind(d.eml)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("save draft"))?;
+        Ok(row.get("id"))
+    }
+
+    /// The owner's outbox, newest first.
+    pub async fn drafts(&self) -> Result<Vec<DraftInfo>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, uid, strategy, kind, recipients, subject, message_id, sent_at
+             FROM drafts WHERE owner = $1 ORDER BY id DESC",
+        )
+        .bind(self.owner)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list drafts"))?;
+        Ok(rows
+            .iter()
+            .map(|r| DraftInfo {
+                id: r.get("id"),
+                created_at: r.get("created_at"),
+                uid: r.get("uid"),
+                strategy: r.get("strategy"),
+                kind: r.get("kind"),
+                recipients: r.get("recipients"),
+                subject: r.get("subject"),
+                message_id: r.get("message_id"),
+                sent_at: r.get("sent_at"),
+            })
+            .collect())
+    }
+
+    /// One of the owner's drafts as an e-mail message.
+    pub async fn draft_eml(&self, id: i64) -> Result<Option<String>, Error> {
+        let row = sqlx::query("SELECT eml FROM drafts WHERE id = $1 AND owner = $2")
+            .bind(id)
+            .bind(self.owner)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(query_error("read draft"))?;
+        Ok(row.map(|r| r.get("eml")))
+    }
+
+    /// Marks one of the owner's drafts as sent.
+    pub async fn mark_draft_sent(&self, id: i64) -> Result<(), Error> {
+        sqlx::query("UPDATE drafts SET sent_at = $1 WHERE id = $2 AND owner = $3")
+            .bind(Utc::now().to_rfc3339())
+            .bind(id)
+            .bind(self.owner)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("mark draft sent"))?;
+        Ok(())
+    }
+
+    /// Sets (or replaces) a user's CalDAV account.
+    pub async fn set_caldav(&self, user_id: i64, account: &CaldavAccount) -> Result<(), Error> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(query_error("save CalDAV account"))?;
+        sqlx::query("DELETE FROM caldav_accounts WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("save CalDAV account"))?;
+        sqlx::query(
+            "INSERT INTO caldav_accounts (user_id, url, username, secret) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(user_id)
+        .bind(&account.url)
+        .bind(&account.username)
+        .bind(&account.sealed_secret)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error("save CalDAV account"))?;
+        tx.commit()
+            .await
+            .map_err(query_error("save CalDAV account"))?;
+        Ok(())
+    }
+
+    /// A user's CalDAV account, if they set one.
+    pub async fn caldav(&self, user_id: i64) -> Result<Option<CaldavAccount>, Error> {
+        let row =
+            sqlx::query("SELECT url, username, secret FROM caldav_accounts WHERE user_id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error("read CalDAV account"))?;
+        Ok(row.map(|r| CaldavAccount {
+            url: r.get("url"),
+            username: r.get("username"),
+            sealed_secret: r.get("secret"),
+        }))
+    }
+
+    /// Removes a user's CalDAV account.
+    pub async fn delete_caldav(&self, user_id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM caldav_accounts WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("delete CalDAV account"))?;
+        Ok(())
+    }
+
+    /// Notes a failed login for `key` (an address, or a client's IP).
+    pub async fn login_failed(&self, key: &str, at: DateTime<Utc>) -> Result<(), Error> {
+        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(at.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("note failed login"))?;
+        Ok(())
+    }
+
+    /// Failed logins for `key` since `since`; older ones are forgotten.
+    pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64, Error> {
+        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
+            .bind(since.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("forget failed logins"))?;
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error("count failed logins"))?;
+        Ok(row.get("n"))
+    }
+}

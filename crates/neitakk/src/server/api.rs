@@ -1,0 +1,560 @@
+//! The JSON API under `/api/v1`: the command line's operations (events,
+//! triage, explain, reply, plan, clients, journal) for scripts, with a
+//! bearer token, and the OpenAPI document that describes them.
+
+use super::auth::ApiUser;
+use super::failure::Failure;
+use super::work::{self, Item};
+use super::App;
+use crate::analysis::{self, Assessed};
+use crate::commands::reply::Choice;
+use crate::commands::{events, plan, triage};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use neitakk_core::facts::Overrides;
+use neitakk_core::{Client, Lang, Reason, Risk, Strategy};
+use neitakk_ical::expand::rfc3339;
+use neitakk_ical::Window;
+use neitakk_store::accounts::Role;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+type Answer = Result<Response, Failure>;
+type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
+
+pub fn router(upload_limit: DefaultBodyLimit) -> Router<Arc<App>> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/events", get(events))
+        .route("/triage", get(triage))
+        .route("/meeting", get(explain))
+        .route("/reply", axum::routing::post(reply))
+        .route("/plan", get(plan))
+        .route("/clients", get(clients).put(put_clients))
+        .route("/journal", get(journal))
+        .route(
+            "/calendars",
+            get(calendars).post(add_calendar).layer(upload_limit),
+        )
+        .route("/calendars/{id}", axum::routing::delete(delete_calendar))
+        .route("/drafts", get(drafts))
+        .route("/drafts/{id}", get(draft))
+}
+
+fn bad(message: impl Into<String>) -> Failure {
+    Failure::bad(message).json()
+}
+
+fn params(q: Params) -> Result<HashMap<String, String>, Failure> {
+    q.map(|Query(m)| m)
+        .map_err(|e| bad(format!("the query could not be read: {}", e.body_text())))
+}
+
+fn ok(value: Value) -> Answer {
+    Ok(Json(value).into_response())
+}
+
+/// The window `week`, or `from` and `to`, name (default: this week).
+fn window(p: &HashMap<String, String>, tz: chrono_tz::Tz) -> Result<Window, Failure> {
+    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    analysis::window(get("week"), get("from"), get("to"), tz).map_err(|e| Failure::from(e).json())
+}
+
+/// `reason=workload,conflict`.
+fn reasons(p: &HashMap<String, String>) -> Result<Vec<Reason>, Failure> {
+    p.get("reason")
+        .map_or("", String::as_str)
+        .split(',')
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| Reason::from_str(r).map_err(bad))
+        .collect()
+}
+
+/// The user's config and calendar over the window the query names.
+async fn loaded(
+    app: &App,
+    user: &neitakk_store::accounts::User,
+    p: &HashMap<String, String>,
+) -> Result<(crate::config::Config, analysis::Loaded), Failure> {
+    let config = work::user_config(app, user).await.map_err(Failure::json)?;
+    let w = window(p, config.profile.timezone)?;
+    let loaded = work::load(app, user, &config, w)
+        .await
+        .map_err(Failure::json)?;
+    Ok((config, loaded))
+}
+
+async fn events(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
+    let p = params(q)?;
+    let (_, loaded) = loaded(&app, &user, &p).await?;
+    let w = loaded.window;
+    let list: Vec<_> = loaded
+        .calendar
+        .iter()
+        .filter(|m| w.contains(m.start, m.end))
+        .map(events::line)
+        .collect();
+    ok(json!({ "from": rfc3339(w.from), "to": rfc3339(w.to), "events": list }))
+}
+
+async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
+    let p = params(q)?;
+    let reasons = reasons(&p)?;
+    let (config, loaded) = loaded(&app, &user, &p).await?;
+    let doc = work::blocking(move || {
+        let tz = config.profile.timezone;
+        let index = loaded.index(&config);
+        let overrides = Overrides {
+            reasons,
+            ..Default::default()
+        };
+        let mut tally = triage::Tally::default();
+        let assessed: Vec<Assessed> = loaded
+            .assess_all(&index, &config, &overrides)
+            .inspect(|a| tally.add(a, &index, tz))
+            .collect();
+        let lang = config.profile.language;
+        let rows: Vec<_> = assessed.iter().map(|a| triage::Row::new(a, lang)).collect();
+        Ok(json!({
+            "from": rfc3339(loaded.window.from), "to": rfc3339(loaded.window.to),
+            "meetings": rows, "weeks": tally.json(config.profile.weekly_cap_minutes),
+        }))
+    })
+    .await
+    .map_err(Failure::json)?;
+    ok(doc)
+}
+
+fn start_param(s: &str) -> Result<DateTime<Utc>, Failure> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            bad(format!(
+                "start '{s}' is not an RFC 3339 date-time (2026-12-03T09:00:00Z)"
+            ))
+        })
+}
+
+async fn explain(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
+    let p = params(q)?;
+    let uid = p
+        .get("uid")
+        .cloned()
+        .ok_or_else(|| bad("give the meeting's uid"))?;
+    let start = start_param(p.get("start").map_or("", String::as_str))?;
+    let reasons = reasons(&p)?;
+    let config = work::user_config(&app, &user)
+        .await
+        .map_err(Failure::json)?;
+    let loaded = work::load(&app, &user, &config, work::around(start))
+        .await
+        .map_err(Failure::json)?;
+    work::find(&loaded, &uid, start).map_err(Failure::json)?;
+    let doc = work::blocking(move || {
+        let m = loaded
+            .calendar
+            .iter()
+            .find(|m| m.uid == uid && m.start == start)
+            .ok_or_else(|| anyhow::anyhow!("the meeting went away"))?;
+        let index = loaded.index(&config);
+        let a = loaded.assess(
+            &index,
+            m,
+            &config,
+            &Overrides {
+                reasons,
+                ..Default::default()
+            },
+        );
+        Ok(serde_json::to_value(triage::Row::new(
+            &a,
+            config.profile.language,
+        ))?)
+    })
+    .await
+    .map_err(Failure::json)?;
+    ok(doc)
+}
+
+/// What `POST /reply` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyBody {
+    uid: String,
+    start: String,
+    strategy: Option<Strategy>,
+    lang: Option<String>,
+    minutes: Option<u32>,
+    note: Option<String>,
+    delegate_to: Option<String>,
+    #[serde(default)]
+    reasons: Vec<Reason>,
+    #[serde(default)]
+    series: bool,
+    every: Option<u32>,
+    /// Replacement bodies, one per message, in order.
+    bodies: Option<Vec<String>>,
+    /// Put the drafts in the outbox (and journal the decision).
+    #[serde(default)]
+    save: bool,
+    /// Send them too, over the server's SMTP.
+    #[serde(default)]
+    send: bool,
+}
+
+async fn reply(
+    State(app): State<Arc<App>>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<ReplyBody>, JsonRejection>,
+) -> Answer {
+    let Json(b) = body.map_err(|e| bad(format!("the request body: {}", e.body_text())))?;
+    let start = start_param(&b.start)?;
+    let lang = b
+        .lang
+        .as_deref()
+        .map(|l| Lang::from_tag(l).ok_or_else(|| bad(format!("lang '{l}': nb or en"))))
+        .transpose()?;
+    if matches!(b.minutes, Some(m) if !(5..=600).contains(&m)) {
+        return Err(bad("minutes: 5 to 600"));
+    }
+    if matches!(b.every, Some(n) if !(2..=12).contains(&n)) {
+        return Err(bad("every: 2 to 12"));
+    }
+    let config = work::user_config(&app, &user)
+        .await
+        .map_err(Failure::json)?;
+    let loaded = work::load(&app, &user, &config, work::around(start))
+        .await
+        .map_err(Failure::json)?;
+    let meeting = work::find(&loaded, &b.uid, start)
+        .map_err(Failure::json)?
+        .clone();
+    let choice = Choice {
+        strategy: b.strategy,
+        lang,
+        minutes: b.minutes,
+        note: b.note,
+        delegate_to: b.delegate_to,
+        reasons: b.reasons,
+        series: b.series,
+        every: b.every,
+    };
+    let composed = work::compose(
+        config,
+        loaded,
+        vec![Item {
+            meeting,
+            choice,
+            bodies: b.bodies,
+        }],
+    )
+    .await
+    .map_err(Failure::json)?
+    .pop()
+    .flatten();
+    let Some(c) = composed else {
+        return ok(
+            json!({ "strategy": "attend", "messages": [], "drafts": [], "sent": false,
+            "note": "accepted, and attending is recommended: nothing to send" }),
+        );
+    };
+    let (mut drafts, mut sent) = (Vec::new(), false);
+    if b.save || b.send {
+        drafts = work::save(&app, &user, &c).await.map_err(Failure::json)?;
+    }
+    if b.send {
+        sent = work::send(&app, &user, &c, &drafts)
+            .await
+            .map_err(Failure::json)?;
+    }
+    let messages: Vec<_> = c.messages.iter().map(|m| json!({
+        "audience": format!("{:?}", m.audience).to_ascii_lowercase(), "kind": m.kind, "lang": m.lang,
+        "to": m.to, "subject": m.subject, "body": m.body,
+    })).collect();
+    ok(
+        json!({ "strategy": c.strategy, "lang": c.lang, "messages": messages, "drafts": drafts, "sent": sent }),
+    )
+}
+
+async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
+    let p = params(q)?;
+    let goal = plan::Goal {
+        free: plan::parse_duration(p.get("free").map_or("", String::as_str)).map_err(bad)?,
+        max_risk: p
+            .get("max_risk")
+            .map(|r| Risk::from_str(r))
+            .transpose()
+            .map_err(bad)?,
+        keep: p.get("keep").map_or(Vec::new(), |k| {
+            k.split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        }),
+    };
+    let (config, loaded) = loaded(&app, &user, &p).await?;
+    let planned = work::blocking(move || plan::compute(&config, loaded, &goal))
+        .await
+        .map_err(Failure::json)?;
+    ok(planned.json())
+}
+
+async fn clients(State(app): State<Arc<App>>, ApiUser(_): ApiUser) -> Answer {
+    let registry = work::registry(&app).await.map_err(Failure::json)?;
+    let tiers = neitakk_core::derive_tiers(&registry, app.base.tiers);
+    let list: Vec<_> = registry
+        .iter()
+        .zip(tiers)
+        .map(|(c, t)| {
+            let mut v = serde_json::to_value(c).unwrap_or_default();
+            v["derived_tier"] = json!(t);
+            v
+        })
+        .collect();
+    ok(json!({ "clients": list }))
+}
+
+async fn put_clients(
+    State(app): State<Arc<App>>,
+    ApiUser(user): ApiUser,
+    body: Result<Json<Vec<Client>>, JsonRejection>,
+) -> Answer {
+    if user.role != Role::Admin {
+        return Err(Failure::forbidden("only an admin may change the client registry").json());
+    }
+    let Json(list) = body.map_err(|e| bad(format!("the request body: {}", e.body_text())))?;
+    if let Some(i) = list.iter().position(|c| c.name.trim().is_empty()) {
+        return Err(bad(format!("client {}: no name", i + 1)));
+    }
+    let rows: Vec<(String, String)> = list
+        .iter()
+        .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
+        .collect::<anyhow::Result<_>>()?;
+    app.store
+        .save_clients(&rows)
+        .await
+        .map_err(|e| Failure::from(e).json())?;
+    ok(json!({ "saved": rows.len() }))
+}
+
+async fn journal(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
+    let p = params(q)?;
+    let client = p.get("client").filter(|c| !c.is_empty());
+    let entries = app
+        .store
+        .for_owner(user.id)
+        .entries(client.map(String::as_str))
+        .await
+        .map_err(|e| Failure::from(e).json())?;
+    ok(json!({ "entries": entries }))
+}
+
+async fn calendars(State(app): State<Arc<App>>, ApiUser(user): ApiUser) -> Answer {
+    let list = app
+        .store
+        .calendars(user.id)
+        .await
+        .map_err(|e| Failure::from(e).json())?;
+    ok(json!({ "calendars": list }))
+}
+
+async fn add_calendar(
+    State(app): State<Arc<App>>,
+    ApiUser(user): ApiUser,
+    q: Params,
+    body: Result<Bytes, BytesRejection>,
+) -> Answer {
+    let p = params(q)?;
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Failure::new(
+                e.status(),
+                format!(
+                    "the calendar is too large: {} MB at most",
+                    work::MAX_UPLOAD / (1024 * 1024)
+                ),
+            )
+            .json()
+        } else {
+            bad(format!("the request body: {}", e.body_text()))
+        }
+    })?;
+    let name = p
+        .get("name")
+        .cloned()
+        .unwrap_or_else(|| "calendar.ics".into());
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| bad(format!("{name} is not a calendar: it is not UTF-8 text")))?;
+    if text.trim().is_empty() {
+        return Err(bad("the body is empty: send the calendar's text"));
+    }
+    let config = work::user_config(&app, &user)
+        .await
+        .map_err(Failure::json)?;
+    let (n, t) = (name.clone(), text.clone());
+    work::blocking(move || super::pages::check_calendar(&n, t.as_bytes(), &config))
+        .await
+        .map_err(Failure::json)?;
+    let id = app
+        .store
+        .add_calendar(user.id, &name, &text)
+        .await
+        .map_err(|e| Failure::from(e).json())?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": name }))).into_response())
+}
+
+fn id_param(id: &str) -> Result<i64, Failure> {
+    id.parse()
+        .map_err(|_| Failure::not_found(format!("no such id '{id}'")).json())
+}
+
+async fn delete_calendar(
+    State(app): State<Arc<App>>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Answer {
+    let id = id_param(&id)?;
+    if !app
+        .store
+        .delete_calendar(user.id, id)
+        .await
+        .map_err(|e| Failure::from(e).json())?
+    {
+        return Err(Failure::not_found(format!("no calendar {id} of yours")).json());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn drafts(State(app): State<Arc<App>>, ApiUser(user): ApiUser) -> Answer {
+    let list = app
+        .store
+        .for_owner(user.id)
+        .drafts()
+        .await
+        .map_err(|e| Failure::from(e).json())?;
+    ok(json!({ "drafts": list }))
+}
+
+async fn draft(
+    State(app): State<Arc<App>>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+) -> Answer {
+    let id = id_param(&id)?;
+    let eml = app
+        .store
+        .for_owner(user.id)
+        .draft_eml(id)
+        .await
+        .map_err(|e| Failure::from(e).json())?
+        .ok_or_else(|| Failure::not_found(format!("no draft {id} of yours")).json())?;
+    Ok(([(header::CONTENT_TYPE, "message/rfc822")], eml).into_response())
+}
+
+async fn openapi() -> Response {
+    Json(document()).into_response()
+}
+
+/// The OpenAPI 3.1 document for every route above.
+pub fn document() -> Value {
+    let q = |name: &str, required: bool, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string" }, "description": description });
+    let id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let window = vec![
+        q(
+            "week",
+            false,
+            "An ISO week, e.g. 2026-W49 (default: this week)",
+        ),
+        q(
+            "from",
+            false,
+            "Start of the window: a date or an RFC 3339 date-time (with to)",
+        ),
+        q("to", false, "End of the window, exclusive (with from)"),
+    ];
+    let reason = q(
+        "reason",
+        false,
+        "Reasons, comma-separated: workload, conflict, repetitive, not-needed, illness, emergency",
+    );
+    let object = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
+    let errors = json!({
+        "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" },
+        "404": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" },
+    });
+    let op = |summary: &str, parameters: Vec<Value>| {
+        let mut responses = errors.clone();
+        responses["200"] = object.clone();
+        json!({ "summary": summary, "parameters": parameters, "responses": responses })
+    };
+    let with = |mut v: Vec<Value>, extra: Vec<Value>| {
+        v.extend(extra);
+        v
+    };
+    let eml = json!({ "description": "The draft as an e-mail message", "content": { "message/rfc822": { "schema": { "type": "string" } } } });
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "neitakk", "version": env!("CARGO_PKG_VERSION"),
+                  "description": "Say no to a client meeting, or take less of it, without harming the relationship." },
+        "servers": [{ "url": "/api/v1" }],
+        "security": [{ "token": [] }],
+        "components": {
+            "securitySchemes": { "token": { "type": "http", "scheme": "bearer", "description": "An API token from the settings page" } },
+            "responses": { "Error": { "description": "What went wrong", "content": { "application/json": { "schema": {
+                "type": "object", "required": ["error"], "properties": { "error": { "type": "string" } } } } } } },
+        },
+        "paths": {
+            "/openapi.json": { "get": { "summary": "This document", "security": [], "responses": { "200": object } } },
+            "/events": { "get": op("The occurrences of your calendars in a window", window.clone()) },
+            "/triage": { "get": op("Every meeting in a window with the recommended strategy, as `neitakk triage --format json`", with(window.clone(), vec![reason.clone()])) },
+            "/meeting": { "get": op("One meeting's facts, rule trail and alternatives, as `neitakk explain --format json`",
+                vec![q("uid", true, "The meeting's UID"), q("start", true, "The occurrence's start, RFC 3339"), reason.clone()]) },
+            "/reply": { "post": {
+                "summary": "Write the reply to one meeting; optionally save it to the outbox or send it",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["uid", "start"], "additionalProperties": false,
+                    "properties": {
+                        "uid": { "type": "string" }, "start": { "type": "string", "format": "date-time" },
+                        "strategy": { "type": "string", "enum": Strategy::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
+                        "lang": { "type": "string", "enum": ["nb", "en"] },
+                        "minutes": { "type": "integer", "minimum": 5, "maximum": 600 },
+                        "note": { "type": "string" }, "delegate_to": { "type": "string" },
+                        "reasons": { "type": "array", "items": { "type": "string" } },
+                        "series": { "type": "boolean" }, "every": { "type": "integer", "minimum": 2, "maximum": 12 },
+                        "bodies": { "type": "array", "items": { "type": "string" } },
+                        "save": { "type": "boolean" }, "send": { "type": "boolean" } } } } } },
+                "responses": { "200": object, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" },
+                               "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" },
+                               "422": { "$ref": "#/components/responses/Error" } } } },
+            "/plan": { "get": op("Free time in a window with the least harm, as `neitakk plan --format json`",
+                with(window, vec![q("free", true, "How much: 6h, 90m, 1h30m"), q("max_risk", false, "very-low, low, medium, high or very-high"), q("keep", false, "Clients to keep, comma-separated")])) },
+            "/clients": {
+                "get": op("The client registry, with each client's derived tier", vec![]),
+                "put": { "summary": "Add or replace clients by name (admins)",
+                         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "required": ["name"] } } } } },
+                         "responses": { "200": object, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" } } } },
+            "/journal": { "get": op("What you decided and wrote, newest first", vec![q("client", false, "Only this client")]) },
+            "/calendars": {
+                "get": op("Your uploaded calendars", vec![]),
+                "post": { "summary": "Upload a calendar (the body is its iCalendar text)", "parameters": [q("name", false, "A name for it")],
+                          "requestBody": { "required": true, "content": { "text/calendar": { "schema": { "type": "string" } } } },
+                          "responses": { "201": object, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" },
+                                         "413": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } } } },
+            "/calendars/{id}": { "delete": { "summary": "Delete one of your calendars", "parameters": [id.clone()],
+                "responses": { "204": { "description": "Deleted" }, "401": { "$ref": "#/components/responses/Error" }, "404": { "$ref": "#/components/responses/Error" } } } },
+            "/drafts": { "get": op("Your outbox", vec![]) },
+            "/drafts/{id}": { "get": { "summary": "One draft as an .eml message", "parameters": [id],
+                "responses": { "200": eml, "401": { "$ref": "#/components/responses/Error" }, "404": { "$ref": "#/components/responses/Error" } } } },
+        }
+    })
+}

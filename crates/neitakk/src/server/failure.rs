@@ -1,0 +1,138 @@
+//! What goes wrong in a request, as a status code with a clear message: an
+//! HTML page for people, `{"error": ...}` for the API. Our own faults are
+//! logged and shown without detail; never a trace.
+
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use neitakk_core::Lang;
+
+#[derive(Debug)]
+pub struct Failure {
+    pub status: StatusCode,
+    pub message: String,
+    json: bool,
+    lang: Lang,
+    /// Where to send a person instead (not logged in).
+    redirect: Option<String>,
+}
+
+impl Failure {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            message: message.into(),
+            json: false,
+            lang: Lang::En,
+            redirect: None,
+        }
+    }
+
+    pub fn bad(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::NOT_FOUND, message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Failure {
+        Failure::new(StatusCode::FORBIDDEN, message)
+    }
+
+    /// To the login page (a person without a session).
+    pub fn login() -> Failure {
+        Failure {
+            redirect: Some("/login".into()),
+            ..Failure::new(StatusCode::SEE_OTHER, "log in first")
+        }
+    }
+
+    /// As JSON, for the API.
+    pub fn json(mut self) -> Failure {
+        self.json = true;
+        self.redirect = None;
+        self
+    }
+
+    /// The error page's language.
+    pub fn lang(mut self, lang: Lang) -> Failure {
+        self.lang = lang;
+        self
+    }
+
+    /// A pipeline error: the user's (bad input) or ours.
+    pub fn from_error(e: &anyhow::Error) -> Failure {
+        if crate::is_bad_input(e) {
+            Failure::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}"))
+        } else {
+            tracing::error!("{e:#}");
+            Failure::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "something went wrong on our side; it has been logged",
+            )
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::from_error(&e)
+    }
+}
+
+impl From<neitakk_store::Error> for Failure {
+    fn from(e: neitakk_store::Error) -> Failure {
+        match e {
+            neitakk_store::Error::Conflict { what } => {
+                Failure::new(StatusCode::CONFLICT, format!("{what}: it exists already"))
+            }
+            other => Failure::from_error(&other.into()),
+        }
+    }
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        if let Some(to) = &self.redirect {
+            return (StatusCode::SEE_OTHER, [(header::LOCATION, to.clone())]).into_response();
+        }
+        if self.json {
+            let body = serde_json::json!({ "error": self.message });
+            return (self.status, axum::Json(body)).into_response();
+        }
+        let nb = self.lang == Lang::Nb;
+        let title = match (self.status.as_u16(), nb) {
+            (404, true) => "Finnes ikke",
+            (404, false) => "Not found",
+            (403, true) => "Ikke tillatt",
+            (403, false) => "Not allowed",
+            (413, true) => "For stort",
+            (413, false) => "Too large",
+            (429, true) => "For mange forsøk",
+            (429, false) => "Too many attempts",
+            (500..=599, true) => "Noe gikk galt",
+            (500..=599, false) => "Something went wrong",
+            (_, true) => "Det gikk ikke",
+            (_, false) => "That did not work",
+        };
+        let back = if nb { "Tilbake" } else { "Back" };
+        let page = format!(
+            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{title} · neitakk</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
+             <body><main class=\"narrow\"><h1>{title}</h1><p role=\"alert\">{}</p>\
+             <p><a href=\"/week\">{back}</a></p></main></body></html>",
+            if nb { "nb" } else { "en" },
+            escape(&self.message)
+        );
+        (self.status, Html(page)).into_response()
+    }
+}

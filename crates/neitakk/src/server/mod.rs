@@ -1,0 +1,170 @@
+//! `neitakk serve`: the team server. Web pages and a JSON API over the same
+//! pipeline as the command line (`analysis`, `commands::*`), with accounts,
+//! each user's calendars, drafts and journal, and one shared client registry.
+//!
+//! No state lives only in this process: sessions, rate limits, drafts and
+//! settings are in the database, so several processes may serve one
+//! PostgreSQL database. The only memory is a cache of parsed calendars,
+//! keyed by the calendar's id and upload time, which any process can rebuild.
+
+mod api;
+mod auth;
+mod failure;
+mod pages;
+mod seal;
+mod text;
+mod work;
+
+use crate::config::Config;
+use anyhow::{Context as _, Result};
+use axum::routing::{get, post};
+use axum::Router;
+use neitakk_store::Store;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use failure::Failure;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+    /// The database: sqlite://FILE or postgres://... (default: SQLite in the data folder).
+    #[arg(long, env = "NEITAKK_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// The address users reach the server at (default: http://LISTEN).
+    /// With https://, session cookies are Secure.
+    #[arg(long, env = "NEITAKK_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+}
+
+/// Everything a request handler shares.
+pub struct App {
+    pub store: Store,
+    /// The server-wide settings: policy, tiers, templates, SMTP.
+    pub base: Config,
+    /// Seals users' CalDAV passwords.
+    key: seal::Key,
+    /// Session cookies are Secure.
+    secure: bool,
+    pages: minijinja::Environment<'static>,
+    cache: work::Cache,
+}
+
+impl App {
+    /// An app over `store`, sealing secrets with `key`.
+    pub fn new(store: Store, base: Config, key: [u8; 32], secure: bool) -> Result<Arc<App>> {
+        Ok(Arc::new(App {
+            store,
+            base,
+            key: seal::Key(key),
+            secure,
+            pages: pages::environment()?,
+            cache: work::Cache::default(),
+        }))
+    }
+}
+
+/// Every route: the pages, their forms, the JSON API, and the embedded files.
+pub fn router(app: Arc<App>) -> Router {
+    let upload_limit = axum::extract::DefaultBodyLimit::max(work::MAX_UPLOAD);
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/setup/{token}", get(pages::setup_form).post(pages::setup))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/week", get(pages::week))
+        .route("/meeting", get(pages::meeting))
+        .route("/meeting/save", post(pages::save_reply))
+        .route("/meeting/send", post(pages::send_reply))
+        .route("/plan", get(pages::plan))
+        .route("/plan/approve", post(pages::approve_plan))
+        .route("/clients", get(pages::clients))
+        .route("/clients/save", post(pages::save_client))
+        .route("/clients/delete", post(pages::delete_client))
+        .route(
+            "/clients/import",
+            post(pages::import_clients).layer(upload_limit),
+        )
+        .route("/journal", get(pages::journal))
+        .route("/outbox", get(pages::outbox))
+        .route("/outbox/{file}", get(pages::outbox_file))
+        .route("/calendars", get(pages::calendars))
+        .route(
+            "/calendars/upload",
+            post(pages::upload_calendar).layer(upload_limit),
+        )
+        .route("/calendars/delete", post(pages::delete_calendar))
+        .route("/calendars/caldav", post(pages::save_caldav))
+        .route("/settings", get(pages::settings).post(pages::save_settings))
+        .route("/settings/token", post(pages::create_token))
+        .route("/users", get(pages::users).post(pages::add_user))
+        .route("/static/{file}", get(pages::asset))
+        .nest("/api/v1", api::router(upload_limit))
+        .fallback(pages::not_found)
+        .with_state(app)
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run(config: &Config, args: &Args) -> Result<()> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?
+        .block_on(serve(config.clone(), args))
+}
+
+async fn serve(config: Config, args: &Args) -> Result<()> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        )
+    })?;
+    let url = args.database_url.clone().unwrap_or_else(|| {
+        format!(
+            "sqlite://{}?mode=rwc",
+            config.data_dir.join("server.sqlite").display()
+        )
+    });
+    let store = Store::connect(&url).await?;
+    let key = seal::server_key(&config.data_dir)?;
+    let public = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen))
+        .trim_end_matches('/')
+        .to_owned();
+    let config_clients = config.clients.clone();
+    let app = App::new(store.clone(), config, key, public.starts_with("https://"))?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    println!("neitakk serves {public}/");
+    // A new server's registry starts from the config's clients file.
+    if store.registry().await?.is_empty() && !config_clients.is_empty() {
+        let rows = config_clients
+            .iter()
+            .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
+            .collect::<Result<Vec<_>>>()?;
+        store.save_clients(&rows).await?;
+        println!(
+            "The client registry starts with the {} clients of the config.",
+            rows.len()
+        );
+    }
+    if store.user_count().await? == 0 {
+        let link = auth::new_setup_link(&store).await?;
+        println!("Create the first admin account (once, within a day): {public}/setup/{link}");
+    }
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("the server stopped")
+}

@@ -1,0 +1,1360 @@
+//! The web pages: server-rendered HTML from embedded templates, forms with
+//! CSRF tokens, and no JavaScript needed.
+
+use super::auth::{self, Peer, Session, FORM_COOKIE};
+use super::failure::{escape, Failure};
+use super::text::{text, texts};
+use super::work::{self, Item, Settings};
+use super::App;
+use crate::analysis::{self, Assessed, Loaded};
+use crate::commands::{explain, plan, reply::Choice};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use minijinja::{context, Environment, Value};
+use neitakk_compose::{dates, words, Audience};
+use neitakk_core::facts::Overrides;
+use neitakk_core::{Client, Lang, Reason, Risk, Strategy};
+use neitakk_ical::expand::rfc3339;
+use neitakk_ical::Window;
+use neitakk_store::accounts::Role;
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::sync::Arc;
+
+type Page = Result<Response, Failure>;
+type Query_ = Result<Query<HashMap<String, String>>, QueryRejection>;
+type Fields_ = Result<Form<Vec<(String, String)>>, FormRejection>;
+
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("templates/base.html")),
+    ("login.html", include_str!("templates/login.html")),
+    ("setup.html", include_str!("templates/setup.html")),
+    ("week.html", include_str!("templates/week.html")),
+    ("meeting.html", include_str!("templates/meeting.html")),
+    ("plan.html", include_str!("templates/plan.html")),
+    ("clients.html", include_str!("templates/clients.html")),
+    ("journal.html", include_str!("templates/journal.html")),
+    ("outbox.html", include_str!("templates/outbox.html")),
+    ("calendars.html", include_str!("templates/calendars.html")),
+    ("settings.html", include_str!("templates/settings.html")),
+    ("users.html", include_str!("templates/users.html")),
+];
+
+const STYLE: &str = include_str!("static/style.css");
+
+pub fn environment() -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)?;
+    }
+    Ok(env)
+}
+
+/// A submitted form's fields, in order (a field may repeat).
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn read(form: Fields_, lang: Lang) -> Result<Fields, Failure> {
+        form.map(|Form(pairs)| Fields(pairs)).map_err(|e| {
+            Failure::bad(format!("the form could not be read: {}", e.body_text())).lang(lang)
+        })
+    }
+
+    /// A field, trimmed; "" when missing.
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.trim())
+    }
+
+    /// A field that was filled in.
+    fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name).to_owned()).filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a repeated field, untrimmed.
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn query(q: Query_, lang: Lang) -> Result<HashMap<String, String>, Failure> {
+    q.map(|Query(m)| m).map_err(|e| {
+        Failure::bad(format!("the address could not be read: {}", e.body_text())).lang(lang)
+    })
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// A page link with query parameters, encoded.
+fn link(path: &str, params: &[(&str, &str)]) -> String {
+    let params: Vec<_> = params.iter().filter(|(_, v)| !v.is_empty()).collect();
+    match serde_urlencoded::to_string(&params) {
+        Ok(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.to_owned(),
+    }
+}
+
+fn meeting_link(uid: &str, start: DateTime<Utc>, extra: &[(&str, &str)]) -> String {
+    let start = rfc3339(start);
+    let mut params = vec![("uid", uid), ("start", start.as_str())];
+    params.extend_from_slice(extra);
+    link("/meeting", &params)
+}
+
+/// Renders a page for a logged-in user (or, with `None`, a public one).
+fn render(app: &App, s: Option<&Session>, lang: Lang, name: &str, page: &str, ctx: Value) -> Page {
+    let t = |k| text(lang, k);
+    let menu: Vec<Value> = s
+        .map(|s| {
+            let mut items = vec![
+                ("week", "/week", t("week")),
+                ("plan", "/plan", t("plan")),
+                ("clients", "/clients", t("clients")),
+                ("journal", "/journal", t("journal")),
+                ("outbox", "/outbox", t("outbox")),
+                ("calendars", "/calendars", t("calendars")),
+                ("settings", "/settings", t("settings")),
+            ];
+            if s.user.role == Role::Admin {
+                items.push(("users", "/users", t("users")));
+            }
+            items
+                .into_iter()
+                .map(|(key, href, label)| context! { href, label, current => key == page })
+                .collect()
+        })
+        .unwrap_or_default();
+    let full = context! {
+        lang => lang.as_str(),
+        t => texts(lang),
+        user => s.map(|s| context! { name => s.user.name, admin => s.user.role == Role::Admin }),
+        csrf => s.map(|s| s.csrf.clone()),
+        menu,
+        ..ctx
+    };
+    let html = app
+        .pages
+        .get_template(name)
+        .and_then(|t| t.render(full))
+        .map_err(|e| Failure::from(anyhow::anyhow!("page {name}: {e:#}")).lang(lang))?;
+    Ok(Html(html).into_response())
+}
+
+pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let logged_in = match auth::read_cookie(&headers, auth::SESSION_COOKIE) {
+        Some(token) => app
+            .store
+            .session_user(&auth::token_hash(&token), Utc::now())
+            .await
+            .ok()
+            .flatten()
+            .is_some(),
+        None => false,
+    };
+    redirect(if logged_in { "/week" } else { "/login" })
+}
+
+/// A public form's page, with a fresh double-submit CSRF cookie.
+fn public_form(app: &App, headers: &HeaderMap, name: &str, ctx: Value) -> Page {
+    let lang = auth::browser_lang(headers);
+    let token = auth::random_token();
+    let mut page = render(
+        app,
+        None,
+        lang,
+        name,
+        "",
+        context! { form_token => token.clone(), ..ctx },
+    )?;
+    let cookie = auth::cookie(app, FORM_COOKIE, &token, 3600);
+    if let Ok(value) = cookie.parse() {
+        page.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(page)
+}
+
+/// A public form's CSRF check: the field matches the cookie.
+fn check_public_form(headers: &HeaderMap, fields: &Fields, lang: Lang) -> Result<(), Failure> {
+    match auth::read_cookie(headers, FORM_COOKIE) {
+        Some(cookie) if auth::same(&cookie, fields.get("csrf")) => Ok(()),
+        _ => Err(Failure::forbidden(
+            "the form was stale or came from another site; reload the page and try again",
+        )
+        .lang(lang)),
+    }
+}
+
+/// Sets the session cookie and goes on to `to`.
+fn logged_in(app: &App, cookie: String, to: &str) -> Response {
+    let mut r = redirect(to);
+    if let Ok(v) = cookie.parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    if let Ok(v) = auth::cookie(app, FORM_COOKIE, "", 0).parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
+}
+
+fn check_password(password: &str, lang: Lang) -> Result<(), Failure> {
+    if password.chars().count() < auth::MIN_PASSWORD {
+        return Err(Failure::bad(if lang == Lang::Nb {
+            "Passordet må ha minst 10 tegn."
+        } else {
+            "The password needs at least 10 characters."
+        })
+        .lang(lang));
+    }
+    Ok(())
+}
+
+fn check_email(email: &str, lang: Lang) -> Result<(), Failure> {
+    let ok = email.split_once('@').is_some_and(|(u, d)| {
+        !u.is_empty() && d.contains('.') && !email.contains(char::is_whitespace)
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::bad(format!("'{email}' is not an e-mail address")).lang(lang))
+    }
+}
+
+pub async fn setup_form(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Page {
+    public_form(&app, &headers, "setup.html", context! { token })
+}
+
+pub async fn setup(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    form: Fields_,
+) -> Page {
+    let lang = auth::browser_lang(&headers);
+    let f = Fields::read(form, lang)?;
+    check_public_form(&headers, &f, lang)?;
+    let (name, email, password) = (f.get("name"), f.get("email"), f.get("password"));
+    if name.is_empty() {
+        return Err(Failure::bad("give your name").lang(lang));
+    }
+    check_email(email, lang)?;
+    check_password(password, lang)?;
+    let hash = auth::hash_password(password)?;
+    if !app
+        .store
+        .use_setup_link(&auth::token_hash(&token), Utc::now())
+        .await?
+    {
+        return Err(Failure::forbidden(
+            "this setup link has been used or has expired; restart `neitakk serve` while there are no users for a new one",
+        )
+        .lang(lang));
+    }
+    let id = app
+        .store
+        .create_user(email, name, &hash, Role::Admin)
+        .await?;
+    let cookie = auth::start_session(&app, id).await?;
+    Ok(logged_in(&app, cookie, "/calendars"))
+}
+
+pub async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Page {
+    public_form(&app, &headers, "login.html", context! { email => "" })
+}
+
+pub async fn login(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    peer: Peer,
+    form: Fields_,
+) -> Page {
+    let lang = auth::browser_lang(&headers);
+    let f = Fields::read(form, lang)?;
+    check_public_form(&headers, &f, lang)?;
+    let email = f.get("email").to_ascii_lowercase();
+    auth::check_rate(&app, &email, &peer, lang).await?;
+    let user = app.store.user_by_email(&email).await?;
+    let password = f.get("password");
+    let ok = match &user {
+        Some(u) => auth::password_matches(&u.password_hash, password),
+        None => {
+            // The same work as a real check, so that timing does not tell
+            // which addresses have accounts.
+            let _ = auth::hash_password(password);
+            false
+        }
+    };
+    match user {
+        Some(u) if ok => {
+            let cookie = auth::start_session(&app, u.id).await?;
+            Ok(logged_in(&app, cookie, "/week"))
+        }
+        _ => {
+            auth::note_failure(&app, &email, &peer).await?;
+            let message = if lang == Lang::Nb {
+                "Feil e-post eller passord."
+            } else {
+                "Wrong e-mail or password."
+            };
+            let mut page = public_form(
+                &app,
+                &headers,
+                "login.html",
+                context! { email, notice => message },
+            )?;
+            *page.status_mut() = StatusCode::UNAUTHORIZED;
+            Ok(page)
+        }
+    }
+}
+
+pub async fn logout(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    app.store.delete_session(&s.token_hash).await?;
+    let mut r = redirect("/login");
+    if let Ok(v) = auth::cookie(&app, auth::SESSION_COOKIE, "", 0).parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+/// The ISO week a `week` parameter names, else this week; its window.
+fn week_of(
+    param: Option<&String>,
+    tz: chrono_tz::Tz,
+    lang: Lang,
+) -> Result<(String, Window), Failure> {
+    let w = match param.filter(|w| !w.is_empty()) {
+        Some(w) => analysis::parse_week(w, tz),
+        None => analysis::window(None, None, None, tz),
+    }
+    .map_err(|e| Failure::from(e).lang(lang))?;
+    Ok((week_name(w.from, tz), w))
+}
+
+fn week_name(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    let (y, n) = neitakk_core::facts::iso_week(t, tz);
+    format!("{y}-W{n:02}")
+}
+
+fn strategy_class(a: &Assessed) -> &'static str {
+    if a.decision.is_decided() {
+        a.decision.recommended.strategy.as_str()
+    } else {
+        "internal"
+    }
+}
+
+fn minutes(m: u32) -> String {
+    if m > 0 {
+        format!("{m} min")
+    } else {
+        String::new()
+    }
+}
+
+/// The week board's data: days with cards, and the load.
+fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang) -> Value {
+    let tz = config.profile.timezone;
+    let index = loaded.index(config);
+    let overrides = Overrides::default();
+    let assessed: Vec<Assessed> = loaded.assess_all(&index, config, &overrides).collect();
+    let w = loaded.window;
+    let monday = w.from.with_timezone(&tz).date_naive();
+    let days: Vec<Value> = (0..7)
+        .filter_map(|i| {
+            let day = monday + Duration::days(i);
+            let cards: Vec<Value> = assessed
+                .iter()
+                .filter(|a| a.meeting.start.with_timezone(&tz).date_naive() == day)
+                .map(|a| {
+                    let m = &a.meeting;
+                    let r = &a.decision.recommended;
+                    context! {
+                        class => strategy_class(a),
+                        href => meeting_link(&m.uid, m.start, &[]),
+                        time => format!("{}–{}", dates::time(m.start, tz, lang), dates::time(m.end, tz, lang)),
+                        summary => m.summary.as_deref().unwrap_or(&m.uid),
+                        client => a.facts.client.clone().unwrap_or_else(|| if lang == Lang::Nb { "internt" } else { "internal" }.into()),
+                        strategy => if a.decision.is_decided() { words::strategy(r.strategy, lang) } else { "–" },
+                        frees => if a.decision.is_decided() { minutes(r.minutes_freed) } else { String::new() },
+                    }
+                })
+                .collect();
+            // The weekend only when something happens then.
+            (i < 5 || !cards.is_empty()).then(|| {
+                let noon = analysis::midnight(day, tz) + Duration::hours(12);
+                context! { label => dates::date(noon, tz, lang), meetings => cards }
+            })
+        })
+        .collect();
+    let meeting_minutes = index.week_minutes(w.from);
+    let freed: u32 = assessed
+        .iter()
+        .filter(|a| a.decision.is_decided())
+        .map(|a| {
+            let r = &a.decision.recommended;
+            r.minutes_freed - r.travel_minutes_freed
+        })
+        .sum();
+    let freed = freed.min(meeting_minutes);
+    let cap = config.profile.weekly_cap_minutes;
+    let scale = f64::from(meeting_minutes.max(cap).max(60)) * 1.1;
+    let pct = |m: u32| format!("{:.1}", f64::from(m) / scale * 100.0);
+    let h = |m: u32| words::hours(m, lang);
+    let load_text = if lang == Lang::Nb {
+        format!(
+            "{} i møter mot et tak på {}. Anbefalingene frigjør {} møtetid.",
+            h(meeting_minutes),
+            h(cap),
+            h(freed)
+        )
+    } else {
+        format!(
+            "{} of meetings against a cap of {}. The recommendations free {} of meeting time.",
+            h(meeting_minutes),
+            h(cap),
+            h(freed)
+        )
+    };
+    let mut legend: Vec<&Strategy> = Strategy::ALL
+        .iter()
+        .filter(|s| **s != Strategy::LessOften)
+        .collect();
+    legend.sort_by_key(|s| {
+        assessed
+            .iter()
+            .all(|a| !a.decision.is_decided() || a.decision.recommended.strategy != **s)
+    });
+    context! {
+        days,
+        kept_pct => pct(meeting_minutes - freed),
+        freed_pct => pct(freed),
+        cap_pct => pct(cap),
+        load_text,
+        legend => legend.iter().map(|s| context! { class => s.as_str(), label => words::strategy(**s, lang) }).collect::<Vec<_>>(),
+    }
+}
+
+pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let config = work::user_config(&app, &s.user).await?;
+    let tz = config.profile.timezone;
+    let (week, w) = week_of(q.get("week"), tz, lang)?;
+    let has_calendar = !app.store.calendars(s.user.id).await?.is_empty() || config.caldav.is_some();
+    let loaded = work::load(&app, &s.user, &config, w).await?;
+    let board = work::blocking(move || Ok(board(&config, &loaded, lang))).await?;
+    let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
+    let last_day = w.to - Duration::hours(12);
+    let range = format!(
+        "{} – {}",
+        dates::date(w.from + Duration::hours(12), tz, lang),
+        dates::date(last_day, tz, lang)
+    );
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "week.html",
+        "week",
+        context! {
+            week,
+            week_number => n,
+            range,
+            prev => week_name(w.from - Duration::days(7), tz),
+            next => week_name(w.from + Duration::days(7), tz),
+            has_calendar,
+            ..board
+        },
+    )
+}
+
+/// The meeting a page or form names by `uid` and `start`, in its calendar.
+async fn meeting_in_context(
+    app: &App,
+    s: &Session,
+    uid: &str,
+    start: &str,
+) -> Result<(crate::config::Config, Loaded, DateTime<Utc>), Failure> {
+    let start = DateTime::parse_from_rfc3339(start)
+        .map_err(|_| {
+            Failure::bad(format!("'{start}' is not a meeting start (RFC 3339)")).lang(s.lang)
+        })?
+        .with_timezone(&Utc);
+    if uid.is_empty() {
+        return Err(Failure::bad("which meeting? (uid is missing)").lang(s.lang));
+    }
+    let config = work::user_config(app, &s.user).await?;
+    let loaded = work::load(app, &s.user, &config, work::around(start)).await?;
+    work::find(&loaded, uid, start).map_err(|e| e.lang(s.lang))?;
+    Ok((config, loaded, start))
+}
+
+fn parse_choice(
+    strategy: Option<&str>,
+    lang_tag: Option<&str>,
+    lang: Lang,
+) -> Result<Choice, Failure> {
+    Ok(Choice {
+        strategy: strategy
+            .filter(|v| !v.is_empty())
+            .map(Strategy::from_str)
+            .transpose()
+            .map_err(|e| Failure::bad(e).lang(lang))?,
+        lang: lang_tag.and_then(Lang::from_tag),
+        ..Choice::default()
+    })
+}
+
+pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let get = |k: &str| q.get(k).map(String::as_str);
+    let uid = get("uid").unwrap_or_default().to_owned();
+    let (config, loaded, start) =
+        meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
+    let choice = parse_choice(get("strategy"), get("lang"), lang)?;
+    let tz = config.profile.timezone;
+    let can_send = app.base.smtp.is_some();
+    let (cfg, l, u, c) = (config.clone(), loaded.clone(), uid.clone(), choice.clone());
+    // The facts, the trail and the choices, as `explain` gives them.
+    let (facts, trail, assessed) = work::blocking(move || {
+        let m = work::find(&l, &u, start).map_err(|f| anyhow::anyhow!(f.message))?;
+        let index = l.index(&cfg);
+        let overrides = Overrides {
+            reasons: c.reasons.clone(),
+            ..Default::default()
+        };
+        let a = l.assess(&index, m, &cfg, &overrides);
+        let facts: Vec<(String, String)> = explain::fact_rows(&a.facts, lang)
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+        let trail: Vec<String> = a
+            .decision
+            .trail
+            .iter()
+            .map(|s| words::step(s, lang))
+            .collect();
+        Ok((facts, trail, a))
+    })
+    .await?;
+    let m = assessed.meeting.clone();
+    let decided =
+        assessed.decision.is_decided() && assessed.facts.role != neitakk_core::Role::Organizer;
+    // A reply only where there is one to write.
+    let composed = if decided {
+        let items = vec![Item {
+            meeting: m.clone(),
+            choice: choice.clone(),
+            bodies: None,
+        }];
+        work::compose(config, loaded, items)
+            .await
+            .map_err(|f| f.lang(lang))?
+            .pop()
+            .flatten()
+    } else {
+        None
+    };
+    let current = composed.as_ref().map(|c| c.strategy);
+    let choices: Vec<Value> = if decided {
+        std::iter::once(&assessed.decision.recommended)
+            .chain(&assessed.decision.alternatives)
+            .map(|c| {
+                context! {
+                    class => c.strategy.as_str(),
+                    name => words::strategy(c.strategy, lang),
+                    frees => minutes(c.minutes_freed),
+                    risk => words::risk(c.risk, lang),
+                    meets_need => explain::yes_no(c.meets_need, lang),
+                    recommended => c.strategy == assessed.decision.recommended.strategy,
+                    current => Some(c.strategy) == current,
+                    href => meeting_link(&uid, start, &[("strategy", c.strategy.as_str()), ("lang", get("lang").unwrap_or(""))]),
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let strategy = current.map_or("", Strategy::as_str);
+    let draft_lang = composed.as_ref().map_or(lang, |c| c.lang);
+    let langs: Vec<Value> = [(Lang::Nb, "norsk"), (Lang::En, "English")]
+        .into_iter()
+        .map(|(l, name)| {
+            context! {
+                name, tag => l.as_str(), current => l == draft_lang,
+                href => meeting_link(&uid, start, &[("strategy", strategy), ("lang", l.as_str())]),
+            }
+        })
+        .collect();
+    let audience = |a: Audience| match (a, lang) {
+        (Audience::Organizer, Lang::Nb) => "Til arrangøren",
+        (Audience::Organizer, Lang::En) => "To the organizer",
+        (Audience::Client, Lang::Nb) => "Til kunden",
+        (Audience::Client, Lang::En) => "To the client",
+        (Audience::Colleague, Lang::Nb) => "Til kollegaen",
+        (Audience::Colleague, Lang::En) => "To the colleague",
+    };
+    let messages: Vec<Value> = composed
+        .iter()
+        .flat_map(|c| &c.messages)
+        .map(|msg| context! { audience => audience(msg.audience), to => msg.to.join(", "), subject => msg.subject, body => msg.body })
+        .collect();
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "meeting.html",
+        "week",
+        context! {
+            summary => m.summary.as_deref().unwrap_or(&m.uid),
+            when => dates::span(m.start, m.end, tz, lang),
+            week => week_name(m.start, tz),
+            facts, trail, choices, messages, langs, can_send,
+            nothing_to_send => decided && composed.is_none(),
+            uid, start => rfc3339(start), strategy, draft_lang => draft_lang.as_str(),
+        },
+    )
+}
+
+/// Composes the reply the meeting form describes, with the edited bodies.
+async fn reply_from_form(app: &App, s: &Session, f: &Fields) -> Result<work::Composed, Failure> {
+    s.check(f.get("csrf"))?;
+    let (config, loaded, start) = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
+    let meeting = work::find(&loaded, f.get("uid"), start)?.clone();
+    let choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
+    let items = vec![Item {
+        meeting,
+        choice,
+        bodies: Some(f.all("body")),
+    }];
+    work::compose(config, loaded, items)
+        .await
+        .map_err(|e| e.lang(s.lang))?
+        .pop()
+        .flatten()
+        .ok_or_else(|| Failure::bad(text(s.lang, "nothing_to_send")).lang(s.lang))
+}
+
+pub async fn save_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    let composed = reply_from_form(&app, &s, &f).await?;
+    let ids = work::save(&app, &s.user, &composed).await?;
+    Ok(redirect(&format!("/outbox?saved={}", ids.len())))
+}
+
+pub async fn send_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    let composed = reply_from_form(&app, &s, &f).await?;
+    let ids = work::save(&app, &s.user, &composed).await?;
+    let sent = work::send(&app, &s.user, &composed, &ids)
+        .await
+        .map_err(|e| e.lang(s.lang))?;
+    Ok(redirect(if sent {
+        "/outbox?sent=1"
+    } else {
+        "/outbox?sent=0"
+    }))
+}
+
+/// The plan the plan page's parameters ask for.
+async fn make_plan(
+    app: &App,
+    s: &Session,
+    week: Option<&String>,
+    free: &str,
+    max_risk: &str,
+) -> Result<(crate::config::Config, plan::Planned, String), Failure> {
+    let lang = s.lang;
+    let config = work::user_config(app, &s.user).await?;
+    let (week, w) = week_of(week, config.profile.timezone, lang)?;
+    let goal = plan::Goal {
+        free: plan::parse_duration(free).map_err(|e| Failure::bad(e).lang(lang))?,
+        max_risk: Some(max_risk)
+            .filter(|r| !r.is_empty())
+            .map(Risk::from_str)
+            .transpose()
+            .map_err(|e| Failure::bad(e).lang(lang))?,
+        keep: Vec::new(),
+    };
+    let loaded = work::load(app, &s.user, &config, w).await?;
+    let cfg = config.clone();
+    let planned = work::blocking(move || plan::compute(&cfg, loaded, &goal))
+        .await
+        .map_err(|e| e.lang(lang))?;
+    Ok((config, planned, week))
+}
+
+pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let free = q.get("free").cloned().unwrap_or_default();
+    let max_risk = q.get("max_risk").cloned().unwrap_or_else(|| "high".into());
+    let risks: Vec<Value> = Risk::ALL
+        .iter()
+        .map(|r| context! { value => r.as_str(), label => words::risk(*r, lang), selected => r.as_str() == max_risk })
+        .collect();
+    let config = work::user_config(&app, &s.user).await?;
+    let tz = config.profile.timezone;
+    let (week, w) = week_of(q.get("week"), tz, lang)?;
+    let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
+    let base = context! { week => week.clone(), week_number => n, free => free.clone(), max_risk => max_risk.clone(), risks };
+    if free.is_empty() {
+        return render(
+            &app,
+            Some(&s),
+            lang,
+            "plan.html",
+            "plan",
+            context! { free => "4h", ..base },
+        );
+    }
+    let (config, planned, _) = make_plan(&app, &s, Some(&week), &free, &max_risk).await?;
+    let rows: Vec<Value> = planned
+        .rows()
+        .map(|(a, c, r)| {
+            let m = &a.meeting;
+            context! {
+                class => c.map_or("attend", |c| c.strategy.as_str()),
+                when => dates::short(m.start, tz, lang),
+                href => meeting_link(&m.uid, m.start, &[("strategy", c.map_or("", |c| c.strategy.as_str()))]),
+                summary => m.summary.as_deref().unwrap_or(&m.uid),
+                client => a.facts.client,
+                choice => c.map_or(if lang == Lang::Nb { "behold" } else { "keep" }, |c| words::strategy(c.strategy, lang)),
+                frees => c.map_or(String::new(), |c| minutes(c.minutes_freed)),
+                risk => r.map_or("", |r| words::risk(r, lang)),
+            }
+        })
+        .collect();
+    let p = &planned.plan;
+    let (want, got) = (
+        words::hours(planned.target, lang),
+        words::hours(p.minutes_freed, lang),
+    );
+    let outcome = match (p.reached, lang) {
+        (true, Lang::Nb) => format!("Planen frigjør {got} (målet var {want}), med minst mulig risiko for kundeforholdene."),
+        (true, Lang::En) => format!("The plan frees {got} (the target was {want}), at the least risk to client relationships."),
+        (false, Lang::Nb) => format!("Målet på {want} kan ikke nås uten å bryte reglene som verner kundeforholdene. Det meste som kan frigjøres er {got}."),
+        (false, Lang::En) => format!("The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}."),
+    };
+    let (bars, labels) = plan::bars(&planned.loaded, &planned.meetings, p, &config);
+    let chart = crate::chart::stacked_svg(&bars, config.profile.weekly_cap_minutes, &labels)?;
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "plan.html",
+        "plan",
+        context! {
+            planned => true,
+            changed => p.choices.iter().flatten().count() > 0,
+            rows, outcome, chart, chart_caption => labels.title,
+            ..base
+        },
+    )
+}
+
+pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let week = f.get("week").to_owned();
+    let (config, planned, _) =
+        make_plan(&app, &s, Some(&week), f.get("free"), f.get("max_risk")).await?;
+    let items: Vec<Item> = planned
+        .rows()
+        .filter_map(|(a, c, _)| {
+            c.map(|c| Item {
+                meeting: a.meeting.clone(),
+                choice: Choice {
+                    strategy: Some(c.strategy),
+                    reasons: vec![Reason::Workload],
+                    ..Choice::default()
+                },
+                bodies: None,
+            })
+        })
+        .collect();
+    let composed = work::compose(config, planned.loaded, items)
+        .await
+        .map_err(|e| e.lang(s.lang))?;
+    let mut saved = 0;
+    for c in composed.iter().flatten() {
+        saved += work::save(&app, &s.user, c).await?.len();
+    }
+    Ok(redirect(&format!("/outbox?saved={saved}")))
+}
+
+fn client_row(c: &Client, tier: neitakk_core::Weight, lang: Lang) -> Value {
+    context! {
+        key => serde_urlencoded::to_string([("", &c.name)]).unwrap_or_default().trim_start_matches('=').to_owned(),
+        name => c.name,
+        tier => format!("{}{}", words::weight(tier, lang), if c.tier.is_none() { " *" } else { "" }),
+        revenue => c.revenue.map_or(String::new(), |r| format!("{r:.0}")),
+        domains => c.domains.join(", "),
+        language => c.language.map_or("", Lang::as_str),
+        account_manager => c.account_manager_name.clone().or_else(|| c.account_manager.clone()).unwrap_or_default(),
+        travel => c.travel_minutes.map_or(String::new(), minutes),
+    }
+}
+
+pub async fn clients(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let registry = work::registry(&app).await?;
+    let tiers = neitakk_core::derive_tiers(&registry, app.base.tiers);
+    let rows: Vec<Value> = registry
+        .iter()
+        .zip(&tiers)
+        .map(|(c, t)| client_row(c, *t, lang))
+        .collect();
+    let editing = q
+        .get("edit")
+        .and_then(|name| registry.iter().find(|c| &c.name == name));
+    let form = editing.map_or_else(
+        || context! { tier => "" },
+        |c| context! {
+            name => c.name, domains => c.domains.join(", "), tier => c.tier.map_or("", |t| t.as_str()),
+            revenue => c.revenue.map_or(String::new(), |r| r.to_string()), language => c.language.map_or("", Lang::as_str),
+            flexibility => c.flexibility.map_or("", |f| f.as_str()), contact => c.contact, contact_email => c.contact_email,
+            account_manager => c.account_manager, account_manager_name => c.account_manager_name,
+            travel_minutes => c.travel_minutes.map_or(String::new(), |m| m.to_string()),
+        },
+    );
+    let auto = if lang == Lang::Nb {
+        "fra omsetningen"
+    } else {
+        "from revenue"
+    };
+    let tier_options: Vec<Value> = std::iter::once(context! { value => "", label => auto })
+        .chain(
+            neitakk_core::Weight::ALL
+                .iter()
+                .map(|w| context! { value => w.as_str(), label => words::weight(*w, lang) }),
+        )
+        .collect();
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "clients.html",
+        "clients",
+        context! {
+            clients => rows, admin => s.user.role == Role::Admin, editing => editing.is_some(), form, tiers => tier_options,
+        },
+    )
+}
+
+/// A client from the registry form; errors name the field.
+fn client_from_form(f: &Fields, lang: Lang) -> Result<Client, Failure> {
+    let bad = |field: &str, why: String| Failure::bad(format!("{field}: {why}")).lang(lang);
+    let email = |field: &str| -> Result<Option<String>, Failure> {
+        match f.opt(field) {
+            Some(e) if !e.contains('@') => {
+                Err(bad(field, format!("'{e}' is not an e-mail address")))
+            }
+            other => Ok(other.map(|e| e.to_ascii_lowercase())),
+        }
+    };
+    let client = Client {
+        name: f
+            .opt("name")
+            .ok_or_else(|| bad("name", "the client needs a name".into()))?,
+        domains: f
+            .get("domains")
+            .split([',', ';', ' '])
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        tier: f
+            .opt("tier")
+            .map(|t| t.parse())
+            .transpose()
+            .map_err(|e| bad("tier", e))?,
+        revenue: f
+            .opt("revenue")
+            .map(|r| crate::clients::parse_amount(&r).ok_or(r))
+            .transpose()
+            .map_err(|r| bad("revenue", format!("'{r}' is not an amount")))?,
+        flexibility: f
+            .opt("flexibility")
+            .map(|v| v.parse())
+            .transpose()
+            .map_err(|e| bad("flexibility", e))?,
+        language: f
+            .opt("language")
+            .map(|l| Lang::from_tag(&l).ok_or(l))
+            .transpose()
+            .map_err(|l| bad("language", format!("'{l}': use nb or en")))?,
+        contact: f.opt("contact"),
+        contact_email: email("contact_email")?,
+        account_manager: email("account_manager")?,
+        account_manager_name: f.opt("account_manager_name"),
+        travel_minutes: f
+            .opt("travel_minutes")
+            .map(|m| m.parse::<u32>().map_err(|_| m))
+            .transpose()
+            .map_err(|m| bad("travel_minutes", format!("'{m}' is not whole minutes")))?,
+    };
+    Ok(client)
+}
+
+fn registry_rows(clients: &[Client]) -> Result<Vec<(String, String)>, Failure> {
+    clients
+        .iter()
+        .map(|c| {
+            Ok((
+                c.name.clone(),
+                serde_json::to_string(c).map_err(anyhow::Error::from)?,
+            ))
+        })
+        .collect()
+}
+
+pub async fn save_client(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    let client = client_from_form(&f, s.lang)?;
+    if let Some(original) = f.opt("original").filter(|o| *o != client.name) {
+        app.store.delete_client(&original).await?;
+    }
+    app.store.save_clients(&registry_rows(&[client])?).await?;
+    Ok(redirect("/clients"))
+}
+
+pub async fn delete_client(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    if !app.store.delete_client(f.get("name")).await? {
+        return Err(
+            Failure::not_found(format!("no client named '{}'", f.get("name"))).lang(s.lang),
+        );
+    }
+    Ok(redirect("/clients"))
+}
+
+/// A multipart upload's file and its CSRF field. Too large, or not a form:
+/// a clear error.
+async fn upload(mut form: Multipart, s: &Session) -> Result<(String, Vec<u8>), Failure> {
+    let lang = s.lang;
+    let (mut csrf, mut file) = (None, None);
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => return Err(upload_error(e.status(), &e.body_text(), lang)),
+        };
+        match field.name() {
+            Some("csrf") => {
+                csrf = Some(
+                    field
+                        .text()
+                        .await
+                        .map_err(|e| upload_error(e.status(), &e.body_text(), lang))?,
+                )
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("calendar.ics").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| upload_error(e.status(), &e.body_text(), lang))?;
+                file = Some((name, bytes.to_vec()));
+            }
+            _ => {}
+        }
+    }
+    s.check(csrf.as_deref().unwrap_or(""))?;
+    let (name, bytes) = file.ok_or_else(|| Failure::bad("choose a file to upload").lang(lang))?;
+    if bytes.is_empty() {
+        return Err(Failure::bad(format!("{name} is empty")).lang(lang));
+    }
+    Ok((name, bytes))
+}
+
+fn upload_error(status: StatusCode, detail: &str, lang: Lang) -> Failure {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let mb = work::MAX_UPLOAD / (1024 * 1024);
+        Failure::new(
+            status,
+            if lang == Lang::Nb {
+                format!("Filen er for stor: høyst {mb} MB.")
+            } else {
+                format!("The file is too large: {mb} MB at most.")
+            },
+        )
+        .lang(lang)
+    } else {
+        Failure::new(status, format!("the upload could not be read: {detail}")).lang(lang)
+    }
+}
+
+pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multipart) -> Page {
+    let (name, bytes) = upload(form, &s).await?;
+    s.require_admin()?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::bad(format!("{name} is not UTF-8 text")).lang(s.lang))?;
+    let clients =
+        crate::clients::parse_csv(&name, &text).map_err(|e| Failure::from(e).lang(s.lang))?;
+    app.store.save_clients(&registry_rows(&clients)?).await?;
+    Ok(redirect("/clients"))
+}
+
+pub async fn journal(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let config = work::user_config(&app, &s.user).await?;
+    let tz = config.profile.timezone;
+    let client = q.get("client").filter(|c| !c.is_empty()).cloned();
+    let store = app.store.for_owner(s.user.id);
+    let entries = store.entries(client.as_deref()).await?;
+    let drafts = store.drafts().await?;
+    let internal = if lang == Lang::Nb {
+        "(interne møter)"
+    } else {
+        "(internal meetings)"
+    };
+    let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+    for e in &entries {
+        let sent = drafts
+            .iter()
+            .find(|d| e.outbox_path.as_deref() == Some(&format!("outbox/{}.eml", d.id)))
+            .and_then(|d| d.sent_at.clone())
+            .map_or(String::new(), |_| explain::yes_no(true, lang).to_owned());
+        let row = context! {
+            decided => dates::short(e.decided_at, tz, lang),
+            summary => e.summary.clone().unwrap_or_else(|| e.uid.clone()),
+            when => dates::short(e.meeting_start, tz, lang),
+            strategy => words::strategy(e.strategy, lang),
+            lang => e.lang, sent,
+        };
+        let name = e.client.clone().unwrap_or_else(|| internal.to_owned());
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((name, vec![row])),
+        }
+    }
+    let client_names: Vec<String> = config.clients.iter().map(|c| c.name.clone()).collect();
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "journal.html",
+        "journal",
+        context! {
+            groups => groups.into_iter().map(|(client, entries)| context! { client, entries }).collect::<Vec<_>>(),
+            client_names, client,
+        },
+    )
+}
+
+pub async fn outbox(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let lang = s.lang;
+    let q = query(q, lang)?;
+    let drafts = app.store.for_owner(s.user.id).drafts().await?;
+    let nb = lang == Lang::Nb;
+    let notice = match (
+        q.get("saved").map(String::as_str),
+        q.get("sent").map(String::as_str),
+    ) {
+        (_, Some("1")) => Some(if nb {
+            "Svaret er sendt.".to_owned()
+        } else {
+            "The reply was sent.".to_owned()
+        }),
+        (_, Some(_)) => Some(if nb {
+            "Dette svaret var sendt før; det sendes ikke igjen.".to_owned()
+        } else {
+            "This reply was sent before; it is not sent again.".to_owned()
+        }),
+        (Some(n), None) => Some(if nb {
+            format!("{n} utkast lagt i utboksen.")
+        } else {
+            format!("{n} draft(s) put in the outbox.")
+        }),
+        _ => None,
+    };
+    let rows: Vec<Value> = drafts
+        .iter()
+        .map(|d| context! {
+            id => d.id, subject => d.subject, recipients => d.recipients,
+            state => match (&d.sent_at, nb) { (Some(_), true) => "sendt", (Some(_), false) => "sent", (None, true) => "utkast", (None, false) => "draft" },
+        })
+        .collect();
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "outbox.html",
+        "outbox",
+        context! { drafts => rows, notice },
+    )
+}
+
+pub async fn outbox_file(
+    State(app): State<Arc<App>>,
+    s: Session,
+    Path(file): Path<String>,
+) -> Page {
+    let id: i64 = file
+        .strip_suffix(".eml")
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| Failure::not_found(format!("no draft '{file}'")).lang(s.lang))?;
+    let eml = app
+        .store
+        .for_owner(s.user.id)
+        .draft_eml(id)
+        .await?
+        .ok_or_else(|| Failure::not_found(format!("no draft {id} in your outbox")).lang(s.lang))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"neitakk-{id}.eml\""),
+            ),
+        ],
+        eml,
+    )
+        .into_response())
+}
+
+pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
+    let lang = s.lang;
+    let config = work::user_config(&app, &s.user).await?;
+    let list: Vec<Value> = app
+        .store
+        .calendars(s.user.id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let uploaded = DateTime::parse_from_rfc3339(&c.uploaded_at)
+                .map(|t| dates::short(t.with_timezone(&Utc), config.profile.timezone, lang))
+                .unwrap_or(c.uploaded_at);
+            context! { id => c.id, name => c.name, uploaded }
+        })
+        .collect();
+    let caldav = app
+        .store
+        .caldav(s.user.id)
+        .await?
+        .map(|a| context! { url => a.url, username => a.username });
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "calendars.html",
+        "calendars",
+        context! { calendars => list, caldav },
+    )
+}
+
+/// Checks that text is a calendar before it is stored: it must read.
+pub fn check_calendar(
+    name: &str,
+    bytes: &[u8],
+    config: &crate::config::Config,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let window = Window {
+        from: now - Duration::days(366),
+        to: now + Duration::days(366),
+    };
+    work::parse(name, bytes, window, config).map(drop)
+}
+
+pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Multipart) -> Page {
+    let (name, bytes) = upload(form, &s).await?;
+    let lang = s.lang;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")).lang(lang)
+    })?;
+    let config = work::user_config(&app, &s.user).await?;
+    let (n, t) = (name.clone(), text.clone());
+    work::blocking(move || check_calendar(&n, t.as_bytes(), &config))
+        .await
+        .map_err(|e| e.lang(lang))?;
+    app.store.add_calendar(s.user.id, &name, &text).await?;
+    Ok(redirect("/week"))
+}
+
+pub async fn delete_calendar(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let id: i64 = f
+        .get("id")
+        .parse()
+        .map_err(|_| Failure::bad("which calendar? (id)").lang(s.lang))?;
+    if !app.store.delete_calendar(s.user.id, id).await? {
+        return Err(Failure::not_found(format!("no calendar {id} of yours")).lang(s.lang));
+    }
+    Ok(redirect("/calendars"))
+}
+
+pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    if f.get("remove") == "1" {
+        app.store.delete_caldav(s.user.id).await?;
+        return Ok(redirect("/calendars"));
+    }
+    let url = f.get("url");
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(Failure::bad(format!(
+            "'{url}' is not a calendar URL (http:// or https://)"
+        ))
+        .lang(s.lang));
+    }
+    let account = neitakk_store::team::CaldavAccount {
+        url: url.to_owned(),
+        username: f.get("username").to_owned(),
+        sealed_secret: app.key.seal(f.get("password"))?,
+    };
+    app.store.set_caldav(s.user.id, &account).await?;
+    Ok(redirect("/calendars"))
+}
+
+fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Page {
+    let settings = Settings::of(&s.user);
+    render(
+        app,
+        Some(s),
+        s.lang,
+        "settings.html",
+        "settings",
+        context! {
+            other_emails => settings.other_emails.join(", "),
+            s => settings,
+            new_token,
+        },
+    )
+}
+
+pub async fn settings(State(app): State<Arc<App>>, s: Session) -> Page {
+    settings_page(&app, &s, None)
+}
+
+pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let settings = Settings {
+        language: f.opt("language"),
+        timezone: f.opt("timezone"),
+        weekly_cap_hours: f
+            .opt("weekly_cap_hours")
+            .map(|h| h.replace(',', ".").parse::<f64>().map_err(|_| h))
+            .transpose()
+            .map_err(|h| {
+                Failure::bad(format!("weekly cap: '{h}' is not a number of hours")).lang(s.lang)
+            })?,
+        phone: f.opt("phone"),
+        video_link: f.opt("video_link"),
+        signature: f.opt("signature"),
+        other_emails: f
+            .get("other_emails")
+            .split([',', ' '])
+            .filter(|e| !e.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    settings.check().map_err(|e| Failure::bad(e).lang(s.lang))?;
+    let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+    app.store.set_settings(s.user.id, &json).await?;
+    Ok(redirect("/settings"))
+}
+
+pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let name = f
+        .opt("name")
+        .ok_or_else(|| Failure::bad("say what the token is for").lang(s.lang))?;
+    let token = auth::random_token();
+    app.store
+        .create_api_token(&auth::token_hash(&token), s.user.id, &name)
+        .await?;
+    settings_page(&app, &s, Some(token))
+}
+
+pub async fn users(State(app): State<Arc<App>>, s: Session) -> Page {
+    s.require_admin()?;
+    let lang = s.lang;
+    let rows: Vec<Value> = app
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| context! { name => u.name, email => u.email, role => text(lang, if u.role == Role::Admin { "admin" } else { "member" }) })
+        .collect();
+    render(
+        &app,
+        Some(&s),
+        lang,
+        "users.html",
+        "users",
+        context! { users => rows },
+    )
+}
+
+pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    let (name, email, password) = (f.get("name"), f.get("email"), f.get("password"));
+    if name.is_empty() {
+        return Err(Failure::bad("give the user's name").lang(s.lang));
+    }
+    check_email(email, s.lang)?;
+    check_password(password, s.lang)?;
+    let role = match f.get("role") {
+        "admin" => Role::Admin,
+        "member" | "" => Role::Member,
+        other => return Err(Failure::bad(format!("role '{other}': admin or member")).lang(s.lang)),
+    };
+    app.store
+        .create_user(email, name, &auth::hash_password(password)?, role)
+        .await
+        .map_err(|e| Failure::from(e).lang(s.lang))?;
+    Ok(redirect("/users"))
+}
+
+pub async fn asset(Path(file): Path<String>) -> Response {
+    match file.as_str() {
+        "style.css" => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "max-age=3600"),
+            ],
+            STYLE,
+        )
+            .into_response(),
+        _ => Failure::not_found(format!("no file '{}'", escape(&file))).into_response(),
+    }
+}
+
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    let f = Failure::not_found(format!("nothing at {}", uri.path()));
+    if uri.path().starts_with("/api/") {
+        f.json().into_response()
+    } else {
+        f.lang(auth::browser_lang(&headers)).into_response()
+    }
+}

@@ -1,0 +1,157 @@
+//! The interface's words in English and Norwegian bokmål. Messages to
+//! clients come from `neitakk-compose`; these are the pages' own.
+
+use neitakk_core::Lang;
+use std::collections::BTreeMap;
+
+/// (key, English, bokmål)
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("account_manager", "Account manager", "Kundeansvarlig"),
+    ("account_manager_name", "Account manager's name", "Kundeansvarliges navn"),
+    ("actions", "Actions", "Handlinger"),
+    ("add_client", "Add a client", "Legg til en kunde"),
+    ("add_user", "Add a user", "Legg til en bruker"),
+    ("admin", "Admin", "Administrator"),
+    ("all_clients", "All clients", "Alle kunder"),
+    ("api_help", "Tokens let scripts use the JSON API at /api/v1 (see /api/v1/openapi.json).", "Nøkler lar skript bruke JSON-API-et på /api/v1 (se /api/v1/openapi.json)."),
+    ("api_tokens", "API tokens", "API-nøkler"),
+    ("approve_all", "Approve: put every draft in the outbox", "Godkjenn: legg alle utkastene i utboksen"),
+    ("back_to_week", "Back to the week", "Tilbake til uka"),
+    ("caldav_help", "Or read your calendar from a CalDAV server. The password is stored encrypted and never shown again.", "Eller les kalenderen fra en CalDAV-tjener. Passordet lagres kryptert og vises aldri igjen."),
+    ("caldav_set", "Reading from", "Leser fra"),
+    ("caldav_url", "Calendar URL", "Kalender-URL"),
+    ("calendars", "Calendars", "Kalendere"),
+    ("choice", "Choice", "Valg"),
+    ("choose", "Choose", "Velg"),
+    ("chosen", "Chosen", "Valgt"),
+    ("client", "Client", "Kunde"),
+    ("clients", "Clients", "Kunder"),
+    ("contact", "Contact person", "Kontaktperson"),
+    ("contact_email", "Contact's e-mail", "Kontaktens e-post"),
+    ("create_admin", "Create the admin account", "Opprett administratorkontoen"),
+    ("create_token", "Create a token", "Lag en nøkkel"),
+    ("csv_file", "CSV file", "CSV-fil"),
+    ("decided", "Decided", "Bestemt"),
+    ("delete", "Delete", "Slett"),
+    ("domains", "Domains", "Domener"),
+    ("draft", "The draft", "Utkastet"),
+    ("edit", "Edit", "Endre"),
+    ("email", "E-mail", "E-post"),
+    ("facts", "Facts", "Fakta"),
+    ("first_password", "First password", "Første passord"),
+    ("flexibility", "Flexibility", "Fleksibilitet"),
+    ("free_hours", "Hours to free", "Timer å frigjøre"),
+    ("frees", "Frees", "Frigjør"),
+    ("from_browser", "As the browser says", "Som nettleseren sier"),
+    ("ics_file", "Calendar file (.ics)", "Kalenderfil (.ics)"),
+    ("import", "Import", "Importer"),
+    ("import_csv", "Import from CSV", "Importer fra CSV"),
+    ("import_help", "A header row with name, and any of domains, tier, revenue, language, contact, contact_email, account_manager, travel_minutes. Clients with the same name are replaced.", "En overskriftsrad med name, og gjerne domains, tier, revenue, language, contact, contact_email, account_manager, travel_minutes. Kunder med samme navn erstattes."),
+    ("journal", "Journal", "Journal"),
+    ("journal_empty", "Nothing decided yet.", "Ingenting bestemt ennå."),
+    ("language", "Language", "Språk"),
+    ("legend", "Colours", "Farger"),
+    ("load", "Meeting load", "Møtebelastning"),
+    ("login", "Log in", "Logg inn"),
+    ("logout", "Log out", "Logg ut"),
+    ("make_plan", "Make the plan", "Lag planen"),
+    ("max_risk", "Highest risk", "Høyeste risiko"),
+    ("meeting", "Meeting", "Møte"),
+    ("meets_need", "Meets the need", "Dekker behovet"),
+    ("member", "Member", "Medlem"),
+    ("menu", "Main menu", "Hovedmeny"),
+    ("message", "Message", "Melding"),
+    ("name", "Name", "Navn"),
+    ("next", "Next week", "Neste uke"),
+    ("no_calendars", "No calendar yet.", "Ingen kalender ennå."),
+    ("no_clients", "No clients in the registry yet.", "Ingen kunder i registeret ennå."),
+    ("no_meetings", "No meetings", "Ingen møter"),
+    ("no_smtp", "This server has no SMTP settings", "Denne tjeneren har ikke SMTP-oppsett"),
+    ("nothing_to_plan", "No client meetings left this week: nothing to plan.", "Ingen kundemøter igjen denne uka: ingenting å planlegge."),
+    ("nothing_to_send", "You have accepted this meeting and neitakk recommends attending: nothing to send.", "Du har takket ja, og neitakk anbefaler å delta: ingenting å sende."),
+    ("other_emails", "Other addresses you are invited at (comma between)", "Andre adresser du blir invitert på (komma mellom)"),
+    ("outbox", "Outbox", "Utboks"),
+    ("outbox_empty", "The outbox is empty.", "Utboksen er tom."),
+    ("password", "Password", "Passord"),
+    ("password_rule", "at least 10 characters", "minst 10 tegn"),
+    ("phone", "Phone", "Telefon"),
+    ("plan", "Plan", "Plan"),
+    ("plan_this_week", "Free time this week", "Frigjør tid denne uka"),
+    ("previous", "Previous week", "Forrige uke"),
+    ("recommended", "recommended", "anbefalt"),
+    ("remove", "Remove", "Fjern"),
+    ("revenue", "Revenue", "Omsetning"),
+    ("risk", "Risk", "Risiko"),
+    ("role", "Role", "Rolle"),
+    ("save", "Save", "Lagre"),
+    ("save_outbox", "Save to the outbox", "Lagre i utboksen"),
+    ("send", "Send", "Send"),
+    ("sent", "Sent", "Sendt"),
+    ("settings", "Settings", "Innstillinger"),
+    ("setup", "Set up neitakk", "Sett opp neitakk"),
+    ("setup_intro", "Create the first account. It will be the admin, who adds colleagues and keeps the client registry.", "Opprett den første kontoen. Den blir administrator, som legger til kolleger og holder kunderegisteret."),
+    ("show", "Show", "Vis"),
+    ("signature", "Signature", "Signatur"),
+    ("skip", "Skip to the content", "Hopp til innholdet"),
+    ("strategies", "Ways to answer", "Måter å svare på"),
+    ("strategy", "Strategy", "Strategi"),
+    ("subject", "Subject", "Emne"),
+    ("switch_week", "Switch week", "Bytt uke"),
+    ("tagline", "Say no to a client meeting, or take less of it, without harming the relationship.", "Si nei til et kundemøte, eller ta mindre av det, uten å skade kundeforholdet."),
+    ("tier", "Tier", "Vekt"),
+    ("timezone", "Time zone", "Tidssone"),
+    ("to", "To", "Til"),
+    ("token_name", "What it is for", "Hva den er til"),
+    ("token_once", "Your new token (shown only this once):", "Den nye nøkkelen (vises bare denne ene gangen):"),
+    ("trail", "Why", "Hvorfor"),
+    ("travel", "Travel", "Reise"),
+    ("travel_minutes", "Travel each way (minutes)", "Reise hver vei (minutter)"),
+    ("upload", "Upload", "Last opp"),
+    ("upload_one", "Upload one", "Last opp en"),
+    ("username", "User name", "Brukernavn"),
+    ("users", "Users", "Brukere"),
+    ("video_link", "Video link", "Videolenke"),
+    ("week", "Week", "Uke"),
+    ("weekly_cap", "Weekly cap on meetings (hours)", "Ukentlig tak på møter (timer)"),
+    ("when", "When", "Når"),
+];
+
+/// Every text in `lang`, for the templates.
+pub fn texts(lang: Lang) -> BTreeMap<&'static str, &'static str> {
+    TEXTS
+        .iter()
+        .map(|(key, en, nb)| (*key, if lang == Lang::Nb { *nb } else { *en }))
+        .collect()
+}
+
+/// One text.
+pub fn text(lang: Lang, key: &str) -> &'static str {
+    TEXTS
+        .iter()
+        .find(|(k, ..)| *k == key)
+        .map_or("", |(_, en, nb)| if lang == Lang::Nb { nb } else { en })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_key_the_templates_use_has_words() {
+        let keys: Vec<&str> = super::TEXTS.iter().map(|t| t.0).collect();
+        for (name, source) in super::super::pages::TEMPLATES {
+            let mut rest = *source;
+            while let Some(i) = rest.find("t.") {
+                let after = &rest[i + 2..];
+                let end = after
+                    .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+                    .unwrap_or(after.len());
+                let key = &after[..end];
+                // "t." inside a word ("list.x", "format.") is not a lookup.
+                let word_start = i == 0 || !rest.as_bytes()[i - 1].is_ascii_alphanumeric();
+                if word_start && !key.is_empty() {
+                    assert!(keys.contains(&key), "{name}: no words for t.{key}");
+                }
+                rest = &after[end..];
+            }
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The server's side of the pipeline: a user's config (their settings, the
+//! shared registry, their CalDAV account), their calendars read over a
+//! window (parsed once per upload and cached), and replies drafted into
+//! their outbox or sent. Pages and the API both call these.
+
+use super::failure::Failure;
+use super::App;
+use crate::analysis::{self, Loaded};
+use crate::commands::reply::{self, Choice, Email};
+use crate::config::{Caldav, Config, Profile, Secret};
+use neitakk_core::{Client, Lang, Meeting, Strategy};
+use neitakk_ical::Window;
+use neitakk_store::accounts::User;
+use neitakk_store::team::NewDraft;
+use neitakk_store::{Entry, ReplyKey};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The largest calendar or CSV file taken.
+pub const MAX_UPLOAD: usize = 25 * 1024 * 1024;
+
+/// A user's own settings (the profile the command line reads from its file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    pub weekly_cap_hours: Option<f64>,
+    pub phone: Option<String>,
+    pub video_link: Option<String>,
+    pub signature: Option<String>,
+    /// Other addresses invitations reach the user at.
+    pub other_emails: Vec<String>,
+}
+
+impl Settings {
+    pub fn of(user: &User) -> Settings {
+        serde_json::from_str(&user.settings).unwrap_or_default()
+    }
+
+    /// Checks the values a person typed; the error names the field.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(l) = &self.language {
+            Lang::from_tag(l).ok_or(format!("language: unknown '{l}' (nb or en)"))?;
+        }
+        if let Some(z) = &self.timezone {
+            neitakk_ical::zone::parse_zone_name(z).ok_or(format!(
+                "time zone: unknown '{z}' (an IANA name such as Europe/Oslo)"
+            ))?;
+        }
+        if let Some(h) = self.weekly_cap_hours {
+            if !(0.0..=168.0).contains(&h) {
+                return Err(format!("weekly cap: {h} is not between 0 and 168 hours"));
+            }
+        }
+        for e in &self.other_emails {
+            if !e.contains('@') {
+                return Err(format!("other addresses: '{e}' is not an e-mail address"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The shared client registry.
+pub async fn registry(app: &App) -> Result<Vec<Client>, Failure> {
+    app.store
+        .registry()
+        .await?
+        .into_iter()
+        .map(|(name, data)| {
+            serde_json::from_str(&data)
+                .map_err(|e| anyhow::anyhow!("client {name} in the database: {e}").into())
+        })
+        .collect()
+}
+
+/// The config the pipeline sees for `user`: the server's settings, the
+/// user's profile, the registry, and their CalDAV account.
+pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
+    let s = Settings::of(user);
+    let mut config = app.base.clone();
+    let mut emails = vec![user.email.to_ascii_lowercase()];
+    emails.extend(s.other_emails.iter().map(|e| e.trim().to_ascii_lowercase()));
+    config.profile = Profile {
+        name: user.name.clone(),
+        emails,
+        signature: s.signature.clone().unwrap_or_else(|| user.name.clone()),
+        signatures: Vec::new(),
+        language: s
+            .language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(app.base.profile.language),
+        timezone: s
+            .timezone
+            .as_deref()
+            .and_then(neitakk_ical::zone::parse_zone_name)
+            .unwrap_or(app.base.profile.timezone),
+        weekly_cap_minutes: s
+            .weekly_cap_hours
+            .map_or(app.base.profile.weekly_cap_minutes, |h| {
+                (h * 60.0).round() as u32
+            }),
+        phone: s.phone,
+        video_link: s.video_link,
+        office: app.base.profile.office.clone(),
+        working_hours: app.base.profile.working_hours.clone(),
+    };
+    config.clients = registry(app).await?;
+    config.caldav = match app.store.caldav(user.id).await? {
+        Some(account) => Some(Caldav {
+            url: account.url,
+            user: Some(account.username),
+            secret: Secret {
+                password: Some(app.key.open(&account.sealed_secret)?),
+                password_env: None,
+                password_command: None,
+            },
+        }),
+        None => None,
+    };
+    Ok(config)
+}
+
+/// Runs blocking pipeline work (parsing, CalDAV) off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, Failure> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result.map_err(Failure::from),
+        Err(e) => Err(anyhow::anyhow!("a task failed: {e}").into()),
+    }
+}
+
+/// Parsed calendars by (calendar id, upload time, span, zone): an upload is
+/// parsed once per window, not once per request.
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<CacheKey, Arc<Vec<Meeting>>>>);
+
+/// A calendar's id and upload time, the span read, and the zone.
+type CacheKey = (i64, String, Window, String);
+
+impl Cache {
+    const MAX: usize = 512;
+
+    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Meeting>>> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: CacheKey, value: Arc<Vec<Meeting>>) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+            map.insert(key, value);
+        }
+    }
+}
+
+/// Reads calendar text over a window, as the command line reads a file.
+pub fn parse(
+    name: &str,
+    data: &[u8],
+    span: Window,
+    config: &Config,
+) -> anyhow::Result<Vec<Meeting>> {
+    let options = neitakk_ical::reader::Options {
+        tz: None,
+        default_tz: Some(config.profile.timezone),
+    };
+    let cal = neitakk_ical::read_stream(name, data, span, &options)?;
+    for w in &cal.warnings {
+        tracing::debug!("{w}");
+    }
+    Ok(cal.occurrences)
+}
+
+/// The user's calendars (uploads and CalDAV) around `window`, with their
+/// journal's recent limits.
+pub async fn load(
+    app: &App,
+    user: &User,
+    config: &Config,
+    window: Window,
+) -> Result<Loaded, Failure> {
+    let span = Loaded::span(window, config);
+    let zone = config.profile.timezone.name().to_owned();
+    let mut calendar: Vec<Meeting> = Vec::new();
+    for info in app.store.calendars(user.id).await? {
+        let key = (info.id, info.uploaded_at.clone(), span, zone.clone());
+        let meetings = match app.cache.get(&key) {
+            Some(m) => m,
+            None => {
+                let Some(data) = app.store.calendar(user.id, info.id).await? else {
+                    continue; // deleted meanwhile
+                };
+                let (name, cfg) = (info.name.clone(), config.clone());
+                let parsed =
+                    Arc::new(blocking(move || parse(&name, data.as_bytes(), span, &cfg)).await?);
+                app.cache.put(key, parsed.clone());
+                parsed
+            }
+        };
+        calendar.extend(meetings.iter().cloned());
+    }
+    if config.caldav.is_some() {
+        let cfg = config.clone();
+        calendar.extend(
+            blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?,
+        );
+    }
+    calendar.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    let now = chrono::Utc::now();
+    let recent_limits = app
+        .store
+        .for_owner(user.id)
+        .recent_limits(now - chrono::Duration::days(30), now)
+        .await?;
+    Ok(Loaded::new(window, span, calendar, recent_limits, config))
+}
+
+/// The window a meeting starting at `start` is decided in: a day before,
+/// and four weeks after, where a new time is looked for.
+pub fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
+    Window {
+        from: start - chrono::Duration::days(1),
+        to: start + chrono::Duration::days(29),
+    }
+}
+
+/// The occurrence of `uid` starting at `start`.
+pub fn find<'a>(
+    loaded: &'a Loaded,
+    uid: &str,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<&'a Meeting, Failure> {
+    loaded
+        .calendar
+        .iter()
+        .find(|m| m.uid == uid && m.start == start)
+        .ok_or_else(|| {
+            Failure::not_found(format!(
+                "no meeting '{uid}' starting at {}",
+                neitakk_ical::expand::rfc3339(start)
+            ))
+        })
+}
+
+/// A reply, composed: its messages (edited bodies applied) and e-mails.
+pub struct Composed {
+    pub strategy: Strategy,
+    pub lang: Lang,
+    pub messages: Vec<neitakk_compose::Message>,
+    pub emails: Vec<Email>,
+    pub entry: Entry,
+    pub key: ReplyKey,
+    pub from: String,
+}
+
+/// One reply to compose: the meeting, how to answer, and the bodies the
+/// user edited in place of the written ones (same order, same count).
+pub struct Item {
+    pub meeting: Meeting,
+    pub choice: Choice,
+    pub bodies: Option<Vec<String>>,
+}
+
+/// Composes replies in one go; `None` for a meeting with nothing to send
+/// (accepted, and attending is recommended).
+pub async fn compose(
+    config: Config,
+    loaded: Loaded,
+    items: Vec<Item>,
+) -> Result<Vec<Option<Composed>>, Failure> {
+    blocking(move || {
+        items
+            .into_iter()
+            .map(|item| compose_one(&config, &loaded, item))
+            .collect()
+    })
+    .await
+}
+
+fn compose_one(config: &Config, loaded: &Loaded, item: Item) -> anyhow::Result<Option<Composed>> {
+    let Some(mut r) = reply::prepare(config, loaded, &item.meeting, &item.choice)? else {
+        return Ok(None);
+    };
+    if let Some(bodies) = item.bodies {
+        if bodies.len() != r.messages.len() {
+            return Err(crate::BadInput(format!(
+                "the form had {} messages; this reply has {}: reload the page",
+                bodies.len(),
+                r.messages.len()
+            ))
+            .into());
+        }
+        for (m, b) in r.messages.iter_mut().zip(bodies) {
+            // Browsers send CRLF from a textarea; the messages use LF.
+            m.body = b.replace("\r\n", "\n");
+        }
+    }
+    let emails = r.emails(None)?;
+    Ok(Some(Composed {
+        strategy: r.strategy,
+        lang: r.lang,
+        entry: r.entry(None),
+        key: r.key(),
+        from: r.sender.email.clone(),
+        messages: r.messages,
+        emails,
+    }))
+}
+
+/// Puts a composed reply's e-mails in the user's outbox and journals the
+/// decision; the drafts' ids.
+pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Failure> {
+    let store = app.store.for_owner(user.id);
+    let mut ids = Vec::new();
+    for e in &c.emails {
+        let eml = String::from_utf8_lossy(&e.eml);
+        ids.push(
+            store
+                .add_draft(&NewDraft {
+                    uid: &c.entry.uid,
+                    strategy: c.strategy.as_str(),
+                    kind: &e.kind,
+                    recipients: &e.to.join(", "),
+                    subject: &e.subject,
+                    message_id: &e.message_id,
+                    eml: &eml,
+                })
+                .await?,
+        );
+    }
+    let mut entry = c.entry.clone();
+    entry.outbox_path = ids.first().map(|id| format!("outbox/{id}.eml"));
+    store.record(&entry).await?;
+    Ok(ids)
+}
+
+/// Sends a saved reply over the server's SMTP, once per request and
+/// strategy; `false` if it went out before.
+pub async fn send(app: &App, user: &User, c: &Composed, ids: &[i64]) -> Result<bool, Failure> {
+    let store = app.store.for_owner(user.id);
+    if store.sent_at(&c.key).await?.is_some() {
+        return Ok(false);
+    }
+    let base = app.base.clone();
+    let server = blocking(move || crate::delivery::smtp_server(&base))
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                axum::http::StatusCode::CONFLICT,
+                "this server has no SMTP settings ([delivery.smtp]): the drafts are in your outbox",
+            )
+        })?;
+    let server = Arc::new(server);
+    let mut marked = false;
+    for (e, id) in c.emails.iter().zip(ids) {
+        if e.to.is_empty() {
+            continue;
+        }
+        let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
+        blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
+        store.mark_draft_sent(*id).await?;
+        if e.carries_answer && !marked {
+            store.mark_sent(&c.key, &e.message_id, &e.to).await?;
+            marked = true;
+        }
+    }
+    Ok(true)
+}
