@@ -23,6 +23,7 @@ use neitakk_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use auth::new_setup_link;
 pub use failure::Failure;
 
 #[derive(Debug, clap::Args)]
