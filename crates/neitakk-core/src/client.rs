@@ -39,14 +39,21 @@ pub struct Client {
 impl Client {
     /// Whether an address belongs to this client.
     pub fn owns(&self, email: &str) -> bool {
-        let domain = email.rsplit_once('@').map_or(email, |(_, d)| d);
+        self.owns_domain(email.rsplit_once('@').map_or(email, |(_, d)| d))
+    }
+
+    /// Whether a mail domain is this client's, or a subdomain of one of its.
+    pub fn owns_domain(&self, domain: &str) -> bool {
+        let domain = domain.as_bytes();
         self.domains.iter().any(|d| {
-            let d = d.trim().trim_start_matches('@');
+            let d = d.trim().trim_start_matches('@').as_bytes();
+            // The domain itself, or a subdomain of it ("mail.d"); compared
+            // as bytes, without allocating: this runs for every attendee.
             domain.eq_ignore_ascii_case(d)
-                || domain.len() > d.len()
-                    && domain
-                        .to_ascii_lowercase()
-                        .ends_with(&format!(".{}", d.to_ascii_lowercase()))
+                || domain.len() > d.len() && {
+                    let cut = domain.len() - d.len();
+                    domain[cut - 1] == b'.' && domain[cut..].eq_ignore_ascii_case(d)
+                }
         })
     }
 }

@@ -124,12 +124,23 @@ impl Facts {
 /// Which client a meeting is with: the client that owns most of the people in
 /// it other than me. Returns its index in `clients`.
 pub fn match_client(meeting: &Meeting, me: &[String], clients: &[Client]) -> Option<usize> {
+    // Each other person's domain once; then the client with most of them
+    // (the first, on a tie). This runs for every meeting of a calendar.
+    let domains: Vec<&str> = meeting
+        .people()
+        .filter(|p| !is_me(&p.email, me))
+        .map(|p| {
+            p.email
+                .rsplit_once('@')
+                .map_or(p.email.as_str(), |(_, d)| d)
+        })
+        .collect();
+    if domains.is_empty() {
+        return None;
+    }
     let mut best: Option<(usize, usize)> = None;
     for (i, c) in clients.iter().enumerate() {
-        let n = meeting
-            .people()
-            .filter(|p| !is_me(&p.email, me) && c.owns(&p.email))
-            .count();
+        let n = domains.iter().filter(|d| c.owns_domain(d)).count();
         if n > 0 && best.is_none_or(|(_, m)| n > m) {
             best = Some((i, n));
         }

@@ -95,8 +95,9 @@ impl Store {
                 format!("{}@{host}", scheme.split(':').next().unwrap_or("database"))
             });
         let pool = AnyPoolOptions::new()
-            // SQLite has one writer; PostgreSQL serves the team.
-            .max_connections(if postgres { 10 } else { 1 })
+            // SQLite in WAL mode: readers in parallel, one writer at a time
+            // (the others wait for it, up to sqlx's busy timeout).
+            .max_connections(if postgres { 10 } else { 4 })
             .connect(url)
             .await
             .map_err(|source| Error::Open {
@@ -106,6 +107,14 @@ impl Store {
         if postgres {
             sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         } else {
+            // Kept in the file: every later connection is in WAL mode too.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|source| Error::Query {
+                    what: "WAL mode",
+                    source,
+                })?;
             sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         }
         Ok(Store { pool, owner: 0 })

@@ -10,6 +10,7 @@ use neitakk_core::{derive_tiers, facts, CalendarIndex, Context, Decision, Facts,
 use neitakk_ical::{reader::Options, Window};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A time window argument: a date or an RFC 3339 date-time.
 pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
@@ -190,7 +191,8 @@ pub struct Loaded {
     pub window: Window,
     /// What was read: the window widened for history and whole weeks.
     pub span: Window,
-    pub calendar: Vec<Meeting>,
+    /// Shared: the server keeps one parsed calendar for many requests.
+    pub calendar: Arc<Vec<Meeting>>,
     pub weights: Vec<Weight>,
     pub recent_limits: HashMap<String, Vec<String>>,
 }
@@ -200,7 +202,13 @@ impl Loaded {
         let span = Loaded::span(window, config);
         let calendar = read_calendar(path, span, None, config)?;
         let recent_limits = crate::commands::journal::recent_limits(config)?;
-        Ok(Loaded::new(window, span, calendar, recent_limits, config))
+        Ok(Loaded::new(
+            window,
+            span,
+            Arc::new(calendar),
+            recent_limits,
+            config,
+        ))
     }
 
     /// What to read around `window`: the weeks before it (repetition) and
@@ -226,7 +234,7 @@ impl Loaded {
     pub fn new(
         window: Window,
         span: Window,
-        calendar: Vec<Meeting>,
+        calendar: Arc<Vec<Meeting>>,
         recent_limits: HashMap<String, Vec<String>>,
         config: &Config,
     ) -> Loaded {

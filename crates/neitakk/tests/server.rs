@@ -1524,3 +1524,80 @@ async fn sending_from_the_meeting_page() {
     let r = admin.post("/meeting/send", &fields).await;
     assert_eq!(r.location(), "/outbox?sent=0");
 }
+
+/// A repeated triage is answered from memory; any change to what it was
+/// computed from (registry, settings, journal, calendars) is seen at once.
+#[tokio::test]
+async fn repeated_triage_answers_follow_every_change() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let token = admin.token().await;
+    api(
+        &s,
+        &token,
+        "POST",
+        "/calendars?name=uke49.ics",
+        Some(&example()),
+    )
+    .await;
+    let triage = || async {
+        api(&s, &token, "GET", &format!("/triage?week={WEEK}"), None)
+            .await
+            .json()
+    };
+    let workshop = |doc: &serde_json::Value| {
+        doc["meetings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["uid"] == WORKSHOP)
+            .unwrap()
+            .clone()
+    };
+    let first = triage().await;
+    assert_eq!(triage().await, first, "the same inputs, the same answer");
+    assert_eq!(workshop(&first)["strategy"], "phone-call");
+
+    // The journal: a decision about another Havnevest meeting counts as a recent limit.
+    let body = r#"{"uid":"havnevest-oppfolging@havnevest.no","start":"2026-12-03T08:00:00Z","strategy":"reschedule","save":true}"#;
+    assert_eq!(
+        api(&s, &token, "POST", "/reply", Some(body)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(workshop(&triage().await)["facts"]["recent_limits"], 1);
+
+    // The registry: Havnevest becomes a key client.
+    let mut havnevest = api(&s, &token, "GET", "/clients", None).await.json()["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Havnevest")
+        .unwrap()
+        .clone();
+    havnevest["tier"] = "key".into();
+    havnevest.as_object_mut().unwrap().remove("derived_tier");
+    let put = api(
+        &s,
+        &token,
+        "PUT",
+        "/clients",
+        Some(&format!("[{havnevest}]")),
+    )
+    .await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.body);
+    assert_eq!(workshop(&triage().await)["strategy"], "attend");
+
+    // The settings: a higher weekly cap.
+    let csrf = admin.get("/settings").await.csrf();
+    admin
+        .post("/settings", &[("csrf", &csrf), ("weekly_cap_hours", "40")])
+        .await;
+    assert_eq!(triage().await["weeks"][0]["cap_minutes"], 2400);
+
+    // The calendars.
+    let id = api(&s, &token, "GET", "/calendars", None).await.json()["calendars"][0]["id"]
+        .as_i64()
+        .unwrap();
+    api(&s, &token, "DELETE", &format!("/calendars/{id}"), None).await;
+    assert_eq!(triage().await["meetings"], serde_json::json!([]));
+}

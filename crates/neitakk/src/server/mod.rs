@@ -51,6 +51,7 @@ pub struct App {
     secure: bool,
     pages: minijinja::Environment<'static>,
     cache: work::Cache,
+    answers: work::Answers,
 }
 
 impl App {
@@ -63,6 +64,7 @@ impl App {
             secure,
             pages: pages::environment()?,
             cache: work::Cache::default(),
+            answers: work::Answers::default(),
         }))
     }
 }

@@ -134,16 +134,15 @@ pub async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Parsed calendars by (calendar id, upload time, span, zone): an upload is
-/// parsed once per window, not once per request.
+/// A user's uploaded calendars parsed over a span, by (their ids and upload
+/// times, the span, the zone): parsed once, shared by every request after.
 #[derive(Default)]
 pub struct Cache(Mutex<HashMap<CacheKey, Arc<Vec<Meeting>>>>);
 
-/// A calendar's id and upload time, the span read, and the zone.
-type CacheKey = (i64, String, Window, String);
+type CacheKey = (Vec<(i64, String)>, Window, String);
 
 impl Cache {
-    const MAX: usize = 512;
+    const MAX: usize = 256;
 
     fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Meeting>>> {
         self.0.lock().ok()?.get(key).cloned()
@@ -185,40 +184,141 @@ pub async fn load(
     config: &Config,
     window: Window,
 ) -> Result<Loaded, Failure> {
+    Ok(load_versioned(app, user, config, window).await?.0)
+}
+
+/// [`load`], and a version of what was read: the same version, the same
+/// calendar. `None` when a CalDAV calendar was read (it changes unseen).
+pub async fn load_versioned(
+    app: &App,
+    user: &User,
+    config: &Config,
+    window: Window,
+) -> Result<(Loaded, Option<String>), Failure> {
     let span = Loaded::span(window, config);
-    let zone = config.profile.timezone.name().to_owned();
-    let mut calendar: Vec<Meeting> = Vec::new();
-    for info in app.store.calendars(user.id).await? {
-        let key = (info.id, info.uploaded_at.clone(), span, zone.clone());
-        let meetings = match app.cache.get(&key) {
-            Some(m) => m,
-            None => {
-                let Some(data) = app.store.calendar(user.id, info.id).await? else {
-                    continue; // deleted meanwhile
-                };
-                let (name, cfg) = (info.name.clone(), config.clone());
-                let parsed =
-                    Arc::new(blocking(move || parse(&name, data.as_bytes(), span, &cfg)).await?);
-                app.cache.put(key, parsed.clone());
-                parsed
+    let calendars = app.store.calendars(user.id).await?;
+    let key: CacheKey = (
+        calendars
+            .iter()
+            .map(|c| (c.id, c.uploaded_at.clone()))
+            .collect(),
+        span,
+        config.profile.timezone.name().to_owned(),
+    );
+    let mut version = Some(format!("{:?}", key.0));
+    let mut calendar = match app.cache.get(&key) {
+        Some(parsed) => parsed,
+        None => {
+            let mut texts = Vec::new();
+            for info in &calendars {
+                // A calendar deleted meanwhile is left out.
+                if let Some(data) = app.store.calendar(user.id, info.id).await? {
+                    texts.push((info.name.clone(), data));
+                }
             }
-        };
-        calendar.extend(meetings.iter().cloned());
-    }
+            let cfg = config.clone();
+            let parsed = Arc::new(
+                blocking(move || {
+                    let mut all = Vec::new();
+                    for (name, data) in &texts {
+                        all.extend(parse(name, data.as_bytes(), span, &cfg)?);
+                    }
+                    all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+                    Ok(all)
+                })
+                .await?,
+            );
+            app.cache.put(key, parsed.clone());
+            parsed
+        }
+    };
     if config.caldav.is_some() {
         let cfg = config.clone();
-        calendar.extend(
-            blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?,
-        );
+        let live =
+            blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?;
+        let mut all = calendar.as_ref().clone();
+        all.extend(live);
+        all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+        calendar = Arc::new(all);
+        version = None;
     }
-    calendar.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
     let now = chrono::Utc::now();
     let recent_limits = app
         .store
         .for_owner(user.id)
         .recent_limits(now - chrono::Duration::days(30), now)
         .await?;
-    Ok(Loaded::new(window, span, calendar, recent_limits, config))
+    Ok((
+        Loaded::new(window, span, calendar, recent_limits, config),
+        version,
+    ))
+}
+
+/// Finished answers by a fingerprint of everything they were computed from
+/// (see [`fingerprint`]): the same inputs give the same bytes, so a repeated
+/// request is not computed again. Like [`Cache`], only a cache.
+/// `NEITAKK_ANSWER_CACHE=off` turns it off (every answer computed afresh).
+pub struct Answers {
+    map: Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>,
+    on: bool,
+}
+
+impl Default for Answers {
+    fn default() -> Answers {
+        Answers {
+            map: Mutex::default(),
+            on: std::env::var("NEITAKK_ANSWER_CACHE").map_or(true, |v| v != "off"),
+        }
+    }
+}
+
+impl Answers {
+    const MAX: usize = 1024;
+
+    pub fn get(&self, key: &[u8; 32]) -> Option<Arc<Vec<u8>>> {
+        if !self.on {
+            return None;
+        }
+        self.map.lock().ok()?.get(key).cloned()
+    }
+
+    pub fn put(&self, key: [u8; 32], value: Arc<Vec<u8>>) {
+        if let (true, Ok(mut map)) = (self.on, self.map.lock()) {
+            if map.len() >= Self::MAX {
+                map.clear();
+            }
+            map.insert(key, value);
+        }
+    }
+}
+
+/// SHA-256 of all a pipeline answer depends on: the user, their whole
+/// config (profile, registry, policy), the calendar's version, the window,
+/// the journal's recent limits, and what the caller adds (the operation and
+/// its parameters). The engine reads no clock, so nothing else matters.
+pub fn fingerprint(
+    user: &User,
+    config: &Config,
+    version: &str,
+    loaded: &Loaded,
+    extra: &str,
+) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let limits: std::collections::BTreeMap<_, _> = loaded.recent_limits.iter().collect();
+    let mut h = Sha256::new();
+    for part in [
+        user.id.to_string(),
+        format!("{config:?}"),
+        version.to_owned(),
+        format!("{:?} {:?}", loaded.window, loaded.span),
+        format!("{limits:?}"),
+        extra.to_owned(),
+    ] {
+        // Length-prefixed, so that parts cannot run into each other.
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
 }
 
 /// The window a meeting starting at `start` is decided in: a day before,
