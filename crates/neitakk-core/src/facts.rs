@@ -360,15 +360,23 @@ pub fn matter_of(meeting: &Meeting) -> Matter {
         meeting.description.as_deref().unwrap_or("")
     )
     .to_lowercase();
+    // Keywords are word prefixes: they match where a word starts. The
+    // starts are found once, not once per keyword (this runs per meeting).
+    let mut starts = Vec::new();
+    let mut after_word = false;
+    for (i, c) in text.char_indices() {
+        if !after_word {
+            starts.push(i);
+        }
+        after_word = c.is_alphanumeric();
+    }
+    let bytes = text.as_bytes();
     let has = |words: &[&str]| {
-        words.iter().any(|w| {
-            text.match_indices(w).any(|(i, _)| {
-                i == 0
-                    || !text[..i]
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric)
-            })
+        starts.iter().any(|&i| {
+            // The first byte rules out nearly every keyword cheaply.
+            words
+                .iter()
+                .any(|w| w.as_bytes()[0] == bytes[i] && text[i..].starts_with(w))
         })
     };
     if has(SERIOUS_WORDS) {
@@ -382,12 +390,20 @@ pub fn matter_of(meeting: &Meeting) -> Matter {
 
 /// The words of a title that say what it is about (lower-case, no numbers).
 fn title_words(title: &str) -> Vec<String> {
-    let mut words: Vec<String> = title
+    words_of(&title.to_lowercase())
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The same, from a title already lower-cased, as slices of it: sorted,
+/// each once, nothing allocated per word.
+fn words_of(lower: &str) -> Vec<&str> {
+    let mut words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.len() > 1 && !w.chars().all(|c| c.is_ascii_digit()))
-        .map(str::to_lowercase)
         .collect();
-    words.sort();
+    words.sort_unstable();
     words.dedup();
     words
 }
@@ -446,11 +462,16 @@ impl<'a> CalendarIndex<'a> {
         let words = calendar
             .iter()
             .map(|m| {
-                let mut ids: Vec<u32> = title_words(m.summary.as_deref().unwrap_or(""))
+                let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
+                let mut ids: Vec<u32> = words_of(&lower)
                     .into_iter()
-                    .map(|w| {
-                        let next = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
-                        *vocabulary.entry(w).or_insert(next)
+                    .map(|w| match vocabulary.get(w) {
+                        Some(&id) => id,
+                        None => {
+                            let id = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
+                            vocabulary.insert(w.to_owned(), id);
+                            id
+                        }
                     })
                     .collect();
                 ids.sort_unstable();
@@ -503,9 +524,10 @@ impl<'a> CalendarIndex<'a> {
 
     fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
         let since = meeting.start - Duration::weeks(i64::from(weeks));
-        let mut title: Vec<u32> = title_words(meeting.summary.as_deref().unwrap_or(""))
+        let lower = meeting.summary.as_deref().unwrap_or("").to_lowercase();
+        let mut title: Vec<u32> = words_of(&lower)
             .iter()
-            .map(|w| self.vocabulary.get(w).copied().unwrap_or(u32::MAX))
+            .map(|w| self.vocabulary.get(*w).copied().unwrap_or(u32::MAX))
             .collect();
         title.sort_unstable();
         let Some(theirs) = self.by_client.get(&client) else {

@@ -1400,7 +1400,14 @@ async fn the_server_runs_on_postgres() {
         .await
         .unwrap();
     let store = Store::connect(&format!("{base}/{name}")).await.unwrap();
-    let s = Server::on(store, tempfile::tempdir().unwrap(), |_| {}).await;
+    let s = Server::on(store.clone(), tempfile::tempdir().unwrap(), |_| {}).await;
+    // A second server process on the same database, as behind a load balancer.
+    let other = Server::on(
+        Store::connect(&format!("{base}/{name}")).await.unwrap(),
+        tempfile::tempdir().unwrap(),
+        |_| {},
+    )
+    .await;
     let mut ingrid = s.admin().await;
     let mut ola = s
         .member(&mut ingrid, "Ola Hansen", "ola.hansen@fjellfjord.no")
@@ -1432,15 +1439,50 @@ async fn the_server_runs_on_postgres() {
     assert_eq!(ingrid.get("/outbox/1.eml").await.status, StatusCode::OK);
     assert_eq!(ola.get("/outbox/1.eml").await.status, StatusCode::NOT_FOUND);
     assert!(cards(&ola.get(&format!("/week?week={WEEK}")).await.body).is_empty());
-    for _ in 0..5 {
-        ola.login("ola.hansen@fjellfjord.no", "feil-passord-1")
-            .await;
+    // The other process knows the session, the CSRF token, the calendar and
+    // the outbox: nothing lived only in the first one's memory.
+    let mut same_ingrid = other.browser();
+    same_ingrid.cookies = ingrid.cookies.clone();
+    assert_eq!(
+        cards(&same_ingrid.get(&format!("/week?week={WEEK}")).await.body).len(),
+        15
+    );
+    assert_eq!(
+        same_ingrid.get("/outbox/1.eml").await.status,
+        StatusCode::OK
+    );
+    let csrf = ingrid.get("/settings").await.csrf();
+    let r = same_ingrid
+        .post("/settings", &[("csrf", &csrf), ("language", "nb")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a form from one process, posted to the other"
+    );
+
+    // Failed logins count across processes.
+    for i in 0..5 {
+        let mut at = if i % 2 == 0 {
+            s.browser()
+        } else {
+            other.browser()
+        };
+        at.login("ola.hansen@fjellfjord.no", "feil-passord-1").await;
     }
     assert_eq!(
         ola.login("ola.hansen@fjellfjord.no", PASSWORD).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
-    drop(s);
+    let mut elsewhere = other.browser();
+    assert_eq!(
+        elsewhere
+            .login("ola.hansen@fjellfjord.no", PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    drop((s, other, store));
     sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         .execute(&pool)
         .await
@@ -1600,4 +1642,130 @@ async fn repeated_triage_answers_follow_every_change() {
         .unwrap();
     api(&s, &token, "DELETE", &format!("/calendars/{id}"), None).await;
     assert_eq!(triage().await["meetings"], serde_json::json!([]));
+}
+
+/// A calendar from the user's CalDAV account (Radicale and aiosmtpd, started
+/// by scripts/test): the board reads it, and a reply sent from the meeting
+/// page also sets the user's answer on the event.
+#[tokio::test]
+async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+    let (Some(dav_port), Some(python), Some(smtp_port)) = (
+        var("NEITAKK_TEST_CALDAV_PORT"),
+        var("NEITAKK_TEST_PYTHON"),
+        var("NEITAKK_TEST_SMTP_PORT"),
+    ) else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "no CalDAV server: run scripts/test"
+        );
+        eprintln!("skipped: no CalDAV server (scripts/test starts one)");
+        return;
+    };
+    let tool = |args: &[&str]| {
+        let o = std::process::Command::new(&python)
+            .arg(root().join("tests/python/caldav_tool.py"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let url = format!(
+        "http://127.0.0.1:{dav_port}/ingrid/server-{}/",
+        std::process::id()
+    );
+    tool(&[
+        "seed",
+        &url,
+        "ingrid",
+        "secret",
+        root().join("examples/uke49.ics").to_str().unwrap(),
+    ]);
+    std::env::set_var("NEITAKK_TEST_SERVER_DAV_SMTP", "secret");
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("s.sqlite").display()
+    );
+    let s = Server::on(Store::connect(&db).await.unwrap(), dir, |c| {
+        c.smtp = Some(neitakk::config::Smtp {
+            host: "127.0.0.1".into(),
+            port: smtp_port.parse().unwrap(),
+            security: neitakk_net::smtp::Security::None,
+            user: Some("neitakk".into()),
+            secret: neitakk::config::Secret {
+                password_env: Some("NEITAKK_TEST_SERVER_DAV_SMTP".into()),
+                ..Default::default()
+            },
+            ca_file: None,
+        });
+    })
+    .await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    // A wrong password is a clear error on the board, not a crash.
+    admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", &url),
+                ("username", "ingrid"),
+                ("password", "feil-hemmelighet-77"),
+            ],
+        )
+        .await;
+    let r = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY);
+    assert!(r.body.contains("refused the login"), "{}", r.body);
+    assert!(
+        !r.body.contains("feil-hemmelighet-77"),
+        "the password is not shown"
+    );
+    admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", &url),
+                ("username", "ingrid"),
+                ("password", "secret"),
+            ],
+        )
+        .await;
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    assert_eq!(cards(&board.body).len(), 15);
+
+    let page = admin
+        .get(&format!(
+            "/meeting?uid={}&start={}",
+            WORKSHOP.replace('@', "%40"),
+            WORKSHOP_START
+        ))
+        .await;
+    let r = admin
+        .post(
+            "/meeting/send",
+            &[
+                ("csrf", &page.csrf()),
+                ("uid", WORKSHOP),
+                ("start", WORKSHOP_START),
+                ("strategy", "phone-call"),
+                ("lang", "nb"),
+                ("body", "Hei Per, kan vi ta det på telefon?"),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), "/outbox?sent=1", "{}", r.body);
+    let got = tool(&[
+        "partstat",
+        &url,
+        "ingrid",
+        "secret",
+        WORKSHOP,
+        "ingrid.berg@fjellfjord.no",
+    ]);
+    assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
 }

@@ -113,7 +113,9 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
         .await
         .map_err(Failure::json)?;
     let w = window(&p, config.profile.timezone)?;
-    let (loaded, version) = work::load_versioned(&app, &user, &config, w)
+    let work::Read {
+        loaded, version, ..
+    } = work::read(&app, &user, &config, w)
         .await
         .map_err(Failure::json)?;
     let key = version
@@ -265,10 +267,10 @@ async fn reply(
     let config = work::user_config(&app, &user)
         .await
         .map_err(Failure::json)?;
-    let loaded = work::load(&app, &user, &config, work::around(start))
+    let read = work::read(&app, &user, &config, work::around(start))
         .await
         .map_err(Failure::json)?;
-    let meeting = work::find(&loaded, &b.uid, start)
+    let meeting = work::find(&read.loaded, &b.uid, start)
         .map_err(Failure::json)?
         .clone();
     let choice = Choice {
@@ -282,9 +284,10 @@ async fn reply(
         every: b.every,
     };
     let composed = work::compose(
-        config,
-        loaded,
+        config.clone(),
+        read.loaded,
         vec![Item {
+            on_caldav: read.on_caldav.contains(&meeting.uid),
             meeting,
             choice,
             bodies: b.bodies,
@@ -305,7 +308,7 @@ async fn reply(
         drafts = work::save(&app, &user, &c).await.map_err(Failure::json)?;
     }
     if b.send {
-        sent = work::send(&app, &user, &c, &drafts)
+        sent = work::send(&app, &user, &config, &c, &drafts)
             .await
             .map_err(Failure::json)?;
     }

@@ -62,8 +62,15 @@ impl Failure {
 
     /// A pipeline error: the user's (bad input) or ours.
     pub fn from_error(e: &anyhow::Error) -> Failure {
+        let remote = e
+            .chain()
+            .any(|c| c.is::<neitakk_net::caldav::Error>() || c.is::<neitakk_net::smtp::Error>());
         if crate::is_bad_input(e) {
             Failure::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}"))
+        } else if remote {
+            // A calendar or mail server said no: theirs to fix, or the
+            // settings'; the message names which and why.
+            Failure::new(StatusCode::BAD_GATEWAY, format!("{e:#}"))
         } else {
             tracing::error!("{e:#}");
             Failure::new(
@@ -118,6 +125,8 @@ impl IntoResponse for Failure {
             (413, false) => "Too large",
             (429, true) => "For mange forsøk",
             (429, false) => "Too many attempts",
+            (502, true) => "En annen tjener svarte ikke som ventet",
+            (502, false) => "Another server did not answer as expected",
             (500..=599, true) => "Noe gikk galt",
             (500..=599, false) => "Something went wrong",
             (_, true) => "Det gikk ikke",

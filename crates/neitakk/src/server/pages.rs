@@ -491,7 +491,7 @@ async fn meeting_in_context(
     s: &Session,
     uid: &str,
     start: &str,
-) -> Result<(crate::config::Config, Loaded, DateTime<Utc>), Failure> {
+) -> Result<(crate::config::Config, work::Read, DateTime<Utc>), Failure> {
     let start = DateTime::parse_from_rfc3339(start)
         .map_err(|_| {
             Failure::bad(format!("'{start}' is not a meeting start (RFC 3339)")).lang(s.lang)
@@ -501,9 +501,9 @@ async fn meeting_in_context(
         return Err(Failure::bad("which meeting? (uid is missing)").lang(s.lang));
     }
     let config = work::user_config(app, &s.user).await?;
-    let loaded = work::load(app, &s.user, &config, work::around(start)).await?;
-    work::find(&loaded, uid, start).map_err(|e| e.lang(s.lang))?;
-    Ok((config, loaded, start))
+    let read = work::read(app, &s.user, &config, work::around(start)).await?;
+    work::find(&read.loaded, uid, start).map_err(|e| e.lang(s.lang))?;
+    Ok((config, read, start))
 }
 
 fn parse_choice(
@@ -527,8 +527,10 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     let q = query(q, lang)?;
     let get = |k: &str| q.get(k).map(String::as_str);
     let uid = get("uid").unwrap_or_default().to_owned();
-    let (config, loaded, start) =
+    let (config, read, start) =
         meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
+    let on_caldav = read.on_caldav.contains(&uid);
+    let loaded = read.loaded;
     let choice = parse_choice(get("strategy"), get("lang"), lang)?;
     let tz = config.profile.timezone;
     let can_send = app.base.smtp.is_some();
@@ -564,6 +566,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             meeting: m.clone(),
             choice: choice.clone(),
             bodies: None,
+            on_caldav,
         }];
         work::compose(config, loaded, items)
             .await
@@ -635,36 +638,42 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
 }
 
 /// Composes the reply the meeting form describes, with the edited bodies.
-async fn reply_from_form(app: &App, s: &Session, f: &Fields) -> Result<work::Composed, Failure> {
+async fn reply_from_form(
+    app: &App,
+    s: &Session,
+    f: &Fields,
+) -> Result<(crate::config::Config, work::Composed), Failure> {
     s.check(f.get("csrf"))?;
-    let (config, loaded, start) = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
-    let meeting = work::find(&loaded, f.get("uid"), start)?.clone();
+    let (config, read, start) = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
+    let meeting = work::find(&read.loaded, f.get("uid"), start)?.clone();
     let choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
     let items = vec![Item {
+        on_caldav: read.on_caldav.contains(&meeting.uid),
         meeting,
         choice,
         bodies: Some(f.all("body")),
     }];
-    work::compose(config, loaded, items)
+    let composed = work::compose(config.clone(), read.loaded, items)
         .await
         .map_err(|e| e.lang(s.lang))?
         .pop()
         .flatten()
-        .ok_or_else(|| Failure::bad(text(s.lang, "nothing_to_send")).lang(s.lang))
+        .ok_or_else(|| Failure::bad(text(s.lang, "nothing_to_send")).lang(s.lang))?;
+    Ok((config, composed))
 }
 
 pub async fn save_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
-    let composed = reply_from_form(&app, &s, &f).await?;
+    let (_, composed) = reply_from_form(&app, &s, &f).await?;
     let ids = work::save(&app, &s.user, &composed).await?;
     Ok(redirect(&format!("/outbox?saved={}", ids.len())))
 }
 
 pub async fn send_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
-    let composed = reply_from_form(&app, &s, &f).await?;
+    let (config, composed) = reply_from_form(&app, &s, &f).await?;
     let ids = work::save(&app, &s.user, &composed).await?;
-    let sent = work::send(&app, &s.user, &composed, &ids)
+    let sent = work::send(&app, &s.user, &config, &composed, &ids)
         .await
         .map_err(|e| e.lang(s.lang))?;
     Ok(redirect(if sent {
@@ -788,6 +797,8 @@ pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_
                     ..Choice::default()
                 },
                 bodies: None,
+                // Plan drafts are not sent from here.
+                on_caldav: false,
             })
         })
         .collect();

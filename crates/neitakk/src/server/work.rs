@@ -14,7 +14,7 @@ use neitakk_store::accounts::User;
 use neitakk_store::team::NewDraft;
 use neitakk_store::{Entry, ReplyKey};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// The largest calendar or CSV file taken.
@@ -184,17 +184,26 @@ pub async fn load(
     config: &Config,
     window: Window,
 ) -> Result<Loaded, Failure> {
-    Ok(load_versioned(app, user, config, window).await?.0)
+    Ok(read(app, user, config, window).await?.loaded)
 }
 
-/// [`load`], and a version of what was read: the same version, the same
-/// calendar. `None` when a CalDAV calendar was read (it changes unseen).
-pub async fn load_versioned(
+/// A user's calendars as read by [`read`].
+pub struct Read {
+    pub loaded: Loaded,
+    /// The same version, the same calendar; `None` when a CalDAV calendar
+    /// was read (it changes unseen).
+    pub version: Option<String>,
+    /// The UIDs read from CalDAV, where an answer is also set on the event.
+    pub on_caldav: HashSet<String>,
+}
+
+/// [`load`], with the version of what was read and what came from CalDAV.
+pub async fn read(
     app: &App,
     user: &User,
     config: &Config,
     window: Window,
-) -> Result<(Loaded, Option<String>), Failure> {
+) -> Result<Read, Failure> {
     let span = Loaded::span(window, config);
     let calendars = app.store.calendars(user.id).await?;
     let key: CacheKey = (
@@ -206,6 +215,7 @@ pub async fn load_versioned(
         config.profile.timezone.name().to_owned(),
     );
     let mut version = Some(format!("{:?}", key.0));
+    let mut on_caldav = HashSet::new();
     let mut calendar = match app.cache.get(&key) {
         Some(parsed) => parsed,
         None => {
@@ -236,6 +246,7 @@ pub async fn load_versioned(
         let cfg = config.clone();
         let live =
             blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?;
+        on_caldav = live.iter().map(|m| m.uid.clone()).collect();
         let mut all = calendar.as_ref().clone();
         all.extend(live);
         all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
@@ -248,10 +259,11 @@ pub async fn load_versioned(
         .for_owner(user.id)
         .recent_limits(now - chrono::Duration::days(30), now)
         .await?;
-    Ok((
-        Loaded::new(window, span, calendar, recent_limits, config),
+    Ok(Read {
+        loaded: Loaded::new(window, span, calendar, recent_limits, config),
         version,
-    ))
+        on_caldav,
+    })
 }
 
 /// Finished answers by a fingerprint of everything they were computed from
@@ -357,6 +369,9 @@ pub struct Composed {
     pub entry: Entry,
     pub key: ReplyKey,
     pub from: String,
+    /// For a meeting read from CalDAV: the answer to set on the event once
+    /// sent (the meeting, the answer, and whether for the whole series).
+    pub calendar_answer: Option<(Meeting, neitakk_core::PartStat, bool)>,
 }
 
 /// One reply to compose: the meeting, how to answer, and the bodies the
@@ -365,6 +380,8 @@ pub struct Item {
     pub meeting: Meeting,
     pub choice: Choice,
     pub bodies: Option<Vec<String>>,
+    /// The meeting was read from the user's CalDAV calendar.
+    pub on_caldav: bool,
 }
 
 /// Composes replies in one go; `None` for a meeting with nothing to send
@@ -402,7 +419,12 @@ fn compose_one(config: &Config, loaded: &Loaded, item: Item) -> anyhow::Result<O
         }
     }
     let emails = r.emails(None)?;
+    let calendar_answer = r
+        .partstat()
+        .filter(|_| item.on_caldav)
+        .map(|p| (item.meeting.clone(), p, item.choice.series));
     Ok(Some(Composed {
+        calendar_answer,
         strategy: r.strategy,
         lang: r.lang,
         entry: r.entry(None),
@@ -442,7 +464,13 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
 
 /// Sends a saved reply over the server's SMTP, once per request and
 /// strategy; `false` if it went out before.
-pub async fn send(app: &App, user: &User, c: &Composed, ids: &[i64]) -> Result<bool, Failure> {
+pub async fn send(
+    app: &App,
+    user: &User,
+    config: &Config,
+    c: &Composed,
+    ids: &[i64],
+) -> Result<bool, Failure> {
     let store = app.store.for_owner(user.id);
     if store.sent_at(&c.key).await?.is_some() {
         return Ok(false);
@@ -469,6 +497,11 @@ pub async fn send(app: &App, user: &User, c: &Composed, ids: &[i64]) -> Result<b
             store.mark_sent(&c.key, &e.message_id, &e.to).await?;
             marked = true;
         }
+    }
+    if let Some((meeting, partstat, series)) = c.calendar_answer.clone() {
+        let config = config.clone();
+        blocking(move || crate::delivery::update_partstat(&config, &meeting, partstat, series))
+            .await?;
     }
     Ok(true)
 }
