@@ -66,8 +66,8 @@ pub fn parse_duration(s: &str) -> Result<u32, String> {
         h * 60.0 + m
     };
     match minutes {
-        m if m < 1.0 => Err(format!("--free {s}: ask for some time to free")),
-        m if m > 168.0 * 60.0 => Err(format!("--free {s}: a week has 168 hours")),
+        m if m < 1.0 => Err("ask for some time to free".to_owned()),
+        m if m > 168.0 * 60.0 => Err("a week has 168 hours".to_owned()),
         m => Ok(m as u32),
     }
 }

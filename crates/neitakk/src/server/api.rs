@@ -65,8 +65,26 @@ fn ok(value: Value) -> Answer {
 
 /// The window `week`, or `from` and `to`, name (default: this week).
 fn window(p: &HashMap<String, String>, tz: chrono_tz::Tz) -> Result<Window, Failure> {
-    let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    analysis::window(get("week"), get("from"), get("to"), tz).map_err(|e| Failure::from(e).json())
+    // An empty week is this week; an empty from or to is not a time.
+    let get = |k: &str| p.get(k).map(String::as_str);
+    let (week, from, to) = (
+        get("week").filter(|w| !w.is_empty()),
+        get("from"),
+        get("to"),
+    );
+    let fail = |e: anyhow::Error| Failure::from(e).json();
+    match (week, from, to) {
+        (None, Some(from), Some(to)) => {
+            let from = analysis::parse_instant(from, tz).map_err(fail)?;
+            let to = analysis::parse_instant(to, tz).map_err(fail)?;
+            if to <= from {
+                return Err(bad("the window is empty: to must be after from"));
+            }
+            Ok(Window { from, to })
+        }
+        (_, None, None) => analysis::window(week, None, None, tz).map_err(fail),
+        _ => Err(bad("give week, or both from and to")),
+    }
 }
 
 /// `reason=workload,conflict`.
@@ -324,7 +342,10 @@ async fn reply(
 async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) -> Answer {
     let p = params(q)?;
     let goal = plan::Goal {
-        free: plan::parse_duration(p.get("free").map_or("", String::as_str)).map_err(bad)?,
+        free: {
+            let free = p.get("free").map_or("", String::as_str);
+            plan::parse_duration(free).map_err(|e| bad(format!("free '{free}': {e}")))?
+        },
         max_risk: p
             .get("max_risk")
             .map(|r| Risk::from_str(r))
@@ -502,7 +523,12 @@ async fn openapi() -> Response {
 
 /// The OpenAPI 3.1 document for every route above.
 pub fn document() -> Value {
-    let q = |name: &str, required: bool, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": { "type": "string" }, "description": description });
+    // A query parameter: its name, whether required, what it means, and
+    // the shape of its value.
+    let q = |name: &str, required: bool, description: &str, schema: Value| json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description });
+    let text = |pattern: &str| json!({ "type": "string", "pattern": pattern });
+    let when =
+        json!({ "type": "string", "anyOf": [{ "format": "date" }, { "format": "date-time" }] });
     let id =
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let window = vec![
@@ -510,19 +536,43 @@ pub fn document() -> Value {
             "week",
             false,
             "An ISO week, e.g. 2026-W49 (default: this week)",
+            text("^([0-9]{4}-?[Ww][0-9]{1,2})?$"),
         ),
         q(
             "from",
             false,
             "Start of the window: a date or an RFC 3339 date-time (with to)",
+            when.clone(),
         ),
-        q("to", false, "End of the window, exclusive (with from)"),
+        q(
+            "to",
+            false,
+            "End of the window, exclusive (with from)",
+            when,
+        ),
     ];
+    let reasons = "workload|conflict|repetitive|not-needed|illness|emergency|dislike";
     let reason = q(
         "reason",
         false,
         "Reasons, comma-separated: workload, conflict, repetitive, not-needed, illness, emergency",
+        text(&format!("^(({reasons})(,({reasons}))*)?$")),
     );
+    let string = json!({ "type": "string", "minLength": 1 });
+    let optional = |schema: Value| json!({ "anyOf": [schema, { "type": "null" }] });
+    let client_schema = json!({
+        "type": "object", "required": ["name"], "additionalProperties": false,
+        "properties": {
+            "name": string, "domains": { "type": "array", "items": { "type": "string" } },
+            "tier": optional(json!({ "type": "string", "enum": ["key", "regular", "minor"] })),
+            "revenue": optional(json!({ "type": "number" })),
+            "flexibility": optional(json!({ "type": "string", "enum": ["high", "normal", "low"] })),
+            "language": optional(json!({ "type": "string", "enum": ["nb", "en"] })),
+            "contact": optional(json!({ "type": "string" })), "contact_email": optional(json!({ "type": "string" })),
+            "account_manager": optional(json!({ "type": "string" })), "account_manager_name": optional(json!({ "type": "string" })),
+            "travel_minutes": optional(json!({ "type": "integer", "minimum": 0, "maximum": 4294967295u64 })),
+        }
+    });
     let object = json!({ "description": "OK", "content": { "application/json": { "schema": { "type": "object" } } } });
     let errors = json!({
         "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" },
@@ -554,18 +604,18 @@ pub fn document() -> Value {
             "/events": { "get": op("The occurrences of your calendars in a window", window.clone()) },
             "/triage": { "get": op("Every meeting in a window with the recommended strategy, as `neitakk triage --format json`", with(window.clone(), vec![reason.clone()])) },
             "/meeting": { "get": op("One meeting's facts, rule trail and alternatives, as `neitakk explain --format json`",
-                vec![q("uid", true, "The meeting's UID"), q("start", true, "The occurrence's start, RFC 3339"), reason.clone()]) },
+                vec![q("uid", true, "The meeting's UID", string.clone()), q("start", true, "The occurrence's start, RFC 3339", json!({ "type": "string", "format": "date-time" })), reason.clone()]) },
             "/reply": { "post": {
                 "summary": "Write the reply to one meeting; optionally save it to the outbox or send it",
                 "requestBody": { "required": true, "content": { "application/json": { "schema": {
                     "type": "object", "required": ["uid", "start"], "additionalProperties": false,
                     "properties": {
-                        "uid": { "type": "string" }, "start": { "type": "string", "format": "date-time" },
+                        "uid": { "type": "string", "minLength": 1 }, "start": { "type": "string", "format": "date-time" },
                         "strategy": { "type": "string", "enum": Strategy::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>() },
                         "lang": { "type": "string", "enum": ["nb", "en"] },
                         "minutes": { "type": "integer", "minimum": 5, "maximum": 600 },
                         "note": { "type": "string" }, "delegate_to": { "type": "string" },
-                        "reasons": { "type": "array", "items": { "type": "string" } },
+                        "reasons": { "type": "array", "items": { "type": "string", "enum": Reason::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() } },
                         "series": { "type": "boolean" }, "every": { "type": "integer", "minimum": 2, "maximum": 12 },
                         "bodies": { "type": "array", "items": { "type": "string" } },
                         "save": { "type": "boolean" }, "send": { "type": "boolean" } } } } } },
@@ -573,17 +623,19 @@ pub fn document() -> Value {
                                "404": { "$ref": "#/components/responses/Error" }, "409": { "$ref": "#/components/responses/Error" },
                                "422": { "$ref": "#/components/responses/Error" } } } },
             "/plan": { "get": op("Free time in a window with the least harm, as `neitakk plan --format json`",
-                with(window, vec![q("free", true, "How much: 6h, 90m, 1h30m"), q("max_risk", false, "very-low, low, medium, high or very-high"), q("keep", false, "Clients to keep, comma-separated")])) },
+                with(window, vec![q("free", true, "How much: 6h, 90m, 1h30m", text("^([0-9]+([.,][0-9]+)?[hHtT]?|[0-9]*[hHtT]?[0-9]+(m|min))$")),
+                    q("max_risk", false, "The highest risk a change may carry", json!({ "type": "string", "enum": Risk::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>() })),
+                    q("keep", false, "Clients to keep, comma-separated", string.clone())])) },
             "/clients": {
                 "get": op("The client registry, with each client's derived tier", vec![]),
                 "put": { "summary": "Add or replace clients by name (admins)",
-                         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "array", "items": { "type": "object", "required": ["name"] } } } } },
+                         "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": "array", "items": client_schema } } } },
                          "responses": { "200": object, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" } } } },
-            "/journal": { "get": op("What you decided and wrote, newest first", vec![q("client", false, "Only this client")]) },
+            "/journal": { "get": op("What you decided and wrote, newest first", vec![q("client", false, "Only this client (empty: all)", json!({ "type": "string" }))]) },
             "/calendars": {
                 "get": op("Your uploaded calendars", vec![]),
-                "post": { "summary": "Upload a calendar (the body is its iCalendar text)", "parameters": [q("name", false, "A name for it")],
-                          "requestBody": { "required": true, "content": { "text/calendar": { "schema": { "type": "string" } } } },
+                "post": { "summary": "Upload a calendar (the body is its iCalendar text)", "parameters": [q("name", false, "A name for it", string.clone())],
+                          "requestBody": { "required": true, "content": { "text/calendar": { "schema": { "type": "string", "description": "An iCalendar file (or an invitation as .eml); anything else is refused with 422" } } } },
                           "responses": { "201": object, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" },
                                          "413": { "$ref": "#/components/responses/Error" }, "422": { "$ref": "#/components/responses/Error" } } } },
             "/calendars/{id}": { "delete": { "summary": "Delete one of your calendars", "parameters": [id.clone()],

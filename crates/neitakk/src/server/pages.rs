@@ -695,7 +695,8 @@ async fn make_plan(
     let config = work::user_config(app, &s.user).await?;
     let (week, w) = week_of(week, config.profile.timezone, lang)?;
     let goal = plan::Goal {
-        free: plan::parse_duration(free).map_err(|e| Failure::bad(e).lang(lang))?,
+        free: plan::parse_duration(free)
+            .map_err(|e| Failure::bad(format!("'{free}': {e}")).lang(lang))?,
         max_risk: Some(max_risk)
             .filter(|r| !r.is_empty())
             .map(Risk::from_str)
