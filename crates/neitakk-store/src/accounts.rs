@@ -3,7 +3,7 @@
 //! Secrets are stored only as hashes, made by the caller; every query for a
 //! user's data is scoped to that user.
 
-use crate::{Error, Store};
+use crate::{query_error, Error, Store};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -65,13 +65,6 @@ fn user(r: &AnyRow) -> User {
     }
 }
 
-fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
-    move |source| match &source {
-        sqlx::Error::Database(e) if e.is_unique_violation() => Error::Conflict { what },
-        _ => Error::Query { what, source },
-    }
-}
-
 impl Store {
     /// Creates a user; [`Error::Conflict`] if the e-mail is taken.
     pub async fn create_user(
@@ -93,6 +86,106 @@ impl Store {
         .await
         .map_err(query_error("create user"))?;
         Ok(row.get("id"))
+    }
+
+    /// Creates the first admin with a setup link, once: `None` if the link
+    /// is unknown or expired, or someone is already a user. Every other
+    /// setup link goes with it, in the same transaction, so that two links
+    /// used at once make one admin.
+    pub async fn create_first_admin(
+        &self,
+        link_hash: &str,
+        now: DateTime<Utc>,
+        email: &str,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<Option<i64>, Error> {
+        let what = "create the first admin";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        let mine = sqlx::query("DELETE FROM setup_links WHERE token_hash = $1 AND expires_at > $2")
+            .bind(link_hash)
+            .bind(now.to_rfc3339())
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        sqlx::query("DELETE FROM setup_links")
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(query_error(what))?
+            .get("n");
+        if mine.rows_affected() != 1 || users > 0 {
+            // The links are used up either way: commit their removal.
+            tx.commit().await.map_err(query_error(what))?;
+            return Ok(None);
+        }
+        let row = sqlx::query(
+            "INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, 'admin', $4) RETURNING id",
+        )
+        .bind(email.to_ascii_lowercase())
+        .bind(name)
+        .bind(password_hash)
+        .bind(now.to_rfc3339())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(Some(row.get("id")))
+    }
+
+    /// Sets a user's password hash and ends their other sessions.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: Option<&str>,
+    ) -> Result<(), Error> {
+        let what = "change password";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(())
+    }
+
+    /// Removes a user and everything that is theirs.
+    pub async fn delete_user(&self, user_id: i64) -> Result<bool, Error> {
+        let what = "delete user";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        for table in ["sessions", "api_tokens", "calendars", "caldav_accounts"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error(what))?;
+        }
+        for table in ["drafts", "journal", "sent"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE owner = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error(what))?;
+        }
+        let done = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// How many users there are (none: the server offers to create the first admin).
@@ -171,6 +264,16 @@ impl Store {
         Ok(row.map(|r| (user(&r), r.get("csrf"))))
     }
 
+    /// Forgets sessions that expired before `now`.
+    pub async fn delete_expired_sessions(&self, now: DateTime<Utc>) -> Result<(), Error> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now.to_rfc3339())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("forget old sessions"))?;
+        Ok(())
+    }
+
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
@@ -197,6 +300,32 @@ impl Store {
             .await
             .map_err(query_error("create token"))?;
         Ok(())
+    }
+
+    /// A user's API tokens: (the token's hash, its name, when made).
+    pub async fn api_tokens(&self, user_id: i64) -> Result<Vec<(String, String, String)>, Error> {
+        let rows = sqlx::query(
+            "SELECT token_hash, name, created_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list tokens"))?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get("token_hash"), r.get("name"), r.get("created_at")))
+            .collect())
+    }
+
+    /// Revokes one of a user's API tokens; `false` if they have none by that hash.
+    pub async fn delete_api_token(&self, user_id: i64, token_hash: &str) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND token_hash = $2")
+            .bind(user_id)
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("revoke token"))?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The user an API token belongs to.

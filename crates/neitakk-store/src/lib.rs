@@ -41,6 +41,14 @@ pub enum Error {
     },
 }
 
+/// A failed query as an [`Error`]: a taken unique key is a conflict.
+pub(crate) fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
+    move |source| match &source {
+        sqlx::Error::Database(e) if e.is_unique_violation() => Error::Conflict { what },
+        _ => Error::Query { what, source },
+    }
+}
+
 /// One decision that produced a message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entry {
@@ -204,7 +212,7 @@ impl Store {
     }
 
     /// Records that the reply with this key went out. Recording it twice is
-    /// an error: the caller checks [`Store::sent_at`] first.
+    /// [`Error::Conflict`]: the caller checks [`Store::sent_at`] first.
     pub async fn mark_sent(
         &self,
         key: &ReplyKey,
@@ -225,7 +233,7 @@ impl Store {
         .bind(self.owner)
         .execute(&self.pool)
         .await
-        .map_err(|source| Error::Query { what: "mark sent", source })?;
+        .map_err(query_error("mark sent"))?;
         Ok(())
     }
 

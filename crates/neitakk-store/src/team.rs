@@ -2,14 +2,10 @@
 //! each user's drafts and CalDAV account, and failed logins (for rate
 //! limiting across every server process).
 
-use crate::{Error, Store};
+use crate::{query_error, Error, Store};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
-
-fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
-    move |source| Error::Query { what, source }
-}
 
 /// A draft in a user's outbox, without its message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,6 +75,27 @@ impl Store {
                 .map_err(query_error("save clients"))?;
         }
         tx.commit().await.map_err(query_error("save clients"))?;
+        Ok(())
+    }
+
+    /// Replaces client `original` by `name` with `data`, in one transaction;
+    /// [`Error::Conflict`] if another client has that name already.
+    pub async fn rename_client(&self, original: &str, name: &str, data: &str) -> Result<(), Error> {
+        let what = "client name";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("DELETE FROM clients WHERE name = $1")
+            .bind(original)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        // The new name is a primary key: taken, this insert is the conflict.
+        sqlx::query("INSERT INTO clients (name, data) VALUES ($1, $2)")
+            .bind(name)
+            .bind(data)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
         Ok(())
     }
 

@@ -48,6 +48,9 @@ pub fn parse_week(s: &str, tz: chrono_tz::Tz) -> Result<Window> {
     let bad = || BadInput(format!("'{s}' is not an ISO week like 2026-W49"));
     let (y, w) = s.trim().split_once(['W', 'w']).ok_or_else(bad)?;
     let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
+    if !(1900..=2200).contains(&year) {
+        return Err(BadInput(format!("'{s}' is outside the years 1900 to 2200")).into());
+    }
     let week: u32 = w.parse().map_err(|_| bad())?;
     let monday = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(bad)?;
     Ok(Window {

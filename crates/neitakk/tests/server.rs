@@ -7,7 +7,7 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use neitakk::server::{self, App};
+use neitakk::server::{self, App, Options};
 use neitakk_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -89,10 +89,35 @@ impl Server {
         Server::on(Store::connect(&url).await.unwrap(), dir, |_| {}).await
     }
 
+    /// Over a fresh SQLite database, with these options.
+    async fn with(options: Options) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("s.sqlite").display()
+        );
+        let store = Store::connect(&url).await.unwrap();
+        Server::build(store, dir, |_| {}, options).await
+    }
+
+    /// Loopback CalDAV is allowed: Radicale runs there in the tests.
     async fn on(
         store: Store,
         dir: tempfile::TempDir,
         adjust: impl FnOnce(&mut neitakk::config::Config),
+    ) -> Server {
+        let options = Options {
+            secure_cookies: false,
+            private_caldav: true,
+        };
+        Server::build(store, dir, adjust, options).await
+    }
+
+    async fn build(
+        store: Store,
+        dir: tempfile::TempDir,
+        adjust: impl FnOnce(&mut neitakk::config::Config),
+        options: Options,
     ) -> Server {
         let mut config =
             neitakk::config::load(Some(&root().join("examples/neitakk.toml"))).unwrap();
@@ -103,7 +128,7 @@ impl Server {
             .map(|c| (c.name.clone(), serde_json::to_string(c).unwrap()))
             .collect();
         store.save_clients(&rows).await.unwrap();
-        let app = App::new(store, config, [9; 32], false).unwrap();
+        let app = App::new(store, config, [9; 32], options).unwrap();
         Server {
             router: server::router(app.clone()),
             app,
@@ -417,20 +442,48 @@ async fn setup_link_login_and_logout() {
 
 #[tokio::test]
 async fn secure_cookies_when_served_over_tls() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!(
-        "sqlite://{}?mode=rwc",
-        dir.path().join("s.sqlite").display()
-    );
-    let store = Store::connect(&url).await.unwrap();
-    let config = neitakk::config::load(Some(&root().join("examples/neitakk.toml"))).unwrap();
-    let app = App::new(store, config, [9; 32], true).unwrap();
-    let res = server::router(app)
-        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let cookie = res.headers()[header::SET_COOKIE].to_str().unwrap();
+    let s = Server::with(Options {
+        secure_cookies: true,
+        private_caldav: false,
+    })
+    .await;
+    let res = s
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    let cookie = res.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+/// By default a CalDAV account must be on a public address: the server
+/// fetches it, and must not be a way into its own network.
+#[tokio::test]
+async fn caldav_accounts_on_private_addresses_are_refused() {
+    let s = Server::with(Options::default()).await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    for url in [
+        "http://127.0.0.1:5232/ingrid/",
+        "http://localhost/cal/",
+        "https://10.0.0.7/dav/",
+        "http://[::1]:8080/",
+        "http://user@192.168.1.1/",
+        "ftp://example.com/",
+        "http://:80/",
+    ] {
+        let r = admin
+            .post(
+                "/calendars/caldav",
+                &[
+                    ("csrf", &csrf),
+                    ("url", url),
+                    ("username", "u"),
+                    ("password", "p"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}: {}", r.body);
+    }
+    assert!(s.app.store.caldav(1).await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -553,8 +606,7 @@ async fn the_week_board_shows_the_example_week() {
     ];
     assert_eq!(classes, expected.iter().map(|c| c.to_string()).collect());
     assert!(
-        r.body
-            .contains("16.2 h of meetings against a cap of 15.0 h"),
+        r.body.contains("16.2 h of meetings; the cap is 15.0 h"),
         "{}",
         r.body
     );
@@ -639,7 +691,7 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         (StatusCode::SEE_OTHER, "/outbox?saved=1")
     );
     let outbox = admin.get("/outbox?saved=1").await;
-    assert!(outbox.body.contains("1 draft(s) put in the outbox"));
+    assert!(outbox.body.contains("One draft was put in the outbox."));
     let eml = admin.get("/outbox/1.eml").await;
     assert_eq!(eml.status, StatusCode::OK);
     assert_eq!(eml.headers[header::CONTENT_TYPE], "message/rfc822");
@@ -700,18 +752,26 @@ async fn the_plan_page_frees_time_and_approves_its_drafts() {
     assert!(r.body.contains("The plan frees"), "{}", r.body);
     assert!(r.body.contains("<svg"), "the before/after chart");
     let csrf = r.csrf();
-    let r = admin
-        .post(
-            "/plan/approve",
-            &[
-                ("csrf", &csrf),
-                ("week", WEEK),
-                ("free", "3h"),
-                ("max_risk", "high"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let digest = field_value(&r.body, "plan").unwrap();
+    // A plan other than the one shown is not approved; the one shown is.
+    let stale = "0".repeat(64);
+    for (plan, status) in [
+        (stale.as_str(), StatusCode::CONFLICT),
+        (digest.as_str(), StatusCode::SEE_OTHER),
+    ] {
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("week", WEEK),
+            ("free", "3h"),
+            ("max_risk", "high"),
+            ("plan", plan),
+        ];
+        let r = admin.post("/plan/approve", &fields).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        if status == StatusCode::CONFLICT {
+            assert!(s.app.store.for_owner(1).drafts().await.unwrap().is_empty());
+        }
+    }
     let drafts = s.app.store.for_owner(1).drafts().await.unwrap();
     assert!(
         !drafts.is_empty() && drafts.iter().all(|d| d.strategy != "attend"),
@@ -1048,6 +1108,14 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
     );
     let r = admin.get("/meeting?uid=nope&start=yesterday").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = admin.get("/week?week=262142-W52").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = admin.post("/calendars/upload", &[("csrf", &csrf)]).await;
+    assert!(
+        r.status.is_client_error() && r.body.contains("<h1>"),
+        "not a multipart form: {}",
+        r.status
+    );
     let r = admin.get("/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("<h1>Not found</h1>"));
@@ -1146,7 +1214,7 @@ async fn settings_shape_the_pages_and_the_messages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let board = admin.get(&format!("/week?week={WEEK}")).await;
     assert!(
-        board.body.contains("mot et tak på 20,0 t"),
+        board.body.contains("i møter; taket er 20,0 t"),
         "{}",
         board.body
     );
@@ -1363,7 +1431,8 @@ async fn the_openapi_document_matches_the_routes() {
                     assert!(r.json()["error"].is_string());
                 }
                 (false, _) => {
-                    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}")
+                    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                    assert!(r.json()["error"].is_string(), "{method} {path}: JSON");
                 }
             }
         }
@@ -1563,8 +1632,19 @@ async fn sending_from_the_meeting_page() {
         });
     assert!(found, "the message reached the SMTP server");
     // The same reply again is not sent twice.
+    let drafts = s.app.store.for_owner(1).drafts().await.unwrap().len();
     let r = admin.post("/meeting/send", &fields).await;
     assert_eq!(r.location(), "/outbox?sent=0");
+    assert!(admin
+        .get("/outbox?sent=0")
+        .await
+        .body
+        .contains("already sent"));
+    assert_eq!(
+        s.app.store.for_owner(1).drafts().await.unwrap().len(),
+        drafts,
+        "nothing saved twice"
+    );
 }
 
 /// A repeated triage is answered from memory; any change to what it was
@@ -1768,4 +1848,258 @@ async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
         "ingrid.berg@fjellfjord.no",
     ]);
     assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
+}
+
+#[tokio::test]
+async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let mut ola = s
+        .member(&mut admin, "Ola Hansen", "ola.hansen@fjellfjord.no")
+        .await;
+    let mut ola_elsewhere = s.browser();
+    ola_elsewhere
+        .login("ola.hansen@fjellfjord.no", PASSWORD)
+        .await;
+
+    // Ola changes his password: the old one and his other session stop working.
+    let csrf = ola.get("/settings").await.csrf();
+    let r = ola
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "gjettet-1234"),
+                ("new", "nytt-langt-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = ola
+        .post(
+            "/settings/password",
+            &[("csrf", &csrf), ("current", PASSWORD), ("new", "kort")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = ola
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "nytt-langt-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        ola.get("/week").await.status,
+        StatusCode::OK,
+        "this session goes on"
+    );
+    assert_eq!(
+        ola_elsewhere.get("/week").await.location(),
+        "/login",
+        "the other one ends"
+    );
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", "nytt-langt-passord")
+            .await
+            .location(),
+        "/week"
+    );
+
+    // A token works until it is revoked; another user cannot revoke it.
+    let token = ola.token().await;
+    assert_eq!(
+        api(&s, &token, "GET", "/calendars", None).await.status,
+        StatusCode::OK
+    );
+    let settings = ola.get("/settings").await;
+    let hash = field_value(&settings.body, "token").unwrap();
+    let csrf = admin.get("/settings").await.csrf();
+    let r = admin
+        .post(
+            "/settings/token/revoke",
+            &[("csrf", &csrf), ("token", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = ola
+        .post(
+            "/settings/token/revoke",
+            &[("csrf", &settings.csrf()), ("token", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        api(&s, &token, "GET", "/calendars", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The admin sets a new password for Ola, then removes him with his data.
+    ola.upload_example().await;
+    let page = admin.get("/users").await;
+    let csrf = page.csrf();
+    let r = admin
+        .post(
+            "/users/password",
+            &[
+                ("csrf", &csrf),
+                ("id", "2"),
+                ("password", "fra-admin-12345"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        ola.get("/week").await.location(),
+        "/login",
+        "his sessions end"
+    );
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", "fra-admin-12345")
+            .await
+            .location(),
+        "/week"
+    );
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "not oneself");
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "2")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+    assert!(s.app.store.calendars(2).await.unwrap().is_empty());
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "2")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Members cannot do either.
+    let mut kari = s.member(&mut admin, "Kari", "kari@fjellfjord.no").await;
+    let csrf = kari.get("/week").await.csrf();
+    let r = kari
+        .post(
+            "/users/password",
+            &[
+                ("csrf", &csrf),
+                ("id", "1"),
+                ("password", "overta-admin-123"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = kari
+        .post("/users/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn setup_links_stop_working_once_there_is_an_admin() {
+    let s = Server::new().await;
+    let first = server::new_setup_link(&s.app.store).await.unwrap();
+    let second = server::new_setup_link(&s.app.store).await.unwrap();
+    let mut a = s.browser();
+    let csrf = a.get(&format!("/setup/{first}")).await.csrf();
+    let r = a
+        .post(
+            &format!("/setup/{first}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "A"),
+                ("email", "a@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut b = s.browser();
+    let csrf = b.get(&format!("/setup/{second}")).await.csrf();
+    let r = b
+        .post(
+            &format!("/setup/{second}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "B"),
+                ("email", "b@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+    // Something that is not a link of ours is not found.
+    assert_eq!(
+        b.get("/setup/..%2F..%2Flogin").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_client_name_is_never_overwritten() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/clients").await.csrf();
+    let before = s.app.store.registry().await.unwrap();
+    let r = admin
+        .post("/clients/save", &[("csrf", &csrf), ("name", "Havnevest")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a new client with a taken name"
+    );
+    let r = admin
+        .post(
+            "/clients/save",
+            &[
+                ("csrf", &csrf),
+                ("original", "Tindra Design"),
+                ("name", "Havnevest"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a rename onto a taken name");
+    assert_eq!(
+        s.app.store.registry().await.unwrap(),
+        before,
+        "nothing changed"
+    );
+    let r = admin
+        .post(
+            "/clients/save",
+            &[
+                ("csrf", &csrf),
+                ("original", "Tindra Design"),
+                ("name", "Tindra AS"),
+                ("domains", "tindra.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let names: Vec<String> = s
+        .app
+        .store
+        .registry()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(
+        names.contains(&"Tindra AS".to_owned()) && !names.contains(&"Tindra Design".to_owned())
+    );
 }

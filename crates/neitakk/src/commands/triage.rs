@@ -51,7 +51,7 @@ impl Tally {
                 ..Week::default()
             });
         let r = &a.decision.recommended;
-        week.freed_meeting += r.minutes_freed - r.travel_minutes_freed;
+        week.freed_meeting += r.minutes_freed.saturating_sub(r.travel_minutes_freed);
         week.freed_travel += r.travel_minutes_freed;
     }
 

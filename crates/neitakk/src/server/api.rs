@@ -48,6 +48,13 @@ pub fn router(upload_limit: DefaultBodyLimit) -> Router<Arc<App>> {
         .route("/calendars/{id}", axum::routing::delete(delete_calendar))
         .route("/drafts", get(drafts))
         .route("/drafts/{id}", get(draft))
+        .method_not_allowed_fallback(|| async {
+            Failure::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "this route does not take that method; see /api/v1/openapi.json",
+            )
+            .json()
+        })
 }
 
 fn bad(message: impl Into<String>) -> Failure {
@@ -321,21 +328,33 @@ async fn reply(
             "note": "accepted, and attending is recommended: nothing to send" }),
         );
     };
-    let (mut drafts, mut sent) = (Vec::new(), false);
-    if b.save || b.send {
-        drafts = work::save(&app, &user, &c).await.map_err(Failure::json)?;
-    }
+    let (mut drafts, mut sent, mut note) = (Vec::new(), false, None);
     if b.send {
-        sent = work::send(&app, &user, &config, &c, &drafts)
+        match work::save_and_send(&app, &user, &config, &c)
             .await
-            .map_err(Failure::json)?;
+            .map_err(Failure::json)?
+        {
+            work::Sent::Before => {
+                note = Some("this reply was sent before: not saved or sent again".to_owned())
+            }
+            work::Sent::Now {
+                drafts: ids,
+                calendar_problem,
+            } => {
+                (drafts, sent) = (ids, true);
+                note = calendar_problem
+                    .map(|p| format!("sent, but your answer on the calendar was not set: {p}"));
+            }
+        }
+    } else if b.save {
+        drafts = work::save(&app, &user, &c).await.map_err(Failure::json)?;
     }
     let messages: Vec<_> = c.messages.iter().map(|m| json!({
         "audience": format!("{:?}", m.audience).to_ascii_lowercase(), "kind": m.kind, "lang": m.lang,
         "to": m.to, "subject": m.subject, "body": m.body,
     })).collect();
     ok(
-        json!({ "strategy": c.strategy, "lang": c.lang, "messages": messages, "drafts": drafts, "sent": sent }),
+        json!({ "strategy": c.strategy, "lang": c.lang, "messages": messages, "drafts": drafts, "sent": sent, "note": note }),
     )
 }
 
@@ -433,14 +452,7 @@ async fn add_calendar(
     let p = params(q)?;
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Failure::new(
-                e.status(),
-                format!(
-                    "the calendar is too large: {} MB at most",
-                    work::MAX_UPLOAD / (1024 * 1024)
-                ),
-            )
-            .json()
+            work::too_large(Lang::En).json()
         } else {
             bad(format!("the request body: {}", e.body_text()))
         }
@@ -449,23 +461,9 @@ async fn add_calendar(
         .get("name")
         .cloned()
         .unwrap_or_else(|| "calendar.ics".into());
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| bad(format!("{name} is not a calendar: it is not UTF-8 text")))?;
-    if text.trim().is_empty() {
-        return Err(bad("the body is empty: send the calendar's text"));
-    }
-    let config = work::user_config(&app, &user)
+    let id = work::add_calendar(&app, &user, &name, bytes.to_vec())
         .await
         .map_err(Failure::json)?;
-    let (n, t) = (name.clone(), text.clone());
-    work::blocking(move || super::pages::check_calendar(&n, t.as_bytes(), &config))
-        .await
-        .map_err(Failure::json)?;
-    let id = app
-        .store
-        .add_calendar(user.id, &name, &text)
-        .await
-        .map_err(|e| Failure::from(e).json())?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": name }))).into_response())
 }
 

@@ -98,7 +98,11 @@ pub async fn start_session(app: &App, user_id: i64) -> Result<String> {
 pub fn cookie(app: &App, name: &str, value: &str, max_age: i64) -> String {
     format!(
         "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
-        if app.secure { "; Secure" } else { "" }
+        if app.options.secure_cookies {
+            "; Secure"
+        } else {
+            ""
+        }
     )
 }
 
@@ -153,6 +157,16 @@ pub fn user_lang(user: &User, headers: &HeaderMap) -> Lang {
         .unwrap_or_else(|| browser_lang(headers))
 }
 
+/// A form without its CSRF token, or with another's.
+pub fn stale_form(lang: Lang) -> Failure {
+    Failure::forbidden(super::text::pick(
+        lang,
+        "The form was out of date or came from another site. Reload the page and try again.",
+        "Skjemaet var utdatert eller kom fra et annet nettsted. Last inn siden på nytt og prøv igjen.",
+    ))
+    .lang(lang)
+}
+
 /// A logged-in person, from the session cookie; anyone else goes to the
 /// login page.
 pub struct Session {
@@ -168,10 +182,7 @@ impl Session {
         if same(given, &self.csrf) {
             Ok(())
         } else {
-            Err(Failure::forbidden(
-                "the form was stale or came from another site; reload the page and try again",
-            )
-            .lang(self.lang))
+            Err(stale_form(self.lang))
         }
     }
 

@@ -38,6 +38,20 @@ pub struct Args {
     /// With https://, session cookies are Secure.
     #[arg(long, env = "NEITAKK_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
+    /// Let users read CalDAV calendars on this machine or the private
+    /// network (by default only public addresses, so that the server cannot
+    /// be used to reach inside the network).
+    #[arg(long, env = "NEITAKK_PRIVATE_CALDAV")]
+    pub private_caldav: bool,
+}
+
+/// How the server behaves towards the outside.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Session cookies are Secure (served over TLS).
+    pub secure_cookies: bool,
+    /// CalDAV accounts may point at loopback or private addresses.
+    pub private_caldav: bool,
 }
 
 /// Everything a request handler shares.
@@ -47,8 +61,7 @@ pub struct App {
     pub base: Config,
     /// Seals users' CalDAV passwords.
     key: seal::Key,
-    /// Session cookies are Secure.
-    secure: bool,
+    options: Options,
     pages: minijinja::Environment<'static>,
     cache: work::Cache,
     answers: work::Answers,
@@ -56,12 +69,12 @@ pub struct App {
 
 impl App {
     /// An app over `store`, sealing secrets with `key`.
-    pub fn new(store: Store, base: Config, key: [u8; 32], secure: bool) -> Result<Arc<App>> {
+    pub fn new(store: Store, base: Config, key: [u8; 32], options: Options) -> Result<Arc<App>> {
         Ok(Arc::new(App {
             store,
             base,
             key: seal::Key(key),
-            secure,
+            options,
             pages: pages::environment()?,
             cache: work::Cache::default(),
             answers: work::Answers::default(),
@@ -102,7 +115,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/calendars/caldav", post(pages::save_caldav))
         .route("/settings", get(pages::settings).post(pages::save_settings))
         .route("/settings/token", post(pages::create_token))
+        .route("/settings/token/revoke", post(pages::revoke_token))
+        .route("/settings/password", post(pages::change_password))
         .route("/users", get(pages::users).post(pages::add_user))
+        .route("/users/delete", post(pages::delete_user))
+        .route("/users/password", post(pages::reset_password))
         .route("/static/{file}", get(pages::asset))
         .nest("/api/v1", api::router(upload_limit))
         .fallback(pages::not_found)
@@ -140,24 +157,26 @@ async fn serve(config: Config, args: &Args) -> Result<()> {
         .trim_end_matches('/')
         .to_owned();
     let config_clients = config.clients.clone();
-    let app = App::new(store.clone(), config, key, public.starts_with("https://"))?;
+    let options = Options {
+        secure_cookies: public.starts_with("https://"),
+        private_caldav: args.private_caldav,
+    };
+    let app = App::new(store.clone(), config, key, options)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("neitakk serves {public}/");
-    // A new server's registry starts from the config's clients file.
-    if store.registry().await?.is_empty() && !config_clients.is_empty() {
-        let rows = config_clients
-            .iter()
-            .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
-            .collect::<Result<Vec<_>>>()?;
-        store.save_clients(&rows).await?;
-        println!(
-            "The client registry starts with the {} clients of the config.",
-            rows.len()
-        );
-    }
     if store.user_count().await? == 0 {
+        // A new server's registry starts from the config's clients file.
+        if store.registry().await?.is_empty() && !config_clients.is_empty() {
+            store
+                .save_clients(&work::registry_rows(&config_clients)?)
+                .await?;
+            println!(
+                "The client registry starts with the {} clients of the config.",
+                config_clients.len()
+            );
+        }
         let link = auth::new_setup_link(&store).await?;
         println!("Create the first admin account (once, within a day): {public}/setup/{link}");
     }

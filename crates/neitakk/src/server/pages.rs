@@ -2,12 +2,13 @@
 //! CSRF tokens, and no JavaScript needed.
 
 use super::auth::{self, Peer, Session, FORM_COOKIE};
-use super::failure::{escape, Failure};
-use super::text::{text, texts};
+use super::failure::Failure;
+use super::text::{pick, text, texts};
 use super::work::{self, Item, Settings};
 use super::App;
 use crate::analysis::{self, Assessed, Loaded};
 use crate::commands::{explain, plan, reply::Choice};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Multipart, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
@@ -27,6 +28,7 @@ use std::sync::Arc;
 type Page = Result<Response, Failure>;
 type Query_ = Result<Query<HashMap<String, String>>, QueryRejection>;
 type Fields_ = Result<Form<Vec<(String, String)>>, FormRejection>;
+type Multipart_ = Result<Multipart, MultipartRejection>;
 
 pub const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("templates/base.html")),
@@ -69,6 +71,14 @@ impl Fields {
             .iter()
             .find(|(k, _)| k == name)
             .map_or("", |(_, v)| v.trim())
+    }
+
+    /// A field as typed, not trimmed (passwords).
+    fn raw(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// A field that was filled in.
@@ -141,6 +151,7 @@ fn render(app: &App, s: Option<&Session>, lang: Lang, name: &str, page: &str, ct
         user => s.map(|s| context! { name => s.user.name, admin => s.user.role == Role::Admin }),
         csrf => s.map(|s| s.csrf.clone()),
         menu,
+        min_password => auth::MIN_PASSWORD,
         ..ctx
     };
     let html = app
@@ -188,10 +199,7 @@ fn public_form(app: &App, headers: &HeaderMap, name: &str, ctx: Value) -> Page {
 fn check_public_form(headers: &HeaderMap, fields: &Fields, lang: Lang) -> Result<(), Failure> {
     match auth::read_cookie(headers, FORM_COOKIE) {
         Some(cookie) if auth::same(&cookie, fields.get("csrf")) => Ok(()),
-        _ => Err(Failure::forbidden(
-            "the form was stale or came from another site; reload the page and try again",
-        )
-        .lang(lang)),
+        _ => Err(auth::stale_form(lang)),
     }
 }
 
@@ -209,10 +217,10 @@ fn logged_in(app: &App, cookie: String, to: &str) -> Response {
 
 fn check_password(password: &str, lang: Lang) -> Result<(), Failure> {
     if password.chars().count() < auth::MIN_PASSWORD {
-        return Err(Failure::bad(if lang == Lang::Nb {
-            "Passordet må ha minst 10 tegn."
-        } else {
-            "The password needs at least 10 characters."
+        let n = auth::MIN_PASSWORD;
+        return Err(Failure::bad(match lang {
+            Lang::Nb => format!("Passordet må ha minst {n} tegn."),
+            Lang::En => format!("The password needs at least {n} characters."),
         })
         .lang(lang));
     }
@@ -226,7 +234,11 @@ fn check_email(email: &str, lang: Lang) -> Result<(), Failure> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::bad(format!("'{email}' is not an e-mail address")).lang(lang))
+        Err(Failure::bad(match lang {
+            Lang::Nb => format!("«{email}» er ikke en e-postadresse."),
+            Lang::En => format!("'{email}' is not an e-mail address."),
+        })
+        .lang(lang))
     }
 }
 
@@ -235,7 +247,22 @@ pub async fn setup_form(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Page {
+    check_link(&token, &headers)?;
     public_form(&app, &headers, "setup.html", context! { token })
+}
+
+/// A setup link's token is 32 random bytes in URL-safe base64: anything
+/// else is no link of ours.
+fn check_link(token: &str, headers: &HeaderMap) -> Result<(), Failure> {
+    let ok = token.len() == 43
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Failure::not_found("no such setup link").lang(auth::browser_lang(headers)))
+    }
 }
 
 pub async fn setup(
@@ -244,30 +271,31 @@ pub async fn setup(
     headers: HeaderMap,
     form: Fields_,
 ) -> Page {
+    check_link(&token, &headers)?;
     let lang = auth::browser_lang(&headers);
     let f = Fields::read(form, lang)?;
     check_public_form(&headers, &f, lang)?;
-    let (name, email, password) = (f.get("name"), f.get("email"), f.get("password"));
+    let (name, email, password) = (f.get("name"), f.get("email"), f.raw("password"));
     if name.is_empty() {
-        return Err(Failure::bad("give your name").lang(lang));
+        return Err(Failure::bad(pick(lang, "Give your name.", "Skriv navnet ditt.")).lang(lang));
     }
     check_email(email, lang)?;
     check_password(password, lang)?;
     let hash = auth::hash_password(password)?;
-    if !app
+    let Some(id) = app
         .store
-        .use_setup_link(&auth::token_hash(&token), Utc::now())
+        .create_first_admin(&auth::token_hash(&token), Utc::now(), email, name, &hash)
         .await?
-    {
-        return Err(Failure::forbidden(
-            "this setup link has been used or has expired; restart `neitakk serve` while there are no users for a new one",
-        )
+    else {
+        return Err(Failure::forbidden(pick(
+            lang,
+            "This setup link has been used or has expired, or the server has its admin already. \
+             While there are no users, restarting `neitakk serve` prints a new link.",
+            "Denne lenken er brukt eller utløpt, eller tjeneren har allerede en administrator. \
+             Så lenge det ikke finnes brukere, skriver en omstart av `neitakk serve` ut en ny lenke.",
+        ))
         .lang(lang));
-    }
-    let id = app
-        .store
-        .create_user(email, name, &hash, Role::Admin)
-        .await?;
+    };
     let cookie = auth::start_session(&app, id).await?;
     Ok(logged_in(&app, cookie, "/calendars"))
 }
@@ -288,7 +316,7 @@ pub async fn login(
     let email = f.get("email").to_ascii_lowercase();
     auth::check_rate(&app, &email, &peer, lang).await?;
     let user = app.store.user_by_email(&email).await?;
-    let password = f.get("password");
+    let password = f.raw("password");
     let ok = match &user {
         Some(u) => auth::password_matches(&u.password_hash, password),
         None => {
@@ -300,6 +328,7 @@ pub async fn login(
     };
     match user {
         Some(u) if ok => {
+            app.store.delete_expired_sessions(Utc::now()).await?;
             let cookie = auth::start_session(&app, u.id).await?;
             Ok(logged_in(&app, cookie, "/week"))
         }
@@ -409,7 +438,7 @@ fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang) -> Value {
         .filter(|a| a.decision.is_decided())
         .map(|a| {
             let r = &a.decision.recommended;
-            r.minutes_freed - r.travel_minutes_freed
+            r.minutes_freed.saturating_sub(r.travel_minutes_freed)
         })
         .sum();
     let freed = freed.min(meeting_minutes);
@@ -419,14 +448,14 @@ fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang) -> Value {
     let h = |m: u32| words::hours(m, lang);
     let load_text = if lang == Lang::Nb {
         format!(
-            "{} i møter mot et tak på {}. Anbefalingene frigjør {} møtetid.",
+            "{} i møter; taket er {}. Anbefalingene frigjør {} møtetid.",
             h(meeting_minutes),
             h(cap),
             h(freed)
         )
     } else {
         format!(
-            "{} of meetings against a cap of {}. The recommendations free {} of meeting time.",
+            "{} of meetings; the cap is {}. The recommendations free {} of meeting time.",
             h(meeting_minutes),
             h(cap),
             h(freed)
@@ -672,14 +701,25 @@ pub async fn save_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) 
 pub async fn send_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
     let (config, composed) = reply_from_form(&app, &s, &f).await?;
-    let ids = work::save(&app, &s.user, &composed).await?;
-    let sent = work::send(&app, &s.user, &config, &composed, &ids)
+    let sent = work::save_and_send(&app, &s.user, &config, &composed)
         .await
         .map_err(|e| e.lang(s.lang))?;
-    Ok(redirect(if sent {
-        "/outbox?sent=1"
-    } else {
-        "/outbox?sent=0"
+    Ok(redirect(match sent {
+        work::Sent::Before => "/outbox?sent=0",
+        work::Sent::Now {
+            calendar_problem: None,
+            ..
+        } => "/outbox?sent=1",
+        work::Sent::Now {
+            calendar_problem: Some(problem),
+            ..
+        } => {
+            tracing::warn!(
+                "{}: the answer was not set on the calendar: {problem}",
+                s.user.email
+            );
+            "/outbox?sent=1&calendar=0"
+        }
     }))
 }
 
@@ -712,6 +752,24 @@ async fn make_plan(
     Ok((config, planned, week))
 }
 
+/// What a plan changes, in short: approving checks it is still the plan
+/// that was shown.
+fn plan_digest(planned: &plan::Planned) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (a, c, _) in planned.rows() {
+        if let Some(c) = c {
+            h.update(format!(
+                "{}|{}|{}\n",
+                a.meeting.uid,
+                rfc3339(a.meeting.start),
+                c.strategy
+            ));
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let lang = s.lang;
     let q = query(q, lang)?;
@@ -721,8 +779,7 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         .iter()
         .map(|r| context! { value => r.as_str(), label => words::risk(*r, lang), selected => r.as_str() == max_risk })
         .collect();
-    let config = work::user_config(&app, &s.user).await?;
-    let tz = config.profile.timezone;
+    let tz = work::zone(&app, &s.user);
     let (week, w) = week_of(q.get("week"), tz, lang)?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let base = context! { week => week.clone(), week_number => n, free => free.clone(), max_risk => max_risk.clone(), risks };
@@ -775,6 +832,7 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         context! {
             planned => true,
             changed => p.choices.iter().flatten().count() > 0,
+            digest => plan_digest(&planned),
             rows, outcome, chart, chart_caption => labels.title,
             ..base
         },
@@ -787,6 +845,17 @@ pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_
     let week = f.get("week").to_owned();
     let (config, planned, _) =
         make_plan(&app, &s, Some(&week), f.get("free"), f.get("max_risk")).await?;
+    if plan_digest(&planned) != f.get("plan") {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            pick(
+                s.lang,
+                "The plan has changed since you saw it (your calendar or a decision changed). Look at it again before you approve it.",
+                "Planen er endret siden du så den (kalenderen eller en avgjørelse er endret). Se på den igjen før du godkjenner.",
+            ),
+        )
+        .lang(s.lang));
+    }
     let items: Vec<Item> = planned
         .rows()
         .filter_map(|(a, c, _)| {
@@ -927,28 +996,30 @@ fn client_from_form(f: &Fields, lang: Lang) -> Result<Client, Failure> {
     Ok(client)
 }
 
-fn registry_rows(clients: &[Client]) -> Result<Vec<(String, String)>, Failure> {
-    clients
-        .iter()
-        .map(|c| {
-            Ok((
-                c.name.clone(),
-                serde_json::to_string(c).map_err(anyhow::Error::from)?,
-            ))
-        })
-        .collect()
-}
-
 pub async fn save_client(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
     s.check(f.get("csrf"))?;
     s.require_admin()?;
     let client = client_from_form(&f, s.lang)?;
-    if let Some(original) = f.opt("original").filter(|o| *o != client.name) {
-        app.store.delete_client(&original).await?;
+    // A new client, or the one edited (perhaps renamed), in one step: a
+    // name another client has is refused, never overwritten.
+    let data = serde_json::to_string(&client).map_err(anyhow::Error::from)?;
+    match app
+        .store
+        .rename_client(f.get("original"), &client.name, &data)
+        .await
+    {
+        Ok(()) => Ok(redirect("/clients")),
+        Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
+            StatusCode::CONFLICT,
+            match s.lang {
+                Lang::Nb => format!("Det finnes allerede en kunde som heter «{}».", client.name),
+                Lang::En => format!("There is a client named '{}' already.", client.name),
+            },
+        )
+        .lang(s.lang)),
+        Err(e) => Err(e.into()),
     }
-    app.store.save_clients(&registry_rows(&[client])?).await?;
-    Ok(redirect("/clients"))
 }
 
 pub async fn delete_client(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -965,8 +1036,9 @@ pub async fn delete_client(State(app): State<Arc<App>>, s: Session, form: Fields
 
 /// A multipart upload's file and its CSRF field. Too large, or not a form:
 /// a clear error.
-async fn upload(mut form: Multipart, s: &Session) -> Result<(String, Vec<u8>), Failure> {
+async fn upload(form: Multipart_, s: &Session) -> Result<(String, Vec<u8>), Failure> {
     let lang = s.lang;
+    let mut form = form.map_err(|e| upload_error(e.status(), &e.body_text(), lang))?;
     let (mut csrf, mut file) = (None, None);
     loop {
         let field = match form.next_field().await {
@@ -1004,29 +1076,22 @@ async fn upload(mut form: Multipart, s: &Session) -> Result<(String, Vec<u8>), F
 
 fn upload_error(status: StatusCode, detail: &str, lang: Lang) -> Failure {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
-        let mb = work::MAX_UPLOAD / (1024 * 1024);
-        Failure::new(
-            status,
-            if lang == Lang::Nb {
-                format!("Filen er for stor: høyst {mb} MB.")
-            } else {
-                format!("The file is too large: {mb} MB at most.")
-            },
-        )
-        .lang(lang)
+        work::too_large(lang)
     } else {
         Failure::new(status, format!("the upload could not be read: {detail}")).lang(lang)
     }
 }
 
-pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multipart) -> Page {
+pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multipart_) -> Page {
     let (name, bytes) = upload(form, &s).await?;
     s.require_admin()?;
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::bad(format!("{name} is not UTF-8 text")).lang(s.lang))?;
     let clients =
         crate::clients::parse_csv(&name, &text).map_err(|e| Failure::from(e).lang(s.lang))?;
-    app.store.save_clients(&registry_rows(&clients)?).await?;
+    app.store
+        .save_clients(&work::registry_rows(&clients)?)
+        .await?;
     Ok(redirect("/clients"))
 }
 
@@ -1083,24 +1148,17 @@ pub async fn outbox(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page 
     let q = query(q, lang)?;
     let drafts = app.store.for_owner(s.user.id).drafts().await?;
     let nb = lang == Lang::Nb;
-    let notice = match (
-        q.get("saved").map(String::as_str),
-        q.get("sent").map(String::as_str),
-    ) {
-        (_, Some("1")) => Some(if nb {
-            "Svaret er sendt.".to_owned()
-        } else {
-            "The reply was sent.".to_owned()
-        }),
-        (_, Some(_)) => Some(if nb {
-            "Dette svaret var sendt før; det sendes ikke igjen.".to_owned()
-        } else {
-            "This reply was sent before; it is not sent again.".to_owned()
-        }),
-        (Some(n), None) => Some(if nb {
-            format!("{n} utkast lagt i utboksen.")
-        } else {
-            format!("{n} draft(s) put in the outbox.")
+    let saved = q.get("saved").and_then(|n| n.parse::<u32>().ok());
+    let calendar_failed = q.get("calendar").is_some_and(|c| c == "0");
+    let notice = match (saved, q.get("sent").map(String::as_str)) {
+        (_, Some("1")) if calendar_failed => Some(text(lang, "sent_calendar_failed").to_owned()),
+        (_, Some("1")) => Some(text(lang, "sent_now").to_owned()),
+        (_, Some("0")) => Some(text(lang, "sent_before").to_owned()),
+        (Some(n), _) => Some(match (nb, n) {
+            (true, 1) => "Ett utkast er lagt i utboksen.".to_owned(),
+            (true, n) => format!("{n} utkast er lagt i utboksen."),
+            (false, 1) => "One draft was put in the outbox.".to_owned(),
+            (false, n) => format!("{n} drafts were put in the outbox."),
         }),
         _ => None,
     };
@@ -1151,7 +1209,7 @@ pub async fn outbox_file(
 
 pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
     let lang = s.lang;
-    let config = work::user_config(&app, &s.user).await?;
+    let tz = work::zone(&app, &s.user);
     let list: Vec<Value> = app
         .store
         .calendars(s.user.id)
@@ -1159,7 +1217,7 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
         .into_iter()
         .map(|c| {
             let uploaded = DateTime::parse_from_rfc3339(&c.uploaded_at)
-                .map(|t| dates::short(t.with_timezone(&Utc), config.profile.timezone, lang))
+                .map(|t| dates::short(t.with_timezone(&Utc), tz, lang))
                 .unwrap_or(c.uploaded_at);
             context! { id => c.id, name => c.name, uploaded }
         })
@@ -1179,32 +1237,11 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
     )
 }
 
-/// Checks that text is a calendar before it is stored: it must read.
-pub fn check_calendar(
-    name: &str,
-    bytes: &[u8],
-    config: &crate::config::Config,
-) -> anyhow::Result<()> {
-    let now = Utc::now();
-    let window = Window {
-        from: now - Duration::days(366),
-        to: now + Duration::days(366),
-    };
-    work::parse(name, bytes, window, config).map(drop)
-}
-
-pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Multipart) -> Page {
+pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Multipart_) -> Page {
     let (name, bytes) = upload(form, &s).await?;
-    let lang = s.lang;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")).lang(lang)
-    })?;
-    let config = work::user_config(&app, &s.user).await?;
-    let (n, t) = (name.clone(), text.clone());
-    work::blocking(move || check_calendar(&n, t.as_bytes(), &config))
+    work::add_calendar(&app, &s.user, &name, bytes)
         .await
-        .map_err(|e| e.lang(lang))?;
-    app.store.add_calendar(s.user.id, &name, &text).await?;
+        .map_err(|e| e.lang(s.lang))?;
     Ok(redirect("/week"))
 }
 
@@ -1228,24 +1265,42 @@ pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_)
         app.store.delete_caldav(s.user.id).await?;
         return Ok(redirect("/calendars"));
     }
-    let url = f.get("url");
-    if !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(Failure::bad(format!(
-            "'{url}' is not a calendar URL (http:// or https://)"
+    let (url, username, password) = (f.get("url"), f.get("username"), f.raw("password"));
+    if username.is_empty() || password.is_empty() {
+        return Err(Failure::bad(pick(
+            s.lang,
+            "Give the CalDAV user name and password.",
+            "Skriv brukernavn og passord for CalDAV.",
         ))
         .lang(s.lang));
     }
+    work::check_caldav_url(url, app.options.private_caldav)
+        .await
+        .map_err(|e| Failure::bad(e).lang(s.lang))?;
     let account = neitakk_store::team::CaldavAccount {
         url: url.to_owned(),
-        username: f.get("username").to_owned(),
-        sealed_secret: app.key.seal(f.get("password"))?,
+        username: username.to_owned(),
+        sealed_secret: app.key.seal(password)?,
     };
     app.store.set_caldav(s.user.id, &account).await?;
     Ok(redirect("/calendars"))
 }
 
-fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Page {
+async fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Page {
     let settings = Settings::of(&s.user);
+    let tz = work::zone(app, &s.user);
+    let tokens: Vec<Value> = app
+        .store
+        .api_tokens(s.user.id)
+        .await?
+        .into_iter()
+        .map(|(hash, name, made)| {
+            let made = DateTime::parse_from_rfc3339(&made)
+                .map(|t| dates::short(t.with_timezone(&Utc), tz, s.lang))
+                .unwrap_or(made);
+            context! { hash, name, made }
+        })
+        .collect();
     render(
         app,
         Some(s),
@@ -1254,14 +1309,55 @@ fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Page {
         "settings",
         context! {
             other_emails => settings.other_emails.join(", "),
+            // A cap of 0 is a cap: shown as such, not as empty.
+            cap => settings.weekly_cap_hours.map(|h| h.to_string()).unwrap_or_default(),
             s => settings,
             new_token,
+            tokens,
         },
     )
 }
 
 pub async fn settings(State(app): State<Arc<App>>, s: Session) -> Page {
-    settings_page(&app, &s, None)
+    settings_page(&app, &s, None).await
+}
+
+pub async fn change_password(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    if !auth::password_matches(&s.user.password_hash, f.raw("current")) {
+        return Err(Failure::forbidden(pick(
+            s.lang,
+            "The current password is not right.",
+            "Det nåværende passordet er feil.",
+        ))
+        .lang(s.lang));
+    }
+    let new = f.raw("new");
+    check_password(new, s.lang)?;
+    // Other sessions (another browser, a stolen cookie) end here.
+    app.store
+        .set_password(s.user.id, &auth::hash_password(new)?, Some(&s.token_hash))
+        .await?;
+    Ok(redirect("/settings?changed=1"))
+}
+
+pub async fn revoke_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    if !app
+        .store
+        .delete_api_token(s.user.id, f.get("token"))
+        .await?
+    {
+        return Err(Failure::not_found(pick(
+            s.lang,
+            "No such token of yours.",
+            "Ingen slik nøkkel.",
+        ))
+        .lang(s.lang));
+    }
+    Ok(redirect("/settings"))
 }
 
 pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1287,7 +1383,9 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
             .map(str::to_owned)
             .collect(),
     };
-    settings.check().map_err(|e| Failure::bad(e).lang(s.lang))?;
+    settings
+        .check(&s.user.email)
+        .map_err(|e| Failure::bad(e).lang(s.lang))?;
     let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
     app.store.set_settings(s.user.id, &json).await?;
     Ok(redirect("/settings"))
@@ -1303,7 +1401,7 @@ pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_
     app.store
         .create_api_token(&auth::token_hash(&token), s.user.id, &name)
         .await?;
-    settings_page(&app, &s, Some(token))
+    settings_page(&app, &s, Some(token)).await
 }
 
 pub async fn users(State(app): State<Arc<App>>, s: Session) -> Page {
@@ -1314,7 +1412,12 @@ pub async fn users(State(app): State<Arc<App>>, s: Session) -> Page {
         .users()
         .await?
         .into_iter()
-        .map(|u| context! { name => u.name, email => u.email, role => text(lang, if u.role == Role::Admin { "admin" } else { "member" }) })
+        .map(|u| {
+            context! {
+                id => u.id, name => u.name, email => u.email, me => u.id == s.user.id,
+                role => text(lang, if u.role == Role::Admin { "admin" } else { "member" }),
+            }
+        })
         .collect();
     render(
         &app,
@@ -1330,9 +1433,14 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
     let f = Fields::read(form, s.lang)?;
     s.check(f.get("csrf"))?;
     s.require_admin()?;
-    let (name, email, password) = (f.get("name"), f.get("email"), f.get("password"));
+    let (name, email, password) = (f.get("name"), f.get("email"), f.raw("password"));
     if name.is_empty() {
-        return Err(Failure::bad("give the user's name").lang(s.lang));
+        return Err(Failure::bad(pick(
+            s.lang,
+            "Give the user's name.",
+            "Skriv brukerens navn.",
+        ))
+        .lang(s.lang));
     }
     check_email(email, s.lang)?;
     check_password(password, s.lang)?;
@@ -1341,10 +1449,67 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
         "member" | "" => Role::Member,
         other => return Err(Failure::bad(format!("role '{other}': admin or member")).lang(s.lang)),
     };
-    app.store
+    match app
+        .store
         .create_user(email, name, &auth::hash_password(password)?, role)
         .await
-        .map_err(|e| Failure::from(e).lang(s.lang))?;
+    {
+        Ok(_) => Ok(redirect("/users")),
+        Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
+            StatusCode::CONFLICT,
+            match s.lang {
+                Lang::Nb => format!("{email} har allerede en konto."),
+                Lang::En => format!("{email} has an account already."),
+            },
+        )
+        .lang(s.lang)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The user an admin's form names, not the admin themself.
+fn other_user(f: &Fields, s: &Session) -> Result<i64, Failure> {
+    match f.get("id").parse::<i64>() {
+        Ok(id) if id == s.user.id => Err(Failure::bad(pick(
+            s.lang,
+            "Change your own account on the Settings page.",
+            "Endre din egen konto under Innstillinger.",
+        ))
+        .lang(s.lang)),
+        Ok(id) => Ok(id),
+        Err(_) => Err(Failure::bad("which user? (id)").lang(s.lang)),
+    }
+}
+
+pub async fn delete_user(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    if !app.store.delete_user(other_user(&f, &s)?).await? {
+        return Err(
+            Failure::not_found(pick(s.lang, "No such user.", "Ingen slik bruker.")).lang(s.lang),
+        );
+    }
+    Ok(redirect("/users"))
+}
+
+/// An admin sets a new first password for a user who lost theirs; their
+/// sessions end.
+pub async fn reset_password(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    let id = other_user(&f, &s)?;
+    let password = f.raw("password");
+    check_password(password, s.lang)?;
+    if !app.store.users().await?.iter().any(|u| u.id == id) {
+        return Err(
+            Failure::not_found(pick(s.lang, "No such user.", "Ingen slik bruker.")).lang(s.lang),
+        );
+    }
+    app.store
+        .set_password(id, &auth::hash_password(password)?, None)
+        .await?;
     Ok(redirect("/users"))
 }
 
@@ -1358,7 +1523,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
             STYLE,
         )
             .into_response(),
-        _ => Failure::not_found(format!("no file '{}'", escape(&file))).into_response(),
+        _ => Failure::not_found(format!("no file '{file}'")).into_response(),
     }
 }
 

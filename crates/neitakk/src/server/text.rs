@@ -21,6 +21,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("caldav_set", "Reading from", "Leser fra"),
     ("caldav_url", "Calendar URL", "Kalender-URL"),
     ("calendars", "Calendars", "Kalendere"),
+    ("change_password", "Change password", "Bytt passord"),
     ("choice", "Choice", "Valg"),
     ("choose", "Choose", "Velg"),
     ("chosen", "Chosen", "Valgt"),
@@ -31,7 +32,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("create_admin", "Create the admin account", "Opprett administratorkontoen"),
     ("create_token", "Create a token", "Lag en nøkkel"),
     ("csv_file", "CSV file", "CSV-fil"),
-    ("decided", "Decided", "Bestemt"),
+    ("current_password", "Current password", "Nåværende passord"),
+    ("decided", "Decided", "Avgjort"),
     ("delete", "Delete", "Slett"),
     ("domains", "Domains", "Domener"),
     ("draft", "The draft", "Utkastet"),
@@ -40,9 +42,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("facts", "Facts", "Fakta"),
     ("first_password", "First password", "Første passord"),
     ("flexibility", "Flexibility", "Fleksibilitet"),
-    ("free_hours", "Hours to free", "Timer å frigjøre"),
+    ("free_hours", "Time to free (e.g. 4h or 90m)", "Tid å frigjøre (f.eks. 4t eller 90m)"),
     ("frees", "Frees", "Frigjør"),
-    ("from_browser", "As the browser says", "Som nettleseren sier"),
+    ("from_browser", "Browser default", "Som i nettleseren"),
     ("ics_file", "Calendar file (.ics)", "Kalenderfil (.ics)"),
     ("import", "Import", "Importer"),
     ("import_csv", "Import from CSV", "Importer fra CSV"),
@@ -62,6 +64,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("menu", "Main menu", "Hovedmeny"),
     ("message", "Message", "Melding"),
     ("name", "Name", "Navn"),
+    ("new_password", "New password", "Nytt passord"),
     ("next", "Next week", "Neste uke"),
     ("no_calendars", "No calendar yet.", "Ingen kalender ennå."),
     ("no_clients", "No clients in the registry yet.", "Ingen kunder i registeret ennå."),
@@ -69,27 +72,32 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("no_smtp", "This server has no SMTP settings", "Denne tjeneren har ikke SMTP-oppsett"),
     ("nothing_to_plan", "No client meetings left this week: nothing to plan.", "Ingen kundemøter igjen denne uka: ingenting å planlegge."),
     ("nothing_to_send", "You have accepted this meeting and neitakk recommends attending: nothing to send.", "Du har takket ja, og neitakk anbefaler å delta: ingenting å sende."),
-    ("other_emails", "Other addresses you are invited at (comma between)", "Andre adresser du blir invitert på (komma mellom)"),
+    ("other_emails", "Other addresses you are invited at, in your own domain (separated by commas)", "Andre adresser du blir invitert på, i ditt eget domene (skilt med komma)"),
     ("outbox", "Outbox", "Utboks"),
     ("outbox_empty", "The outbox is empty.", "Utboksen er tom."),
     ("password", "Password", "Passord"),
     ("password_rule", "at least 10 characters", "minst 10 tegn"),
     ("phone", "Phone", "Telefon"),
     ("plan", "Plan", "Plan"),
-    ("plan_this_week", "Free time this week", "Frigjør tid denne uka"),
+    ("plan_this_week", "Free up time this week", "Frigjør tid denne uka"),
     ("previous", "Previous week", "Forrige uke"),
     ("recommended", "recommended", "anbefalt"),
     ("remove", "Remove", "Fjern"),
     ("revenue", "Revenue", "Omsetning"),
+    ("revoke", "Revoke", "Trekk tilbake"),
     ("risk", "Risk", "Risiko"),
     ("role", "Role", "Rolle"),
     ("save", "Save", "Lagre"),
     ("save_outbox", "Save to the outbox", "Lagre i utboksen"),
     ("send", "Send", "Send"),
+    ("sent_now", "The reply was sent.", "Svaret er sendt."),
+    ("sent_before", "This reply was already sent, so it was not sent again.", "Dette svaret er allerede sendt og ble ikke sendt på nytt."),
+    ("sent_calendar_failed", "The reply was sent, but your answer could not be set in your calendar; set it there yourself.", "Svaret er sendt, men svaret ditt kunne ikke settes i kalenderen. Sett det der selv."),
     ("sent", "Sent", "Sendt"),
+    ("set_password", "Set password", "Sett passord"),
     ("settings", "Settings", "Innstillinger"),
     ("setup", "Set up neitakk", "Sett opp neitakk"),
-    ("setup_intro", "Create the first account. It will be the admin, who adds colleagues and keeps the client registry.", "Opprett den første kontoen. Den blir administrator, som legger til kolleger og holder kunderegisteret."),
+    ("setup_intro", "Create the first account. It will be the admin, who adds colleagues and maintains the client registry.", "Opprett den første kontoen. Den blir administrator, som legger til kolleger og vedlikeholder kunderegisteret."),
     ("show", "Show", "Vis"),
     ("signature", "Signature", "Signatur"),
     ("skip", "Skip to the content", "Hopp til innholdet"),
@@ -98,7 +106,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("subject", "Subject", "Emne"),
     ("switch_week", "Switch week", "Bytt uke"),
     ("tagline", "Say no to a client meeting, or take less of it, without harming the relationship.", "Si nei til et kundemøte, eller ta mindre av det, uten å skade kundeforholdet."),
-    ("tier", "Tier", "Vekt"),
+    ("tier", "Tier", "Kundenivå"),
     ("timezone", "Time zone", "Tidssone"),
     ("to", "To", "Til"),
     ("token_name", "What it is for", "Hva den er til"),
@@ -107,7 +115,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("travel", "Travel", "Reise"),
     ("travel_minutes", "Travel each way (minutes)", "Reise hver vei (minutter)"),
     ("upload", "Upload", "Last opp"),
-    ("upload_one", "Upload one", "Last opp en"),
+    ("upload_one", "Upload one", "Last opp én"),
     ("username", "User name", "Brukernavn"),
     ("users", "Users", "Brukere"),
     ("video_link", "Video link", "Videolenke"),
@@ -122,6 +130,15 @@ pub fn texts(lang: Lang) -> BTreeMap<&'static str, &'static str> {
         .iter()
         .map(|(key, en, nb)| (*key, if lang == Lang::Nb { *nb } else { *en }))
         .collect()
+}
+
+/// The words for `lang` of two given inline (messages with values in them).
+pub fn pick<'a>(lang: Lang, en: &'a str, nb: &'a str) -> &'a str {
+    if lang == Lang::Nb {
+        nb
+    } else {
+        en
+    }
 }
 
 /// One text.

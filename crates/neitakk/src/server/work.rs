@@ -39,8 +39,10 @@ impl Settings {
         serde_json::from_str(&user.settings).unwrap_or_default()
     }
 
-    /// Checks the values a person typed; the error names the field.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks the values a person typed; the error names the field. Other
+    /// addresses must be in the account's own mail domain: replies go out
+    /// from them, through the team's mail server.
+    pub fn check(&self, account: &str) -> Result<(), String> {
         if let Some(l) = &self.language {
             Lang::from_tag(l).ok_or(format!("language: unknown '{l}' (nb or en)"))?;
         }
@@ -58,9 +60,41 @@ impl Settings {
             if !e.contains('@') {
                 return Err(format!("other addresses: '{e}' is not an e-mail address"));
             }
+            if !same_domain(e, account) {
+                return Err(format!(
+                    "other addresses: '{e}' is not in your own domain ({})",
+                    domain(account)
+                ));
+            }
         }
         Ok(())
     }
+}
+
+/// The mail domain of an address.
+fn domain(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+fn same_domain(a: &str, b: &str) -> bool {
+    domain(a).eq_ignore_ascii_case(domain(b))
+}
+
+/// Clients as the registry stores them: name and JSON.
+pub fn registry_rows(clients: &[Client]) -> anyhow::Result<Vec<(String, String)>> {
+    clients
+        .iter()
+        .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
+        .collect()
+}
+
+/// The user's time zone, without the rest of their config.
+pub fn zone(app: &App, user: &User) -> chrono_tz::Tz {
+    Settings::of(user)
+        .timezone
+        .as_deref()
+        .and_then(neitakk_ical::zone::parse_zone_name)
+        .unwrap_or(app.base.profile.timezone)
 }
 
 /// The shared client registry.
@@ -93,11 +127,7 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
             .as_deref()
             .and_then(Lang::from_tag)
             .unwrap_or(app.base.profile.language),
-        timezone: s
-            .timezone
-            .as_deref()
-            .and_then(neitakk_ical::zone::parse_zone_name)
-            .unwrap_or(app.base.profile.timezone),
+        timezone: zone(app, user),
         weekly_cap_minutes: s
             .weekly_cap_hours
             .map_or(app.base.profile.weekly_cap_minutes, |h| {
@@ -111,17 +141,139 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
     config.clients = registry(app).await?;
     config.caldav = match app.store.caldav(user.id).await? {
         Some(account) => Some(Caldav {
-            url: account.url,
-            user: Some(account.username),
             secret: Secret {
-                password: Some(app.key.open(&account.sealed_secret)?),
+                password: Some(app.key.open(&account.sealed_secret).map_err(|_| {
+                    Failure::new(
+                        axum::http::StatusCode::CONFLICT,
+                        "your CalDAV password was stored under another server key \
+                         (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
+                    )
+                })?),
                 password_env: None,
                 password_command: None,
             },
+            url: account.url,
+            user: Some(account.username),
         }),
         None => None,
     };
     Ok(config)
+}
+
+/// "Too large", for an upload over [`MAX_UPLOAD`].
+pub fn too_large(lang: Lang) -> Failure {
+    let mb = MAX_UPLOAD / (1024 * 1024);
+    Failure::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        match lang {
+            Lang::Nb => format!("Filen er for stor: høyst {mb} MB."),
+            Lang::En => format!("The file is too large: {mb} MB at most."),
+        },
+    )
+    .lang(lang)
+}
+
+/// Stores an uploaded calendar for a user, once it has been read without
+/// error (so that nothing unreadable is stored); its id.
+pub async fn add_calendar(
+    app: &App,
+    user: &User,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<i64, Failure> {
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")))?;
+    if text.trim().is_empty() {
+        return Err(Failure::bad(format!("{name} is empty")));
+    }
+    let mut config = app.base.clone();
+    config.profile.timezone = zone(app, user);
+    let (n, t) = (name.to_owned(), text.clone());
+    blocking(move || {
+        let now = chrono::Utc::now();
+        let year = Window {
+            from: now - chrono::Duration::days(366),
+            to: now + chrono::Duration::days(366),
+        };
+        parse(&n, t.as_bytes(), year, &config).map(drop)
+    })
+    .await?;
+    Ok(app.store.add_calendar(user.id, name, &text).await?)
+}
+
+/// Checks a CalDAV URL before it is stored: http(s), and, unless the server
+/// allows it, on a public address: the server fetches it on the user's
+/// behalf, and must not become a way into the machine or the network it
+/// stands in.
+pub async fn check_caldav_url(url: &str, private_ok: bool) -> Result<(), String> {
+    let not_url = || format!("'{url}' is not a calendar URL (http:// or https://)");
+    let (scheme, rest) = url.split_once("://").ok_or_else(not_url)?;
+    let default_port = match scheme.to_ascii_lowercase().as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return Err(not_url()),
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']').ok_or_else(not_url)?;
+            (host, after.strip_prefix(':'))
+        }
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    let port = match port {
+        Some(p) => p.parse::<u16>().map_err(|_| not_url())?,
+        None => default_port,
+    };
+    if host.is_empty() {
+        return Err(not_url());
+    }
+    if private_ok {
+        return Ok(());
+    }
+    let addresses = tokio::net::lookup_host((host, port))
+        .await
+        .map_err(|_| format!("cannot find the host {host}"))?;
+    for a in addresses {
+        if !is_public(a.ip()) {
+            return Err(format!(
+                "{host} is on this machine or a private network; this server reads only \
+                 public calendar servers (its admin can allow others with --private-caldav)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an address is on the public internet.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 100 && (64..128).contains(&b)) // shared address space
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || first & 0xfe00 == 0xfc00 // unique local
+                    || first & 0xffc0 == 0xfe80) // link-local
+            }
+        },
+    }
 }
 
 /// Runs blocking pipeline work (parsing, CalDAV) off the async workers.
@@ -142,7 +294,8 @@ pub struct Cache(Mutex<HashMap<CacheKey, Arc<Vec<Meeting>>>>);
 type CacheKey = (Vec<(i64, String)>, Window, String);
 
 impl Cache {
-    const MAX: usize = 256;
+    /// Occurrences kept at most (a few hundred MB); past it, start afresh.
+    const MAX_MEETINGS: usize = 500_000;
 
     fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Meeting>>> {
         self.0.lock().ok()?.get(key).cloned()
@@ -150,7 +303,8 @@ impl Cache {
 
     fn put(&self, key: CacheKey, value: Arc<Vec<Meeting>>) {
         if let Ok(mut map) = self.0.lock() {
-            if map.len() >= Self::MAX {
+            let held: usize = map.values().map(|v| v.len()).sum();
+            if held + value.len() > Self::MAX_MEETINGS {
                 map.clear();
             }
             map.insert(key, value);
@@ -275,6 +429,9 @@ pub struct Answers {
     on: bool,
 }
 
+/// Bytes of answers kept at most; past it, start afresh.
+const MAX_ANSWER_BYTES: usize = 64 << 20;
+
 impl Default for Answers {
     fn default() -> Answers {
         Answers {
@@ -285,8 +442,6 @@ impl Default for Answers {
 }
 
 impl Answers {
-    const MAX: usize = 1024;
-
     pub fn get(&self, key: &[u8; 32]) -> Option<Arc<Vec<u8>>> {
         if !self.on {
             return None;
@@ -296,7 +451,8 @@ impl Answers {
 
     pub fn put(&self, key: [u8; 32], value: Arc<Vec<u8>>) {
         if let (true, Ok(mut map)) = (self.on, self.map.lock()) {
-            if map.len() >= Self::MAX {
+            let held: usize = map.values().map(|v| v.len()).sum();
+            if held + value.len() > MAX_ANSWER_BYTES {
                 map.clear();
             }
             map.insert(key, value);
@@ -462,19 +618,40 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
     Ok(ids)
 }
 
-/// Sends a saved reply over the server's SMTP, once per request and
-/// strategy; `false` if it went out before.
-pub async fn send(
+/// What sending a reply did.
+pub enum Sent {
+    /// This reply to this request went out before: nothing saved or sent.
+    Before,
+    /// Saved (these drafts) and sent. `calendar_problem`: why the answer
+    /// could not be set on the CalDAV event, if it could not.
+    Now {
+        drafts: Vec<i64>,
+        calendar_problem: Option<String>,
+    },
+}
+
+/// Saves a composed reply to the outbox and sends it over the server's
+/// SMTP, once per request and strategy. It goes out only from the user's
+/// own mail domain. With no SMTP settings, the drafts stay in the outbox
+/// and the error says so.
+pub async fn save_and_send(
     app: &App,
     user: &User,
     config: &Config,
     c: &Composed,
-    ids: &[i64],
-) -> Result<bool, Failure> {
+) -> Result<Sent, Failure> {
     let store = app.store.for_owner(user.id);
     if store.sent_at(&c.key).await?.is_some() {
-        return Ok(false);
+        return Ok(Sent::Before);
     }
+    if !same_domain(&c.from, &user.email) {
+        return Err(Failure::forbidden(format!(
+            "replies go out from your own domain ({}), and {} is not in it",
+            domain(&user.email),
+            c.from
+        )));
+    }
+    let drafts = save(app, user, c).await?;
     let base = app.base.clone();
     let server = blocking(move || crate::delivery::smtp_server(&base))
         .await?
@@ -486,7 +663,7 @@ pub async fn send(
         })?;
     let server = Arc::new(server);
     let mut marked = false;
-    for (e, id) in c.emails.iter().zip(ids) {
+    for (e, id) in c.emails.iter().zip(&drafts) {
         if e.to.is_empty() {
             continue;
         }
@@ -494,14 +671,28 @@ pub async fn send(
         blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
         store.mark_draft_sent(*id).await?;
         if e.carries_answer && !marked {
-            store.mark_sent(&c.key, &e.message_id, &e.to).await?;
+            match store.mark_sent(&c.key, &e.message_id, &e.to).await {
+                // A request at the same moment marked it: it is sent either way.
+                Ok(()) | Err(neitakk_store::Error::Conflict { .. }) => {}
+                Err(other) => return Err(other.into()),
+            }
             marked = true;
         }
     }
-    if let Some((meeting, partstat, series)) = c.calendar_answer.clone() {
-        let config = config.clone();
-        blocking(move || crate::delivery::update_partstat(&config, &meeting, partstat, series))
-            .await?;
-    }
-    Ok(true)
+    // The mail is out; a calendar that will not take the answer does not
+    // undo that, it is told.
+    let calendar_problem = match c.calendar_answer.clone() {
+        Some((meeting, partstat, series)) => {
+            let config = config.clone();
+            blocking(move || crate::delivery::update_partstat(&config, &meeting, partstat, series))
+                .await
+                .err()
+                .map(|f| f.message)
+        }
+        None => None,
+    };
+    Ok(Sent::Now {
+        drafts,
+        calendar_problem,
+    })
 }
