@@ -145,13 +145,7 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
         .map_err(Failure::json)?;
     let key = version
         .map(|v| work::fingerprint(&user, &config, &v, &loaded, &format!("triage {reasons:?}")));
-    let json = |bytes: Arc<Vec<u8>>| {
-        (
-            [(header::CONTENT_TYPE, "application/json")],
-            bytes.as_ref().clone(),
-        )
-            .into_response()
-    };
+    let json = |bytes: Bytes| ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
     if let Some(done) = key.and_then(|k| app.answers.get(&k)) {
         return Ok(json(done));
     }
@@ -178,7 +172,7 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
     })
     .await
     .map_err(Failure::json)?;
-    let doc = Arc::new(doc);
+    let doc = Bytes::from(doc);
     if let Some(k) = key {
         app.answers.put(k, doc.clone());
     }

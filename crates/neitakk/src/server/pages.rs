@@ -61,7 +61,16 @@ struct Fields(Vec<(String, String)>);
 impl Fields {
     fn read(form: Fields_, lang: Lang) -> Result<Fields, Failure> {
         form.map(|Form(pairs)| Fields(pairs)).map_err(|e| {
-            Failure::bad(format!("the form could not be read: {}", e.body_text())).lang(lang)
+            Failure::bad(format!(
+                "{} ({})",
+                pick(
+                    lang,
+                    "The form could not be read.",
+                    "Skjemaet kunne ikke leses."
+                ),
+                e.body_text()
+            ))
+            .lang(lang)
         })
     }
 
@@ -98,7 +107,16 @@ impl Fields {
 
 fn query(q: Query_, lang: Lang) -> Result<HashMap<String, String>, Failure> {
     q.map(|Query(m)| m).map_err(|e| {
-        Failure::bad(format!("the address could not be read: {}", e.body_text())).lang(lang)
+        Failure::bad(format!(
+            "{} ({})",
+            pick(
+                lang,
+                "The address could not be read.",
+                "Adressen kunne ikke leses."
+            ),
+            e.body_text()
+        ))
+        .lang(lang)
     })
 }
 
@@ -261,7 +279,13 @@ fn check_link(token: &str, headers: &HeaderMap) -> Result<(), Failure> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::not_found("no such setup link").lang(auth::browser_lang(headers)))
+        let lang = auth::browser_lang(headers);
+        Err(Failure::not_found(pick(
+            lang,
+            "No such setup link.",
+            "Ingen slik oppsettlenke.",
+        ))
+        .lang(lang))
     }
 }
 
@@ -523,11 +547,20 @@ async fn meeting_in_context(
 ) -> Result<(crate::config::Config, work::Read, DateTime<Utc>), Failure> {
     let start = DateTime::parse_from_rfc3339(start)
         .map_err(|_| {
-            Failure::bad(format!("'{start}' is not a meeting start (RFC 3339)")).lang(s.lang)
+            Failure::bad(match s.lang {
+                Lang::Nb => format!("«{start}» er ikke et starttidspunkt (RFC 3339)."),
+                Lang::En => format!("'{start}' is not a meeting start (RFC 3339)."),
+            })
+            .lang(s.lang)
         })?
         .with_timezone(&Utc);
     if uid.is_empty() {
-        return Err(Failure::bad("which meeting? (uid is missing)").lang(s.lang));
+        return Err(Failure::bad(pick(
+            s.lang,
+            "Which meeting? The uid is missing.",
+            "Hvilket møte? uid mangler.",
+        ))
+        .lang(s.lang));
     }
     let config = work::user_config(app, &s.user).await?;
     let read = work::read(app, &s.user, &config, work::around(start)).await?;
@@ -822,7 +855,8 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         (false, Lang::En) => format!("The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}."),
     };
     let (bars, labels) = plan::bars(&planned.loaded, &planned.meetings, p, &config);
-    let chart = crate::chart::stacked_svg(&bars, config.profile.weekly_cap_minutes, &labels)?;
+    let (cap, caption) = (config.profile.weekly_cap_minutes, labels.title.clone());
+    let chart = work::blocking(move || crate::chart::stacked_svg(&bars, cap, &labels)).await?;
     render(
         &app,
         Some(&s),
@@ -833,7 +867,7 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             planned => true,
             changed => p.choices.iter().flatten().count() > 0,
             digest => plan_digest(&planned),
-            rows, outcome, chart, chart_caption => labels.title,
+            rows, outcome, chart, chart_caption => caption,
             ..base
         },
     )
@@ -1027,9 +1061,11 @@ pub async fn delete_client(State(app): State<Arc<App>>, s: Session, form: Fields
     s.check(f.get("csrf"))?;
     s.require_admin()?;
     if !app.store.delete_client(f.get("name")).await? {
-        return Err(
-            Failure::not_found(format!("no client named '{}'", f.get("name"))).lang(s.lang),
-        );
+        return Err(Failure::not_found(match s.lang {
+            Lang::Nb => format!("Ingen kunde heter «{}».", f.get("name")),
+            Lang::En => format!("No client is named '{}'.", f.get("name")),
+        })
+        .lang(s.lang));
     }
     Ok(redirect("/clients"))
 }
@@ -1067,9 +1103,20 @@ async fn upload(form: Multipart_, s: &Session) -> Result<(String, Vec<u8>), Fail
         }
     }
     s.check(csrf.as_deref().unwrap_or(""))?;
-    let (name, bytes) = file.ok_or_else(|| Failure::bad("choose a file to upload").lang(lang))?;
+    let (name, bytes) = file.ok_or_else(|| {
+        Failure::bad(pick(
+            lang,
+            "Choose a file to upload.",
+            "Velg en fil å laste opp.",
+        ))
+        .lang(lang)
+    })?;
     if bytes.is_empty() {
-        return Err(Failure::bad(format!("{name} is empty")).lang(lang));
+        return Err(Failure::bad(match lang {
+            Lang::Nb => format!("{name} er tom."),
+            Lang::En => format!("{name} is empty."),
+        })
+        .lang(lang));
     }
     Ok((name, bytes))
 }
@@ -1078,15 +1125,31 @@ fn upload_error(status: StatusCode, detail: &str, lang: Lang) -> Failure {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         work::too_large(lang)
     } else {
-        Failure::new(status, format!("the upload could not be read: {detail}")).lang(lang)
+        Failure::new(
+            status,
+            format!(
+                "{} ({detail})",
+                pick(
+                    lang,
+                    "The upload could not be read.",
+                    "Opplastingen kunne ikke leses."
+                )
+            ),
+        )
+        .lang(lang)
     }
 }
 
 pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multipart_) -> Page {
     let (name, bytes) = upload(form, &s).await?;
     s.require_admin()?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::bad(format!("{name} is not UTF-8 text")).lang(s.lang))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::bad(match s.lang {
+            Lang::Nb => format!("{name} er ikke UTF-8-tekst."),
+            Lang::En => format!("{name} is not UTF-8 text."),
+        })
+        .lang(s.lang)
+    })?;
     let clients =
         crate::clients::parse_csv(&name, &text).map_err(|e| Failure::from(e).lang(s.lang))?;
     app.store
@@ -1187,13 +1250,22 @@ pub async fn outbox_file(
     let id: i64 = file
         .strip_suffix(".eml")
         .and_then(|id| id.parse().ok())
-        .ok_or_else(|| Failure::not_found(format!("no draft '{file}'")).lang(s.lang))?;
+        .ok_or_else(|| {
+            Failure::not_found(pick(s.lang, "No such draft.", "Intet slikt utkast.")).lang(s.lang)
+        })?;
     let eml = app
         .store
         .for_owner(s.user.id)
         .draft_eml(id)
         .await?
-        .ok_or_else(|| Failure::not_found(format!("no draft {id} in your outbox")).lang(s.lang))?;
+        .ok_or_else(|| {
+            Failure::not_found(pick(
+                s.lang,
+                "No such draft in your outbox.",
+                "Intet slikt utkast i utboksen din.",
+            ))
+            .lang(s.lang)
+        })?;
     Ok((
         [
             (header::CONTENT_TYPE, "message/rfc822".to_owned()),
@@ -1248,12 +1320,21 @@ pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Mult
 pub async fn delete_calendar(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
     s.check(f.get("csrf"))?;
-    let id: i64 = f
-        .get("id")
-        .parse()
-        .map_err(|_| Failure::bad("which calendar? (id)").lang(s.lang))?;
+    let id: i64 = f.get("id").parse().map_err(|_| {
+        Failure::bad(pick(
+            s.lang,
+            "Which calendar? (id)",
+            "Hvilken kalender? (id)",
+        ))
+        .lang(s.lang)
+    })?;
     if !app.store.delete_calendar(s.user.id, id).await? {
-        return Err(Failure::not_found(format!("no calendar {id} of yours")).lang(s.lang));
+        return Err(Failure::not_found(pick(
+            s.lang,
+            "You have no such calendar.",
+            "Du har ingen slik kalender.",
+        ))
+        .lang(s.lang));
     }
     Ok(redirect("/calendars"))
 }
@@ -1371,7 +1452,11 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
             .map(|h| h.replace(',', ".").parse::<f64>().map_err(|_| h))
             .transpose()
             .map_err(|h| {
-                Failure::bad(format!("weekly cap: '{h}' is not a number of hours")).lang(s.lang)
+                Failure::bad(match s.lang {
+                    Lang::Nb => format!("Ukentlig tak: «{h}» er ikke et antall timer."),
+                    Lang::En => format!("Weekly cap: '{h}' is not a number of hours."),
+                })
+                .lang(s.lang)
             })?,
         phone: f.opt("phone"),
         video_link: f.opt("video_link"),
@@ -1394,9 +1479,14 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
 pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
     let f = Fields::read(form, s.lang)?;
     s.check(f.get("csrf"))?;
-    let name = f
-        .opt("name")
-        .ok_or_else(|| Failure::bad("say what the token is for").lang(s.lang))?;
+    let name = f.opt("name").ok_or_else(|| {
+        Failure::bad(pick(
+            s.lang,
+            "Say what the token is for.",
+            "Skriv hva nøkkelen er til.",
+        ))
+        .lang(s.lang)
+    })?;
     let token = auth::random_token();
     app.store
         .create_api_token(&auth::token_hash(&token), s.user.id, &name)
@@ -1477,7 +1567,9 @@ fn other_user(f: &Fields, s: &Session) -> Result<i64, Failure> {
         ))
         .lang(s.lang)),
         Ok(id) => Ok(id),
-        Err(_) => Err(Failure::bad("which user? (id)").lang(s.lang)),
+        Err(_) => {
+            Err(Failure::bad(pick(s.lang, "Which user? (id)", "Hvilken bruker? (id)")).lang(s.lang))
+        }
     }
 }
 
@@ -1528,10 +1620,17 @@ pub async fn asset(Path(file): Path<String>) -> Response {
 }
 
 pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
-    let f = Failure::not_found(format!("nothing at {}", uri.path()));
     if uri.path().starts_with("/api/") {
-        f.json().into_response()
-    } else {
-        f.lang(auth::browser_lang(&headers)).into_response()
+        return Failure::not_found(format!("nothing at {}", uri.path()))
+            .json()
+            .into_response();
     }
+    let lang = auth::browser_lang(&headers);
+    Failure::not_found(pick(
+        lang,
+        "There is no page at this address.",
+        "Det finnes ingen side på denne adressen.",
+    ))
+    .lang(lang)
+    .into_response()
 }

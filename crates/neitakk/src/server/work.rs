@@ -425,7 +425,7 @@ pub async fn read(
 /// request is not computed again. Like [`Cache`], only a cache.
 /// `NEITAKK_ANSWER_CACHE=off` turns it off (every answer computed afresh).
 pub struct Answers {
-    map: Mutex<HashMap<[u8; 32], Arc<Vec<u8>>>>,
+    map: Mutex<HashMap<[u8; 32], axum::body::Bytes>>,
     on: bool,
 }
 
@@ -442,14 +442,14 @@ impl Default for Answers {
 }
 
 impl Answers {
-    pub fn get(&self, key: &[u8; 32]) -> Option<Arc<Vec<u8>>> {
+    pub fn get(&self, key: &[u8; 32]) -> Option<axum::body::Bytes> {
         if !self.on {
             return None;
         }
         self.map.lock().ok()?.get(key).cloned()
     }
 
-    pub fn put(&self, key: [u8; 32], value: Arc<Vec<u8>>) {
+    pub fn put(&self, key: [u8; 32], value: axum::body::Bytes) {
         if let (true, Ok(mut map)) = (self.on, self.map.lock()) {
             let held: usize = map.values().map(|v| v.len()).sum();
             if held + value.len() > MAX_ANSWER_BYTES {
