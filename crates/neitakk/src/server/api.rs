@@ -36,7 +36,7 @@ pub fn router(upload_limit: DefaultBodyLimit) -> Router<Arc<App>> {
         .route("/openapi.json", get(openapi))
         .route("/events", get(events))
         .route("/triage", get(triage))
-        .route("/meeting", get(explain))
+        .route("/explain", get(explain))
         .route("/reply", axum::routing::post(reply))
         .route("/plan", get(plan))
         .route("/clients", get(clients).put(put_clients))
@@ -595,7 +595,7 @@ pub fn document() -> Value {
             "/openapi.json": { "get": { "summary": "This document", "security": [], "responses": { "200": object } } },
             "/events": { "get": op("The occurrences of your calendars in a window", window.clone()) },
             "/triage": { "get": op("Every meeting in a window with the recommended strategy, as `neitakk triage --format json`", with(window.clone(), vec![reason.clone()])) },
-            "/meeting": { "get": op("One meeting's facts, rule trail and alternatives, as `neitakk explain --format json`",
+            "/explain": { "get": op("One meeting's facts, rule trail and alternatives, as `neitakk explain --format json`",
                 vec![q("uid", true, "The meeting's UID", string.clone()), q("start", true, "The occurrence's start, RFC 3339", json!({ "type": "string", "format": "date-time" })), reason.clone()]) },
             "/reply": { "post": {
                 "summary": "Write the reply to one meeting; optionally save it to the outbox or send it",

@@ -150,10 +150,15 @@ async fn serve(config: Config, args: &Args) -> Result<()> {
     });
     let store = Store::connect(&url).await?;
     let key = seal::server_key(&config.data_dir)?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    // The address bound, which names the port when 0 asked for any.
+    let bound = listener.local_addr().unwrap_or(args.listen);
     let public = args
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", args.listen))
+        .unwrap_or_else(|| format!("http://{bound}"))
         .trim_end_matches('/')
         .to_owned();
     let config_clients = config.clients.clone();
@@ -162,9 +167,6 @@ async fn serve(config: Config, args: &Args) -> Result<()> {
         private_caldav: args.private_caldav,
     };
     let app = App::new(store.clone(), config, key, options)?;
-    let listener = tokio::net::TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
     println!("neitakk serves {public}/");
     if store.user_count().await? == 0 {
         // A new server's registry starts from the config's clients file.
