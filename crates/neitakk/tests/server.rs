@@ -305,6 +305,21 @@ impl Browser<'_> {
             .unwrap()
     }
 
+    /// Answers the example workshop by phone with `body`, through the
+    /// meeting page's form: `action` is /meeting/save or /meeting/send.
+    async fn reply_to_workshop(&mut self, action: &str, body: &str) -> Reply {
+        let csrf = self.get(&workshop("")).await.csrf();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("uid", WORKSHOP),
+            ("start", WORKSHOP_START),
+            ("strategy", "phone-call"),
+            ("lang", "nb"),
+            ("body", body),
+        ];
+        self.post(action, &fields).await
+    }
+
     /// Makes an API token on the settings page.
     async fn token(&mut self) -> String {
         let csrf = self.get("/settings").await.csrf();
@@ -327,6 +342,14 @@ async fn api(s: &Server, token: &str, method: &str, path: &str, body: Option<&st
             .unwrap(),
     )
     .await
+}
+
+/// The example workshop's meeting page, with `extra` query ("&lang=en").
+fn workshop(extra: &str) -> String {
+    format!(
+        "/meeting?uid={}&start={WORKSHOP_START}{extra}",
+        WORKSHOP.replace('@', "%40")
+    )
 }
 
 /// The cards on a week board: (strategy class, meeting link).
@@ -652,13 +675,7 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         "the Norwegian draft"
     );
     // Another strategy, and the English draft.
-    let en = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}&strategy=shorten&lang=en",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let en = admin.get(&workshop("&strategy=shorten&lang=en")).await;
     assert!(
         en.body.contains("Thank you for the invitation") || en.body.contains("Thanks for"),
         "{}",
@@ -723,13 +740,7 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(s.app.store.for_owner(1).drafts().await.unwrap().len(), 1);
     // A strategy that does not fit is explained, not written.
-    let r = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}&strategy=bow-out",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let r = admin.get(&workshop("&strategy=bow-out")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("bow-out does not fit this meeting"),
@@ -908,39 +919,14 @@ async fn users_see_only_their_own_data() {
         .member(&mut ingrid, "Ola Hansen", "ola.hansen@fjellfjord.no")
         .await;
     let calendar = ingrid.upload_example().await;
-    let page = ingrid
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
-    let r = ingrid
-        .post(
-            "/meeting/save",
-            &[
-                ("csrf", &page.csrf()),
-                ("uid", WORKSHOP),
-                ("start", WORKSHOP_START),
-                ("strategy", "phone-call"),
-                ("lang", "nb"),
-                ("body", "Hemmelig"),
-            ],
-        )
-        .await;
+    let r = ingrid.reply_to_workshop("/meeting/save", "Hemmelig").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let ingrid_token = ingrid.token().await;
     let ola_token = ola.token().await;
 
     // Pages.
     assert!(cards(&ola.get(&format!("/week?week={WEEK}")).await.body).is_empty());
-    let r = ola
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let r = ola.get(&workshop("")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(ola.get("/outbox/1.eml").await.status, StatusCode::NOT_FOUND);
     assert!(!ola.get("/outbox").await.body.contains("ny kundeportal"));
@@ -1219,21 +1205,9 @@ async fn settings_shape_the_pages_and_the_messages() {
         board.body
     );
     // Under the higher cap, workload is no reason: attending is recommended.
-    let page = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let page = admin.get(&workshop("")).await;
     assert!(page.body.contains("ingenting å sende"), "{}", page.body);
-    let page = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}&strategy=phone-call",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let page = admin.get(&workshop("&strategy=phone-call")).await;
     assert!(
         unescape(&page.body).contains("Ingrid\nFjell & Fjord"),
         "{}",
@@ -1484,26 +1458,7 @@ async fn the_server_runs_on_postgres() {
     ingrid.upload_example().await;
     let board = ingrid.get(&format!("/week?week={WEEK}")).await;
     assert_eq!(cards(&board.body).len(), 15);
-    let page = ingrid
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
-    let r = ingrid
-        .post(
-            "/meeting/save",
-            &[
-                ("csrf", &page.csrf()),
-                ("uid", WORKSHOP),
-                ("start", WORKSHOP_START),
-                ("strategy", "phone-call"),
-                ("lang", "nb"),
-                ("body", "Hei"),
-            ],
-        )
-        .await;
+    let r = ingrid.reply_to_workshop("/meeting/save", "Hei").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(ingrid.get("/outbox/1.eml").await.status, StatusCode::OK);
     assert_eq!(ola.get("/outbox/1.eml").await.status, StatusCode::NOT_FOUND);
@@ -1597,13 +1552,7 @@ async fn sending_from_the_meeting_page() {
     .await;
     let mut admin = s.admin().await;
     admin.upload_example().await;
-    let page = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
+    let page = admin.get(&workshop("")).await;
     assert!(!page.body.contains("disabled title"), "sending is offered");
     let marker = format!("sendt-fra-tjeneren-{}", std::process::id());
     let fields = [
@@ -1818,25 +1767,8 @@ async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
     assert_eq!(board.status, StatusCode::OK, "{}", board.body);
     assert_eq!(cards(&board.body).len(), 15);
 
-    let page = admin
-        .get(&format!(
-            "/meeting?uid={}&start={}",
-            WORKSHOP.replace('@', "%40"),
-            WORKSHOP_START
-        ))
-        .await;
     let r = admin
-        .post(
-            "/meeting/send",
-            &[
-                ("csrf", &page.csrf()),
-                ("uid", WORKSHOP),
-                ("start", WORKSHOP_START),
-                ("strategy", "phone-call"),
-                ("lang", "nb"),
-                ("body", "Hei Per, kan vi ta det på telefon?"),
-            ],
-        )
+        .reply_to_workshop("/meeting/send", "Hei Per, kan vi ta det på telefon?")
         .await;
     assert_eq!(r.location(), "/outbox?sent=1", "{}", r.body);
     let got = tool(&[
