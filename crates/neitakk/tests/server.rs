@@ -1102,6 +1102,10 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
         "not a multipart form: {}",
         r.status
     );
+    let css = admin.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
+    assert_eq!(admin.get("/static/nothing.js").await.status, StatusCode::NOT_FOUND);
     let r = admin.get("/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("<h1>Not found</h1>"));
