@@ -47,7 +47,8 @@ try {
   await page.getByRole("link", { name: "Kalendere" }).click();
   await page.getByLabel("Kalenderfil (.ics)").setInputFiles(calendar);
   await page.getByRole("button", { name: "Last opp" }).click();
-  await page.waitForURL("**/week");
+  await page.waitForURL("**/week?*done=uploaded");
+  await page.getByText("Kalenderen er lastet opp").waitFor();
 
   // The week board with the example's strategies.
   await page.goto(`${base}/week?week=2026-W49`);

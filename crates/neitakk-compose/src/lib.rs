@@ -237,7 +237,14 @@ impl Composer {
         )?];
         match req.strategy {
             Strategy::EmailForNow => {
-                out.push(self.render("update", lang, &ctx, Audience::Client, organizer)?);
+                // The update is for the client: when someone of my own firm
+                // organizes, it goes to the client's people, not to them.
+                let ours = |email: &str| domain(email) == domain(&req.sender.email);
+                let to = match req.meeting.organizer.as_ref() {
+                    Some(o) if ours(&o.email) => client_people(req),
+                    _ => organizer,
+                };
+                out.push(self.render("update", lang, &ctx, Audience::Client, to)?);
             }
             Strategy::BowOut | Strategy::Delegate => {
                 let colleague = req.facts.colleague.iter().cloned().collect();
@@ -261,17 +268,26 @@ fn recipients(req: &Request) -> Vec<String> {
         {
             vec![o]
         }
-        _ => {
-            let my_domain = req.sender.email.rsplit_once('@').map(|(_, d)| d.to_owned());
-            req.meeting
-                .attendees
-                .iter()
-                .filter(|a| my_domain.as_deref() != Some(a.domain()))
-                .filter(|a| Some(a.email.as_str()) != colleague && a.email != req.sender.email)
-                .map(|a| a.email.clone())
-                .collect()
-        }
+        _ => client_people(req),
     }
+}
+
+/// The mail domain of an address.
+fn domain(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+/// The attendees outside my own firm (nor me, nor the colleague).
+fn client_people(req: &Request) -> Vec<String> {
+    let mine = domain(&req.sender.email);
+    let colleague = req.facts.colleague.as_deref();
+    req.meeting
+        .attendees
+        .iter()
+        .filter(|a| a.domain() != mine)
+        .filter(|a| Some(a.email.as_str()) != colleague && a.email != req.sender.email)
+        .map(|a| a.email.clone())
+        .collect()
 }
 
 fn template_error(origin: &str, e: &minijinja::Error) -> Error {

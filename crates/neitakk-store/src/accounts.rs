@@ -353,6 +353,25 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a setup link can still make the first admin: it exists, has
+    /// not expired, and nobody has an account yet.
+    pub async fn setup_link_open(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, Error> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n FROM setup_links WHERE token_hash = $1 AND expires_at > $2
+             AND NOT EXISTS (SELECT 1 FROM users)",
+        )
+        .bind(token_hash)
+        .bind(now.to_rfc3339())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("check setup link"))?;
+        Ok(row.get::<i64, _>("n") > 0)
+    }
+
     /// Uses up a setup link: `true` once, if it exists and has not expired.
     pub async fn use_setup_link(
         &self,

@@ -243,6 +243,16 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets the failed logins for `key` (a new password lifts the block).
+    pub async fn forget_login_failures(&self, key: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("forget failed logins"))?;
+        Ok(())
+    }
+
     /// Failed logins for `key` since `since`; older ones are forgotten.
     pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64, Error> {
         sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")

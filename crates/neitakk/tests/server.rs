@@ -426,9 +426,12 @@ async fn setup_link_login_and_logout() {
     assert!(!cookie.contains("Secure"), "plain HTTP: not Secure");
     assert_eq!(admin.get("/week").await.status, StatusCode::OK);
 
-    // The link works once.
+    // The link works once: its page says so, and a form sent anyway fails.
     let mut other = s.browser();
-    let csrf = other.get(&format!("/setup/{link}")).await.csrf();
+    let used = other.get(&format!("/setup/{link}")).await;
+    assert_eq!(used.status, StatusCode::FORBIDDEN);
+    assert!(used.body.contains("Log in instead"), "{}", used.body);
+    let csrf = other.get("/login").await.csrf();
     let r = other
         .post(
             &format!("/setup/{link}"),
@@ -633,6 +636,11 @@ async fn the_week_board_shows_the_example_week() {
         "{}",
         r.body
     );
+    // The same export uploaded again does not double the meetings.
+    admin.upload_example().await;
+    let again = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(cards(&again.body).len(), cards(&r.body).len());
+    assert!(again.body.contains("16.2 h of meetings"));
     // Switching weeks.
     assert!(
         unescape(&r.body).contains("/week?week=2026-W48")
@@ -739,6 +747,16 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(s.app.store.for_owner(1).drafts().await.unwrap().len(), 1);
+    // A written update is for the client, also when a colleague organizes.
+    let update = admin
+        .get("/meeting?uid=skagerrak-risiko%40fjellfjord.no&start=2026-12-01T08:00:00Z&strategy=email-for-now&lang=en")
+        .await;
+    let update = unescape(&update.body);
+    let client_part = update.split("To the client").nth(1).unwrap();
+    assert!(
+        client_part.contains("silje.dahl@skagerrakbank.no"),
+        "{update}"
+    );
     // A strategy that does not fit is explained, not written.
     let r = admin.get(&workshop("&strategy=bow-out")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1104,8 +1122,14 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
     );
     let css = admin.get("/static/style.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
-    assert_eq!(admin.get("/static/nothing.js").await.status, StatusCode::NOT_FOUND);
+    assert!(css.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    assert_eq!(
+        admin.get("/static/nothing.js").await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = admin.get("/no/such/page").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(r.body.contains("<h1>Not found</h1>"));
@@ -1557,7 +1581,10 @@ async fn sending_from_the_meeting_page() {
     let mut admin = s.admin().await;
     admin.upload_example().await;
     let page = admin.get(&workshop("")).await;
-    assert!(!page.body.contains("disabled title"), "sending is offered");
+    assert!(
+        !page.body.contains("disabled aria-describedby"),
+        "sending is offered"
+    );
     let marker = format!("sendt-fra-tjeneren-{}", std::process::id());
     let fields = [
         ("csrf", page.csrf()),
@@ -1963,7 +1990,11 @@ async fn setup_links_stop_working_once_there_is_an_admin() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let mut b = s.browser();
-    let csrf = b.get(&format!("/setup/{second}")).await.csrf();
+    assert_eq!(
+        b.get(&format!("/setup/{second}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = b.get("/login").await.csrf();
     let r = b
         .post(
             &format!("/setup/{second}"),

@@ -455,7 +455,7 @@ async fn add_calendar(
         .get("name")
         .cloned()
         .unwrap_or_else(|| "calendar.ics".into());
-    let id = work::add_calendar(&app, &user, &name, bytes.to_vec())
+    let (id, _) = work::add_calendar(&app, &user, &name, bytes.to_vec())
         .await
         .map_err(Failure::json)?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id, "name": name }))).into_response())

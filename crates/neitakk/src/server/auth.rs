@@ -261,23 +261,31 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
     }
 }
 
+/// How failed logins for an address are counted.
+pub fn failure_key(email: &str) -> String {
+    format!("email:{}", email.to_ascii_lowercase())
+}
+
 /// Refuses a login attempt when the address, or the client, failed too
 /// often lately.
 pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Result<(), Failure> {
     let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let by_email = app
-        .store
-        .login_failures(&format!("email:{}", email.to_ascii_lowercase()), since)
-        .await?;
+    let by_email = app.store.login_failures(&failure_key(email), since).await?;
     let by_ip = match peer.0 {
         Some(ip) => app.store.login_failures(&format!("ip:{ip}"), since).await?,
         None => 0,
     };
     if by_email >= FAILURES_PER_EMAIL || by_ip >= FAILURES_PER_IP {
         let message = if lang == Lang::Nb {
-            format!("For mange mislykkede innlogginger. Prøv igjen om {FAILURE_WINDOW_MINUTES} minutter.")
+            format!(
+                "For mange mislykkede innlogginger. Prøv igjen om {FAILURE_WINDOW_MINUTES} minutter, \
+                 eller be en administrator om å sette et nytt passord."
+            )
         } else {
-            format!("Too many failed logins. Try again in {FAILURE_WINDOW_MINUTES} minutes.")
+            format!(
+                "Too many failed logins. Try again in {FAILURE_WINDOW_MINUTES} minutes, \
+                 or ask an admin to set a new password."
+            )
         };
         return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, message).lang(lang));
     }
@@ -287,9 +295,7 @@ pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Resu
 /// Notes a failed login against the address and the client.
 pub async fn note_failure(app: &App, email: &str, peer: &Peer) -> Result<(), Failure> {
     let now = Utc::now();
-    app.store
-        .login_failed(&format!("email:{}", email.to_ascii_lowercase()), now)
-        .await?;
+    app.store.login_failed(&failure_key(email), now).await?;
     if let Some(ip) = peer.0 {
         app.store.login_failed(&format!("ip:{ip}"), now).await?;
     }

@@ -120,6 +120,27 @@ fn query(q: Query_, lang: Lang) -> Result<HashMap<String, String>, Failure> {
     })
 }
 
+/// The notice for `?done=...`, the word a form leaves when it did its work.
+fn done_notice(q: &HashMap<String, String>, lang: Lang) -> Option<&'static str> {
+    let key = match q.get("done")?.as_str() {
+        "settings" => "done_settings",
+        "password" => "done_password",
+        "revoked" => "done_revoked",
+        "user" => "done_user",
+        "removed" => "done_removed",
+        "reset" => "done_reset",
+        "client" => "done_client",
+        "client_deleted" => "done_client_deleted",
+        "imported" => "done_imported",
+        "uploaded" => "done_uploaded",
+        "calendar_deleted" => "done_calendar_deleted",
+        "caldav" => "done_caldav",
+        "caldav_removed" => "done_caldav_removed",
+        _ => return None,
+    };
+    Some(text(lang, key))
+}
+
 fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
@@ -266,7 +287,26 @@ pub async fn setup_form(
     headers: HeaderMap,
 ) -> Page {
     check_link(&token, &headers)?;
+    if !app
+        .store
+        .setup_link_open(&auth::token_hash(&token), Utc::now())
+        .await?
+    {
+        return Err(link_used(auth::browser_lang(&headers)));
+    }
     public_form(&app, &headers, "setup.html", context! { token })
+}
+
+/// A setup link that has done its work, or is too old.
+fn link_used(lang: Lang) -> Failure {
+    Failure::forbidden(pick(
+        lang,
+        "This setup link has been used or has expired, or the server already has an admin. \
+         Log in instead. (While there are no users, restarting neitakk serve prints a new link.)",
+        "Denne lenken er brukt eller utløpt, eller tjeneren har allerede en administrator. \
+         Logg inn i stedet. (Så lenge det ikke finnes brukere, gir en omstart av neitakk serve en ny lenke.)",
+    ))
+    .lang(lang)
 }
 
 /// A setup link's token is 32 random bytes in URL-safe base64: anything
@@ -311,14 +351,7 @@ pub async fn setup(
         .create_first_admin(&auth::token_hash(&token), Utc::now(), email, name, &hash)
         .await?
     else {
-        return Err(Failure::forbidden(pick(
-            lang,
-            "This setup link has been used or has expired, or the server has its admin already. \
-             While there are no users, restarting `neitakk serve` prints a new link.",
-            "Denne lenken er brukt eller utløpt, eller tjeneren har allerede en administrator. \
-             Så lenge det ikke finnes brukere, skriver en omstart av `neitakk serve` ut en ny lenke.",
-        ))
-        .lang(lang));
+        return Err(link_used(lang));
     };
     let cookie = auth::start_session(&app, id).await?;
     Ok(logged_in(&app, cookie, "/calendars"))
@@ -533,6 +566,7 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             prev => week_name(w.from - Duration::days(7), tz),
             next => week_name(w.from + Duration::days(7), tz),
             has_calendar,
+            notice => done_notice(&q, lang),
             ..board
         },
     )
@@ -947,8 +981,8 @@ pub async fn clients(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         |c| context! {
             name => c.name, domains => c.domains.join(", "), tier => c.tier.map_or("", |t| t.as_str()),
             revenue => c.revenue.map_or(String::new(), |r| r.to_string()), language => c.language.map_or("", Lang::as_str),
-            flexibility => c.flexibility.map_or("", |f| f.as_str()), contact => c.contact, contact_email => c.contact_email,
-            account_manager => c.account_manager, account_manager_name => c.account_manager_name,
+            flexibility => c.flexibility.map_or("", |f| f.as_str()), contact => c.contact.clone().unwrap_or_default(), contact_email => c.contact_email.clone().unwrap_or_default(),
+            account_manager => c.account_manager.clone().unwrap_or_default(), account_manager_name => c.account_manager_name.clone().unwrap_or_default(),
             travel_minutes => c.travel_minutes.map_or(String::new(), |m| m.to_string()),
         },
     );
@@ -972,6 +1006,7 @@ pub async fn clients(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         "clients",
         context! {
             clients => rows, admin => s.user.role == Role::Admin, editing => editing.is_some(), form, tiers => tier_options,
+            notice => done_notice(&q, lang),
         },
     )
 }
@@ -1043,7 +1078,7 @@ pub async fn save_client(State(app): State<Arc<App>>, s: Session, form: Fields_)
         .rename_client(f.get("original"), &client.name, &data)
         .await
     {
-        Ok(()) => Ok(redirect("/clients")),
+        Ok(()) => Ok(redirect("/clients?done=client")),
         Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
             StatusCode::CONFLICT,
             match s.lang {
@@ -1067,7 +1102,7 @@ pub async fn delete_client(State(app): State<Arc<App>>, s: Session, form: Fields
         })
         .lang(s.lang));
     }
-    Ok(redirect("/clients"))
+    Ok(redirect("/clients?done=client_deleted"))
 }
 
 /// A multipart upload's file and its CSRF field. Too large, or not a form:
@@ -1092,7 +1127,7 @@ async fn upload(form: Multipart_, s: &Session) -> Result<(String, Vec<u8>), Fail
                 )
             }
             Some("file") => {
-                let name = field.file_name().unwrap_or("calendar.ics").to_owned();
+                let name = field.file_name().unwrap_or_default().to_owned();
                 let bytes = field
                     .bytes()
                     .await
@@ -1103,6 +1138,9 @@ async fn upload(form: Multipart_, s: &Session) -> Result<(String, Vec<u8>), Fail
         }
     }
     s.check(csrf.as_deref().unwrap_or(""))?;
+    // A form sent without a file chosen has a file field with no name.
+    let file =
+        file.filter(|(name, bytes): &(String, Vec<u8>)| !(name.is_empty() && bytes.is_empty()));
     let (name, bytes) = file.ok_or_else(|| {
         Failure::bad(pick(
             lang,
@@ -1155,7 +1193,7 @@ pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multi
     app.store
         .save_clients(&work::registry_rows(&clients)?)
         .await?;
-    Ok(redirect("/clients"))
+    Ok(redirect("/clients?done=imported"))
 }
 
 pub async fn journal(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
@@ -1279,8 +1317,9 @@ pub async fn outbox_file(
         .into_response())
 }
 
-pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
+pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let lang = s.lang;
+    let q = query(q, lang)?;
     let tz = work::zone(&app, &s.user);
     let list: Vec<Value> = app
         .store
@@ -1305,16 +1344,22 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session) -> Page {
         lang,
         "calendars.html",
         "calendars",
-        context! { calendars => list, caldav },
+        context! { calendars => list, caldav, notice => done_notice(&q, lang) },
     )
 }
 
 pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Multipart_) -> Page {
     let (name, bytes) = upload(form, &s).await?;
-    work::add_calendar(&app, &s.user, &name, bytes)
+    let (_, week) = work::add_calendar(&app, &s.user, &name, bytes)
         .await
         .map_err(|e| e.lang(s.lang))?;
-    Ok(redirect("/week"))
+    Ok(redirect(&link(
+        "/week",
+        &[
+            ("week", week.as_deref().unwrap_or("")),
+            ("done", "uploaded"),
+        ],
+    )))
 }
 
 pub async fn delete_calendar(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1336,7 +1381,7 @@ pub async fn delete_calendar(State(app): State<Arc<App>>, s: Session, form: Fiel
         ))
         .lang(s.lang));
     }
-    Ok(redirect("/calendars"))
+    Ok(redirect("/calendars?done=calendar_deleted"))
 }
 
 pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1344,7 +1389,7 @@ pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_)
     s.check(f.get("csrf"))?;
     if f.get("remove") == "1" {
         app.store.delete_caldav(s.user.id).await?;
-        return Ok(redirect("/calendars"));
+        return Ok(redirect("/calendars?done=caldav_removed"));
     }
     let (url, username, password) = (f.get("url"), f.get("username"), f.raw("password"));
     if username.is_empty() || password.is_empty() {
@@ -1364,10 +1409,15 @@ pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_)
         sealed_secret: app.key.seal(password)?,
     };
     app.store.set_caldav(s.user.id, &account).await?;
-    Ok(redirect("/calendars"))
+    Ok(redirect("/calendars?done=caldav"))
 }
 
-async fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Page {
+async fn settings_page(
+    app: &App,
+    s: &Session,
+    new_token: Option<String>,
+    notice: Option<&str>,
+) -> Page {
     let settings = Settings::of(&s.user);
     let tz = work::zone(app, &s.user);
     let tokens: Vec<Value> = app
@@ -1395,12 +1445,14 @@ async fn settings_page(app: &App, s: &Session, new_token: Option<String>) -> Pag
             s => settings,
             new_token,
             tokens,
+            notice,
         },
     )
 }
 
-pub async fn settings(State(app): State<Arc<App>>, s: Session) -> Page {
-    settings_page(&app, &s, None).await
+pub async fn settings(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
+    let q = query(q, s.lang)?;
+    settings_page(&app, &s, None, done_notice(&q, s.lang)).await
 }
 
 pub async fn change_password(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1420,7 +1472,7 @@ pub async fn change_password(State(app): State<Arc<App>>, s: Session, form: Fiel
     app.store
         .set_password(s.user.id, &auth::hash_password(new)?, Some(&s.token_hash))
         .await?;
-    Ok(redirect("/settings?changed=1"))
+    Ok(redirect("/settings?done=password"))
 }
 
 pub async fn revoke_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1438,7 +1490,7 @@ pub async fn revoke_token(State(app): State<Arc<App>>, s: Session, form: Fields_
         ))
         .lang(s.lang));
     }
-    Ok(redirect("/settings"))
+    Ok(redirect("/settings?done=revoked"))
 }
 
 pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1473,7 +1525,7 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
         .map_err(|e| Failure::bad(e).lang(s.lang))?;
     let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
     app.store.set_settings(s.user.id, &json).await?;
-    Ok(redirect("/settings"))
+    Ok(redirect("/settings?done=settings"))
 }
 
 pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -1491,12 +1543,13 @@ pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_
     app.store
         .create_api_token(&auth::token_hash(&token), s.user.id, &name)
         .await?;
-    settings_page(&app, &s, Some(token)).await
+    settings_page(&app, &s, Some(token), None).await
 }
 
-pub async fn users(State(app): State<Arc<App>>, s: Session) -> Page {
+pub async fn users(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     s.require_admin()?;
     let lang = s.lang;
+    let q = query(q, lang)?;
     let rows: Vec<Value> = app
         .store
         .users()
@@ -1515,7 +1568,7 @@ pub async fn users(State(app): State<Arc<App>>, s: Session) -> Page {
         lang,
         "users.html",
         "users",
-        context! { users => rows },
+        context! { users => rows, notice => done_notice(&q, lang) },
     )
 }
 
@@ -1544,7 +1597,7 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
         .create_user(email, name, &auth::hash_password(password)?, role)
         .await
     {
-        Ok(_) => Ok(redirect("/users")),
+        Ok(_) => Ok(redirect("/users?done=user")),
         Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
             StatusCode::CONFLICT,
             match s.lang {
@@ -1582,7 +1635,7 @@ pub async fn delete_user(State(app): State<Arc<App>>, s: Session, form: Fields_)
             Failure::not_found(pick(s.lang, "No such user.", "Ingen slik bruker.")).lang(s.lang),
         );
     }
-    Ok(redirect("/users"))
+    Ok(redirect("/users?done=removed"))
 }
 
 /// An admin sets a new first password for a user who lost theirs; their
@@ -1594,15 +1647,20 @@ pub async fn reset_password(State(app): State<Arc<App>>, s: Session, form: Field
     let id = other_user(&f, &s)?;
     let password = f.raw("password");
     check_password(password, s.lang)?;
-    if !app.store.users().await?.iter().any(|u| u.id == id) {
+    let users = app.store.users().await?;
+    let Some(user) = users.iter().find(|u| u.id == id) else {
         return Err(
             Failure::not_found(pick(s.lang, "No such user.", "Ingen slik bruker.")).lang(s.lang),
         );
-    }
+    };
     app.store
         .set_password(id, &auth::hash_password(password)?, None)
         .await?;
-    Ok(redirect("/users"))
+    // A new password also lifts a block after failed logins.
+    app.store
+        .forget_login_failures(&auth::failure_key(&user.email))
+        .await?;
+    Ok(redirect("/users?done=reset"))
 }
 
 pub async fn asset(Path(file): Path<String>) -> Response {

@@ -174,13 +174,14 @@ pub fn too_large(lang: Lang) -> Failure {
 }
 
 /// Stores an uploaded calendar for a user, once it has been read without
-/// error (so that nothing unreadable is stored); its id.
+/// error (so that nothing unreadable is stored): its id, and the ISO week
+/// to look at first (its next meeting's, else its last one's).
 pub async fn add_calendar(
     app: &App,
     user: &User,
     name: &str,
     bytes: Vec<u8>,
-) -> Result<i64, Failure> {
+) -> Result<(i64, Option<String>), Failure> {
     let text = String::from_utf8(bytes)
         .map_err(|_| Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")))?;
     if text.trim().is_empty() {
@@ -189,16 +190,24 @@ pub async fn add_calendar(
     let mut config = app.base.clone();
     config.profile.timezone = zone(app, user);
     let (n, t) = (name.to_owned(), text.clone());
-    blocking(move || {
+    let week = blocking(move || {
         let now = chrono::Utc::now();
         let year = Window {
             from: now - chrono::Duration::days(366),
             to: now + chrono::Duration::days(366),
         };
-        parse(&n, t.as_bytes(), year, &config).map(drop)
+        let meetings = parse(&n, t.as_bytes(), year, &config)?;
+        let next = meetings
+            .iter()
+            .filter(|m| m.end > now)
+            .min_by_key(|m| m.start);
+        Ok(next.or(meetings.iter().max_by_key(|m| m.start)).map(|m| {
+            let (y, w) = neitakk_core::facts::iso_week(m.start, config.profile.timezone);
+            format!("{y}-W{w:02}")
+        }))
     })
     .await?;
-    Ok(app.store.add_calendar(user.id, name, &text).await?)
+    Ok((app.store.add_calendar(user.id, name, &text).await?, week))
 }
 
 /// Checks a CalDAV URL before it is stored: http(s), and, unless the server
@@ -341,6 +350,26 @@ pub async fn load(
     Ok(read(app, user, config, window).await?.loaded)
 }
 
+/// Several calendars as one, in order of start: a meeting that is in more
+/// than one (the same export uploaded twice, or an invitation that is also
+/// in the calendar) is kept once, the newest version of it (the highest
+/// SEQUENCE, else the one read last).
+fn merged(mut all: Vec<Meeting>) -> Vec<Meeting> {
+    // Stable: of equal versions, the later upload stays after the earlier.
+    all.sort_by(|a, b| {
+        (&a.uid, &a.recurrence_id, a.sequence).cmp(&(&b.uid, &b.recurrence_id, b.sequence))
+    });
+    let mut out: Vec<Meeting> = Vec::with_capacity(all.len());
+    for m in all {
+        match out.last_mut() {
+            Some(last) if last.uid == m.uid && last.recurrence_id == m.recurrence_id => *last = m,
+            _ => out.push(m),
+        }
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    out
+}
+
 /// A user's calendars as read by [`read`].
 pub struct Read {
     pub loaded: Loaded,
@@ -387,8 +416,7 @@ pub async fn read(
                     for (name, data) in &texts {
                         all.extend(parse(name, data.as_bytes(), span, &cfg)?);
                     }
-                    all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
-                    Ok(all)
+                    Ok(merged(all))
                 })
                 .await?,
             );
@@ -403,8 +431,7 @@ pub async fn read(
         on_caldav = live.iter().map(|m| m.uid.clone()).collect();
         let mut all = calendar.as_ref().clone();
         all.extend(live);
-        all.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
-        calendar = Arc::new(all);
+        calendar = Arc::new(merged(all));
         version = None;
     }
     let now = chrono::Utc::now();
@@ -632,8 +659,8 @@ pub enum Sent {
 
 /// Saves a composed reply to the outbox and sends it over the server's
 /// SMTP, once per request and strategy. It goes out only from the user's
-/// own mail domain. With no SMTP settings, the drafts stay in the outbox
-/// and the error says so.
+/// own mail domain. With no SMTP settings nothing is saved, and the error
+/// says so.
 pub async fn save_and_send(
     app: &App,
     user: &User,
@@ -651,16 +678,16 @@ pub async fn save_and_send(
             c.from
         )));
     }
-    let drafts = save(app, user, c).await?;
     let base = app.base.clone();
     let server = blocking(move || crate::delivery::smtp_server(&base))
         .await?
         .ok_or_else(|| {
             Failure::new(
                 axum::http::StatusCode::CONFLICT,
-                "this server has no SMTP settings ([delivery.smtp]): the drafts are in your outbox",
+                "this server has no SMTP settings ([delivery.smtp]); save the reply to your outbox instead",
             )
         })?;
+    let drafts = save(app, user, c).await?;
     let server = Arc::new(server);
     let mut marked = false;
     for (e, id) in c.emails.iter().zip(&drafts) {
