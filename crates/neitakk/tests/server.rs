@@ -2122,3 +2122,36 @@ fn serve_with_no_configuration() {
     assert!(data.path().join("server.sqlite").exists());
     assert!(data.path().join("server.key").exists());
 }
+
+/// "Ill tomorrow": a reason given on the board weighs every meeting, and
+/// one given on a meeting page goes into its reply.
+#[tokio::test]
+async fn reasons_given_on_the_pages_count() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    admin.upload_example().await;
+    let plain = cards(&admin.get(&format!("/week?week={WEEK}")).await.body);
+    let ill = cards(
+        &admin
+            .get(&format!("/week?week={WEEK}&reason=illness"))
+            .await
+            .body,
+    );
+    assert_eq!(plain.len(), ill.len());
+    assert_ne!(plain, ill, "illness changes the recommendations");
+    assert!(ill.iter().all(|(_, href)| href.contains("reason=illness")));
+    let page = admin.get(&workshop("&reason=illness")).await;
+    assert!(page.body.contains("illness"), "{}", page.body);
+    assert!(page
+        .body
+        .contains(r#"name="reason" value="illness" checked"#));
+    assert!(
+        page.body
+            .contains(r#"<input type="hidden" name="reason" value="illness">"#),
+        "the draft form carries it"
+    );
+    let bad = admin
+        .get(&format!("/week?week={WEEK}&reason=boredom"))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}

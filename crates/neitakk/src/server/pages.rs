@@ -21,12 +21,11 @@ use neitakk_core::{Client, Lang, Reason, Risk, Strategy};
 use neitakk_ical::expand::rfc3339;
 use neitakk_ical::Window;
 use neitakk_store::accounts::Role;
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 
 type Page = Result<Response, Failure>;
-type Query_ = Result<Query<HashMap<String, String>>, QueryRejection>;
+type Query_ = Result<Query<Vec<(String, String)>>, QueryRejection>;
 type Fields_ = Result<Form<Vec<(String, String)>>, FormRejection>;
 type Multipart_ = Result<Multipart, MultipartRejection>;
 
@@ -82,6 +81,20 @@ impl Fields {
             .map_or("", |(_, v)| v.trim())
     }
 
+    /// A parameter's first value, as given.
+    fn param(&self, name: &str) -> Option<&String> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The reasons given (`reason`, repeated); an unknown one is an error.
+    fn reasons(&self, lang: Lang) -> Result<Vec<Reason>, Failure> {
+        self.all("reason")
+            .iter()
+            .filter(|r| !r.is_empty())
+            .map(|r| Reason::from_str(r).map_err(|e| Failure::bad(e).lang(lang)))
+            .collect()
+    }
+
     /// A field as typed, not trimmed (passwords).
     fn raw(&self, name: &str) -> &str {
         self.0
@@ -105,8 +118,8 @@ impl Fields {
     }
 }
 
-fn query(q: Query_, lang: Lang) -> Result<HashMap<String, String>, Failure> {
-    q.map(|Query(m)| m).map_err(|e| {
+fn query(q: Query_, lang: Lang) -> Result<Fields, Failure> {
+    q.map(|Query(pairs)| Fields(pairs)).map_err(|e| {
         Failure::bad(format!(
             "{} ({})",
             pick(
@@ -121,8 +134,8 @@ fn query(q: Query_, lang: Lang) -> Result<HashMap<String, String>, Failure> {
 }
 
 /// The notice for `?done=...`, the word a form leaves when it did its work.
-fn done_notice(q: &HashMap<String, String>, lang: Lang) -> Option<&'static str> {
-    let key = match q.get("done")?.as_str() {
+fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
+    let key = match q.param("done")?.as_str() {
         "settings" => "done_settings",
         "password" => "done_password",
         "revoked" => "done_revoked",
@@ -152,6 +165,19 @@ fn link(path: &str, params: &[(&str, &str)]) -> String {
         Ok(q) if !q.is_empty() => format!("{path}?{q}"),
         _ => path.to_owned(),
     }
+}
+
+/// Reasons as query parameters, to carry them from page to page.
+fn reason_params(reasons: &[Reason]) -> Vec<(&'static str, &'static str)> {
+    reasons.iter().map(|r| ("reason", r.as_str())).collect()
+}
+
+/// The reasons a person may give, for a form's check boxes.
+fn reason_choices(given: &[Reason], lang: Lang) -> Vec<Value> {
+    Reason::ALL
+        .iter()
+        .map(|r| context! { value => r.as_str(), label => words::reason(*r, lang), checked => given.contains(r) })
+        .collect()
 }
 
 fn meeting_link(uid: &str, start: DateTime<Utc>, extra: &[(&str, &str)]) -> String {
@@ -446,6 +472,16 @@ fn strategy_class(a: &Assessed) -> &'static str {
     }
 }
 
+/// What a choice frees, saying how much of it is travel.
+fn frees(total: u32, travel: u32, lang: Lang) -> String {
+    match (total, travel, lang) {
+        (0, ..) => String::new(),
+        (t, 0, _) => format!("{t} min"),
+        (t, r, Lang::Nb) => format!("{t} min, {r} av dem reise"),
+        (t, r, Lang::En) => format!("{t} min, {r} of them travel"),
+    }
+}
+
 fn minutes(m: u32) -> String {
     if m > 0 {
         format!("{m} min")
@@ -455,10 +491,14 @@ fn minutes(m: u32) -> String {
 }
 
 /// The week board's data: days with cards, and the load.
-fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang) -> Value {
+fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang, reasons: &[Reason]) -> Value {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
-    let overrides = Overrides::default();
+    let overrides = Overrides {
+        reasons: reasons.to_vec(),
+        ..Default::default()
+    };
+    let given = reason_params(reasons);
     let assessed: Vec<Assessed> = loaded.assess_all(&index, config, &overrides).collect();
     let w = loaded.window;
     let monday = w.from.with_timezone(&tz).date_naive();
@@ -473,12 +513,12 @@ fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang) -> Value {
                     let r = &a.decision.recommended;
                     context! {
                         class => strategy_class(a),
-                        href => meeting_link(&m.uid, m.start, &[]),
+                        href => meeting_link(&m.uid, m.start, &given),
                         time => format!("{}–{}", dates::time(m.start, tz, lang), dates::time(m.end, tz, lang)),
                         summary => m.summary.as_deref().unwrap_or(&m.uid),
                         client => a.facts.client.clone().unwrap_or_else(|| if lang == Lang::Nb { "internt" } else { "internal" }.into()),
                         strategy => if a.decision.is_decided() { words::strategy(r.strategy, lang) } else { "–" },
-                        frees => if a.decision.is_decided() { minutes(r.minutes_freed) } else { String::new() },
+                        frees => if a.decision.is_decided() { frees(r.minutes_freed, r.travel_minutes_freed, lang) } else { String::new() },
                     }
                 })
                 .collect();
@@ -542,10 +582,12 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let q = query(q, lang)?;
     let config = work::user_config(&app, &s.user).await?;
     let tz = config.profile.timezone;
-    let (week, w) = week_of(q.get("week"), tz, lang)?;
+    let (week, w) = week_of(q.param("week"), tz, lang)?;
     let has_calendar = !app.store.calendars(s.user.id).await?.is_empty() || config.caldav.is_some();
     let loaded = work::load(&app, &s.user, &config, w).await?;
-    let board = work::blocking(move || Ok(board(&config, &loaded, lang))).await?;
+    let reasons = q.reasons(lang)?;
+    let choices = reason_choices(&reasons, lang);
+    let board = work::blocking(move || Ok(board(&config, &loaded, lang, &reasons))).await?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let last_day = w.to - Duration::hours(12);
     let range = format!(
@@ -567,6 +609,7 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             next => week_name(w.from + Duration::days(7), tz),
             has_calendar,
             notice => done_notice(&q, lang),
+            reasons => choices,
             ..board
         },
     )
@@ -621,13 +664,15 @@ fn parse_choice(
 pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let lang = s.lang;
     let q = query(q, lang)?;
-    let get = |k: &str| q.get(k).map(String::as_str);
+    let get = |k: &str| q.param(k).map(String::as_str);
     let uid = get("uid").unwrap_or_default().to_owned();
     let (config, read, start) =
         meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
     let on_caldav = read.on_caldav.contains(&uid);
     let loaded = read.loaded;
-    let choice = parse_choice(get("strategy"), get("lang"), lang)?;
+    let mut choice = parse_choice(get("strategy"), get("lang"), lang)?;
+    choice.reasons = q.reasons(lang)?;
+    let given = reason_params(&choice.reasons);
     let tz = config.profile.timezone;
     let can_send = app.base.smtp.is_some();
     let (cfg, l, u, c) = (config.clone(), loaded.clone(), uid.clone(), choice.clone());
@@ -680,12 +725,12 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
                 context! {
                     class => c.strategy.as_str(),
                     name => words::strategy(c.strategy, lang),
-                    frees => minutes(c.minutes_freed),
+                    frees => frees(c.minutes_freed, c.travel_minutes_freed, lang),
                     risk => words::risk(c.risk, lang),
                     meets_need => explain::yes_no(c.meets_need, lang),
                     recommended => c.strategy == assessed.decision.recommended.strategy,
                     current => Some(c.strategy) == current,
-                    href => meeting_link(&uid, start, &[("strategy", c.strategy.as_str()), ("lang", get("lang").unwrap_or(""))]),
+                    href => meeting_link(&uid, start, &[&[("strategy", c.strategy.as_str()), ("lang", get("lang").unwrap_or(""))][..], &given].concat()),
                 }
             })
             .collect()
@@ -699,7 +744,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         .map(|(l, name)| {
             context! {
                 name, tag => l.as_str(), current => l == draft_lang,
-                href => meeting_link(&uid, start, &[("strategy", strategy), ("lang", l.as_str())]),
+                href => meeting_link(&uid, start, &[&[("strategy", strategy), ("lang", l.as_str())][..], &given].concat()),
             }
         })
         .collect();
@@ -729,6 +774,8 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             facts, trail, choices, messages, langs, can_send,
             nothing_to_send => decided && composed.is_none(),
             uid, start => rfc3339(start), strategy, draft_lang => draft_lang.as_str(),
+            reasons => reason_choices(&choice.reasons, lang),
+            given => choice.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         },
     )
 }
@@ -742,7 +789,8 @@ async fn reply_from_form(
     s.check(f.get("csrf"))?;
     let (config, read, start) = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
     let meeting = work::find(&read.loaded, f.get("uid"), start)?.clone();
-    let choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
+    let mut choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
+    choice.reasons = f.reasons(s.lang)?;
     let items = vec![Item {
         on_caldav: read.on_caldav.contains(&meeting.uid),
         meeting,
@@ -840,14 +888,17 @@ fn plan_digest(planned: &plan::Planned) -> String {
 pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let lang = s.lang;
     let q = query(q, lang)?;
-    let free = q.get("free").cloned().unwrap_or_default();
-    let max_risk = q.get("max_risk").cloned().unwrap_or_else(|| "high".into());
+    let free = q.param("free").cloned().unwrap_or_default();
+    let max_risk = q
+        .param("max_risk")
+        .cloned()
+        .unwrap_or_else(|| "high".into());
     let risks: Vec<Value> = Risk::ALL
         .iter()
         .map(|r| context! { value => r.as_str(), label => words::risk(*r, lang), selected => r.as_str() == max_risk })
         .collect();
     let tz = work::zone(&app, &s.user);
-    let (week, w) = week_of(q.get("week"), tz, lang)?;
+    let (week, w) = week_of(q.param("week"), tz, lang)?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let base = context! { week => week.clone(), week_number => n, free => free.clone(), max_risk => max_risk.clone(), risks };
     if free.is_empty() {
@@ -872,7 +923,10 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
                 summary => m.summary.as_deref().unwrap_or(&m.uid),
                 client => a.facts.client,
                 choice => c.map_or(if lang == Lang::Nb { "behold" } else { "keep" }, |c| words::strategy(c.strategy, lang)),
-                frees => c.map_or(String::new(), |c| minutes(c.minutes_freed)),
+                frees => c.map_or(String::new(), |c| {
+                    let travel = a.decision.choice(c.strategy).map_or(0, |ch| ch.travel_minutes_freed);
+                    frees(c.minutes_freed, travel, lang)
+                }),
                 risk => r.map_or("", |r| words::risk(r, lang)),
             }
         })
@@ -882,9 +936,16 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         words::hours(planned.target, lang),
         words::hours(p.minutes_freed, lang),
     );
+    // The chart shows meeting time; the freed time counts travel too.
+    let travel: u32 = planned
+        .rows()
+        .filter_map(|(a, c, _)| c.and_then(|c| a.decision.choice(c.strategy)))
+        .map(|c| c.travel_minutes_freed)
+        .sum();
+    let travel = words::hours(travel, lang);
     let outcome = match (p.reached, lang) {
-        (true, Lang::Nb) => format!("Planen frigjør {got} (målet var {want}), med minst mulig risiko for kundeforholdene."),
-        (true, Lang::En) => format!("The plan frees {got} (the target was {want}), at the least risk to client relationships."),
+        (true, Lang::Nb) => format!("Planen frigjør {got}, {travel} av det reise (målet var {want}), med minst mulig risiko for kundeforholdene."),
+        (true, Lang::En) => format!("The plan frees {got}, {travel} of it travel (the target was {want}), at the least risk to client relationships."),
         (false, Lang::Nb) => format!("Målet på {want} kan ikke nås uten å bryte reglene som verner kundeforholdene. Det meste som kan frigjøres er {got}."),
         (false, Lang::En) => format!("The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}."),
     };
@@ -974,7 +1035,7 @@ pub async fn clients(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         .map(|(c, t)| client_row(c, *t, lang))
         .collect();
     let editing = q
-        .get("edit")
+        .param("edit")
         .and_then(|name| registry.iter().find(|c| &c.name == name));
     let form = editing.map_or_else(
         || context! { tier => "" },
@@ -1201,7 +1262,7 @@ pub async fn journal(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     let q = query(q, lang)?;
     let config = work::user_config(&app, &s.user).await?;
     let tz = config.profile.timezone;
-    let client = q.get("client").filter(|c| !c.is_empty()).cloned();
+    let client = q.param("client").filter(|c| !c.is_empty()).cloned();
     let store = app.store.for_owner(s.user.id);
     let entries = store.entries(client.as_deref()).await?;
     let drafts = store.drafts().await?;
@@ -1249,9 +1310,9 @@ pub async fn outbox(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page 
     let q = query(q, lang)?;
     let drafts = app.store.for_owner(s.user.id).drafts().await?;
     let nb = lang == Lang::Nb;
-    let saved = q.get("saved").and_then(|n| n.parse::<u32>().ok());
-    let calendar_failed = q.get("calendar").is_some_and(|c| c == "0");
-    let notice = match (saved, q.get("sent").map(String::as_str)) {
+    let saved = q.param("saved").and_then(|n| n.parse::<u32>().ok());
+    let calendar_failed = q.param("calendar").is_some_and(|c| c == "0");
+    let notice = match (saved, q.param("sent").map(String::as_str)) {
         (_, Some("1")) if calendar_failed => Some(text(lang, "sent_calendar_failed").to_owned()),
         (_, Some("1")) => Some(text(lang, "sent_now").to_owned()),
         (_, Some("0")) => Some(text(lang, "sent_before").to_owned()),

@@ -134,6 +134,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("users", "Users", "Brukere"),
     ("video_link", "Video link", "Videolenke"),
     ("week", "Week", "Uke"),
+    ("week_reasons", "A reason that applies to the whole week", "En grunn som gjelder hele uka"),
+    ("weigh_again", "Weigh again", "Vurder på nytt"),
+    ("your_reasons", "Your reasons", "Grunnene dine"),
     ("weekly_cap", "Weekly cap on meetings (hours)", "Ukentlig tak på møter (timer)"),
     ("when", "When", "Når"),
 ];
