@@ -91,7 +91,7 @@ try {
   await page.waitForURL("**/outbox?saved=1");
 
   // The .eml in the outbox carries the edited words and the calendar answer.
-  const link = page.getByRole("link", { name: /Workshop: ny kundeportal/ }).first();
+  const link = page.getByRole("link", { name: /Last ned \(\.eml\) .*Workshop: ny kundeportal/ }).first();
   const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
   const eml = readFileSync(await download.path(), "utf8");
   assert.match(eml, /method=COUNTER/);

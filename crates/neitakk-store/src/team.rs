@@ -167,6 +167,17 @@ impl Store {
         Ok(row.map(|r| r.get("eml")))
     }
 
+    /// Deletes one of the owner's drafts; `false` if they have none by that id.
+    pub async fn delete_draft(&self, id: i64) -> Result<bool, Error> {
+        let done = sqlx::query("DELETE FROM drafts WHERE id = $1 AND owner = $2")
+            .bind(id)
+            .bind(self.owner)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("delete draft"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Marks one of the owner's drafts as sent.
     pub async fn mark_draft_sent(&self, id: i64) -> Result<(), Error> {
         sqlx::query("UPDATE drafts SET sent_at = $1 WHERE id = $2 AND owner = $3")

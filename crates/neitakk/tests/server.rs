@@ -552,6 +552,17 @@ async fn every_form_needs_its_csrf_token() {
         ("/clients/save", &[("name", "Ny kunde")]),
         ("/clients/delete", &[("name", "Havnevest")]),
         ("/calendars/delete", &[("id", &id)]),
+        ("/outbox/delete", &[("id", "1")]),
+        (
+            "/settings/password",
+            &[("current", PASSWORD), ("new", "et-annet-passord")],
+        ),
+        ("/settings/token/revoke", &[("token", "x")]),
+        ("/users/delete", &[("id", "2")]),
+        (
+            "/users/password",
+            &[("id", "2"), ("password", "et-annet-passord")],
+        ),
         (
             "/calendars/caldav",
             &[
@@ -726,6 +737,13 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         "the edited words: {}",
         eml.body
     );
+    // The draft reads on its own page, and can be deleted.
+    let view = admin.get("/outbox/1").await;
+    assert!(
+        view.body.contains("kan vi ta workshopen på telefon?"),
+        "{}",
+        view.body
+    );
     // The journal has the decision, under the client.
     let journal = admin.get("/journal").await;
     assert!(
@@ -757,6 +775,28 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         client_part.contains("silje.dahl@skagerrakbank.no"),
         "{update}"
     );
+    // Its lines to fill in keep it from being sent as it is.
+    let csrf = admin.get("/week").await.csrf();
+    let page = admin
+        .get("/meeting?uid=skagerrak-risiko%40fjellfjord.no&start=2026-12-01T08:00:00Z&strategy=email-for-now&lang=en")
+        .await;
+    let bodies: Vec<String> = unescape(&page.body)
+        .split("name=\"body\" rows=\"14\">")
+        .skip(1)
+        .map(|b| b.split("</textarea>").next().unwrap().to_owned())
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("uid", "skagerrak-risiko@fjellfjord.no"),
+        ("start", "2026-12-01T08:00:00Z"),
+        ("strategy", "email-for-now"),
+        ("lang", "en"),
+    ];
+    fields.extend(bodies.iter().map(|b| ("body", b.as_str())));
+    let r = admin.post("/meeting/send", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("fill in what is in brackets"), "{}", r.body);
     // A strategy that does not fit is explained, not written.
     let r = admin.get(&workshop("&strategy=bow-out")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -947,6 +987,12 @@ async fn users_see_only_their_own_data() {
     let r = ola.get(&workshop("")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(ola.get("/outbox/1.eml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(ola.get("/outbox/1").await.status, StatusCode::NOT_FOUND);
+    let csrf = ola.get("/outbox").await.csrf();
+    let r = ola
+        .post("/outbox/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!ola.get("/outbox").await.body.contains("ny kundeportal"));
     assert!(!ola.get("/journal").await.body.contains("ny kundeportal"));
     assert!(!ola.get("/calendars").await.body.contains("uke49.ics"));

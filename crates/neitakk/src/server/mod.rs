@@ -106,6 +106,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/journal", get(pages::journal))
         .route("/outbox", get(pages::outbox))
         .route("/outbox/{file}", get(pages::outbox_file))
+        .route("/outbox/delete", post(pages::delete_draft))
         .route("/calendars", get(pages::calendars))
         .route(
             "/calendars/upload",

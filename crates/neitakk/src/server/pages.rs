@@ -42,6 +42,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("calendars.html", include_str!("templates/calendars.html")),
     ("settings.html", include_str!("templates/settings.html")),
     ("users.html", include_str!("templates/users.html")),
+    ("draft.html", include_str!("templates/draft.html")),
 ];
 
 const STYLE: &str = include_str!("static/style.css");
@@ -147,6 +148,7 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "imported" => "done_imported",
         "uploaded" => "done_uploaded",
         "calendar_deleted" => "done_calendar_deleted",
+        "draft_deleted" => "done_draft_deleted",
         "caldav" => "done_caldav",
         "caldav_removed" => "done_caldav_removed",
         _ => return None,
@@ -1341,41 +1343,73 @@ pub async fn outbox(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page 
     )
 }
 
+/// `/outbox/12`: a draft to read; `/outbox/12.eml`: the draft to download.
 pub async fn outbox_file(
     State(app): State<Arc<App>>,
     s: Session,
     Path(file): Path<String>,
 ) -> Page {
-    let id: i64 = file
-        .strip_suffix(".eml")
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| {
-            Failure::not_found(pick(s.lang, "No such draft.", "Intet slikt utkast.")).lang(s.lang)
-        })?;
-    let eml = app
-        .store
-        .for_owner(s.user.id)
-        .draft_eml(id)
+    let no_draft = || {
+        Failure::not_found(pick(
+            s.lang,
+            "No such draft in your outbox.",
+            "Intet slikt utkast i utboksen din.",
+        ))
+        .lang(s.lang)
+    };
+    let (id, download) = match file.strip_suffix(".eml") {
+        Some(id) => (id, true),
+        None => (file.as_str(), false),
+    };
+    let id: i64 = id.parse().map_err(|_| no_draft())?;
+    let store = app.store.for_owner(s.user.id);
+    let eml = store.draft_eml(id).await?.ok_or_else(no_draft)?;
+    if download {
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"neitakk-{id}.eml\""),
+                ),
+            ],
+            eml,
+        )
+            .into_response());
+    }
+    let info = store
+        .drafts()
         .await?
-        .ok_or_else(|| {
-            Failure::not_found(pick(
-                s.lang,
-                "No such draft in your outbox.",
-                "Intet slikt utkast i utboksen din.",
-            ))
-            .lang(s.lang)
-        })?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "message/rfc822".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"neitakk-{id}.eml\""),
-            ),
-        ],
-        eml,
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(no_draft)?;
+    let body = mail_parser::MessageParser::default()
+        .parse(eml.as_bytes())
+        .and_then(|m| m.body_text(0).map(|b| b.into_owned()))
+        .unwrap_or_default();
+    render(
+        &app,
+        Some(&s),
+        s.lang,
+        "draft.html",
+        "outbox",
+        context! { draft => info, body },
     )
-        .into_response())
+}
+
+pub async fn delete_draft(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let id: i64 = f.get("id").parse().unwrap_or(-1);
+    if !app.store.for_owner(s.user.id).delete_draft(id).await? {
+        return Err(Failure::not_found(pick(
+            s.lang,
+            "No such draft in your outbox.",
+            "Intet slikt utkast i utboksen din.",
+        ))
+        .lang(s.lang));
+    }
+    Ok(redirect("/outbox?done=draft_deleted"))
 }
 
 pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {

@@ -645,6 +645,14 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
     Ok(ids)
 }
 
+/// The first line of a message left for the user to write: a line that is
+/// all in square brackets.
+fn unfilled(body: &str) -> Option<&str> {
+    body.lines()
+        .map(str::trim)
+        .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
+}
+
 /// What sending a reply did.
 pub enum Sent {
     /// This reply to this request went out before: nothing saved or sent.
@@ -677,6 +685,14 @@ pub async fn save_and_send(
             domain(&user.email),
             c.from
         )));
+    }
+    // Lines written for the user to fill in ("[What has been done…?]")
+    // must not reach a client.
+    if let Some(gap) = c.messages.iter().find_map(|m| unfilled(&m.body)) {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!("fill in what is in brackets before you send: {gap}"),
+        ));
     }
     let base = app.base.clone();
     let server = blocking(move || crate::delivery::smtp_server(&base))
