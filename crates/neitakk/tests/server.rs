@@ -737,6 +737,14 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         "the edited words: {}",
         eml.body
     );
+    // The board shows the meeting as answered.
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(
+        board.body.matches("✓ answered").count(),
+        1,
+        "{}",
+        board.body
+    );
     // The draft reads on its own page, and can be deleted.
     let view = admin.get("/outbox/1").await;
     assert!(

@@ -492,8 +492,15 @@ fn minutes(m: u32) -> String {
     }
 }
 
-/// The week board's data: days with cards, and the load.
-fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang, reasons: &[Reason]) -> Value {
+/// The week board's data: days with cards, and the load. `answered`: what
+/// was decided for a meeting (by its `uid|recurrence-id`), newest first.
+fn board(
+    config: &crate::config::Config,
+    loaded: &Loaded,
+    lang: Lang,
+    reasons: &[Reason],
+    answered: &std::collections::HashMap<String, Strategy>,
+) -> Value {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
     let overrides = Overrides {
@@ -521,6 +528,9 @@ fn board(config: &crate::config::Config, loaded: &Loaded, lang: Lang, reasons: &
                         client => a.facts.client.clone().unwrap_or_else(|| if lang == Lang::Nb { "internt" } else { "internal" }.into()),
                         strategy => if a.decision.is_decided() { words::strategy(r.strategy, lang) } else { "–" },
                         frees => if a.decision.is_decided() { frees(r.minutes_freed, r.travel_minutes_freed, lang) } else { String::new() },
+                        answered => answered
+                            .get(&neitakk_store::meeting_key(&m.uid, m.recurrence_id.as_deref()))
+                            .map(|s| words::strategy(*s, lang)),
                     }
                 })
                 .collect();
@@ -589,7 +599,18 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let loaded = work::load(&app, &s.user, &config, w).await?;
     let reasons = q.reasons(lang)?;
     let choices = reason_choices(&reasons, lang);
-    let board = work::blocking(move || Ok(board(&config, &loaded, lang, &reasons))).await?;
+    // What was decided already, newest decision first (the journal's order).
+    let mut answered = std::collections::HashMap::new();
+    for e in app.store.for_owner(s.user.id).entries(None).await? {
+        answered
+            .entry(neitakk_store::meeting_key(
+                &e.uid,
+                e.recurrence_id.as_deref(),
+            ))
+            .or_insert(e.strategy);
+    }
+    let board =
+        work::blocking(move || Ok(board(&config, &loaded, lang, &reasons, &answered))).await?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let last_day = w.to - Duration::hours(12);
     let range = format!(
