@@ -132,8 +132,16 @@ pub fn derive_tiers(clients: &[Client], thresholds: TierThresholds) -> Vec<Weigh
     ranked.sort_by(|&a, &b| revenue(&clients[b]).total_cmp(&revenue(&clients[a])));
     let mut derived = vec![None; clients.len()];
     let mut above = 0.0;
+    // Clients with the same revenue get the same tier: the share above them
+    // is the revenue of those that bring in more.
+    let mut last: Option<(f64, f64)> = None;
     for i in ranked {
-        let share_above = above / total;
+        let r = revenue(&clients[i]);
+        let share_above = match last {
+            Some((last_revenue, share)) if last_revenue == r => share,
+            _ => above / total,
+        };
+        last = Some((r, share_above));
         derived[i] = Some(if share_above < thresholds.key {
             Weight::Key
         } else if share_above < thresholds.regular {
@@ -141,7 +149,7 @@ pub fn derive_tiers(clients: &[Client], thresholds: TierThresholds) -> Vec<Weigh
         } else {
             Weight::Minor
         });
-        above += revenue(&clients[i]);
+        above += r;
     }
     clients
         .iter()
@@ -175,6 +183,21 @@ mod tests {
         let tiers = derive_tiers(&clients, TierThresholds::default());
         use Weight::*;
         assert_eq!(tiers, vec![Key, Key, Regular, Minor, Minor]);
+    }
+
+    #[test]
+    fn equal_revenue_equal_tier() {
+        let clients = [client("a", 400.0), client("b", 400.0), client("c", 200.0)];
+        // Without the tie rule, b would be judged with a's 40 % above it.
+        let tiers = derive_tiers(
+            &clients,
+            TierThresholds {
+                key: 0.3,
+                ..TierThresholds::default()
+            },
+        );
+        assert_eq!(tiers[0], tiers[1]);
+        assert_eq!(tiers[0], Weight::Key);
     }
 
     #[test]

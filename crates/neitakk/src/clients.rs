@@ -255,12 +255,29 @@ fn import(config: &Config, csv_path: &Path, target: Option<&Path>) -> Result<()>
 /// An amount as people write it: "1 200 000", "1.200.000", "1,200,000",
 /// "1200000.50", "1,5" (a decimal comma), with or without "kr"/"NOK".
 pub fn parse_amount(value: &str) -> Option<f64> {
-    let s: String = value
+    let compact: String = value
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
         .collect::<String>()
-        .trim_matches(|c: char| c.is_alphabetic() || c == '$' || c == '€' || c == '£')
-        .to_owned();
+        .to_lowercase();
+    // A currency before or after, and a scale after: "kr 1,2 mill", "1.2MNOK", "500k".
+    let compact = compact.trim_start_matches(|c: char| c.is_alphabetic() || "$€£".contains(c));
+    let number_end = compact
+        .rfind(|c: char| c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let (number, suffix) = compact.split_at(number_end);
+    let mut scale = suffix.trim_end_matches(['$', '€', '£']);
+    for currency in ["nok", "kr", "usd", "eur", "sek", "dkk", "gbp"] {
+        scale = scale.strip_suffix(currency).unwrap_or(scale);
+    }
+    let factor = match scale.trim_end_matches('.') {
+        "" => 1.0,
+        "k" | "t" | "tusen" => 1e3,
+        "m" | "mill" | "mln" | "million" | "millioner" | "mio" => 1e6,
+        "mrd" | "bn" | "billion" | "milliard" | "milliarder" => 1e9,
+        _ => return None,
+    };
+    let s = number.to_owned();
     if s.is_empty()
         || !s
             .chars()
@@ -285,7 +302,11 @@ pub fn parse_amount(value: &str) -> Option<f64> {
     } else {
         return None;
     };
-    normal.parse().ok().filter(|n: &f64| n.is_finite())
+    normal
+        .parse::<f64>()
+        .ok()
+        .map(|n| n * factor)
+        .filter(|n| n.is_finite())
 }
 
 #[cfg(test)]
@@ -294,6 +315,11 @@ mod tests {
     fn amounts_as_people_write_them() {
         use super::parse_amount as p;
         assert_eq!(p("1 200 000"), Some(1_200_000.0));
+        assert_eq!(p("1,2 mill"), Some(1_200_000.0));
+        assert_eq!(p("1.5 MNOK"), Some(1_500_000.0));
+        assert_eq!(p("kr 500k"), Some(500_000.0));
+        assert_eq!(p("NOK 2 mrd"), Some(2e9));
+        assert_eq!(p("12 bananas"), None);
         assert_eq!(p("1.200.000"), Some(1_200_000.0));
         assert_eq!(p("2,000,000"), Some(2_000_000.0));
         assert_eq!(p("1,5"), Some(1.5));

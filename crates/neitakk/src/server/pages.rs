@@ -46,6 +46,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 const STYLE: &str = include_str!("static/style.css");
+const SCRIPT: &str = include_str!("static/app.js");
 
 pub fn environment() -> anyhow::Result<Environment<'static>> {
     let mut env = Environment::new();
@@ -1558,6 +1559,9 @@ async fn settings_page(
             other_emails => settings.other_emails.join(", "),
             // A cap of 0 is a cap: shown as such, not as empty.
             cap => settings.weekly_cap_hours.map(|h| h.to_string()).unwrap_or_default(),
+            // What applies when a field is left empty: the server's settings.
+            default_zone => app.base.profile.timezone.name(),
+            default_cap => format!("{}", f64::from(app.base.profile.weekly_cap_minutes) / 60.0),
             s => settings,
             new_token,
             tokens,
@@ -1787,6 +1791,14 @@ pub async fn asset(Path(file): Path<String>) -> Response {
                 (header::CACHE_CONTROL, "max-age=3600"),
             ],
             STYLE,
+        )
+            .into_response(),
+        "app.js" => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "max-age=3600"),
+            ],
+            SCRIPT,
         )
             .into_response(),
         _ => Failure::not_found(format!("no file '{file}'")).into_response(),

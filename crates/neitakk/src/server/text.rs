@@ -36,6 +36,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("current_password", "Current password", "Nåværende passord"),
     ("decided", "Decided", "Avgjort"),
     ("delete", "Delete", "Slett"),
+    ("derived_note", "* The tier follows from the client's share of revenue; set it by hand to fix it.", "* Kundenivået følger av kundens andel av omsetningen; sett det for hånd for å låse det."),
     ("domains", "Domains", "Domener"),
     ("done_settings", "Your settings are saved.", "Innstillingene er lagret."),
     ("done_password", "Your password is changed. Your other sessions are ended.", "Passordet er byttet. De andre øktene dine er avsluttet."),
