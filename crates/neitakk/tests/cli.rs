@@ -207,7 +207,7 @@ fn explain_gives_facts_trail_and_alternatives() {
     let text = stdout(&o);
     for needle in [
         "Fakta",
-        "reise (hver vei)             45 min",
+        "reise (hver vei)                 45 min",
         "Begrunnelse",
         "Regel 3",
         "Anbefalt: telefon/video (90 min",

@@ -66,7 +66,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let facts = fact_rows(&a.facts, lang);
     writeln!(out, "{}", if nb { "Fakta" } else { "Facts" })?;
     for (label, v) in facts {
-        writeln!(out, "  {label:<28} {v}")?;
+        writeln!(out, "  {label:<32} {v}")?;
     }
     writeln!(out)?;
     writeln!(out, "{}", if nb { "Begrunnelse" } else { "Rule trail" })?;
@@ -161,8 +161,8 @@ pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, Stri
             format!("{} min", f.travel_minutes),
         ),
         (
-            "planlagt / trengs",
-            "planned / needed",
+            "planlagt / nødvendig tid",
+            "planned / needed time",
             format!("{} / {} min", f.planned_minutes, f.needed_minutes),
         ),
         ("sak", "matter", words::fact(f.matter.as_str(), lang).into()),
@@ -172,8 +172,8 @@ pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, Stri
             words::fact(f.flexibility.as_str(), lang).into(),
         ),
         (
-            "like møter siste uker",
-            "similar meetings lately",
+            "lignende møter de siste ukene",
+            "similar meetings in recent weeks",
             f.repetition.to_string(),
         ),
         (
@@ -207,8 +207,8 @@ pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, Stri
                 .unwrap_or_else(|| yes_no(false, lang).into()),
         ),
         (
-            "begrenset siste 30 dager",
-            "limited in the last 30 days",
+            "ganger begrenset, siste 30 dager",
+            "times limited, last 30 days",
             f.recent_limits.to_string(),
         ),
     ];

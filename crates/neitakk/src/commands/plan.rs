@@ -386,9 +386,9 @@ pub fn bars(
     let (y, n) = neitakk_core::facts::iso_week(loaded.window.from, config.profile.timezone);
     let labels = crate::chart::Labels {
         title: if nb {
-            format!("Møtetimer {y}-W{n:02}, før og etter planen (uten reise)")
+            format!("Møtetimer uke {n}, {y}, før og etter planen (uten reise)")
         } else {
-            format!("Meeting hours {y}-W{n:02}, before and after the plan (travel not shown)")
+            format!("Meeting hours in week {n}, {y}, before and after the plan (travel not shown)")
         },
         y_axis: if nb { "timer" } else { "hours" }.into(),
         cap: if nb { "tak" } else { "cap" }.into(),

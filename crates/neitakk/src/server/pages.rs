@@ -762,6 +762,31 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         Vec::new()
     };
     let strategy = current.map_or("", Strategy::as_str);
+    // The recommendation first, so that a phone shows it without scrolling.
+    let summary_line = decided.then(|| {
+        let r = &assessed.decision.recommended;
+        let label = pick(lang, "Recommended", "Anbefalt");
+        let freed = frees(r.minutes_freed, r.travel_minutes_freed, lang);
+        let risk = words::risk(r.risk, lang);
+        match (freed.is_empty(), lang) {
+            (true, Lang::Nb) => format!(
+                "{label}: {}, risiko {risk}",
+                words::strategy(r.strategy, lang)
+            ),
+            (true, Lang::En) => format!(
+                "{label}: {}, {risk} risk",
+                words::strategy(r.strategy, lang)
+            ),
+            (false, Lang::Nb) => format!(
+                "{label}: {} (frigjør {freed}), risiko {risk}",
+                words::strategy(r.strategy, lang)
+            ),
+            (false, Lang::En) => format!(
+                "{label}: {} (frees {freed}), {risk} risk",
+                words::strategy(r.strategy, lang)
+            ),
+        }
+    });
     let draft_lang = composed.as_ref().map_or(lang, |c| c.lang);
     let langs: Vec<Value> = [(Lang::Nb, "norsk"), (Lang::En, "English")]
         .into_iter()
@@ -799,6 +824,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             nothing_to_send => decided && composed.is_none(),
             uid, start => rfc3339(start), strategy, draft_lang => draft_lang.as_str(),
             reasons => reason_choices(&choice.reasons, lang),
+            summary_line => summary_line,
             given => choice.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
         },
     )
