@@ -239,12 +239,24 @@ impl Composer {
             Strategy::EmailForNow => {
                 // The update is for the client: when someone of my own firm
                 // organizes, it goes to the client's people, not to them.
-                let ours = |email: &str| domain(email) == domain(&req.sender.email);
-                let to = match req.meeting.organizer.as_ref() {
-                    Some(o) if ours(&o.email) => client_people(req),
-                    _ => organizer,
-                };
-                out.push(self.render("update", lang, &ctx, Audience::Client, to)?);
+                let ours =
+                    |email: &str| domain(email).eq_ignore_ascii_case(domain(&req.sender.email));
+                match req.meeting.organizer.as_ref() {
+                    Some(o) if ours(&o.email) => {
+                        // Then it greets the client's contact, not the colleague.
+                        let mut for_client = ctx.clone();
+                        for_client.name = req
+                            .client
+                            .and_then(|c| c.contact.as_deref())
+                            .map(first_name)
+                            .filter(|n| !n.is_empty());
+                        let to = client_people(req);
+                        out.push(self.render("update", lang, &for_client, Audience::Client, to)?);
+                    }
+                    _ => {
+                        out.push(self.render("update", lang, &ctx, Audience::Client, organizer)?)
+                    }
+                }
             }
             Strategy::BowOut | Strategy::Delegate => {
                 let colleague = req.facts.colleague.iter().cloned().collect();
@@ -284,8 +296,11 @@ fn client_people(req: &Request) -> Vec<String> {
     req.meeting
         .attendees
         .iter()
-        .filter(|a| a.domain() != mine)
-        .filter(|a| Some(a.email.as_str()) != colleague && a.email != req.sender.email)
+        .filter(|a| !a.domain().eq_ignore_ascii_case(mine))
+        .filter(|a| {
+            !colleague.is_some_and(|c| c.eq_ignore_ascii_case(&a.email))
+                && !a.email.eq_ignore_ascii_case(&req.sender.email)
+        })
         .map(|a| a.email.clone())
         .collect()
 }
@@ -326,7 +341,7 @@ fn tidy(body: &str) -> String {
 }
 
 /// The values a template sees.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 struct Context {
     lang: Lang,
     name: Option<String>,

@@ -108,6 +108,12 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(query_error(what))?;
+        if mine.rows_affected() != 1 {
+            // Not a link of ours: nothing changes (a guess must not use up
+            // the real link).
+            tx.rollback().await.map_err(query_error(what))?;
+            return Ok(None);
+        }
         sqlx::query("DELETE FROM setup_links")
             .execute(&mut *tx)
             .await
@@ -117,8 +123,8 @@ impl Store {
             .await
             .map_err(query_error(what))?
             .get("n");
-        if mine.rows_affected() != 1 || users > 0 {
-            // The links are used up either way: commit their removal.
+        if users > 0 {
+            // There is an admin already: the links are no use, and go.
             tx.commit().await.map_err(query_error(what))?;
             return Ok(None);
         }

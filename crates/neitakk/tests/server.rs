@@ -779,9 +779,18 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         .await;
     let update = unescape(&update.body);
     let client_part = update.split("To the client").nth(1).unwrap();
+    let client_part = client_part.split("</fieldset>").next().unwrap();
     assert!(
         client_part.contains("silje.dahl@skagerrakbank.no"),
         "{update}"
+    );
+    assert!(
+        !client_part.contains("ola.hansen"),
+        "not to the colleague: {client_part}"
+    );
+    assert!(
+        client_part.contains("Hi Silje"),
+        "greets the client: {client_part}"
     );
     // Its lines to fill in keep it from being sent as it is.
     let csrf = admin.get("/week").await.csrf();
@@ -2028,6 +2037,22 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
 async fn setup_links_stop_working_once_there_is_an_admin() {
     let s = Server::new().await;
     let first = server::new_setup_link(&s.app.store).await.unwrap();
+    // A guessed link changes nothing: the real one still works after it.
+    let mut guesser = s.browser();
+    let csrf = guesser.get("/login").await.csrf();
+    let guess = "A".repeat(43);
+    let r = guesser
+        .post(
+            &format!("/setup/{guess}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "G"),
+                ("email", "g@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let second = server::new_setup_link(&s.app.store).await.unwrap();
     let mut a = s.browser();
     let csrf = a.get(&format!("/setup/{first}")).await.csrf();
