@@ -564,6 +564,10 @@ async fn every_form_needs_its_csrf_token() {
             &[("id", "2"), ("password", "et-annet-passord")],
         ),
         (
+            "/users/addresses",
+            &[("id", "1"), ("addresses", "ib@fjellfjord.no")],
+        ),
+        (
             "/calendars/caldav",
             &[
                 ("url", "http://127.0.0.1:1/"),
@@ -2233,4 +2237,66 @@ async fn reasons_given_on_the_pages_count() {
         .get(&format!("/week?week={WEEK}&reason=boredom"))
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+/// Replies go out from addresses an admin gave, never from one a member
+/// typed, nor from another user's.
+#[tokio::test]
+async fn addresses_to_send_from_are_the_admins_to_give() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let mut ola = s
+        .member(&mut admin, "Ola Hansen", "ola.hansen@fjellfjord.no")
+        .await;
+    let csrf = ola.get("/settings").await.csrf();
+    let r = ola
+        .post(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("other_emails", "ingrid.berg@fjellfjord.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let store = s.app.store.clone();
+    let settings = |id: i64| {
+        let store = store.clone();
+        async move {
+            let users = store.users().await.unwrap();
+            users.into_iter().find(|u| u.id == id).unwrap().settings
+        }
+    };
+    assert!(
+        !settings(2).await.contains("ingrid"),
+        "a member cannot give themself addresses"
+    );
+    let r = ola
+        .post(
+            "/users/addresses",
+            &[
+                ("csrf", &csrf),
+                ("id", "2"),
+                ("addresses", "ola@fjellfjord.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let csrf = admin.get("/users").await.csrf();
+    for (addresses, status) in [
+        ("ola@gmail.com", StatusCode::BAD_REQUEST),
+        ("x@evil.com@fjellfjord.no", StatusCode::BAD_REQUEST),
+        ("ingrid.berg@fjellfjord.no", StatusCode::CONFLICT),
+        ("ola@fjellfjord.no, OH@fjellfjord.no", StatusCode::SEE_OTHER),
+    ] {
+        let r = admin
+            .post(
+                "/users/addresses",
+                &[("csrf", &csrf), ("id", "2"), ("addresses", addresses)],
+            )
+            .await;
+        assert_eq!(r.status, status, "{addresses}: {}", r.body);
+    }
+    assert!(settings(2).await.contains("oh@fjellfjord.no"));
 }

@@ -121,6 +121,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/users", get(pages::users).post(pages::add_user))
         .route("/users/delete", post(pages::delete_user))
         .route("/users/password", post(pages::reset_password))
+        .route("/users/addresses", post(pages::set_addresses))
         .route("/static/{file}", get(pages::asset))
         .nest("/api/v1", api::router(upload_limit))
         .fallback(pages::not_found)

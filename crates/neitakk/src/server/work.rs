@@ -57,7 +57,10 @@ impl Settings {
             }
         }
         for e in &self.other_emails {
-            if !e.contains('@') {
+            let well_formed = e.matches('@').count() == 1
+                && e.split_once('@')
+                    .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'));
+            if !well_formed {
                 return Err(format!("other addresses: '{e}' is not an e-mail address"));
             }
             if !same_domain(e, account) {

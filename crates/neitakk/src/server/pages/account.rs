@@ -311,12 +311,8 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
         phone: f.opt("phone"),
         video_link: f.opt("video_link"),
         signature: f.opt("signature"),
-        other_emails: f
-            .get("other_emails")
-            .split([',', ' '])
-            .filter(|e| !e.is_empty())
-            .map(str::to_owned)
-            .collect(),
+        // Addresses to send from are the admin's to give (see `set_addresses`).
+        other_emails: Settings::of(&s.user).other_emails,
     };
     settings
         .check(&s.user.email)
@@ -324,6 +320,49 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
     let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
     app.store.set_settings(s.user.id, &json).await?;
     Ok(redirect("/settings?done=settings"))
+}
+
+/// An admin gives a user the other addresses they are invited at. Replies go
+/// out from those addresses through the team's mail server, so a user
+/// cannot give them to themself, and none may be another user's.
+pub async fn set_addresses(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    let id: i64 = f.get("id").parse().unwrap_or(-1);
+    let users = app.store.users().await?;
+    let Some(user) = users.iter().find(|u| u.id == id) else {
+        return Err(
+            Failure::not_found(pick(s.lang, "No such user.", "Ingen slik bruker.")).lang(s.lang),
+        );
+    };
+    let mut settings = Settings::of(user);
+    settings.other_emails = f
+        .get("addresses")
+        .split([',', ' '])
+        .filter(|e| !e.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    settings
+        .check(&user.email)
+        .map_err(|e| Failure::bad(e).lang(s.lang))?;
+    if let Some(taken) = settings.other_emails.iter().find(|e| {
+        users
+            .iter()
+            .any(|u| u.id != id && u.email.eq_ignore_ascii_case(e))
+    }) {
+        return Err(Failure::new(
+            StatusCode::CONFLICT,
+            match s.lang {
+                Lang::Nb => format!("{taken} er en annen brukers adresse."),
+                Lang::En => format!("{taken} is another user's address."),
+            },
+        )
+        .lang(s.lang));
+    }
+    let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+    app.store.set_settings(id, &json).await?;
+    Ok(redirect("/users?done=addresses"))
 }
 
 pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -356,6 +395,7 @@ pub async fn users(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         .map(|u| {
             context! {
                 id => u.id, name => u.name, email => u.email, me => u.id == s.user.id,
+                addresses => Settings::of(&u).other_emails.join(", "),
                 role => text(lang, if u.role == Role::Admin { "admin" } else { "member" }),
             }
         })

@@ -158,6 +158,7 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "user" => "done_user",
         "removed" => "done_removed",
         "reset" => "done_reset",
+        "addresses" => "done_addresses",
         "client" => "done_client",
         "client_deleted" => "done_client_deleted",
         "imported" => "done_imported",
