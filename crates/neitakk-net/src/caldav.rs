@@ -46,21 +46,36 @@ impl Account {
             .http_status_as_error(false)
             // REPORT, MKCALENDAR and the like are WebDAV methods.
             .allow_non_standard_methods(true)
+            // A redirect could lead the request, with its login, anywhere.
+            .max_redirects(0)
             .build()
             .into()
     }
 
-    /// An absolute URL for an href the server gave.
-    fn absolute(&self, href: &str) -> String {
-        if href.starts_with("http://") || href.starts_with("https://") {
-            return href.to_owned();
-        }
+    /// An absolute URL for an href the server gave, on the account's own
+    /// server: an href to another host is refused (it would carry the
+    /// login there).
+    fn absolute(&self, href: &str) -> Result<String, Error> {
         // scheme://host[:port] of the account URL
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
         let host_end = self.url[after_scheme..]
             .find('/')
             .map_or(self.url.len(), |i| after_scheme + i);
-        format!("{}{}", &self.url[..host_end], href)
+        let origin = &self.url[..host_end];
+        if href.starts_with("http://") || href.starts_with("https://") {
+            let same = href.len() >= origin.len()
+                && href.is_char_boundary(origin.len())
+                && href[..origin.len()].eq_ignore_ascii_case(origin)
+                && matches!(href[origin.len()..].chars().next(), None | Some('/'));
+            return if same {
+                Ok(href.to_owned())
+            } else {
+                Err(Error::Answer(format!(
+                    "the server pointed to {href}, which is not on {origin}"
+                )))
+            };
+        }
+        Ok(format!("{origin}{href}"))
     }
 
     fn request(
@@ -136,7 +151,7 @@ impl Account {
     /// One event, by href.
     pub fn get(&self, href: &str) -> Result<Resource, Error> {
         let (_, headers, data) =
-            self.request("GET", &self.absolute(href), &[], None, "reading the event")?;
+            self.request("GET", &self.absolute(href)?, &[], None, "reading the event")?;
         let etag = headers
             .get("etag")
             .and_then(|v| v.to_str().ok())
@@ -163,7 +178,7 @@ impl Account {
         }
         let (_, headers, _) = self.request(
             "PUT",
-            &self.absolute(href),
+            &self.absolute(href)?,
             &headers,
             Some(data.to_owned()),
             "writing the event",
@@ -226,6 +241,30 @@ fn parse_multistatus(xml: &str) -> Result<Vec<Resource>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hrefs_stay_on_the_accounts_server() {
+        let a = Account {
+            url: "https://dav.example.com:8443/u/cal/".into(),
+            login: None,
+            timeout: Duration::from_secs(1),
+        };
+        assert_eq!(
+            a.absolute("/u/cal/a.ics").unwrap(),
+            "https://dav.example.com:8443/u/cal/a.ics"
+        );
+        assert!(a
+            .absolute("https://dav.example.com:8443/u/cal/b.ics")
+            .is_ok());
+        for elsewhere in [
+            "http://10.0.0.5/u/cal/a.ics",
+            "https://dav.example.com:8444/a.ics",
+            "https://dav.example.com:8443.evil.net/a.ics",
+            "https://dav.example.com:8443@evil.net/a.ics",
+        ] {
+            assert!(a.absolute(elsewhere).is_err(), "{elsewhere}");
+        }
+    }
 
     #[test]
     fn basic_auth_is_base64() {

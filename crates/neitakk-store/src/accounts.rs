@@ -334,6 +334,16 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Revokes every API token of a user.
+    pub async fn delete_api_tokens(&self, user_id: i64) -> Result<(), Error> {
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("revoke tokens"))?;
+        Ok(())
+    }
+
     /// The user an API token belongs to.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, Error> {
         let row = sqlx::query("SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1")

@@ -237,6 +237,22 @@ impl Store {
         Ok(())
     }
 
+    /// Takes back [`Store::mark_sent`]: the reply did not go out after all.
+    pub async fn unmark_sent(&self, key: &ReplyKey) -> Result<(), Error> {
+        sqlx::query(
+            "DELETE FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+        )
+        .bind(&key.uid)
+        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(i64::from(key.sequence))
+        .bind(key.strategy.as_str())
+        .bind(self.owner)
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("unmark sent"))?;
+        Ok(())
+    }
+
     /// Every entry, newest first, optionally for one client.
     pub async fn entries(&self, client: Option<&str>) -> Result<Vec<Entry>, Error> {
         let rows = sqlx::query(

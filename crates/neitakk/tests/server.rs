@@ -1978,6 +1978,7 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
 
     // The admin sets a new password for Ola, then removes him with his data.
     ola.upload_example().await;
+    let token = ola.token().await;
     let page = admin.get("/users").await;
     let csrf = page.csrf();
     let r = admin
@@ -1996,6 +1997,8 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
         "/login",
         "his sessions end"
     );
+    let r = api(&s, &token, "GET", "/calendars", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "and his tokens");
     assert_eq!(
         s.browser()
             .login("ola.hansen@fjellfjord.no", "fra-admin-12345")

@@ -44,7 +44,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("done_revoked", "The token is revoked.", "Nøkkelen er trukket tilbake."),
     ("done_user", "The user is added.", "Brukeren er lagt til."),
     ("done_removed", "The user and their data are removed.", "Brukeren og dataene deres er fjernet."),
-    ("done_reset", "The new password is set, and any block after failed logins is lifted.", "Det nye passordet er satt, og en eventuell sperre etter mislykkede innlogginger er opphevet."),
+    ("done_reset", "The new password is set. The user's sessions and API tokens are ended, and any block after failed logins is lifted.", "Det nye passordet er satt. Brukerens økter og API-nøkler er avsluttet, og en eventuell sperre etter mislykkede innlogginger er opphevet."),
     ("done_client", "The client is saved.", "Kunden er lagret."),
     ("done_addresses", "The addresses are saved.", "Adressene er lagret."),
     ("done_draft_deleted", "The draft is deleted.", "Utkastet er slettet."),

@@ -261,30 +261,45 @@ pub async fn check_caldav_url(url: &str, private_ok: bool) -> Result<(), String>
     Ok(())
 }
 
-/// Whether an address is on the public internet.
+/// Whether an address is on the public internet (not this machine, a
+/// private or link-local network, or a range that is not routed).
 fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
+    use std::net::{IpAddr, Ipv4Addr};
     match ip {
         IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
+            let [a, b, c, _] = v4.octets();
+            !(a == 0 // "this network"
+                || v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
                 || v4.is_documentation()
-                || a == 100 && (64..128).contains(&b)) // shared address space
+                || a == 100 && (64..128).contains(&b) // shared address space
+                || a == 192 && b == 0 && c == 0 // protocol assignments
+                || a == 198 && (18..20).contains(&b) // benchmarking
+                || a >= 224) // multicast, reserved, broadcast
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                let first = v6.segments()[0];
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || first & 0xfe00 == 0xfc00 // unique local
-                    || first & 0xffc0 == 0xfe80) // link-local
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                IpAddr::V4(Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo)))
+            };
+            if let Some(v4) = v6.to_ipv4() {
+                // IPv4-mapped and IPv4-compatible forms.
+                return is_public(IpAddr::V4(v4));
             }
-        },
+            if s[0] == 0x64 && s[1] == 0xff9b {
+                return is_public(embedded(s[6], s[7])); // NAT64
+            }
+            if s[0] == 0x2002 {
+                return is_public(embedded(s[1], s[2])); // 6to4
+            }
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || s[0] & 0xfe00 == 0xfc00 // unique local
+                || s[0] & 0xffc0 == 0xfe80 // link-local
+                || s[0] & 0xffc0 == 0xfec0 // site-local
+                || s[0] & 0xff00 == 0xff00) // multicast
+        }
     }
 }
 
@@ -427,7 +442,16 @@ pub async fn read(
             parsed
         }
     };
-    if config.caldav.is_some() {
+    if let Some(caldav) = &config.caldav {
+        // Checked again at every read: a name may point elsewhere by now.
+        check_caldav_url(&caldav.url, app.options.private_caldav)
+            .await
+            .map_err(|why| {
+                Failure::new(
+                    axum::http::StatusCode::CONFLICT,
+                    format!("your CalDAV account: {why}"),
+                )
+            })?;
         let cfg = config.clone();
         let live =
             blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?;
@@ -656,6 +680,24 @@ fn unfilled(body: &str) -> Option<&str> {
         .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
 }
 
+/// Saves the reply's drafts and sends each; the drafts' ids.
+async fn send_all(
+    app: &App,
+    user: &User,
+    c: &Composed,
+    server: neitakk_net::smtp::Server,
+) -> Result<Vec<i64>, Failure> {
+    let store = app.store.for_owner(user.id);
+    let drafts = save(app, user, c).await?;
+    let server = Arc::new(server);
+    for (e, id) in c.emails.iter().zip(&drafts) {
+        let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
+        blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
+        store.mark_draft_sent(*id).await?;
+    }
+    Ok(drafts)
+}
+
 /// What sending a reply did.
 pub enum Sent {
     /// This reply to this request went out before: nothing saved or sent.
@@ -706,25 +748,38 @@ pub async fn save_and_send(
                 "this server has no SMTP settings ([delivery.smtp]); save the reply to your outbox instead",
             )
         })?;
-    let drafts = save(app, user, c).await?;
-    let server = Arc::new(server);
-    let mut marked = false;
-    for (e, id) in c.emails.iter().zip(&drafts) {
-        if e.to.is_empty() {
-            continue;
-        }
-        let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
-        blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
-        store.mark_draft_sent(*id).await?;
-        if e.carries_answer && !marked {
-            match store.mark_sent(&c.key, &e.message_id, &e.to).await {
-                // A request at the same moment marked it: it is sent either way.
-                Ok(()) | Err(neitakk_store::Error::Conflict { .. }) => {}
-                Err(other) => return Err(other.into()),
-            }
-            marked = true;
+    if let Some(e) = c.emails.iter().find(|e| e.to.is_empty()) {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "'{}' has no one to go to: save it and send it yourself",
+                e.subject
+            ),
+        ));
+    }
+    // The reply is claimed before anything goes out, so that two sends at
+    // the same moment (a double click) send it once; a failure gives the
+    // claim back.
+    let answer = c
+        .emails
+        .iter()
+        .find(|e| e.carries_answer)
+        .or(c.emails.first());
+    if let Some(e) = answer {
+        match store.mark_sent(&c.key, &e.message_id, &e.to).await {
+            Ok(()) => {}
+            Err(neitakk_store::Error::Conflict { .. }) => return Ok(Sent::Before),
+            Err(other) => return Err(other.into()),
         }
     }
+    let sent = send_all(app, user, c, server).await;
+    let drafts = match sent {
+        Ok(drafts) => drafts,
+        Err(e) => {
+            store.unmark_sent(&c.key).await?;
+            return Err(e);
+        }
+    };
     // The mail is out; a calendar that will not take the answer does not
     // undo that, it is told.
     let calendar_problem = match c.calendar_answer.clone() {
@@ -741,4 +796,41 @@ pub async fn save_and_send(
         drafts,
         calendar_problem,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        let public = |s: &str| is_public(s.parse().unwrap());
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.1.2.3",
+            "100.64.0.1",
+            "198.18.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "::",
+            "fc00::1",
+            "fe80::1",
+            "fec0::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "2002:7f00:1::",
+        ] {
+            assert!(!public(private), "{private}");
+        }
+        for ok in ["93.184.216.34", "2606:2800:220:1::", "64:ff9b::5db8:d822"] {
+            assert!(public(ok), "{ok}");
+        }
+    }
 }

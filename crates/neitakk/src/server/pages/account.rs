@@ -494,6 +494,8 @@ pub async fn reset_password(State(app): State<Arc<App>>, s: Session, form: Field
     app.store
         .set_password(id, &auth::hash_password(password)?, None)
         .await?;
+    // Whoever had the account had its tokens too: they go with the old password.
+    app.store.delete_api_tokens(id).await?;
     // A new password also lifts a block after failed logins.
     app.store
         .forget_login_failures(&auth::failure_key(&user.email))
