@@ -266,7 +266,7 @@ pub fn parse_amount(value: &str) -> Option<f64> {
         .rfind(|c: char| c.is_ascii_digit())
         .map_or(0, |i| i + 1);
     let (number, suffix) = compact.split_at(number_end);
-    let mut scale = suffix.trim_end_matches(['$', '€', '£']);
+    let mut scale = suffix.trim_end_matches(['$', '€', '£', '.']);
     for currency in ["nok", "kr", "usd", "eur", "sek", "dkk", "gbp"] {
         scale = scale.strip_suffix(currency).unwrap_or(scale);
     }
@@ -293,9 +293,14 @@ pub fn parse_amount(value: &str) -> Option<f64> {
             && !parts[0].is_empty()
             && parts[0].len() <= 3
     };
+    // With a scale, one mark is the decimal one: "1,250 mill" is 1.25 million.
+    let one_mark = s.matches([',', '.']).count() == 1;
     let normal = if !s.contains(',') && !s.contains('.') {
         s
-    } else if grouped(',') && !s.contains('.') || grouped('.') && !s.contains(',') {
+    } else if factor == 1.0
+        && (grouped(',') && !s.contains('.') || grouped('.') && !s.contains(','))
+        || factor != 1.0 && !one_mark
+    {
         s.replace([',', '.'], "")
     } else if let Some((int, frac)) = s.rsplit_once([',', '.']) {
         format!("{}.{frac}", int.replace([',', '.'], ""))
@@ -305,7 +310,8 @@ pub fn parse_amount(value: &str) -> Option<f64> {
     normal
         .parse::<f64>()
         .ok()
-        .map(|n| n * factor)
+        // Whole øre at most: "2,05 mill" is 2 050 000, not 2 049 999.999….
+        .map(|n| (n * factor * 100.0).round() / 100.0)
         .filter(|n| n.is_finite())
 }
 
@@ -320,6 +326,9 @@ mod tests {
         assert_eq!(p("kr 500k"), Some(500_000.0));
         assert_eq!(p("NOK 2 mrd"), Some(2e9));
         assert_eq!(p("12 bananas"), None);
+        assert_eq!(p("1,250 mill"), Some(1_250_000.0));
+        assert_eq!(p("2,05 mill"), Some(2_050_000.0));
+        assert_eq!(p("500 kr."), Some(500.0));
         assert_eq!(p("1.200.000"), Some(1_200_000.0));
         assert_eq!(p("2,000,000"), Some(2_000_000.0));
         assert_eq!(p("1,5"), Some(1.5));

@@ -744,7 +744,7 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
     // The board shows the meeting as answered.
     let board = admin.get(&format!("/week?week={WEEK}")).await;
     assert_eq!(
-        board.body.matches("✓ answered").count(),
+        board.body.matches("✎ in the outbox").count(),
         1,
         "{}",
         board.body
@@ -826,6 +826,15 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
         "{}",
         r.body
     );
+    // A deleted draft answers nothing any more.
+    let csrf = admin.get("/outbox").await.csrf();
+    let r = admin
+        .post("/outbox/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.location(), "/outbox?done=draft_deleted");
+    assert_eq!(admin.get("/outbox/1").await.status, StatusCode::NOT_FOUND);
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert!(!board.body.contains("in the outbox"));
 }
 
 #[tokio::test]

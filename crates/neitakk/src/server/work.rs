@@ -178,7 +178,7 @@ pub fn too_large(lang: Lang) -> Failure {
 
 /// Stores an uploaded calendar for a user, once it has been read without
 /// error (so that nothing unreadable is stored): its id, and the ISO week
-/// to look at first (its next meeting's, else its last one's).
+/// of its next meeting, if it has one.
 pub async fn add_calendar(
     app: &App,
     user: &User,
@@ -200,11 +200,12 @@ pub async fn add_calendar(
             to: now + chrono::Duration::days(366),
         };
         let meetings = parse(&n, t.as_bytes(), year, &config)?;
+        // The next meeting: not an all-day event, nor a cancelled one.
         let next = meetings
             .iter()
-            .filter(|m| m.end > now)
+            .filter(|m| m.end > now && !m.all_day() && !m.is_cancelled())
             .min_by_key(|m| m.start);
-        Ok(next.or(meetings.iter().max_by_key(|m| m.start)).map(|m| {
+        Ok(next.map(|m| {
             let (y, w) = neitakk_core::facts::iso_week(m.start, config.profile.timezone);
             format!("{y}-W{w:02}")
         }))

@@ -239,7 +239,7 @@ async fn settings_page(
             cap => settings.weekly_cap_hours.map(|h| h.to_string()).unwrap_or_default(),
             // What applies when a field is left empty: the server's settings.
             default_zone => app.base.profile.timezone.name(),
-            default_cap => format!("{}", f64::from(app.base.profile.weekly_cap_minutes) / 60.0),
+            default_cap => words::hours(app.base.profile.weekly_cap_minutes, s.lang),
             s => settings,
             new_token,
             tokens,
@@ -259,7 +259,7 @@ pub async fn change_password(State(app): State<Arc<App>>, s: Session, form: Fiel
     if !auth::password_matches(&s.user.password_hash, f.raw("current")) {
         return Err(Failure::forbidden(pick(
             s.lang,
-            "The current password is not right.",
+            "The current password is incorrect.",
             "Det nåværende passordet er feil.",
         ))
         .lang(s.lang));

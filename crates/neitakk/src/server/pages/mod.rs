@@ -163,6 +163,7 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "client_deleted" => "done_client_deleted",
         "imported" => "done_imported",
         "uploaded" => "done_uploaded",
+        "uploaded_past" => "done_uploaded_past",
         "calendar_deleted" => "done_calendar_deleted",
         "draft_deleted" => "done_draft_deleted",
         "caldav" => "done_caldav",

@@ -195,7 +195,14 @@ pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Mult
         "/week",
         &[
             ("week", week.as_deref().unwrap_or("")),
-            ("done", "uploaded"),
+            (
+                "done",
+                if week.is_some() {
+                    "uploaded"
+                } else {
+                    "uploaded_past"
+                },
+            ),
         ],
     )))
 }

@@ -6,7 +6,8 @@ fn client_row(c: &Client, tier: neitakk_core::Weight, lang: Lang) -> Value {
     context! {
         key => serde_urlencoded::to_string([("", &c.name)]).unwrap_or_default().trim_start_matches('=').to_owned(),
         name => c.name,
-        tier => format!("{}{}", words::weight(tier, lang), if c.tier.is_none() { " *" } else { "" }),
+        // "*": derived from revenue, not set by hand.
+        tier => format!("{}{}", words::weight(tier, lang), if c.tier.is_none() && c.revenue.is_some_and(|r| r > 0.0) { " *" } else { "" }),
         revenue => c.revenue.map_or(String::new(), |r| format!("{r:.0}")),
         domains => c.domains.join(", "),
         language => c.language.map_or("", Lang::as_str),

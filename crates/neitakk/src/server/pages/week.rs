@@ -34,19 +34,20 @@ fn frees(total: u32, travel: u32, lang: Lang) -> String {
     match (total, travel, lang) {
         (0, ..) => String::new(),
         (t, 0, _) => format!("{t} min"),
-        (t, r, Lang::Nb) => format!("{t} min, {r} av dem reise"),
-        (t, r, Lang::En) => format!("{t} min, {r} of them travel"),
+        (t, r, Lang::Nb) => format!("{t} min, hvorav {r} min reise"),
+        (t, r, Lang::En) => format!("{t} min, {r} min of it travel"),
     }
 }
 
-/// The week board's data: days with cards, and the load. `answered`: what
-/// was decided for a meeting (by its `uid|recurrence-id`), newest first.
+/// The week board's data: days with cards, and the load. `answered`: the
+/// reply to a meeting (by its `uid|recurrence-id`, or `uid|` for a whole
+/// series) and whether it was sent, or is a draft in the outbox.
 fn board(
     config: &crate::config::Config,
     loaded: &Loaded,
     lang: Lang,
     reasons: &[Reason],
-    answered: &std::collections::HashMap<String, Strategy>,
+    answered: &std::collections::HashMap<String, (Strategy, bool)>,
 ) -> Value {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
@@ -77,7 +78,16 @@ fn board(
                         frees => if a.decision.is_decided() { frees(r.minutes_freed, r.travel_minutes_freed, lang) } else { String::new() },
                         answered => answered
                             .get(&neitakk_store::meeting_key(&m.uid, m.recurrence_id.as_deref()))
-                            .map(|s| words::strategy(*s, lang)),
+                            .or_else(|| answered.get(&neitakk_store::meeting_key(&m.uid, None)))
+                            .map(|(strategy, sent)| {
+                                let state = match (sent, lang) {
+                                    (true, Lang::Nb) => "✓ sendt",
+                                    (true, Lang::En) => "✓ sent",
+                                    (false, Lang::Nb) => "✎ i utboksen",
+                                    (false, Lang::En) => "✎ in the outbox",
+                                };
+                                format!("{state}: {}", words::strategy(*strategy, lang))
+                            }),
                     }
                 })
                 .collect();
@@ -146,15 +156,27 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let loaded = work::load(&app, &s.user, &config, w).await?;
     let reasons = q.reasons(lang)?;
     let choices = reason_choices(&reasons, lang);
-    // What was decided already, newest decision first (the journal's order).
+    let given = reason_params(&reasons);
+    // The replies still in the outbox or sent, newest first (the journal's
+    // order); a deleted draft answers nothing.
+    let store = app.store.for_owner(s.user.id);
+    let drafts: std::collections::HashMap<String, bool> = store
+        .drafts()
+        .await?
+        .into_iter()
+        .map(|d| (format!("outbox/{}.eml", d.id), d.sent_at.is_some()))
+        .collect();
     let mut answered = std::collections::HashMap::new();
-    for e in app.store.for_owner(s.user.id).entries(None).await? {
+    for e in store.entries(None).await? {
+        let Some(sent) = e.outbox_path.as_ref().and_then(|p| drafts.get(p)) else {
+            continue;
+        };
         answered
             .entry(neitakk_store::meeting_key(
                 &e.uid,
                 e.recurrence_id.as_deref(),
             ))
-            .or_insert(e.strategy);
+            .or_insert((e.strategy, *sent));
     }
     let board =
         work::blocking(move || Ok(board(&config, &loaded, lang, &reasons, &answered))).await?;
@@ -175,8 +197,9 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             week,
             week_number => n,
             range,
-            prev => week_name(w.from - Duration::days(7), tz),
-            next => week_name(w.from + Duration::days(7), tz),
+            // The reasons given go along to the next week and the one before.
+            prev => link("/week", &[&[("week", week_name(w.from - Duration::days(7), tz).as_str())][..], &given].concat()),
+            next => link("/week", &[&[("week", week_name(w.from + Duration::days(7), tz).as_str())][..], &given].concat()),
             has_calendar,
             notice => done_notice(&q, lang),
             reasons => choices,
@@ -365,7 +388,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         context! {
             summary => m.summary.as_deref().unwrap_or(&m.uid),
             when => dates::span(m.start, m.end, tz, lang),
-            week => week_name(m.start, tz),
+            back => link("/week", &[&[("week", week_name(m.start, tz).as_str())][..], &given].concat()),
             facts, trail, choices, messages, langs, can_send,
             nothing_to_send => decided && composed.is_none(),
             uid, start => rfc3339(start), strategy, draft_lang => draft_lang.as_str(),
@@ -538,10 +561,14 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         .filter_map(|(a, c, _)| c.and_then(|c| a.decision.choice(c.strategy)))
         .map(|c| c.travel_minutes_freed)
         .sum();
-    let travel = words::hours(travel, lang);
+    let got = match (travel, lang) {
+        (0, _) => got,
+        (t, Lang::Nb) => format!("{got}, hvorav {} reisetid", words::hours(t, lang)),
+        (t, Lang::En) => format!("{got}, {} of it travel", words::hours(t, lang)),
+    };
     let outcome = match (p.reached, lang) {
-        (true, Lang::Nb) => format!("Planen frigjør {got}, {travel} av det reise (målet var {want}), med minst mulig risiko for kundeforholdene."),
-        (true, Lang::En) => format!("The plan frees {got}, {travel} of it travel (the target was {want}), at the least risk to client relationships."),
+        (true, Lang::Nb) => format!("Planen frigjør {got} (målet var {want}), med minst mulig risiko for kundeforholdene."),
+        (true, Lang::En) => format!("The plan frees {got} (the target was {want}), at the least risk to client relationships."),
         (false, Lang::Nb) => format!("Målet på {want} kan ikke nås uten å bryte reglene som verner kundeforholdene. Det meste som kan frigjøres er {got}."),
         (false, Lang::En) => format!("The target of {want} cannot be reached without breaking the rules that protect client relationships. The most that can be freed is {got}."),
     };
