@@ -852,6 +852,28 @@ async fn the_plan_page_frees_time_and_approves_its_drafts() {
     assert!(r.body.contains("<svg"), "the before/after chart");
     let csrf = r.csrf();
     let digest = field_value(&r.body, "plan").unwrap();
+    // Once the registry changes (Havnevest becomes a key client), the plan
+    // shown is not the plan any more, and is not approved.
+    let mut registry = s.app.store.registry().await.unwrap();
+    let saved = registry.clone();
+    for (name, data) in &mut registry {
+        if name == "Havnevest" {
+            let mut client: serde_json::Value = serde_json::from_str(data).unwrap();
+            client["tier"] = "key".into();
+            *data = client.to_string();
+        }
+    }
+    s.app.store.save_clients(&registry).await.unwrap();
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("week", WEEK),
+        ("free", "3h"),
+        ("max_risk", "high"),
+        ("plan", digest.as_str()),
+    ];
+    let r = admin.post("/plan/approve", &fields).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    s.app.store.save_clients(&saved).await.unwrap();
     // A plan other than the one shown is not approved; the one shown is.
     let stale = "0".repeat(64);
     for (plan, status) in [
@@ -2311,4 +2333,42 @@ async fn addresses_to_send_from_are_the_admins_to_give() {
         assert_eq!(r.status, status, "{addresses}: {}", r.body);
     }
     assert!(settings(2).await.contains("oh@fjellfjord.no"));
+}
+
+/// A newer version of a meeting (higher SEQUENCE) in a later upload is the
+/// one shown; the older is not shown beside it, and a series stays whole.
+#[tokio::test]
+async fn a_moved_meeting_is_shown_once_at_its_new_time() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    admin.upload_example().await;
+    let before = cards(&admin.get(&format!("/week?week={WEEK}")).await.body);
+    let moved = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n\
+        UID:havnevest-workshop-49@havnevest.no\r\nSUMMARY:Workshop: ny kundeportal\r\n\
+        DTSTART:20261202T120000Z\r\nDTEND:20261202T150000Z\r\nDTSTAMP:20261127T120000Z\r\nSEQUENCE:1\r\n\
+        ORGANIZER;CN=Per Olsen:mailto:per.olsen@havnevest.no\r\n\
+        ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:ingrid.berg@fjellfjord.no\r\n\
+        ATTENDEE:mailto:per.olsen@havnevest.no\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .upload("/calendars/upload", &csrf, "moved.ics", moved.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = cards(&admin.get(&format!("/week?week={WEEK}")).await.body);
+    assert_eq!(after.len(), before.len(), "the same meetings, none twice");
+    let workshop: Vec<_> = after
+        .iter()
+        .filter(|(_, href)| href.contains("havnevest-workshop"))
+        .collect();
+    assert_eq!(workshop.len(), 1);
+    assert!(
+        workshop[0].1.contains("2026-12-02T12"),
+        "at its new time: {workshop:?}"
+    );
+    // The daily stand-up series is still one card a day.
+    let standups = after
+        .iter()
+        .filter(|(_, href)| href.contains("standup-2026"))
+        .count();
+    assert_eq!(standups, 5);
 }
