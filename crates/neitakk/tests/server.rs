@@ -1238,7 +1238,7 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("time zone"), "{}", r.body);
+    assert!(r.body.contains("Time zone"), "{}", r.body);
     let r = admin
         .post(
             "/calendars/caldav",

@@ -190,7 +190,9 @@ impl Session {
         if self.user.role == Role::Admin {
             Ok(())
         } else {
-            Err(Failure::forbidden("only an admin may do that").lang(self.lang))
+            Err(Failure::forbidden("Only an admin can do that.")
+                .nb("Bare en administrator kan gjøre det.")
+                .lang(self.lang))
         }
     }
 }

@@ -10,6 +10,8 @@ use neitakk_core::Lang;
 pub struct Failure {
     pub status: StatusCode,
     pub message: String,
+    /// The message in bokmål, where it was written in both.
+    message_nb: Option<String>,
     json: bool,
     lang: Lang,
     /// Where to send a person instead (not logged in).
@@ -21,6 +23,7 @@ impl Failure {
         Failure {
             status,
             message: message.into(),
+            message_nb: None,
             json: false,
             lang: Lang::En,
             redirect: None,
@@ -45,6 +48,12 @@ impl Failure {
             redirect: Some("/login".into()),
             ..Failure::new(StatusCode::SEE_OTHER, "log in first")
         }
+    }
+
+    /// The same message in bokmål, shown on Norwegian pages.
+    pub fn nb(mut self, message: impl Into<String>) -> Failure {
+        self.message_nb = Some(message.into());
+        self
     }
 
     /// As JSON, for the API.
@@ -140,7 +149,10 @@ impl IntoResponse for Failure {
              <body><main class=\"narrow\"><h1>{title}</h1><p role=\"alert\">{}</p>\
              <p><a href=\"/week\">{back}</a></p></main></body></html>",
             if nb { "nb" } else { "en" },
-            escape(&self.message)
+            escape(match (&self.message_nb, nb) {
+                (Some(text), true) => text,
+                _ => &self.message,
+            })
         );
         (self.status, Html(page)).into_response()
     }

@@ -42,32 +42,50 @@ impl Settings {
     /// Checks the values a person typed; the error names the field. Other
     /// addresses must be in the account's own mail domain: replies go out
     /// from them, through the team's mail server.
-    pub fn check(&self, account: &str) -> Result<(), String> {
-        if let Some(l) = &self.language {
-            Lang::from_tag(l).ok_or(format!("language: unknown '{l}' (nb or en)"))?;
+    pub fn check(&self, account: &str) -> Result<(), Failure> {
+        let bad = |en: String, nb: String| Err(Failure::bad(en).nb(nb));
+        if let Some(l) = self
+            .language
+            .as_deref()
+            .filter(|l| Lang::from_tag(l).is_none())
+        {
+            return bad(
+                format!("Language: unknown '{l}' (nb or en)."),
+                format!("Språk: ukjent «{l}» (nb eller en)."),
+            );
         }
-        if let Some(z) = &self.timezone {
-            neitakk_ical::zone::parse_zone_name(z).ok_or(format!(
-                "time zone: unknown '{z}' (an IANA name such as Europe/Oslo)"
-            ))?;
+        if let Some(z) = self
+            .timezone
+            .as_deref()
+            .filter(|z| neitakk_ical::zone::parse_zone_name(z).is_none())
+        {
+            return bad(
+                format!("Time zone: unknown '{z}' (an IANA name such as Europe/Oslo)."),
+                format!("Tidssone: ukjent «{z}» (et IANA-navn som Europe/Oslo)."),
+            );
         }
-        if let Some(h) = self.weekly_cap_hours {
-            if !(0.0..=168.0).contains(&h) {
-                return Err(format!("weekly cap: {h} is not between 0 and 168 hours"));
-            }
+        if let Some(h) = self.weekly_cap_hours.filter(|h| !(0.0..=168.0).contains(h)) {
+            return bad(
+                format!("Weekly cap: {h} is not between 0 and 168 hours."),
+                format!("Ukentlig tak: {h} er ikke mellom 0 og 168 timer."),
+            );
         }
         for e in &self.other_emails {
             let well_formed = e.matches('@').count() == 1
                 && e.split_once('@')
                     .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'));
             if !well_formed {
-                return Err(format!("other addresses: '{e}' is not an e-mail address"));
+                return bad(
+                    format!("Other addresses: '{e}' is not an e-mail address."),
+                    format!("Andre adresser: «{e}» er ikke en e-postadresse."),
+                );
             }
             if !same_domain(e, account) {
-                return Err(format!(
-                    "other addresses: '{e}' is not in your own domain ({})",
-                    domain(account)
-                ));
+                let own = domain(account);
+                return bad(
+                    format!("Other addresses: '{e}' is not in the account's own domain ({own})."),
+                    format!("Andre adresser: «{e}» er ikke i kontoens eget domene ({own})."),
+                );
             }
         }
         Ok(())
@@ -151,6 +169,10 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
                         "your CalDAV password was stored under another server key \
                          (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
                     )
+                    .nb(
+                        "CalDAV-passordet ditt ble lagret med en annen nøkkel på tjeneren \
+                         (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere.",
+                    )
                 })?),
                 password_env: None,
                 password_command: None,
@@ -185,10 +207,13 @@ pub async fn add_calendar(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<(i64, Option<String>), Failure> {
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")).nb(format!(
+            "{name} er ikke en kalender: det er ikke UTF-8-tekst."
+        ))
+    })?;
     if text.trim().is_empty() {
-        return Err(Failure::bad(format!("{name} is empty")));
+        return Err(Failure::bad(format!("{name} is empty")).nb(format!("{name} er tom.")));
     }
     let mut config = app.base.clone();
     config.profile.timezone = zone(app, user);
@@ -452,6 +477,7 @@ pub async fn read(
                     axum::http::StatusCode::CONFLICT,
                     format!("your CalDAV account: {why}"),
                 )
+                .nb(format!("CalDAV-kontoen din: {why}"))
             })?;
         let cfg = config.clone();
         let live =
@@ -564,10 +590,9 @@ pub fn find<'a>(
         .iter()
         .find(|m| m.uid == uid && m.start == start)
         .ok_or_else(|| {
-            Failure::not_found(format!(
-                "no meeting '{uid}' starting at {}",
-                neitakk_ical::expand::rfc3339(start)
-            ))
+            let at = neitakk_ical::expand::rfc3339(start);
+            Failure::not_found(format!("no meeting '{uid}' starting at {at}"))
+                .nb(format!("Ingen møte «{uid}» som starter {at}."))
         })
 }
 
@@ -726,10 +751,12 @@ pub async fn save_and_send(
         return Ok(Sent::Before);
     }
     if !same_domain(&c.from, &user.email) {
+        let (own, from) = (domain(&user.email), &c.from);
         return Err(Failure::forbidden(format!(
-            "replies go out from your own domain ({}), and {} is not in it",
-            domain(&user.email),
-            c.from
+            "replies go out from your own domain ({own}), and {from} is not in it"
+        ))
+        .nb(format!(
+            "Svar sendes fra ditt eget domene ({own}), og {from} er ikke i det."
         )));
     }
     // Lines written for the user to fill in ("[What has been done…?]")
@@ -738,7 +765,10 @@ pub async fn save_and_send(
         return Err(Failure::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             format!("fill in what is in brackets before you send: {gap}"),
-        ));
+        )
+        .nb(format!(
+            "Fyll ut det som står i klammer før du sender: {gap}"
+        )));
     }
     let base = app.base.clone();
     let server = blocking(move || crate::delivery::smtp_server(&base))
@@ -748,6 +778,7 @@ pub async fn save_and_send(
                 axum::http::StatusCode::CONFLICT,
                 "this server has no SMTP settings ([delivery.smtp]); save the reply to your outbox instead",
             )
+            .nb("Denne tjeneren har ikke SMTP-oppsett ([delivery.smtp]). Lagre svaret i utboksen i stedet.")
         })?;
     if let Some(e) = c.emails.iter().find(|e| e.to.is_empty()) {
         return Err(Failure::new(
@@ -756,7 +787,11 @@ pub async fn save_and_send(
                 "'{}' has no one to go to: save it and send it yourself",
                 e.subject
             ),
-        ));
+        )
+        .nb(format!(
+            "«{}» har ingen mottaker. Lagre den og send den selv.",
+            e.subject
+        )));
     }
     // The reply is claimed before anything goes out, so that two sends at
     // the same moment (a double click) send it once; a failure gives the

@@ -314,9 +314,7 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
         // Addresses to send from are the admin's to give (see `set_addresses`).
         other_emails: Settings::of(&s.user).other_emails,
     };
-    settings
-        .check(&s.user.email)
-        .map_err(|e| Failure::bad(e).lang(s.lang))?;
+    settings.check(&s.user.email).map_err(|e| e.lang(s.lang))?;
     let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
     app.store.set_settings(s.user.id, &json).await?;
     Ok(redirect("/settings?done=settings"))
@@ -343,9 +341,7 @@ pub async fn set_addresses(State(app): State<Arc<App>>, s: Session, form: Fields
         .filter(|e| !e.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    settings
-        .check(&user.email)
-        .map_err(|e| Failure::bad(e).lang(s.lang))?;
+    settings.check(&user.email).map_err(|e| e.lang(s.lang))?;
     if let Some(taken) = settings.other_emails.iter().find(|e| {
         users
             .iter()
