@@ -140,8 +140,8 @@ pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, Stri
             }),
         ),
         (
-            "vekt",
-            "weight",
+            "kundenivå",
+            "client tier",
             f.weight
                 .map_or(String::new(), |w| words::weight(w, lang).into()),
         ),
