@@ -1286,7 +1286,7 @@ async fn caldav_passwords_are_sealed_and_never_shown_back() {
             "/calendars/caldav",
             &[
                 ("csrf", &csrf),
-                ("url", "http://127.0.0.1:9/ingrid/work/"),
+                ("url", "http://127.0.0.1:9/ingrid/kalender/"),
                 ("username", "ingrid"),
                 ("password", "veldig-hemmelig"),
             ],
