@@ -1,0 +1,233 @@
+//! A user's calendars: uploads checked and stored, read over a window
+//! (parsed once per upload set and cached), merged, and searched.
+
+use super::*;
+
+/// Stores an uploaded calendar for a user, once it has been read without
+/// error (so that nothing unreadable is stored): its id, and the ISO week
+/// of its next meeting, if it has one.
+pub async fn add_calendar(
+    app: &App,
+    user: &User,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<(i64, Option<String>), Failure> {
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")).nb(format!(
+            "{name} er ikke en kalender: det er ikke UTF-8-tekst."
+        ))
+    })?;
+    if text.trim().is_empty() {
+        return Err(Failure::bad(format!("{name} is empty")).nb(format!("{name} er tom.")));
+    }
+    let mut config = app.base.clone();
+    config.profile.timezone = zone(app, user);
+    let (n, t) = (name.to_owned(), text.clone());
+    let week = blocking(move || {
+        let now = chrono::Utc::now();
+        let year = Window {
+            from: now - chrono::Duration::days(366),
+            to: now + chrono::Duration::days(366),
+        };
+        let meetings = parse(&n, t.as_bytes(), year, &config)?;
+        // The next meeting: not an all-day event, nor a cancelled one.
+        let next = meetings
+            .iter()
+            .filter(|m| m.end > now && !m.all_day() && !m.is_cancelled())
+            .min_by_key(|m| m.start);
+        Ok(next.map(|m| {
+            let (y, w) = neitakk_core::facts::iso_week(m.start, config.profile.timezone);
+            format!("{y}-W{w:02}")
+        }))
+    })
+    .await?;
+    Ok((app.store.add_calendar(user.id, name, &text).await?, week))
+}
+
+/// A user's uploaded calendars parsed over a span, by (their ids and upload
+/// times, the span, the zone): parsed once, shared by every request after.
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<CacheKey, Arc<Vec<Meeting>>>>);
+
+type CacheKey = (Vec<(i64, String)>, Window, String);
+
+impl Cache {
+    /// Occurrences kept at most (a few hundred MB); past it, start afresh.
+    const MAX_MEETINGS: usize = 500_000;
+
+    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Meeting>>> {
+        self.0.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: CacheKey, value: Arc<Vec<Meeting>>) {
+        if let Ok(mut map) = self.0.lock() {
+            let held: usize = map.values().map(|v| v.len()).sum();
+            if held + value.len() > Self::MAX_MEETINGS {
+                map.clear();
+            }
+            map.insert(key, value);
+        }
+    }
+}
+
+/// Reads calendar text over a window, as the command line reads a file.
+pub fn parse(
+    name: &str,
+    data: &[u8],
+    span: Window,
+    config: &Config,
+) -> anyhow::Result<Vec<Meeting>> {
+    let options = neitakk_ical::reader::Options {
+        tz: None,
+        default_tz: Some(config.profile.timezone),
+    };
+    let cal = neitakk_ical::read_stream(name, data, span, &options)?;
+    for w in &cal.warnings {
+        tracing::debug!("{w}");
+    }
+    Ok(cal.occurrences)
+}
+
+/// The user's calendars (uploads and CalDAV) around `window`, with their
+/// journal's recent limits.
+pub async fn load(
+    app: &App,
+    user: &User,
+    config: &Config,
+    window: Window,
+) -> Result<Loaded, Failure> {
+    Ok(read(app, user, config, window).await?.loaded)
+}
+
+/// Several calendars as one, in order of start: a meeting that is in more
+/// than one (the same export uploaded twice, or an invitation that is also
+/// in the calendar) is kept once, the newest version of it (the highest
+/// SEQUENCE, else the one read last).
+fn merged(mut all: Vec<Meeting>) -> Vec<Meeting> {
+    // Stable: of equal versions, the later upload stays after the earlier.
+    all.sort_by(|a, b| {
+        (&a.uid, &a.recurrence_id, a.sequence).cmp(&(&b.uid, &b.recurrence_id, b.sequence))
+    });
+    let mut out: Vec<Meeting> = Vec::with_capacity(all.len());
+    for m in all {
+        match out.last_mut() {
+            Some(last) if last.uid == m.uid && last.recurrence_id == m.recurrence_id => *last = m,
+            _ => out.push(m),
+        }
+    }
+    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    out
+}
+
+/// A user's calendars as read by [`read`].
+pub struct Read {
+    pub loaded: Loaded,
+    /// The same version, the same calendar; `None` when a CalDAV calendar
+    /// was read (it changes unseen).
+    pub version: Option<String>,
+    /// The UIDs read from CalDAV, where an answer is also set on the event.
+    pub on_caldav: HashSet<String>,
+}
+
+/// [`load`], with the version of what was read and what came from CalDAV.
+pub async fn read(
+    app: &App,
+    user: &User,
+    config: &Config,
+    window: Window,
+) -> Result<Read, Failure> {
+    let span = Loaded::span(window, config);
+    let calendars = app.store.calendars(user.id).await?;
+    let key: CacheKey = (
+        calendars
+            .iter()
+            .map(|c| (c.id, c.uploaded_at.clone()))
+            .collect(),
+        span,
+        config.profile.timezone.name().to_owned(),
+    );
+    let mut version = Some(format!("{:?}", key.0));
+    let mut on_caldav = HashSet::new();
+    let mut calendar = match app.cache.get(&key) {
+        Some(parsed) => parsed,
+        None => {
+            let mut texts = Vec::new();
+            for info in &calendars {
+                // A calendar deleted meanwhile is left out.
+                if let Some(data) = app.store.calendar(user.id, info.id).await? {
+                    texts.push((info.name.clone(), data));
+                }
+            }
+            let cfg = config.clone();
+            let parsed = Arc::new(
+                blocking(move || {
+                    let mut all = Vec::new();
+                    for (name, data) in &texts {
+                        all.extend(parse(name, data.as_bytes(), span, &cfg)?);
+                    }
+                    Ok(merged(all))
+                })
+                .await?,
+            );
+            app.cache.put(key, parsed.clone());
+            parsed
+        }
+    };
+    if let Some(caldav) = &config.caldav {
+        // Checked again at every read: a name may point elsewhere by now.
+        check_caldav_url(&caldav.url, app.options.private_caldav)
+            .await
+            .map_err(|why| {
+                Failure::new(
+                    axum::http::StatusCode::CONFLICT,
+                    format!("your CalDAV account: {why}"),
+                )
+                .nb(format!("CalDAV-kontoen din: {why}"))
+            })?;
+        let cfg = config.clone();
+        let live =
+            blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?;
+        on_caldav = live.iter().map(|m| m.uid.clone()).collect();
+        let mut all = calendar.as_ref().clone();
+        all.extend(live);
+        calendar = Arc::new(merged(all));
+        version = None;
+    }
+    let now = chrono::Utc::now();
+    let recent_limits = app
+        .store
+        .for_owner(user.id)
+        .recent_limits(now - chrono::Duration::days(30), now)
+        .await?;
+    Ok(Read {
+        loaded: Loaded::new(window, span, calendar, recent_limits, config),
+        version,
+        on_caldav,
+    })
+}
+
+/// The window a meeting starting at `start` is decided in: a day before,
+/// and four weeks after, where a new time is looked for.
+pub fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
+    Window {
+        from: start - chrono::Duration::days(1),
+        to: start + chrono::Duration::days(29),
+    }
+}
+
+/// The occurrence of `uid` starting at `start`.
+pub fn find<'a>(
+    loaded: &'a Loaded,
+    uid: &str,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<&'a Meeting, Failure> {
+    loaded
+        .calendar
+        .iter()
+        .find(|m| m.uid == uid && m.start == start)
+        .ok_or_else(|| {
+            let at = neitakk_ical::expand::rfc3339(start);
+            Failure::not_found(format!("no meeting '{uid}' starting at {at}"))
+                .nb(format!("Ingen møte «{uid}» som starter {at}."))
+        })
+}

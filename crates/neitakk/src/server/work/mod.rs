@@ -1,0 +1,219 @@
+//! The server's side of the pipeline, which pages and the API both call:
+//! here a user's config (their settings, the shared registry, their CalDAV
+//! account); beside it their calendars, replies, kept answers, and the
+//! CalDAV address check.
+
+use super::failure::Failure;
+use super::App;
+use crate::analysis::{self, Loaded};
+use crate::commands::reply::{self, Choice, Email};
+use crate::config::{Caldav, Config, Profile, Secret};
+use neitakk_core::{Client, Lang, Meeting, Strategy};
+use neitakk_ical::Window;
+use neitakk_store::accounts::User;
+use neitakk_store::team::NewDraft;
+use neitakk_store::{Entry, ReplyKey};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+mod address;
+mod answers;
+mod calendars;
+mod replies;
+
+pub use address::*;
+pub use answers::*;
+pub use calendars::*;
+pub use replies::*;
+
+/// The largest calendar or CSV file taken.
+pub const MAX_UPLOAD: usize = 25 * 1024 * 1024;
+
+/// A user's own settings (the profile the command line reads from its file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub language: Option<String>,
+    pub timezone: Option<String>,
+    pub weekly_cap_hours: Option<f64>,
+    pub phone: Option<String>,
+    pub video_link: Option<String>,
+    pub signature: Option<String>,
+    /// Other addresses invitations reach the user at.
+    pub other_emails: Vec<String>,
+}
+
+impl Settings {
+    pub fn of(user: &User) -> Settings {
+        serde_json::from_str(&user.settings).unwrap_or_default()
+    }
+
+    /// Checks the values a person typed; the error names the field. Other
+    /// addresses must be in the account's own mail domain: replies go out
+    /// from them, through the team's mail server.
+    pub fn check(&self, account: &str) -> Result<(), Failure> {
+        let bad = |en: String, nb: String| Err(Failure::bad(en).nb(nb));
+        if let Some(l) = self
+            .language
+            .as_deref()
+            .filter(|l| Lang::from_tag(l).is_none())
+        {
+            return bad(
+                format!("Language: unknown '{l}' (nb or en)."),
+                format!("Språk: ukjent «{l}» (nb eller en)."),
+            );
+        }
+        if let Some(z) = self
+            .timezone
+            .as_deref()
+            .filter(|z| neitakk_ical::zone::parse_zone_name(z).is_none())
+        {
+            return bad(
+                format!("Time zone: unknown '{z}' (an IANA name such as Europe/Oslo)."),
+                format!("Tidssone: ukjent «{z}» (et IANA-navn som Europe/Oslo)."),
+            );
+        }
+        if let Some(h) = self.weekly_cap_hours.filter(|h| !(0.0..=168.0).contains(h)) {
+            return bad(
+                format!("Weekly cap: {h} is not between 0 and 168 hours."),
+                format!("Ukentlig tak: {h} er ikke mellom 0 og 168 timer."),
+            );
+        }
+        for e in &self.other_emails {
+            let well_formed = e.matches('@').count() == 1
+                && e.split_once('@')
+                    .is_some_and(|(u, d)| !u.is_empty() && d.contains('.'));
+            if !well_formed {
+                return bad(
+                    format!("Other addresses: '{e}' is not an e-mail address."),
+                    format!("Andre adresser: «{e}» er ikke en e-postadresse."),
+                );
+            }
+            if !same_domain(e, account) {
+                let own = domain(account);
+                return bad(
+                    format!("Other addresses: '{e}' is not in the account's own domain ({own})."),
+                    format!("Andre adresser: «{e}» er ikke i kontoens eget domene ({own})."),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The mail domain of an address.
+fn domain(email: &str) -> &str {
+    email.rsplit_once('@').map_or("", |(_, d)| d)
+}
+
+fn same_domain(a: &str, b: &str) -> bool {
+    domain(a).eq_ignore_ascii_case(domain(b))
+}
+
+/// Clients as the registry stores them: name and JSON.
+pub fn registry_rows(clients: &[Client]) -> anyhow::Result<Vec<(String, String)>> {
+    clients
+        .iter()
+        .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
+        .collect()
+}
+
+/// The user's time zone, without the rest of their config.
+pub fn zone(app: &App, user: &User) -> chrono_tz::Tz {
+    Settings::of(user)
+        .timezone
+        .as_deref()
+        .and_then(neitakk_ical::zone::parse_zone_name)
+        .unwrap_or(app.base.profile.timezone)
+}
+
+/// The shared client registry.
+pub async fn registry(app: &App) -> Result<Vec<Client>, Failure> {
+    app.store
+        .registry()
+        .await?
+        .into_iter()
+        .map(|(name, data)| {
+            serde_json::from_str(&data)
+                .map_err(|e| anyhow::anyhow!("client {name} in the database: {e}").into())
+        })
+        .collect()
+}
+
+/// The config the pipeline sees for `user`: the server's settings, the
+/// user's profile, the registry, and their CalDAV account.
+pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
+    let s = Settings::of(user);
+    let mut config = app.base.clone();
+    let mut emails = vec![user.email.to_ascii_lowercase()];
+    emails.extend(s.other_emails.iter().map(|e| e.trim().to_ascii_lowercase()));
+    config.profile = Profile {
+        name: user.name.clone(),
+        emails,
+        signature: s.signature.clone().unwrap_or_else(|| user.name.clone()),
+        signatures: Vec::new(),
+        language: s
+            .language
+            .as_deref()
+            .and_then(Lang::from_tag)
+            .unwrap_or(app.base.profile.language),
+        timezone: zone(app, user),
+        weekly_cap_minutes: s
+            .weekly_cap_hours
+            .map_or(app.base.profile.weekly_cap_minutes, |h| {
+                (h * 60.0).round() as u32
+            }),
+        phone: s.phone,
+        video_link: s.video_link,
+        office: app.base.profile.office.clone(),
+        working_hours: app.base.profile.working_hours.clone(),
+    };
+    config.clients = registry(app).await?;
+    config.caldav = match app.store.caldav(user.id).await? {
+        Some(account) => Some(Caldav {
+            secret: Secret {
+                password: Some(app.key.open(&account.sealed_secret).map_err(|_| {
+                    Failure::new(
+                        axum::http::StatusCode::CONFLICT,
+                        "your CalDAV password was stored under another server key \
+                         (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
+                    )
+                    .nb(
+                        "CalDAV-passordet ditt ble lagret med en annen nøkkel på tjeneren \
+                         (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere.",
+                    )
+                })?),
+                password_env: None,
+                password_command: None,
+            },
+            url: account.url,
+            user: Some(account.username),
+        }),
+        None => None,
+    };
+    Ok(config)
+}
+
+/// "Too large", for an upload over [`MAX_UPLOAD`].
+pub fn too_large(lang: Lang) -> Failure {
+    let mb = MAX_UPLOAD / (1024 * 1024);
+    Failure::new(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        match lang {
+            Lang::Nb => format!("Filen er for stor: høyst {mb} MB."),
+            Lang::En => format!("The file is too large: {mb} MB at most."),
+        },
+    )
+    .lang(lang)
+}
+
+/// Runs blocking pipeline work (parsing, CalDAV) off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> Result<T, Failure> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result.map_err(Failure::from),
+        Err(e) => Err(anyhow::anyhow!("a task failed: {e}").into()),
+    }
+}

@@ -1,0 +1,242 @@
+//! Replies composed from a meeting page, the plan or the API, saved to the
+//! outbox, and sent once.
+
+use super::*;
+
+/// A reply, composed: its messages (edited bodies applied) and e-mails.
+pub struct Composed {
+    pub strategy: Strategy,
+    pub lang: Lang,
+    pub messages: Vec<neitakk_compose::Message>,
+    pub emails: Vec<Email>,
+    pub entry: Entry,
+    pub key: ReplyKey,
+    pub from: String,
+    /// For a meeting read from CalDAV: the answer to set on the event once
+    /// sent (the meeting, the answer, and whether for the whole series).
+    pub calendar_answer: Option<(Meeting, neitakk_core::PartStat, bool)>,
+}
+
+/// One reply to compose: the meeting, how to answer, and the bodies the
+/// user edited in place of the written ones (same order, same count).
+pub struct Item {
+    pub meeting: Meeting,
+    pub choice: Choice,
+    pub bodies: Option<Vec<String>>,
+    /// The meeting was read from the user's CalDAV calendar.
+    pub on_caldav: bool,
+}
+
+/// Composes replies in one go; `None` for a meeting with nothing to send
+/// (accepted, and attending is recommended).
+pub async fn compose(
+    config: Config,
+    loaded: Loaded,
+    items: Vec<Item>,
+) -> Result<Vec<Option<Composed>>, Failure> {
+    blocking(move || {
+        items
+            .into_iter()
+            .map(|item| compose_one(&config, &loaded, item))
+            .collect()
+    })
+    .await
+}
+
+fn compose_one(config: &Config, loaded: &Loaded, item: Item) -> anyhow::Result<Option<Composed>> {
+    let Some(mut r) = reply::prepare(config, loaded, &item.meeting, &item.choice)? else {
+        return Ok(None);
+    };
+    if let Some(bodies) = item.bodies {
+        if bodies.len() != r.messages.len() {
+            return Err(crate::BadInput(format!(
+                "the form had {} messages; this reply has {}: reload the page",
+                bodies.len(),
+                r.messages.len()
+            ))
+            .into());
+        }
+        for (m, b) in r.messages.iter_mut().zip(bodies) {
+            // Browsers send CRLF from a textarea; the messages use LF.
+            m.body = b.replace("\r\n", "\n");
+        }
+    }
+    let emails = r.emails(None)?;
+    let calendar_answer = r
+        .partstat()
+        .filter(|_| item.on_caldav)
+        .map(|p| (item.meeting.clone(), p, item.choice.series));
+    Ok(Some(Composed {
+        calendar_answer,
+        strategy: r.strategy,
+        lang: r.lang,
+        entry: r.entry(None),
+        key: r.key(),
+        from: r.sender.email.clone(),
+        messages: r.messages,
+        emails,
+    }))
+}
+
+/// Puts a composed reply's e-mails in the user's outbox and journals the
+/// decision; the drafts' ids.
+pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Failure> {
+    let store = app.store.for_owner(user.id);
+    let mut ids = Vec::new();
+    for e in &c.emails {
+        let eml = String::from_utf8_lossy(&e.eml);
+        ids.push(
+            store
+                .add_draft(&NewDraft {
+                    uid: &c.entry.uid,
+                    strategy: c.strategy.as_str(),
+                    kind: &e.kind,
+                    recipients: &e.to.join(", "),
+                    subject: &e.subject,
+                    message_id: &e.message_id,
+                    eml: &eml,
+                })
+                .await?,
+        );
+    }
+    let mut entry = c.entry.clone();
+    entry.outbox_path = ids.first().map(|id| format!("outbox/{id}.eml"));
+    store.record(&entry).await?;
+    Ok(ids)
+}
+
+/// The first line of a message left for the user to write: a line that is
+/// all in square brackets.
+fn unfilled(body: &str) -> Option<&str> {
+    body.lines()
+        .map(str::trim)
+        .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
+}
+
+/// Saves the reply's drafts and sends each; the drafts' ids.
+async fn send_all(
+    app: &App,
+    user: &User,
+    c: &Composed,
+    server: neitakk_net::smtp::Server,
+) -> Result<Vec<i64>, Failure> {
+    let store = app.store.for_owner(user.id);
+    let drafts = save(app, user, c).await?;
+    let server = Arc::new(server);
+    for (e, id) in c.emails.iter().zip(&drafts) {
+        let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
+        blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
+        store.mark_draft_sent(*id).await?;
+    }
+    Ok(drafts)
+}
+
+/// What sending a reply did.
+pub enum Sent {
+    /// This reply to this request went out before: nothing saved or sent.
+    Before,
+    /// Saved (these drafts) and sent. `calendar_problem`: why the answer
+    /// could not be set on the CalDAV event, if it could not.
+    Now {
+        drafts: Vec<i64>,
+        calendar_problem: Option<String>,
+    },
+}
+
+/// Saves a composed reply to the outbox and sends it over the server's
+/// SMTP, once per request and strategy. It goes out only from the user's
+/// own mail domain. With no SMTP settings nothing is saved, and the error
+/// says so.
+pub async fn save_and_send(
+    app: &App,
+    user: &User,
+    config: &Config,
+    c: &Composed,
+) -> Result<Sent, Failure> {
+    let store = app.store.for_owner(user.id);
+    if store.sent_at(&c.key).await?.is_some() {
+        return Ok(Sent::Before);
+    }
+    if !same_domain(&c.from, &user.email) {
+        let (own, from) = (domain(&user.email), &c.from);
+        return Err(Failure::forbidden(format!(
+            "replies go out from your own domain ({own}), and {from} is not in it"
+        ))
+        .nb(format!(
+            "Svar sendes fra ditt eget domene ({own}), og {from} er ikke i det."
+        )));
+    }
+    // Lines written for the user to fill in ("[What has been done…?]")
+    // must not reach a client.
+    if let Some(gap) = c.messages.iter().find_map(|m| unfilled(&m.body)) {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!("fill in what is in brackets before you send: {gap}"),
+        )
+        .nb(format!(
+            "Fyll ut det som står i klammer før du sender: {gap}"
+        )));
+    }
+    let base = app.base.clone();
+    let server = blocking(move || crate::delivery::smtp_server(&base))
+        .await?
+        .ok_or_else(|| {
+            Failure::new(
+                axum::http::StatusCode::CONFLICT,
+                "this server has no SMTP settings ([delivery.smtp]); save the reply to your outbox instead",
+            )
+            .nb("Denne tjeneren har ikke SMTP-oppsett ([delivery.smtp]). Lagre svaret i utboksen i stedet.")
+        })?;
+    if let Some(e) = c.emails.iter().find(|e| e.to.is_empty()) {
+        return Err(Failure::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "'{}' has no one to go to: save it and send it yourself",
+                e.subject
+            ),
+        )
+        .nb(format!(
+            "«{}» har ingen mottaker. Lagre den og send den selv.",
+            e.subject
+        )));
+    }
+    // The reply is claimed before anything goes out, so that two sends at
+    // the same moment (a double click) send it once; a failure gives the
+    // claim back.
+    let answer = c
+        .emails
+        .iter()
+        .find(|e| e.carries_answer)
+        .or(c.emails.first());
+    if let Some(e) = answer {
+        match store.mark_sent(&c.key, &e.message_id, &e.to).await {
+            Ok(()) => {}
+            Err(neitakk_store::Error::Conflict { .. }) => return Ok(Sent::Before),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    let sent = send_all(app, user, c, server).await;
+    let drafts = match sent {
+        Ok(drafts) => drafts,
+        Err(e) => {
+            store.unmark_sent(&c.key).await?;
+            return Err(e);
+        }
+    };
+    // The mail is out; a calendar that will not take the answer does not
+    // undo that, it is told.
+    let calendar_problem = match c.calendar_answer.clone() {
+        Some((meeting, partstat, series)) => {
+            let config = config.clone();
+            blocking(move || crate::delivery::update_partstat(&config, &meeting, partstat, series))
+                .await
+                .err()
+                .map(|f| f.message)
+        }
+        None => None,
+    };
+    Ok(Sent::Now {
+        drafts,
+        calendar_problem,
+    })
+}
