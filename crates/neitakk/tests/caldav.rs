@@ -53,7 +53,7 @@ fn tool(env: &Env, args: &[&str]) -> String {
 }
 
 /// A fresh calendar holding the example week, and a config that reads it.
-fn setup(env: &Env, dir: &Path, name: &str, password: &str) -> (String, PathBuf) {
+fn setup(env: &Env, dir: &Path, name: &str) -> (String, PathBuf) {
     let url = format!("http://127.0.0.1:{}/ingrid/{name}/", env.caldav_port);
     tool(
         env,
@@ -75,7 +75,6 @@ fn setup(env: &Env, dir: &Path, name: &str, password: &str) -> (String, PathBuf)
         );
     let cfg = dir.join("neitakk.toml");
     std::fs::write(&cfg, text).unwrap();
-    let _ = password;
     (url, cfg)
 }
 
@@ -124,7 +123,7 @@ fn strategies(json: &[u8]) -> Vec<(String, String)> {
 fn triage_from_caldav_matches_the_file() {
     let Some(env) = env() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (_, cfg) = setup(&env, dir.path(), "triage", "secret");
+    let (_, cfg) = setup(&env, dir.path(), "triage");
     let data = dir.path().join("data");
     let week = ["--week", "2026-W49", "--format", "json"];
     let from_dav = neitakk(
@@ -165,7 +164,7 @@ fn triage_from_caldav_matches_the_file() {
 fn a_sent_reply_updates_partstat_on_the_server() {
     let Some(env) = env() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (url, cfg) = setup(&env, dir.path(), "answers", "secret");
+    let (url, cfg) = setup(&env, dir.path(), "answers");
     let data = dir.path().join("data");
 
     // A single event: a proposal (COUNTER) leaves me tentative.
@@ -257,7 +256,7 @@ fn proxy(env: &Env, mode: &str) -> (std::process::Child, String) {
 fn a_412_is_read_again_and_a_500_is_a_clear_error() {
     let Some(env) = env() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (url, cfg) = setup(&env, dir.path(), "flaky", "secret");
+    let (url, cfg) = setup(&env, dir.path(), "flaky");
     let data = dir.path().join("data");
 
     let (mut changed, port) = proxy(&env, "412");
@@ -307,7 +306,7 @@ fn a_412_is_read_again_and_a_500_is_a_clear_error() {
 fn a_scheduling_server_is_told_and_the_words_still_go_by_mail() {
     let Some(env) = env() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let (url, cfg) = setup(&env, dir.path(), "scheduling", "secret");
+    let (url, cfg) = setup(&env, dir.path(), "scheduling");
     let (mut server, port) = proxy(&env, "schedule");
     point_caldav_at(&cfg, &port);
     let o = reply_and_send(&cfg, &dir.path().join("data"), &["tindra-logo@tindra.no"]);

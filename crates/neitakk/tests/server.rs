@@ -478,6 +478,13 @@ async fn secure_cookies_when_served_over_tls() {
         .await;
     let cookie = res.headers[header::SET_COOKIE].to_str().unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
+    // And every answer carries the safety headers.
+    assert_eq!(res.headers["x-frame-options"], "DENY");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    assert!(res.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
 }
 
 /// By default a CalDAV account must be on a public address: the server
