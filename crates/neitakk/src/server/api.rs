@@ -57,6 +57,11 @@ pub fn router(upload_limit: DefaultBodyLimit) -> Router<Arc<App>> {
         })
 }
 
+/// A store error as the API answers it.
+fn json_error(e: neitakk_store::Error) -> Failure {
+    Failure::from(e).json()
+}
+
 fn bad(message: impl Into<String>) -> Failure {
     Failure::bad(message).json()
 }
@@ -409,10 +414,7 @@ async fn put_clients(
         .iter()
         .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
         .collect::<anyhow::Result<_>>()?;
-    app.store
-        .save_clients(&rows)
-        .await
-        .map_err(|e| Failure::from(e).json())?;
+    app.store.save_clients(&rows).await.map_err(json_error)?;
     ok(json!({ "saved": rows.len() }))
 }
 
@@ -424,16 +426,12 @@ async fn journal(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params)
         .for_owner(user.id)
         .entries(client.map(String::as_str))
         .await
-        .map_err(|e| Failure::from(e).json())?;
+        .map_err(json_error)?;
     ok(json!({ "entries": entries }))
 }
 
 async fn calendars(State(app): State<Arc<App>>, ApiUser(user): ApiUser) -> Answer {
-    let list = app
-        .store
-        .calendars(user.id)
-        .await
-        .map_err(|e| Failure::from(e).json())?;
+    let list = app.store.calendars(user.id).await.map_err(json_error)?;
     ok(json!({ "calendars": list }))
 }
 
@@ -476,7 +474,7 @@ async fn delete_calendar(
         .store
         .delete_calendar(user.id, id)
         .await
-        .map_err(|e| Failure::from(e).json())?
+        .map_err(json_error)?
     {
         return Err(Failure::not_found(format!("no calendar {id} of yours")).json());
     }
@@ -489,7 +487,7 @@ async fn drafts(State(app): State<Arc<App>>, ApiUser(user): ApiUser) -> Answer {
         .for_owner(user.id)
         .drafts()
         .await
-        .map_err(|e| Failure::from(e).json())?;
+        .map_err(json_error)?;
     ok(json!({ "drafts": list }))
 }
 
@@ -504,7 +502,7 @@ async fn draft(
         .for_owner(user.id)
         .draft_eml(id)
         .await
-        .map_err(|e| Failure::from(e).json())?
+        .map_err(json_error)?
         .ok_or_else(|| Failure::not_found(format!("no draft {id} of yours")).json())?;
     Ok(([(header::CONTENT_TYPE, "message/rfc822")], eml).into_response())
 }
