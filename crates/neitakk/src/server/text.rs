@@ -28,6 +28,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("chosen", "Chosen", "Valgt"),
     ("client", "Client", "Kunde"),
     ("clients", "Clients", "Kunder"),
+    ("confirm_delete", "Delete it? This cannot be undone.", "Slette? Det kan ikke angres."),
     ("contact", "Contact person", "Kontaktperson"),
     ("contact_email", "Contact's e-mail", "Kontaktens e-post"),
     ("create_admin", "Create the admin account", "Opprett administratorkontoen"),

@@ -1,5 +1,6 @@
-// The pages work without this. It only keeps an edited draft from being
-// lost: leaving the page (another strategy, the other language) asks first.
+// The pages work without this. It only asks first where a click would lose
+// something: leaving an edited draft (another strategy, the other
+// language), or deleting.
 for (const form of document.querySelectorAll("form.draft")) {
   let edited = false;
   form.addEventListener("input", () => { edited = true; });
@@ -8,6 +9,14 @@ for (const form of document.querySelectorAll("form.draft")) {
     if (edited) {
       event.preventDefault();
       event.returnValue = "";
+    }
+  });
+}
+
+for (const form of document.querySelectorAll("form[data-confirm]")) {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
     }
   });
 }
