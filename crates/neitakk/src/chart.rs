@@ -23,6 +23,8 @@ pub struct Labels {
     pub cap: String,
     /// The series drawn last, on top (internal meetings).
     pub last: String,
+    /// Numbers with a decimal comma (bokmål).
+    pub decimal_comma: bool,
 }
 
 fn fonts() {
@@ -112,6 +114,14 @@ where
         .light_line_style(WHITE)
         .y_labels(8)
         .y_desc(&labels.y_axis)
+        .y_label_formatter(&|v| {
+            let text = format!("{v:.1}");
+            if labels.decimal_comma {
+                text.replace('.', ",")
+            } else {
+                text
+            }
+        })
         .label_style(("sans-serif", 14))
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => bars.get(*i).map_or(String::new(), |b| b.label.clone()),

@@ -302,6 +302,7 @@ fn draw(path: &std::path::Path, weeks: &[Week], cap: u32, lang: Lang) -> Result<
         y_axis: if nb { "timer" } else { "hours" }.into(),
         cap: if nb { "tak" } else { "cap" }.into(),
         last: internal.to_owned(),
+        decimal_comma: nb,
     };
     crate::chart::stacked(path, &bars, cap, &labels)
 }

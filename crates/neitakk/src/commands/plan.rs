@@ -393,6 +393,7 @@ pub fn bars(
         y_axis: if nb { "timer" } else { "hours" }.into(),
         cap: if nb { "tak" } else { "cap" }.into(),
         last: internal.to_owned(),
+        decimal_comma: nb,
     };
     (bars, labels)
 }
