@@ -211,23 +211,19 @@ async fn explain(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params)
         .ok_or_else(|| bad("give the meeting's uid"))?;
     let start = start_param(p.get("start").map_or("", String::as_str))?;
     let reasons = reasons(&p)?;
-    let config = work::user_config(&app, &user)
+    let work::Around {
+        config,
+        read,
+        meeting,
+    } = work::meeting_around(&app, &user, &uid, start)
         .await
         .map_err(Failure::json)?;
-    let loaded = work::load(&app, &user, &config, work::around(start))
-        .await
-        .map_err(Failure::json)?;
-    work::find(&loaded, &uid, start).map_err(Failure::json)?;
+    let loaded = read.loaded;
     let doc = work::blocking(move || {
-        let m = loaded
-            .calendar
-            .iter()
-            .find(|m| m.uid == uid && m.start == start)
-            .ok_or_else(|| anyhow::anyhow!("the meeting went away"))?;
         let index = loaded.index(&config);
         let a = loaded.assess(
             &index,
-            m,
+            &meeting,
             &config,
             &Overrides {
                 reasons,
@@ -288,15 +284,13 @@ async fn reply(
     if matches!(b.every, Some(n) if !(2..=12).contains(&n)) {
         return Err(bad("every: 2 to 12"));
     }
-    let config = work::user_config(&app, &user)
+    let work::Around {
+        config,
+        read,
+        meeting,
+    } = work::meeting_around(&app, &user, &b.uid, start)
         .await
         .map_err(Failure::json)?;
-    let read = work::read(&app, &user, &config, work::around(start))
-        .await
-        .map_err(Failure::json)?;
-    let meeting = work::find(&read.loaded, &b.uid, start)
-        .map_err(Failure::json)?
-        .clone();
     let choice = Choice {
         strategy: b.strategy,
         lang,

@@ -214,7 +214,7 @@ async fn meeting_in_context(
     s: &Session,
     uid: &str,
     start: &str,
-) -> Result<(crate::config::Config, work::Read, DateTime<Utc>), Failure> {
+) -> Result<work::Around, Failure> {
     let start = DateTime::parse_from_rfc3339(start)
         .map_err(|_| {
             Failure::bad(match s.lang {
@@ -232,10 +232,9 @@ async fn meeting_in_context(
         ))
         .lang(s.lang));
     }
-    let config = work::user_config(app, &s.user).await?;
-    let read = work::read(app, &s.user, &config, work::around(start)).await?;
-    work::find(&read.loaded, uid, start).map_err(|e| e.lang(s.lang))?;
-    Ok((config, read, start))
+    work::meeting_around(app, &s.user, uid, start)
+        .await
+        .map_err(|e| e.lang(s.lang))
 }
 
 fn parse_choice(
@@ -259,19 +258,22 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     let q = query(q, lang)?;
     let get = |k: &str| q.param(k).map(String::as_str);
     let uid = get("uid").unwrap_or_default().to_owned();
-    let (config, read, start) =
-        meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
-    let on_caldav = read.on_caldav.contains(&uid);
+    let work::Around {
+        config,
+        read,
+        meeting,
+    } = meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
+    let (on_caldav, start) = (read.on_caldav.contains(&uid), meeting.start);
     let loaded = read.loaded;
     let mut choice = parse_choice(get("strategy"), get("lang"), lang)?;
     choice.reasons = q.reasons(lang)?;
     let given = reason_params(&choice.reasons);
     let tz = config.profile.timezone;
     let can_send = app.base.smtp.is_some();
-    let (cfg, l, u, c) = (config.clone(), loaded.clone(), uid.clone(), choice.clone());
+    let (cfg, l, c) = (config.clone(), loaded.clone(), choice.clone());
     // The facts, the trail and the choices, as `explain` gives them.
     let (facts, trail, assessed) = work::blocking(move || {
-        let m = work::find(&l, &u, start).map_err(|f| anyhow::anyhow!(f.message))?;
+        let m = &meeting;
         let index = l.index(&cfg);
         let overrides = Overrides {
             reasons: c.reasons.clone(),
@@ -406,8 +408,11 @@ async fn reply_from_form(
     f: &Fields,
 ) -> Result<(crate::config::Config, work::Composed), Failure> {
     s.check(f.get("csrf"))?;
-    let (config, read, start) = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
-    let meeting = work::find(&read.loaded, f.get("uid"), start)?.clone();
+    let work::Around {
+        config,
+        read,
+        meeting,
+    } = meeting_in_context(app, s, f.get("uid"), f.get("start")).await?;
     let mut choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
     choice.reasons = f.reasons(s.lang)?;
     let items = vec![Item {

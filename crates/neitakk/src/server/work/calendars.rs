@@ -206,9 +206,34 @@ pub async fn read(
     })
 }
 
+/// One meeting in its context: the user's config, their calendars read
+/// around it, and the occurrence itself.
+pub struct Around {
+    pub config: Config,
+    pub read: Read,
+    pub meeting: Meeting,
+}
+
+/// The occurrence of `uid` starting at `start`, with what deciding it needs.
+pub async fn meeting_around(
+    app: &App,
+    user: &User,
+    uid: &str,
+    start: chrono::DateTime<chrono::Utc>,
+) -> Result<Around, Failure> {
+    let config = user_config(app, user).await?;
+    let read = read(app, user, &config, around(start)).await?;
+    let meeting = find(&read.loaded, uid, start)?.clone();
+    Ok(Around {
+        config,
+        read,
+        meeting,
+    })
+}
+
 /// The window a meeting starting at `start` is decided in: a day before,
 /// and four weeks after, where a new time is looked for.
-pub fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
+fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
     Window {
         from: start - chrono::Duration::days(1),
         to: start + chrono::Duration::days(29),
@@ -216,7 +241,7 @@ pub fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
 }
 
 /// The occurrence of `uid` starting at `start`.
-pub fn find<'a>(
+fn find<'a>(
     loaded: &'a Loaded,
     uid: &str,
     start: chrono::DateTime<chrono::Utc>,
