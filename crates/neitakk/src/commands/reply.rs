@@ -488,6 +488,9 @@ fn write(
         )
         .into());
     }
+    if let Some(gap) = reply.messages.iter().find_map(|m| unfilled(&m.body)) {
+        tracing::warn!("a message has a line for you to write before it goes out: {gap}");
+    }
     let mut out = std::io::stdout().lock();
     let Some(dir) = outbox else {
         // A preview: nothing was decided yet, so nothing is journaled.
@@ -542,6 +545,15 @@ fn write(
     );
     let entry = reply.entry(written.first().map(|d| d.path.display().to_string()));
     crate::commands::journal::record(config, &entry)
+}
+
+/// The first line of a message left for the user to write (a line all in
+/// square brackets, as the written update and the briefing have): such a
+/// message must not be sent as it is.
+pub fn unfilled(body: &str) -> Option<&str> {
+    body.lines()
+        .map(str::trim)
+        .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
 }
 
 /// A person's name for a message: their CN in the meeting, the account

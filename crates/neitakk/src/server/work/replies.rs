@@ -105,14 +105,6 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
     Ok(ids)
 }
 
-/// The first line of a message left for the user to write: a line that is
-/// all in square brackets.
-fn unfilled(body: &str) -> Option<&str> {
-    body.lines()
-        .map(str::trim)
-        .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
-}
-
 /// Saves the reply's drafts and sends each; the drafts' ids.
 async fn send_all(
     app: &App,
@@ -168,7 +160,7 @@ pub async fn save_and_send(
     }
     // Lines written for the user to fill in ("[What has been done…?]")
     // must not reach a client.
-    if let Some(gap) = c.messages.iter().find_map(|m| unfilled(&m.body)) {
+    if let Some(gap) = c.messages.iter().find_map(|m| reply::unfilled(&m.body)) {
         return Err(Failure::new(
             axum::http::StatusCode::UNPROCESSABLE_ENTITY,
             format!("fill in what is in brackets before you send: {gap}"),
