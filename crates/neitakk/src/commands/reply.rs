@@ -488,8 +488,13 @@ fn write(
         )
         .into());
     }
-    if let Some(gap) = reply.messages.iter().find_map(|m| unfilled(&m.body)) {
-        tracing::warn!("a message has a line for you to write before it goes out: {gap}");
+    if let Some(gap) = reply
+        .messages
+        .iter()
+        .find_map(|m| unfilled(&m.body))
+        .filter(|_| send)
+    {
+        tracing::warn!("a message is sent with a line left for you to write: {gap}");
     }
     let mut out = std::io::stdout().lock();
     let Some(dir) = outbox else {
