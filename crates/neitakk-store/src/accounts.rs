@@ -388,21 +388,6 @@ impl Store {
         Ok(row.get::<i64, _>("n") > 0)
     }
 
-    /// Uses up a setup link: `true` once, if it exists and has not expired.
-    pub async fn use_setup_link(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<bool, Error> {
-        let done = sqlx::query("DELETE FROM setup_links WHERE token_hash = $1 AND expires_at > $2")
-            .bind(token_hash)
-            .bind(now.to_rfc3339())
-            .execute(&self.pool)
-            .await
-            .map_err(query_error("use setup link"))?;
-        Ok(done.rows_affected() == 1)
-    }
-
     /// Stores a calendar for a user.
     pub async fn add_calendar(&self, user_id: i64, name: &str, data: &str) -> Result<i64, Error> {
         let row = sqlx::query("INSERT INTO calendars (user_id, name, data, uploaded_at) VALUES ($1, $2, $3, $4) RETURNING id")

@@ -132,24 +132,30 @@ async fn accounts(store: &Store) {
         .create_setup_link("setup-hash", at("2026-11-28T12:00:00Z"))
         .await
         .unwrap();
-    assert!(store.use_setup_link("setup-hash", now).await.unwrap());
-    assert!(
-        !store.use_setup_link("setup-hash", now).await.unwrap(),
-        "a setup link works once"
-    );
     store
         .create_setup_link("old-hash", at("2026-11-26T12:00:00Z"))
         .await
         .unwrap();
+    let first = |link: &'static str| async move {
+        store
+            .create_first_admin(link, now, "Ingrid@Firma.no", "Ingrid Berg", "$argon2id$x")
+            .await
+            .unwrap()
+    };
+    assert_eq!(first("guess").await, None, "an unknown link makes nobody");
     assert!(
-        !store.use_setup_link("old-hash", now).await.unwrap(),
+        store.setup_link_open("setup-hash", now).await.unwrap(),
+        "and leaves the real one working"
+    );
+    assert_eq!(
+        first("old-hash").await,
+        None,
         "an expired link does not work"
     );
+    let admin = first("setup-hash").await.expect("the first admin");
+    assert_eq!(first("setup-hash").await, None, "a setup link works once");
+    assert!(!store.setup_link_open("setup-hash", now).await.unwrap());
 
-    let admin = store
-        .create_user("Ingrid@Firma.no", "Ingrid Berg", "$argon2id$x", Role::Admin)
-        .await
-        .unwrap();
     let member = store
         .create_user("ola@firma.no", "Ola Hansen", "$argon2id$y", Role::Member)
         .await
