@@ -221,10 +221,7 @@ async fn settings_page(
         .await?
         .into_iter()
         .map(|(hash, name, made)| {
-            let made = DateTime::parse_from_rfc3339(&made)
-                .map(|t| dates::short(t.with_timezone(&Utc), tz, s.lang))
-                .unwrap_or(made);
-            context! { hash, name, made }
+            context! { hash, name, made => stored_time(made, tz, s.lang) }
         })
         .collect();
     render(

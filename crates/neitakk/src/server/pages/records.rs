@@ -165,10 +165,7 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Pa
         .await?
         .into_iter()
         .map(|c| {
-            let uploaded = DateTime::parse_from_rfc3339(&c.uploaded_at)
-                .map(|t| dates::short(t.with_timezone(&Utc), tz, lang))
-                .unwrap_or(c.uploaded_at);
-            context! { id => c.id, name => c.name, uploaded }
+            context! { id => c.id, name => c.name, uploaded => stored_time(c.uploaded_at, tz, lang) }
         })
         .collect();
     let caldav = app

@@ -152,8 +152,11 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let config = work::user_config(&app, &s.user).await?;
     let tz = config.profile.timezone;
     let (week, w) = week_of(q.param("week"), tz, lang)?;
-    let has_calendar = !app.store.calendars(s.user.id).await?.is_empty() || config.caldav.is_some();
-    let loaded = work::load(&app, &s.user, &config, w).await?;
+    let work::Read {
+        loaded,
+        has_calendar,
+        ..
+    } = work::read(&app, &s.user, &config, w).await?;
     let reasons = q.reasons(lang)?;
     let choices = reason_choices(&reasons, lang);
     let given = reason_params(&reasons);

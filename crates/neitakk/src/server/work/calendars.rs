@@ -127,6 +127,8 @@ pub struct Read {
     pub version: Option<String>,
     /// The UIDs read from CalDAV, where an answer is also set on the event.
     pub on_caldav: HashSet<String>,
+    /// Whether the user has any calendar at all (an upload or CalDAV).
+    pub has_calendar: bool,
 }
 
 /// [`load`], with the version of what was read and what came from CalDAV.
@@ -203,6 +205,7 @@ pub async fn read(
         loaded: Loaded::new(window, span, calendar, recent_limits, config),
         version,
         on_caldav,
+        has_calendar: !calendars.is_empty() || config.caldav.is_some(),
     })
 }
 
