@@ -146,9 +146,6 @@ pub async fn save_and_send(
     c: &Composed,
 ) -> Result<Sent, Failure> {
     let store = app.store.for_owner(user.id);
-    if store.sent_at(&c.key).await?.is_some() {
-        return Ok(Sent::Before);
-    }
     if !same_domain(&c.from, &user.email) {
         let (own, from) = (domain(&user.email), &c.from);
         return Err(Failure::forbidden(format!(
@@ -192,9 +189,9 @@ pub async fn save_and_send(
             e.subject
         )));
     }
-    // The reply is claimed before anything goes out, so that two sends at
-    // the same moment (a double click) send it once; a failure gives the
-    // claim back.
+    // The reply is claimed before anything goes out: a reply sent before, or
+    // a second click at the same moment, finds the claim and sends nothing.
+    // A failure gives the claim back.
     let answer = c
         .emails
         .iter()
