@@ -11,6 +11,7 @@ import base64
 import json
 import re
 import sys
+import time
 import urllib.request
 
 import icalendar
@@ -31,10 +32,24 @@ def safe(uid):
     return re.sub(r"[^A-Za-z0-9._-]", "_", uid)
 
 
+def make_calendar(url, user, password):
+    # Radicale makes the user's own collection on first use; tests that seed
+    # at the same moment race for it, and the loser gets a 409 (Conflict),
+    # which is also what Radicale 3.9 answers for a collection that exists.
+    for _ in range(20):
+        status, _ = request("MKCALENDAR", url, user, password)
+        if status in (201, 405):
+            return
+        if status != 409:
+            break
+        if request("PROPFIND", url, user, password, None, {"Depth": "0"})[0] == 207:
+            return
+        time.sleep(0.1)
+    sys.exit(f"MKCALENDAR {url}: {status}")
+
+
 def seed(url, user, password, path):
-    status, _ = request("MKCALENDAR", url, user, password)
-    if status not in (201, 405):
-        sys.exit(f"MKCALENDAR {url}: {status}")
+    make_calendar(url, user, password)
     cal = icalendar.Calendar.from_ical(open(path, "rb").read())
     zones = list(cal.walk("VTIMEZONE"))
     by_uid = {}

@@ -66,13 +66,14 @@ fn user(r: &AnyRow) -> User {
 }
 
 impl Store {
-    /// Creates a user; [`Error::Conflict`] if the e-mail is taken.
+    /// Creates a user at `now`; [`Error::Conflict`] if the e-mail is taken.
     pub async fn create_user(
         &self,
         email: &str,
         name: &str,
         password_hash: &str,
         role: Role,
+        now: DateTime<Utc>,
     ) -> Result<i64, Error> {
         let row = sqlx::query(
             "INSERT INTO users (email, name, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -81,7 +82,7 @@ impl Store {
         .bind(name)
         .bind(password_hash)
         .bind(role.as_str())
-        .bind(Utc::now().to_rfc3339())
+        .bind(now.to_rfc3339())
         .fetch_one(&self.pool)
         .await
         .map_err(query_error("create user"))?;
@@ -290,18 +291,19 @@ impl Store {
         Ok(())
     }
 
-    /// Stores an API token's hash for a user.
+    /// Stores an API token's hash for a user, made at `now`.
     pub async fn create_api_token(
         &self,
         token_hash: &str,
         user_id: i64,
         name: &str,
+        now: DateTime<Utc>,
     ) -> Result<(), Error> {
         sqlx::query("INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user_id)
             .bind(name)
-            .bind(Utc::now().to_rfc3339())
+            .bind(now.to_rfc3339())
             .execute(&self.pool)
             .await
             .map_err(query_error("create token"))?;
@@ -388,13 +390,19 @@ impl Store {
         Ok(row.get::<i64, _>("n") > 0)
     }
 
-    /// Stores a calendar for a user.
-    pub async fn add_calendar(&self, user_id: i64, name: &str, data: &str) -> Result<i64, Error> {
+    /// Stores a calendar for a user, uploaded at `now`.
+    pub async fn add_calendar(
+        &self,
+        user_id: i64,
+        name: &str,
+        data: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Error> {
         let row = sqlx::query("INSERT INTO calendars (user_id, name, data, uploaded_at) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(user_id)
             .bind(name)
             .bind(data)
-            .bind(Utc::now().to_rfc3339())
+            .bind(now.to_rfc3339())
             .fetch_one(&self.pool)
             .await
             .map_err(query_error("add calendar"))?;

@@ -164,7 +164,7 @@ impl Store {
         Ok(())
     }
 
-    /// The meetings limited or declined per client in `[since, until)`, each
+    /// The meetings limited or declined per client in `[since, until]`, each
     /// occurrence once, as `uid|recurrence-id` keys (see [`meeting_key`]), so
     /// that a meeting being decided again is not counted against itself.
     pub async fn recent_limits(
@@ -174,7 +174,7 @@ impl Store {
     ) -> Result<HashMap<String, Vec<String>>, Error> {
         let rows = sqlx::query(
             "SELECT DISTINCT client, uid || '|' || recurrence_id AS k FROM journal
-             WHERE owner = $3 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at < $2",
+             WHERE owner = $3 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at <= $2",
         )
         .bind(since.to_rfc3339())
         .bind(until.to_rfc3339())
@@ -211,13 +211,14 @@ impl Store {
         }))
     }
 
-    /// Records that the reply with this key went out. Recording it twice is
-    /// [`Error::Conflict`]: the caller checks [`Store::sent_at`] first.
+    /// Records that the reply with this key went out at `now`. Recording it
+    /// twice is [`Error::Conflict`]: the caller checks [`Store::sent_at`] first.
     pub async fn mark_sent(
         &self,
         key: &ReplyKey,
         message_id: &str,
         recipients: &[String],
+        now: DateTime<Utc>,
     ) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner)
@@ -227,7 +228,7 @@ impl Store {
         .bind(key.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
         .bind(key.strategy.as_str())
-        .bind(Utc::now().to_rfc3339())
+        .bind(now.to_rfc3339())
         .bind(message_id)
         .bind(recipients.join(", "))
         .bind(self.owner)

@@ -109,14 +109,14 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Puts a draft in this store's owner's outbox.
-    pub async fn add_draft(&self, d: &NewDraft<'_>) -> Result<i64, Error> {
+    /// Puts a draft in this store's owner's outbox, made at `now`.
+    pub async fn add_draft(&self, d: &NewDraft<'_>, now: DateTime<Utc>) -> Result<i64, Error> {
         let row = sqlx::query(
             "INSERT INTO drafts (owner, created_at, uid, strategy, kind, recipients, subject, message_id, eml)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(self.owner)
-        .bind(Utc::now().to_rfc3339())
+        .bind(now.to_rfc3339())
         .bind(d.uid)
         .bind(d.strategy)
         .bind(d.kind)
@@ -178,10 +178,10 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Marks one of the owner's drafts as sent.
-    pub async fn mark_draft_sent(&self, id: i64) -> Result<(), Error> {
+    /// Marks one of the owner's drafts as sent at `now`.
+    pub async fn mark_draft_sent(&self, id: i64, now: DateTime<Utc>) -> Result<(), Error> {
         sqlx::query("UPDATE drafts SET sent_at = $1 WHERE id = $2 AND owner = $3")
-            .bind(Utc::now().to_rfc3339())
+            .bind(now.to_rfc3339())
             .bind(id)
             .bind(self.owner)
             .execute(&self.pool)

@@ -89,12 +89,15 @@ async fn story(url: &str) {
     };
     assert_eq!(store.sent_at(&key).await.unwrap(), None);
     store
-        .mark_sent(&key, "<id@x>", &["a@b".into()])
+        .mark_sent(&key, "<id@x>", &["a@b".into()], at("2026-11-27T12:00:00Z"))
         .await
         .unwrap();
     assert!(store.sent_at(&key).await.unwrap().is_some());
     assert!(
-        store.mark_sent(&key, "<id@x>", &[]).await.is_err(),
+        store
+            .mark_sent(&key, "<id@x>", &[], at("2026-11-27T12:01:00Z"))
+            .await
+            .is_err(),
         "the same reply twice"
     );
     // Another user's journal is their own: none of the first user's
@@ -107,7 +110,10 @@ async fn story(url: &str) {
         .unwrap()
         .is_empty());
     assert_eq!(other.sent_at(&key).await.unwrap(), None);
-    other.mark_sent(&key, "<id@y>", &[]).await.unwrap();
+    other
+        .mark_sent(&key, "<id@y>", &[], at("2026-11-27T12:02:00Z"))
+        .await
+        .unwrap();
     let newer = ReplyKey { sequence: 3, ..key };
     assert_eq!(
         store.sent_at(&newer).await.unwrap(),
@@ -157,12 +163,18 @@ async fn accounts(store: &Store) {
     assert!(!store.setup_link_open("setup-hash", now).await.unwrap());
 
     let member = store
-        .create_user("ola@firma.no", "Ola Hansen", "$argon2id$y", Role::Member)
+        .create_user(
+            "ola@firma.no",
+            "Ola Hansen",
+            "$argon2id$y",
+            Role::Member,
+            now,
+        )
         .await
         .unwrap();
     assert!(matches!(
         store
-            .create_user("ingrid@firma.no", "Again", "h", Role::Member)
+            .create_user("ingrid@firma.no", "Again", "h", Role::Member, now)
             .await,
         Err(Error::Conflict { .. })
     ));
@@ -195,14 +207,14 @@ async fn accounts(store: &Store) {
     );
 
     store
-        .create_api_token("t1", member, "laptop")
+        .create_api_token("t1", member, "laptop", now)
         .await
         .unwrap();
     assert_eq!(store.token_user("t1").await.unwrap().unwrap().id, member);
     assert!(store.token_user("nope").await.unwrap().is_none());
 
     let mine = store
-        .add_calendar(admin, "Arbeid", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        .add_calendar(admin, "Arbeid", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", now)
         .await
         .unwrap();
     assert_eq!(store.calendars(admin).await.unwrap().len(), 1);

@@ -34,7 +34,10 @@ fn year() -> Vec<u8> {
 
 fn triage_week(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let config = neitakk::config::load(Some(&root.join("examples/neitakk.toml"))).expect("config");
+    // The week's Monday morning, as a user looking at it would be.
+    let monday = neitakk::clock::parse_now("2026-06-08T07:00:00+02:00").expect("time");
+    let config =
+        neitakk::config::load(Some(&root.join("examples/neitakk.toml")), monday).expect("config");
     let week = parse_week("2026-W24", config.profile.timezone).expect("week");
     let span = Loaded::span(week, &config);
     let data = year();

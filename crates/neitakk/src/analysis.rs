@@ -59,12 +59,13 @@ pub fn parse_week(s: &str, tz: chrono_tz::Tz) -> Result<Window> {
     })
 }
 
-/// The window from `--week` or `--from/--to`; the current week by default.
+/// The window from `--week` or `--from/--to`; by default the week `now` is in.
 pub fn window(
     week: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
     tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
 ) -> Result<Window> {
     let w = match (week, from, to) {
         (Some(w), None, None) => parse_week(w, tz)?,
@@ -73,7 +74,7 @@ pub fn window(
             to: parse_instant(t, tz)?,
         },
         (None, None, None) => {
-            let today = Utc::now().with_timezone(&tz).date_naive();
+            let today = now.with_timezone(&tz).date_naive();
             let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
             Window {
                 from: midnight(monday, tz),
@@ -329,18 +330,18 @@ fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<At> {
 }
 
 /// The occurrence of `uid` to act on: the one `at` names, else the next one
-/// that is not over, else the last.
+/// that is not over at `now`, else the last.
 fn find<'a>(
     calendar: &'a [Meeting],
     uid: &str,
     at: Option<At>,
     window: Window,
     tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
 ) -> Result<&'a Meeting> {
     let mut matches = calendar
         .iter()
         .filter(|m| m.uid == uid && window.contains(m.start, m.end));
-    let now = Utc::now();
     let found = match at {
         Some(At::Instant(t)) => matches.find(|m| {
             m.start == t || m.recurrence_id.as_deref() == Some(&neitakk_ical::expand::rfc3339(t))
@@ -383,13 +384,14 @@ pub struct WeekArgs {
 }
 
 impl WeekArgs {
-    /// The window the arguments name.
-    pub fn window(&self, tz: chrono_tz::Tz) -> Result<Window> {
+    /// The window the arguments name; by default the week `now` is in.
+    pub fn window(&self, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Window> {
         window(
             self.week.as_deref(),
             self.from.as_deref(),
             self.to.as_deref(),
             tz,
+            now,
         )
     }
 }
@@ -414,14 +416,15 @@ pub struct PeriodArgs {
 }
 
 impl PeriodArgs {
-    /// The window the arguments name: whole ISO weeks unless --from/--to.
-    pub fn window(&self, tz: chrono_tz::Tz) -> Result<Window> {
+    /// The window the arguments name: whole ISO weeks unless --from/--to,
+    /// by default ending with the week `now` is in.
+    pub fn window(&self, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Window> {
         if self.from.is_some() {
-            return window(None, self.from.as_deref(), self.to.as_deref(), tz);
+            return window(None, self.from.as_deref(), self.to.as_deref(), tz, now);
         }
         let last = match &self.through {
             Some(week) => parse_week(week, tz)?,
-            None => window(None, None, None, tz)?,
+            None => window(None, None, None, tz, now)?,
         };
         let weeks = match self.weeks.unwrap_or(8) {
             n @ 1..=104 => i64::from(n),
@@ -464,8 +467,8 @@ impl MeetingArgs {
         let at = self.at.as_deref().map(|a| parse_at(a, tz)).transpose()?;
         let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
         let loaded = Loaded::load(&self.file, w, config)?;
-        let meeting = find(&loaded.calendar, &self.uid, at, w, tz)?.clone();
-        if meeting.end <= Utc::now() {
+        let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)?.clone();
+        if meeting.end <= config.now {
             tracing::warn!(
                 "'{}' took place on {}: it is over (use --at to pick another occurrence)",
                 meeting.summary.as_deref().unwrap_or(&meeting.uid),
@@ -485,7 +488,7 @@ fn search_window(
 ) -> Result<Window> {
     let tz = config.profile.timezone;
     Ok(match (at, from, to) {
-        (_, Some(_), Some(_)) => window(None, from, to, tz)?,
+        (_, Some(_), Some(_)) => window(None, from, to, tz, config.now)?,
         // Four weeks ahead too: a new time is looked for there.
         (Some(At::Instant(t)), _, _) => Window {
             from: t - Duration::days(1),
@@ -496,7 +499,7 @@ fn search_window(
             to: midnight(d + Duration::days(29), tz),
         },
         (None, _, _) => {
-            let now = Utc::now();
+            let now = config.now;
             Window {
                 from: now - Duration::days(7),
                 to: now + Duration::days(365),

@@ -2,7 +2,7 @@
 //! a TOML file plus `NEITAKK_*` environment variables. Loading never writes.
 
 use anyhow::{bail, Context as _, Result};
-use chrono::{NaiveTime, Weekday};
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use neitakk_core::facts::FactSettings;
 use neitakk_core::{Client, Lang, Policy, TierThresholds, WorkingHours};
 use serde::Deserialize;
@@ -237,6 +237,9 @@ pub struct Profile {
 /// Everything loaded at start.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The instant the pipeline acts as of: which meetings are ahead, what is
+    /// over, the default week. Given by the binary's clock, never read here.
+    pub now: DateTime<Utc>,
     /// The file it came from, if any.
     pub source: Option<PathBuf>,
     pub profile: Profile,
@@ -271,8 +274,9 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Loads the config: `--config`, else `NEITAKK_CONFIG`, else the platform
-/// config folder; with none of them present, the defaults.
-pub fn load(flag: Option<&Path>) -> Result<Config> {
+/// config folder; with none of them present, the defaults. `now` is the
+/// instant the pipeline then acts as of.
+pub fn load(flag: Option<&Path>, now: DateTime<Utc>) -> Result<Config> {
     let named = flag
         .map(Path::to_path_buf)
         .or_else(|| env("NEITAKK_CONFIG").map(PathBuf::from));
@@ -417,6 +421,7 @@ pub fn load(flag: Option<&Path>) -> Result<Config> {
         .map(relative)
         .unwrap_or_else(|| data_dir.join("outbox"));
     Ok(Config {
+        now,
         source,
         profile,
         clients,

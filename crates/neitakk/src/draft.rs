@@ -3,16 +3,15 @@
 use anyhow::{Context as _, Result};
 use std::path::{Path, PathBuf};
 
-/// A unique Message-ID in the sender's domain.
+/// A unique Message-ID in the sender's domain: 128 random bits, so that
+/// it stays unique across processes and machines whatever the clock says.
 pub fn message_id(from: &str) -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    use rand::RngCore;
     let domain = from.rsplit_once('@').map_or("neitakk.invalid", |(_, d)| d);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("<{nanos:x}.{:x}.{n}.neitakk@{domain}>", std::process::id())
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("<{hex}.neitakk@{domain}>")
 }
 
 /// A file name for a draft: date, UID and kind, safe on every file system.

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod chart;
 pub mod clients;
+pub mod clock;
 pub mod config;
 pub mod delivery;
 pub mod draft;

@@ -2,6 +2,7 @@
 //! harming the relationship.
 
 use clap::{Parser, Subcommand};
+use neitakk::clock::{self, Clock};
 use neitakk::{clients, commands, config, is_bad_input};
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,6 +32,11 @@ pub struct Cli {
     /// Only errors on stderr.
     #[arg(short, long, global = true, help_heading = "Global options")]
     quiet: bool,
+    /// Act as if it were this instant (RFC 3339, e.g. 2026-11-30T07:00:00+01:00):
+    /// which meetings are ahead, what is over, the default week (default: the clock).
+    #[arg(long, global = true, env = "NEITAKK_NOW", value_name = "TIME",
+          value_parser = clock::parse_now, help_heading = "Global options")]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,11 +119,27 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// The one place that reads the system time: everything else is handed the
+/// clock made here, so that `--now` moves all of it and tests can pin it.
+#[allow(clippy::disallowed_methods)]
+fn clock(now: Option<chrono::DateTime<chrono::Utc>>) -> Clock {
+    match now {
+        Some(at) => Clock::running_from(at),
+        None => Clock::new(chrono::Utc::now),
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Init(args) = &cli.command {
         return commands::init::run(args);
     }
-    let config = config::load(cli.config.as_deref())?;
+    let clock = clock(cli.now);
+    // A command reads the time once; given --now, exactly that instant, so
+    // that every run at a pinned time sees the same (the server's clock runs on).
+    let config = config::load(
+        cli.config.as_deref(),
+        cli.now.unwrap_or_else(|| clock.now()),
+    )?;
     match &config.source {
         Some(path) => tracing::info!("config: {}", path.display()),
         None => tracing::warn!(
@@ -136,6 +158,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),
-        Command::Serve(args) => neitakk::server::run(&config, &args),
+        Command::Serve(args) => neitakk::server::run(&config, &args, clock),
     }
 }

@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The example week as seen on its Monday morning: every test pins its time.
+const MONDAY: &str = "2026-11-30T07:00:00+01:00";
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -80,6 +83,7 @@ fn setup(env: &Env, dir: &Path, name: &str) -> (String, PathBuf) {
 
 fn neitakk(cfg: &Path, data: &Path, caldav_password: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .current_dir(root())
         .env("NEITAKK_DATA_DIR", data)
         .env("NEITAKK_TEST_CALDAV_SECRET", caldav_password)

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The example week as seen on its Monday morning: every test pins its time.
+const MONDAY: &str = "2026-11-30T07:00:00+01:00";
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -12,6 +15,7 @@ fn root() -> PathBuf {
 /// Runs neitakk with the example config and a private data folder.
 fn neitakk(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .current_dir(root())
         .env("NEITAKK_DATA_DIR", data)
         .env_remove("NEITAKK_CONFIG")
@@ -166,6 +170,7 @@ fn events_reads_stdin() {
     let data = tempfile::tempdir().unwrap();
     let ics = std::fs::read(root().join("examples/uke49.ics")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .env("NEITAKK_DATA_DIR", data.path())
         .args([
             "events",
@@ -186,6 +191,61 @@ fn events_reads_stdin() {
     let o = child.wait_with_output().unwrap();
     assert!(o.status.success());
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}
+
+/// As the README shows it: `reply` on any of the example's meetings, with
+/// no `--at` and no window, finds the meeting ahead and never calls it over.
+#[test]
+fn every_example_meeting_is_ahead_on_its_monday_morning() {
+    let data = tempfile::tempdir().unwrap();
+    let ics = std::fs::read_to_string(root().join("examples/uke49.ics")).unwrap();
+    let uids: Vec<&str> = ics
+        .lines()
+        .filter_map(|l| l.trim_end().strip_prefix("UID:"))
+        .collect();
+    assert!(uids.len() >= 10, "{uids:?}");
+    for uid in uids {
+        let o = neitakk(data.path(), &["explain", "examples/uke49.ics", uid]);
+        assert!(o.status.success(), "{uid}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("is over"), "{uid}: {}", stderr(&o));
+    }
+    let o = neitakk(
+        data.path(),
+        &[
+            "reply",
+            "examples/uke49.ics",
+            "havnevest-workshop-49@havnevest.no",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("is over"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("Workshop: ny kundeportal"),
+        "{}",
+        stdout(&o)
+    );
+    // The same meeting a week later is over, and says so.
+    let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .current_dir(root())
+        .env("NEITAKK_DATA_DIR", data.path())
+        .env("NEITAKK_NOW", "2026-12-07T07:00:00+01:00")
+        .args([
+            "--config",
+            "examples/neitakk.toml",
+            "explain",
+            "examples/uke49.ics",
+        ])
+        .args(["havnevest-workshop-49@havnevest.no"])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("is over"), "{}", stderr(&o));
+    // --now must name its zone: a bare local time is refused as bad input.
+    let o = neitakk(
+        data.path(),
+        &["--now", "2026-11-30T07:00", "clients", "list"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("RFC 3339"), "{}", stderr(&o));
 }
 
 #[test]
@@ -499,6 +559,7 @@ fn config_errors_name_file_line_and_key() {
     let cfg = dir.path().join("neitakk.toml");
     std::fs::write(&cfg, "[profile]\nname = \"X\"\nweekly_cap_hourz = 3\n").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .args(["--config", cfg.to_str().unwrap(), "clients", "list"])
         .output()
         .unwrap();
@@ -509,6 +570,7 @@ fn config_errors_name_file_line_and_key() {
         "{err}"
     );
     let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .args(["--config", "/nonexistent/neitakk.toml", "clients", "list"])
         .output()
         .unwrap();
@@ -522,6 +584,7 @@ fn init_then_import_clients_from_csv() {
     let d = dir.path().to_str().unwrap();
     let bin = env!("CARGO_BIN_EXE_neitakk");
     assert!(Command::new(bin)
+        .env("NEITAKK_NOW", MONDAY)
         .args(["init", "--dir", d])
         .output()
         .unwrap()
@@ -529,6 +592,7 @@ fn init_then_import_clients_from_csv() {
         .success());
     assert_eq!(
         Command::new(bin)
+            .env("NEITAKK_NOW", MONDAY)
             .args(["init", "--dir", d])
             .output()
             .unwrap()
@@ -541,6 +605,7 @@ fn init_then_import_clients_from_csv() {
     let csv = dir.path().join("crm.csv");
     std::fs::write(&csv, "Name,Domains,Revenue,Language,Tier\nAcme AS,acme.no;acme.com,500000,nb,\nExample AS,example.no,1,nb,\nBeta Ltd,beta.co.uk,\"2,000,000\",en,minor\n").unwrap();
     let o = Command::new(bin)
+        .env("NEITAKK_NOW", MONDAY)
         .args([
             "--config",
             cfg.to_str().unwrap(),
@@ -553,6 +618,7 @@ fn init_then_import_clients_from_csv() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("2 clients added"), "{}", stderr(&o));
     let o = Command::new(bin)
+        .env("NEITAKK_NOW", MONDAY)
         .args([
             "--config",
             cfg.to_str().unwrap(),
@@ -586,6 +652,7 @@ fn init_then_import_clients_from_csv() {
     );
     std::fs::write(&csv, "Name,Revenue\nBad,lots\n").unwrap();
     let o = Command::new(bin)
+        .env("NEITAKK_NOW", MONDAY)
         .args([
             "--config",
             cfg.to_str().unwrap(),

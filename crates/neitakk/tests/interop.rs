@@ -7,6 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The example week as seen on its Monday morning: every test pins its time.
+const MONDAY: &str = "2026-11-30T07:00:00+01:00";
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -87,6 +90,7 @@ fn every_strategy_parses_in_python() {
     ];
     for (uid, extra) in cases {
         let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+            .env("NEITAKK_NOW", MONDAY)
             .current_dir(root())
             .env("NEITAKK_DATA_DIR", data.path())
             .args([

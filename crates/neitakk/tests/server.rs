@@ -7,11 +7,15 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use neitakk::clock::Clock;
 use neitakk::server::{self, App, Options};
 use neitakk_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower::ServiceExt;
+
+/// The example week as seen on its Monday morning: every test pins its time.
+const MONDAY: &str = "2026-11-30T07:00:00+01:00";
 
 const WEEK: &str = "2026-W49";
 const WORKSHOP: &str = "havnevest-workshop-49@havnevest.no";
@@ -31,6 +35,8 @@ fn example() -> String {
 struct Server {
     app: Arc<App>,
     router: Router,
+    /// Hours the server's clock is set ahead of Monday morning (running on).
+    ahead: Arc<std::sync::atomic::AtomicI64>,
     _dir: tempfile::TempDir,
 }
 
@@ -80,6 +86,12 @@ fn form(fields: &[(&str, &str)]) -> String {
 }
 
 impl Server {
+    /// Moves the server's clock `hours` on.
+    fn later(&self, hours: i64) {
+        self.ahead
+            .fetch_add(hours, std::sync::atomic::Ordering::Relaxed);
+    }
+
     async fn new() -> Server {
         let dir = tempfile::tempdir().unwrap();
         let url = format!(
@@ -119,8 +131,9 @@ impl Server {
         adjust: impl FnOnce(&mut neitakk::config::Config),
         options: Options,
     ) -> Server {
+        let monday = neitakk::clock::parse_now(MONDAY).unwrap();
         let mut config =
-            neitakk::config::load(Some(&root().join("examples/neitakk.toml"))).unwrap();
+            neitakk::config::load(Some(&root().join("examples/neitakk.toml")), monday).unwrap();
         adjust(&mut config);
         let rows: Vec<(String, String)> = config
             .clients
@@ -128,10 +141,18 @@ impl Server {
             .map(|c| (c.name.clone(), serde_json::to_string(c).unwrap()))
             .collect();
         store.save_clients(&rows).await.unwrap();
-        let app = App::new(store, config, [9; 32], options).unwrap();
+        let ahead = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let running = Clock::running_from(monday);
+        let hours = ahead.clone();
+        let clock = Clock::new(move || {
+            running.now()
+                + chrono::Duration::hours(hours.load(std::sync::atomic::Ordering::Relaxed))
+        });
+        let app = App::new(store, config, [9; 32], options, clock).unwrap();
         Server {
             router: server::router(app.clone()),
             app,
+            ahead,
             _dir: dir,
         }
     }
@@ -161,7 +182,9 @@ impl Server {
 
     /// The first admin, through the one-time setup link.
     async fn admin(&self) -> Browser<'_> {
-        let link = server::new_setup_link(&self.app.store).await.unwrap();
+        let link = server::new_setup_link(&self.app.store, self.app.clock.now())
+            .await
+            .unwrap();
         let mut b = self.browser();
         let page = b.get(&format!("/setup/{link}")).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -380,7 +403,9 @@ async fn setup_link_login_and_logout() {
     assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/login"));
     assert_eq!(anon.get("/").await.location(), "/login");
 
-    let link = server::new_setup_link(&s.app.store).await.unwrap();
+    let link = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
     let mut admin = s.browser();
     let csrf = admin.get(&format!("/setup/{link}")).await.csrf();
     let fields = |password: &'static str| {
@@ -1397,6 +1422,7 @@ async fn the_api_does_what_the_command_line_does() {
     assert_eq!(triage["weeks"][0]["meeting_minutes"], 975);
     // The same document as `neitakk triage --format json`.
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
         .current_dir(root())
         .env("NEITAKK_DATA_DIR", tempfile::tempdir().unwrap().path())
         .args([
@@ -2092,10 +2118,39 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
+/// Sessions and setup links end by the server's clock, not the machine's.
+#[tokio::test]
+async fn links_and_sessions_expire_by_the_servers_clock() {
+    let s = Server::new().await;
+    let link = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
+    s.later(25);
+    let mut late = s.browser();
+    assert_eq!(
+        late.get(&format!("/setup/{link}")).await.status,
+        StatusCode::FORBIDDEN,
+        "a setup link lasts a day"
+    );
+    let mut admin = s.admin().await;
+    assert_eq!(admin.get("/week").await.status, StatusCode::OK);
+    s.later(24 * 40);
+    let r = admin.get("/week").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a session ends: {}",
+        r.body
+    );
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
 #[tokio::test]
 async fn setup_links_stop_working_once_there_is_an_admin() {
     let s = Server::new().await;
-    let first = server::new_setup_link(&s.app.store).await.unwrap();
+    let first = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
     // A guessed link changes nothing: the real one still works after it.
     let mut guesser = s.browser();
     let csrf = guesser.get("/login").await.csrf();
@@ -2112,7 +2167,9 @@ async fn setup_links_stop_working_once_there_is_an_admin() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let second = server::new_setup_link(&s.app.store).await.unwrap();
+    let second = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
     let mut a = s.browser();
     let csrf = a.get(&format!("/setup/{first}")).await.csrf();
     let r = a
@@ -2217,6 +2274,8 @@ fn serve_with_no_configuration() {
     let data = tempfile::tempdir().unwrap();
     let home = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        // The one test of the default clock: it reads the system time.
+        .env_remove("NEITAKK_NOW")
         .env_remove("NEITAKK_CONFIG")
         .env_remove("NEITAKK_DATABASE_URL")
         .env("HOME", home.path())

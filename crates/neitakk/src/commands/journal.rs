@@ -40,12 +40,12 @@ async fn open(config: &Config) -> Result<Store> {
     Ok(Store::open(&path(config)).await?)
 }
 
-/// Limits per client in the 30 days before now. No journal yet means none.
+/// Limits per client in the 30 days before `config.now`. No journal yet means none.
 pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<String>>> {
     if !path(config).exists() {
         return Ok(HashMap::new());
     }
-    let now = chrono::Utc::now();
+    let now = config.now;
     runtime()?.block_on(async {
         Ok(open(config)
             .await?
@@ -62,14 +62,19 @@ pub fn sent_at(
     runtime()?.block_on(async { Ok(open(config).await?.sent_at(key).await?) })
 }
 
-/// Records that a reply went out.
+/// Records that a reply went out (at `config.now`).
 pub fn mark_sent(
     config: &Config,
     key: &neitakk_store::ReplyKey,
     message_id: &str,
     to: &[String],
 ) -> Result<()> {
-    runtime()?.block_on(async { Ok(open(config).await?.mark_sent(key, message_id, to).await?) })
+    runtime()?.block_on(async {
+        Ok(open(config)
+            .await?
+            .mark_sent(key, message_id, to, config.now)
+            .await?)
+    })
 }
 
 /// Records one decision.

@@ -49,7 +49,7 @@ pub struct ClientLoad {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = args.period.window(tz)?;
+    let w = args.period.window(tz, config.now)?;
     let loaded = Loaded::load(&args.period.file, w, config)?;
     let index = loaded.index(config);
     let hours = &config.profile.working_hours;

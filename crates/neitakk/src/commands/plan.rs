@@ -144,7 +144,7 @@ pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Plann
         reasons: vec![Reason::Workload],
         ..Default::default()
     };
-    let now = chrono::Utc::now();
+    let now = config.now;
     let index = loaded.index(config);
     let meetings: Vec<Assessed> = loaded
         .assess_all(&index, config, &overrides)
@@ -207,7 +207,7 @@ impl Planned {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = args.week.window(tz)?;
+    let w = args.week.window(tz, config.now)?;
     let goal = Goal {
         free: args.free,
         max_risk: args.max_risk,

@@ -159,6 +159,8 @@ pub struct Reply<'a> {
     slot: Option<neitakk_core::Slot>,
     series: bool,
     every: u32,
+    /// When it is written: the e-mail's Date, the answer's DTSTAMP, the journal's time.
+    now: chrono::DateTime<chrono::Utc>,
 }
 
 /// One message as an e-mail, ready for the outbox or for sending.
@@ -202,7 +204,7 @@ impl Reply<'_> {
             slot: self.slot,
             delegate: self.delegate.clone(),
             counter_allowed: self.counter_allowed,
-            now: chrono::Utc::now(),
+            now: self.now,
             series: self.series,
             every: self.every,
         })
@@ -226,7 +228,7 @@ impl Reply<'_> {
                 calendar: ics.as_ref().map(|(method, text)| (*method, text.as_str())),
                 in_reply_to: in_reply_to.filter(|_| msg.audience == Audience::Organizer),
                 message_id: &message_id,
-                date: chrono::Utc::now(),
+                date: self.now,
             })?;
             out.push(Email {
                 kind: msg.kind.clone(),
@@ -275,7 +277,7 @@ impl Reply<'_> {
     /// The journal entry for this reply, its first draft at `outbox_path`.
     pub fn entry(&self, outbox_path: Option<String>) -> Entry {
         Entry {
-            decided_at: chrono::Utc::now(),
+            decided_at: self.now,
             client: self.assessed.facts.client.clone(),
             uid: self.meeting.uid.clone(),
             recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
@@ -444,6 +446,7 @@ pub fn prepare<'m>(
         slot: slots.first().copied(),
         series: choice.series,
         every,
+        now: config.now,
         assessed: a,
     }))
 }
@@ -681,7 +684,7 @@ fn slots_and_history<'l>(
             count: 3,
             later_only: urgent,
             // A day's notice at least.
-            not_before: chrono::Utc::now() + chrono::Duration::days(1),
+            not_before: config.now + chrono::Duration::days(1),
             padding: chrono::Duration::minutes(i64::from(a.facts.travel_minutes)),
         };
         // Only where the calendar was read: a slot beyond it could clash unseen.

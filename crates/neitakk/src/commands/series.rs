@@ -20,7 +20,7 @@ pub struct Args {
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let (tz, lang) = (config.profile.timezone, config.profile.language);
-    let w = args.period.window(tz)?;
+    let w = args.period.window(tz, config.now)?;
     let loaded = Loaded::load(&args.period.file, w, config)?;
     let me = &config.profile.emails;
     let meetings: Vec<_> = loaded

@@ -110,7 +110,7 @@ pub fn main_reason(a: &Assessed, lang: Lang) -> String {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
-    let w = args.week.window(tz)?;
+    let w = args.week.window(tz, config.now)?;
     let loaded = Loaded::load(&args.week.file, w, config)?;
     let overrides = Overrides {
         reasons: args.reason.clone(),

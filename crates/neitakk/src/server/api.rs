@@ -75,8 +75,12 @@ fn ok(value: Value) -> Answer {
     Ok(Json(value).into_response())
 }
 
-/// The window `week`, or `from` and `to`, name (default: this week).
-fn window(p: &HashMap<String, String>, tz: chrono_tz::Tz) -> Result<Window, Failure> {
+/// The window `week`, or `from` and `to`, name (default: the week `now` is in).
+fn window(
+    p: &HashMap<String, String>,
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<Window, Failure> {
     // An empty week is this week; an empty from or to is not a time.
     let get = |k: &str| p.get(k).map(String::as_str);
     let (week, from, to) = (
@@ -94,7 +98,7 @@ fn window(p: &HashMap<String, String>, tz: chrono_tz::Tz) -> Result<Window, Fail
             }
             Ok(Window { from, to })
         }
-        (_, None, None) => analysis::window(week, None, None, tz).map_err(fail),
+        (_, None, None) => analysis::window(week, None, None, tz, now).map_err(fail),
         _ => Err(bad("give week, or both from and to")),
     }
 }
@@ -116,7 +120,7 @@ async fn loaded(
     p: &HashMap<String, String>,
 ) -> Result<(crate::config::Config, analysis::Loaded), Failure> {
     let config = work::user_config(app, user).await.map_err(Failure::json)?;
-    let w = window(p, config.profile.timezone)?;
+    let w = window(p, config.profile.timezone, config.now)?;
     let loaded = work::load(app, user, &config, w)
         .await
         .map_err(Failure::json)?;
@@ -142,7 +146,7 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
     let config = work::user_config(&app, &user)
         .await
         .map_err(Failure::json)?;
-    let w = window(&p, config.profile.timezone)?;
+    let w = window(&p, config.profile.timezone, config.now)?;
     let work::Read {
         loaded, version, ..
     } = work::read(&app, &user, &config, w)

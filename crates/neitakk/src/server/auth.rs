@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use neitakk_core::Lang;
 use neitakk_store::accounts::{Role, User};
 use neitakk_store::Store;
@@ -71,11 +71,11 @@ pub fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// A one-time link to create the first admin, valid for a day.
-pub async fn new_setup_link(store: &Store) -> Result<String> {
+/// A one-time link to create the first admin, valid for a day from `now`.
+pub async fn new_setup_link(store: &Store, now: DateTime<Utc>) -> Result<String> {
     let token = random_token();
     store
-        .create_setup_link(&token_hash(&token), Utc::now() + Duration::days(1))
+        .create_setup_link(&token_hash(&token), now + Duration::days(1))
         .await?;
     Ok(token)
 }
@@ -88,7 +88,7 @@ pub async fn start_session(app: &App, user_id: i64) -> Result<String> {
             &token_hash(&token),
             user_id,
             &random_token(),
-            Utc::now() + Duration::days(SESSION_DAYS),
+            app.clock.now() + Duration::days(SESSION_DAYS),
         )
         .await?;
     Ok(cookie(app, SESSION_COOKIE, &token, SESSION_DAYS * 86_400))
@@ -205,7 +205,7 @@ impl FromRequestParts<Arc<App>> for Session {
         let hash = token_hash(&token);
         let (user, csrf) = app
             .store
-            .session_user(&hash, Utc::now())
+            .session_user(&hash, app.clock.now())
             .await?
             .ok_or_else(Failure::login)?;
         Ok(Session {
@@ -271,7 +271,7 @@ pub fn failure_key(email: &str) -> String {
 /// Refuses a login attempt when the address, or the client, failed too
 /// often lately.
 pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Result<(), Failure> {
-    let since = Utc::now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let since = app.clock.now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
     let by_email = app.store.login_failures(&failure_key(email), since).await?;
     let by_ip = match peer.0 {
         Some(ip) => app.store.login_failures(&format!("ip:{ip}"), since).await?,
@@ -296,7 +296,7 @@ pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Resu
 
 /// Notes a failed login against the address and the client.
 pub async fn note_failure(app: &App, email: &str, peer: &Peer) -> Result<(), Failure> {
-    let now = Utc::now();
+    let now = app.clock.now();
     app.store.login_failed(&failure_key(email), now).await?;
     if let Some(ip) = peer.0 {
         app.store.login_failed(&format!("ip:{ip}"), now).await?;

@@ -15,6 +15,7 @@ mod seal;
 mod text;
 mod work;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use anyhow::{Context as _, Result};
 use axum::routing::{get, post};
@@ -59,6 +60,9 @@ pub struct App {
     pub store: Store,
     /// The server-wide settings: policy, tiers, templates, SMTP.
     pub base: Config,
+    /// The time: sessions, links and logins expire by it, and the pages
+    /// and the API act as of it.
+    pub clock: Clock,
     /// Seals users' CalDAV passwords.
     key: seal::Key,
     options: Options,
@@ -68,11 +72,18 @@ pub struct App {
 }
 
 impl App {
-    /// An app over `store`, sealing secrets with `key`.
-    pub fn new(store: Store, base: Config, key: [u8; 32], options: Options) -> Result<Arc<App>> {
+    /// An app over `store`, sealing secrets with `key`, on `clock`.
+    pub fn new(
+        store: Store,
+        base: Config,
+        key: [u8; 32],
+        options: Options,
+        clock: Clock,
+    ) -> Result<Arc<App>> {
         Ok(Arc::new(App {
             store,
             base,
+            clock,
             key: seal::Key(key),
             options,
             pages: pages::environment()?,
@@ -150,15 +161,15 @@ async fn safety_headers(mut response: axum::response::Response) -> axum::respons
 }
 
 /// Runs the server until Ctrl-C.
-pub fn run(config: &Config, args: &Args) -> Result<()> {
+pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the runtime")?
-        .block_on(serve(config.clone(), args))
+        .block_on(serve(config.clone(), args, clock))
 }
 
-async fn serve(config: Config, args: &Args) -> Result<()> {
+async fn serve(config: Config, args: &Args, clock: Clock) -> Result<()> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {}",
@@ -189,7 +200,7 @@ async fn serve(config: Config, args: &Args) -> Result<()> {
         secure_cookies: public.starts_with("https://"),
         private_caldav: args.private_caldav,
     };
-    let app = App::new(store.clone(), config, key, options)?;
+    let app = App::new(store.clone(), config, key, options, clock.clone())?;
     println!("neitakk serves {public}/");
     if store.user_count().await? == 0 {
         // A new server's registry starts from the config's clients file.
@@ -202,7 +213,7 @@ async fn serve(config: Config, args: &Args) -> Result<()> {
                 config_clients.len()
             );
         }
-        let link = auth::new_setup_link(&store).await?;
+        let link = auth::new_setup_link(&store, clock.now()).await?;
         println!("Create the first admin account (once, within a day): {public}/setup/{link}");
     }
     axum::serve(

@@ -11,7 +11,7 @@ pub async fn setup_form(
     check_link(&token, &headers)?;
     if !app
         .store
-        .setup_link_open(&auth::token_hash(&token), Utc::now())
+        .setup_link_open(&auth::token_hash(&token), app.clock.now())
         .await?
     {
         return Err(link_used(auth::browser_lang(&headers)));
@@ -70,7 +70,13 @@ pub async fn setup(
     let hash = auth::hash_password(password)?;
     let Some(id) = app
         .store
-        .create_first_admin(&auth::token_hash(&token), Utc::now(), email, name, &hash)
+        .create_first_admin(
+            &auth::token_hash(&token),
+            app.clock.now(),
+            email,
+            name,
+            &hash,
+        )
         .await?
     else {
         return Err(link_used(lang));
@@ -107,7 +113,7 @@ pub async fn login(
     };
     match user {
         Some(u) if ok => {
-            app.store.delete_expired_sessions(Utc::now()).await?;
+            app.store.delete_expired_sessions(app.clock.now()).await?;
             let cookie = auth::start_session(&app, u.id).await?;
             Ok(logged_in(&app, cookie, "/week"))
         }
@@ -371,7 +377,7 @@ pub async fn create_token(State(app): State<Arc<App>>, s: Session, form: Fields_
     })?;
     let token = auth::random_token();
     app.store
-        .create_api_token(&auth::token_hash(&token), s.user.id, &name)
+        .create_api_token(&auth::token_hash(&token), s.user.id, &name, app.clock.now())
         .await?;
     settings_page(&app, &s, Some(token), None).await
 }
@@ -425,7 +431,13 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
     };
     match app
         .store
-        .create_user(email, name, &auth::hash_password(password)?, role)
+        .create_user(
+            email,
+            name,
+            &auth::hash_password(password)?,
+            role,
+            app.clock.now(),
+        )
         .await
     {
         Ok(_) => Ok(redirect("/users?done=user")),

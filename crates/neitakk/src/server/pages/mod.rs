@@ -250,7 +250,7 @@ pub async fn home(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     let logged_in = match auth::read_cookie(&headers, auth::SESSION_COOKIE) {
         Some(token) => app
             .store
-            .session_user(&auth::token_hash(&token), Utc::now())
+            .session_user(&auth::token_hash(&token), app.clock.now())
             .await
             .ok()
             .flatten()

@@ -2,15 +2,16 @@
 
 use super::*;
 
-/// The ISO week a `week` parameter names, else this week; its window.
+/// The ISO week a `week` parameter names, else the week `now` is in; its window.
 fn week_of(
     param: Option<&String>,
     tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<(String, Window), Failure> {
     let w = match param.filter(|w| !w.is_empty()) {
         Some(w) => analysis::parse_week(w, tz),
-        None => analysis::window(None, None, None, tz),
+        None => analysis::window(None, None, None, tz, now),
     }
     .map_err(|e| Failure::from(e).lang(lang))?;
     Ok((week_name(w.from, tz), w))
@@ -151,7 +152,7 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let q = query(q, lang)?;
     let config = work::user_config(&app, &s.user).await?;
     let tz = config.profile.timezone;
-    let (week, w) = week_of(q.param("week"), tz, lang)?;
+    let (week, w) = week_of(q.param("week"), tz, config.now, lang)?;
     let work::Read {
         loaded,
         has_calendar,
@@ -475,7 +476,7 @@ async fn make_plan(
 ) -> Result<(crate::config::Config, plan::Planned, String), Failure> {
     let lang = s.lang;
     let config = work::user_config(app, &s.user).await?;
-    let (week, w) = week_of(week, config.profile.timezone, lang)?;
+    let (week, w) = week_of(week, config.profile.timezone, config.now, lang)?;
     let goal = plan::Goal {
         free: plan::parse_duration(free)
             .map_err(|e| Failure::bad(format!("'{free}': {e}")).lang(lang))?,
@@ -525,7 +526,7 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         .map(|r| context! { value => r.as_str(), label => words::risk(*r, lang), selected => r.as_str() == max_risk })
         .collect();
     let tz = work::zone(&app, &s.user);
-    let (week, w) = week_of(q.param("week"), tz, lang)?;
+    let (week, w) = week_of(q.param("week"), tz, app.clock.now(), lang)?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let base = context! { week => week.clone(), week_number => n, free => free.clone(), max_risk => max_risk.clone(), risks };
     if free.is_empty() {

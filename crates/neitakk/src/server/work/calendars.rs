@@ -21,10 +21,11 @@ pub async fn add_calendar(
         return Err(Failure::bad(format!("{name} is empty")).nb(format!("{name} er tom.")));
     }
     let mut config = app.base.clone();
+    config.now = app.clock.now();
     config.profile.timezone = zone(app, user);
     let (n, t) = (name.to_owned(), text.clone());
     let week = blocking(move || {
-        let now = chrono::Utc::now();
+        let now = config.now;
         let year = Window {
             from: now - chrono::Duration::days(366),
             to: now + chrono::Duration::days(366),
@@ -41,7 +42,11 @@ pub async fn add_calendar(
         }))
     })
     .await?;
-    Ok((app.store.add_calendar(user.id, name, &text).await?, week))
+    let id = app
+        .store
+        .add_calendar(user.id, name, &text, app.clock.now())
+        .await?;
+    Ok((id, week))
 }
 
 /// A user's uploaded calendars parsed over a span, by (their ids and upload
@@ -195,7 +200,7 @@ pub async fn read(
         calendar = Arc::new(merged(all));
         version = None;
     }
-    let now = chrono::Utc::now();
+    let now = config.now;
     let recent_limits = app
         .store
         .for_owner(user.id)

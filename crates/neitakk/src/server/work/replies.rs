@@ -87,15 +87,18 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
         let eml = String::from_utf8_lossy(&e.eml);
         ids.push(
             store
-                .add_draft(&NewDraft {
-                    uid: &c.entry.uid,
-                    strategy: c.strategy.as_str(),
-                    kind: &e.kind,
-                    recipients: &e.to.join(", "),
-                    subject: &e.subject,
-                    message_id: &e.message_id,
-                    eml: &eml,
-                })
+                .add_draft(
+                    &NewDraft {
+                        uid: &c.entry.uid,
+                        strategy: c.strategy.as_str(),
+                        kind: &e.kind,
+                        recipients: &e.to.join(", "),
+                        subject: &e.subject,
+                        message_id: &e.message_id,
+                        eml: &eml,
+                    },
+                    app.clock.now(),
+                )
                 .await?,
         );
     }
@@ -118,7 +121,7 @@ async fn send_all(
     for (e, id) in c.emails.iter().zip(&drafts) {
         let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
         blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
-        store.mark_draft_sent(*id).await?;
+        store.mark_draft_sent(*id, app.clock.now()).await?;
     }
     Ok(drafts)
 }
@@ -198,7 +201,10 @@ pub async fn save_and_send(
         .find(|e| e.carries_answer)
         .or(c.emails.first());
     if let Some(e) = answer {
-        match store.mark_sent(&c.key, &e.message_id, &e.to).await {
+        match store
+            .mark_sent(&c.key, &e.message_id, &e.to, app.clock.now())
+            .await
+        {
             Ok(()) => {}
             Err(neitakk_store::Error::Conflict { .. }) => return Ok(Sent::Before),
             Err(other) => return Err(other.into()),
