@@ -366,6 +366,8 @@ struct Context {
     may_decide: &'static str,
     note: Option<String>,
     follow_up_call: bool,
+    /// Declining a seat the organizer marked optional.
+    optional_seat: bool,
     series: bool,
     every: String,
     sender: String,
@@ -457,6 +459,8 @@ impl Context {
             may_decide: may_decide(req.facts.matter, lang),
             note: req.note.map(str::to_owned),
             follow_up_call: req.follow_up_call,
+            optional_seat: req.strategy == Strategy::Decline
+                && req.facts.role == neitakk_core::Role::Optional,
             series: req.series,
             every: words::every(
                 m.series
@@ -501,8 +505,9 @@ fn primary_reason(strategy: Strategy, reasons: &[Reason]) -> Option<Reason> {
     preference.iter().copied().find(|r| reasons.contains(r))
 }
 
-/// The first name to greet: the client's contact when they take part, else
-/// the organizer's, else none.
+/// The first name to greet: the person who wrote the invitation when they
+/// are the client's (or a colleague who gets the answer), else the client's
+/// contact from the registry, else none.
 fn greeting_name(req: &Request) -> Option<String> {
     let m = req.meeting;
     let organizer = m.organizer.as_deref();
@@ -510,10 +515,14 @@ fn greeting_name(req: &Request) -> Option<String> {
     // note goes to the client): greet them, not the client's contact.
     let my_domain = req.sender.email.rsplit_once('@').map(|(_, d)| d);
     let organizer_is_colleague = organizer.is_some_and(|o| Some(o.domain()) == my_domain);
+    let organizer_is_clients =
+        organizer.is_some_and(|o| req.client.is_some_and(|c| c.owns_domain(o.domain())));
     let contact = req.client.and_then(|c| c.contact.as_deref());
     let organizer_name = organizer.and_then(|o| o.name.as_deref());
     let name = if organizer_is_colleague && req.strategy != Strategy::BowOut {
         organizer_name
+    } else if organizer_is_clients {
+        organizer_name.or(contact)
     } else {
         contact.or(organizer_name)
     };

@@ -16,7 +16,7 @@ pub fn strategy(s: Strategy, lang: Lang) -> &'static str {
         (Lang::Nb, Reschedule) => "ny tid",
         (Lang::Nb, Delegate) => "send en kollega",
         (Lang::Nb, LessOften) => "sjeldnere møter",
-        (Lang::Nb, Decline) => "takk nei",
+        (Lang::Nb, Decline) => "avslå",
         (Lang::En, Attend) => "attend",
         (Lang::En, PhoneCall) => "phone/video call",
         (Lang::En, Shorten) => "shorter meeting",
@@ -108,6 +108,26 @@ fn reasons(list: &[Reason], lang: Lang) -> String {
         .join(", ")
 }
 
+/// Minutes as people say them: "45 min", "2 t 15 min" / "2 h 15 min".
+pub fn duration(minutes: u32, lang: Lang) -> String {
+    let h = if lang == Lang::Nb { "t" } else { "h" };
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (n, 0) => format!("{n} {h}"),
+        (n, m) => format!("{n} {h} {m} min"),
+    }
+}
+
+/// "a, b and c" / "a, b og c".
+fn and_list(items: &[String], lang: Lang) -> String {
+    let and = if lang == Lang::Nb { "og" } else { "and" };
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
+    }
+}
+
 /// One step of the rule trail in plain words.
 pub fn step(s: &Step, lang: Lang) -> String {
     let nb = lang == Lang::Nb;
@@ -155,33 +175,60 @@ pub fn step(s: &Step, lang: Lang) -> String {
         }
         Step::MemoryRaises { recent } => {
             if nb {
-                format!("Regel 4: {recent} møter med kunden er begrenset de siste 30 dagene, så all risiko økes ett trinn.")
+                format!("Regel 5: {recent} møter med kunden er begrenset de siste 30 dagene, så all risiko økes ett trinn.")
             } else {
-                format!("Rule 4: {recent} meetings with this client were limited in the last 30 days, so every risk goes up one step.")
+                format!("Rule 5: {recent} meetings with this client were limited in the last 30 days, so every risk goes up one step.")
             }
         }
         Step::MemoryAttend { recent } => {
             if nb {
-                format!("Regel 4: {recent} møter med kunden er begrenset de siste 30 dagene; nå bør du delta.")
+                format!("Regel 5: {recent} møter med kunden er begrenset de siste 30 dagene; nå bør du delta.")
             } else {
-                format!("Rule 4: {recent} meetings with this client were limited in the last 30 days; this time, attend.")
+                format!("Rule 5: {recent} meetings with this client were limited in the last 30 days; this time, attend.")
             }
         }
         Step::Gentlest { strategy: s, risk: r, minutes } => {
             if nb {
-                format!("Regel 3: begrens heller enn å avlyse. Den mildeste strategien som frigjør det grunnen krever, er {} ({} min, risiko {}).", strategy(*s, lang), minutes, risk(*r, lang))
+                format!("Regel 4: begrens heller enn å avlyse. Den mildeste strategien som frigjør det grunnen krever, er {} ({} min, risiko {}).", strategy(*s, lang), minutes, risk(*r, lang))
             } else {
-                format!("Rule 3: limit rather than cancel. The gentlest strategy that frees what the reason needs is {} ({} min, {} risk).", strategy(*s, lang), minutes, risk(*r, lang))
+                format!("Rule 4: limit rather than cancel. The gentlest strategy that frees what the reason needs is {} ({} min, {} risk).", strategy(*s, lang), minutes, risk(*r, lang))
             }
         }
         Step::DeclineLastResort => {
-            if nb { "Regel 3: ingenting mildere passer, og kunden veier lite: takk nei." } else { "Rule 3: nothing gentler fits and the client weighs little: decline." }.into()
+            if nb { "Regel 4: ingenting mildere passer, og kunden veier lite: avslå." } else { "Rule 4: nothing gentler fits and the client weighs little: decline." }.into()
         }
         Step::NothingFits => {
-            if nb { "Regel 3: ingen strategi frigjør det grunnen krever, og kunden veier for mye til å si nei: delta." } else { "Rule 3: no strategy frees what the reason needs, and the client weighs too much to decline: attend." }.into()
+            if nb { "Regel 4: ingen strategi frigjør det grunnen krever, og kunden veier for mye til å si nei: delta." } else { "Rule 4: no strategy frees what the reason needs, and the client weighs too much to decline: attend." }.into()
         }
         Step::WarnHighRisk => {
             if nb { "Advarsel: å si nei har høy risiko for relasjonen." } else { "Warning: declining puts the relationship at high risk." }.into()
+        }
+        Step::SeriousMatter { reschedule: true } => {
+            if nb { "Regel 3: en alvorlig sak (klage, avvik, eskalering) skal møtes. Den kan ikke være nå, så finn en ny tid så snart som mulig." } else { "Rule 3: a serious matter (a complaint, a deviation, an escalation) is met. It cannot be now, so find a new time as soon as possible." }.into()
+        }
+        Step::SeriousMatter { reschedule: false } => {
+            if nb { "Regel 3: en alvorlig sak (klage, avvik, eskalering) skal møtes: delta, uten å korte ned." } else { "Rule 3: a serious matter (a complaint, a deviation, an escalation) is met: attend, in full." }.into()
+        }
+        Step::OptionalSeat => {
+            if nb { "Arrangøren har satt deg som valgfri, og ingen kollega deltar for deg: et vennlig nei er greit. Tilby å lese referatet og bidra skriftlig." } else { "The organizer marked your seat optional and no colleague attends for you: a friendly no is fine. Offer to read the notes and help in writing." }.into()
+        }
+        Step::WeekPlan { need, freed_elsewhere, strategy: st, minutes } => {
+            if nb {
+                format!("Uka er {} over taket. Ukeplanen tar det med minst risiko for relasjonene: {} her frigjør {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", og andre møter frigjør {}", duration(*freed_elsewhere, lang)) } else { String::new() })
+            } else {
+                format!("The week is {} over its cap. The week's plan frees it at the least risk to the relationships: {} here frees {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", and other meetings free {}", duration(*freed_elsewhere, lang)) } else { String::new() })
+            }
+        }
+        Step::WeekUnderCap { changes } => {
+            let list = changes
+                .iter()
+                .map(|c| if nb { format!("«{}» blir {}", c.title, strategy(c.strategy, lang)) } else { format!("\"{}\" becomes {}", c.title, strategy(c.strategy, lang)) })
+                .collect::<Vec<_>>();
+            let list = and_list(&list, lang);
+            if nb { format!("Uka kommer under taket når {list}: dette møtet kan stå, så delta.") } else { format!("The week is under its cap once {list}: this meeting can stay, so attend.") }
+        }
+        Step::WeekOverCap { left } => {
+            if nb { format!("Uka er likevel {} over taket: resten ville bryte reglene (nøkkelkunder, alvorlige saker, hukommelsen).", duration(*left, lang)) } else { format!("Even so, the week stays {} over its cap: the rest would break the rules (key clients, serious matters, memory).", duration(*left, lang)) }
         }
         Step::FollowUpCall => {
             if nb { "En beslutning skal tas: planlegg en kort telefon etter e-posten." } else { "A decision is due: plan a short call after the email." }.into()

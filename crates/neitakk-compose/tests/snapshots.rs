@@ -55,14 +55,24 @@ fn facts() -> Facts {
 }
 
 fn render(strategy: Strategy, lang: Lang) -> String {
+    render_with(strategy, lang, |_, _, _| {})
+}
+
+/// The message for a meeting, facts and client changed by `adjust`.
+fn render_with(
+    strategy: Strategy,
+    lang: Lang,
+    adjust: fn(&mut Meeting, &mut Facts, &mut Client),
+) -> String {
     let composer = Composer::new(&[]).unwrap();
-    let m = meeting();
-    let f = facts();
-    let client = Client {
+    let mut m = meeting();
+    let mut f = facts();
+    let mut client = Client {
         name: "Fjordkraft".into(),
         contact: Some("Kari Nordmann".into()),
         ..Default::default()
     };
+    adjust(&mut m, &mut f, &mut client);
     let sender = Sender {
         name: "Ingrid Berg".into(),
         email: "ingrid.berg@firma.no".into(),
@@ -212,4 +222,47 @@ fn a_user_template_replaces_the_built_in_one_and_cannot_loop_forever() {
     };
     let err = c.compose(&req).unwrap_err().to_string();
     assert!(err.starts_with("endless.txt:"), "{err}");
+}
+
+/// The organizer is the client's: greet them, not the registry's contact.
+#[test]
+fn the_person_who_invited_is_greeted() {
+    let text = render_with(Strategy::PhoneCall, Lang::Nb, |m, _, c| {
+        c.domains = vec!["fjordkraft.no".into()];
+        c.contact = Some("Per Hansen".into());
+        m.organizer = Some(std::sync::Arc::new(Attendee {
+            email: "bjorn.odegard@fjordkraft.no".into(),
+            name: Some("Bjørn Ødegård".into()),
+            ..Default::default()
+        }));
+    });
+    assert!(text.contains("\nHei Bjørn,\n"), "{text}");
+    // An organizer who is neither the client's nor mine: the registry's contact.
+    let text = render_with(Strategy::PhoneCall, Lang::En, |m, _, c| {
+        c.domains = vec!["fjordkraft.no".into()];
+        c.contact = Some("Per Hansen".into());
+        m.organizer = Some(std::sync::Arc::new(Attendee {
+            email: "assistant@eventbyraa.no".into(),
+            name: Some("Eva Assistent".into()),
+            ..Default::default()
+        }));
+    });
+    assert!(text.contains("\nHi Per,\n"), "{text}");
+}
+
+fn optional_seat(_: &mut Meeting, f: &mut Facts, _: &mut Client) {
+    f.role = Role::Optional;
+    f.colleague = None;
+    f.colleague_name = None;
+    f.inferred_reasons = vec![Reason::NotNeeded];
+}
+
+#[test]
+fn decline_optional_seat_nb() {
+    insta::assert_snapshot!(render_with(Strategy::Decline, Lang::Nb, optional_seat));
+}
+
+#[test]
+fn decline_optional_seat_en() {
+    insta::assert_snapshot!(render_with(Strategy::Decline, Lang::En, optional_seat));
 }

@@ -1,5 +1,5 @@
-//! The decision engine: the rules of method.md section 3, in order, plus the
-//! relationship memory of section 4.
+//! The decision engine: the rules of method.md section 3, in order, with the
+//! relationship memory last.
 
 use crate::facts::Facts;
 use crate::types::{Format, Matter, Reason, Risk, Role, Strategy, Weight};
@@ -45,7 +45,8 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn attend() -> Choice {
+    /// Keeping the meeting as it is.
+    pub fn attend() -> Choice {
         Choice {
             strategy: Strategy::Attend,
             minutes_freed: 0,
@@ -79,20 +80,39 @@ pub enum Step {
     KeyClientUrgent { reason: Reason },
     /// Rule 2: no valid reason, so attend.
     NoValidReason,
-    /// Rule 4: limits lately raise every risk one step.
+    /// Rule 3: a serious matter (a complaint, an escalation) is met: attended,
+    /// or with a conflict, illness or emergency moved to the soonest free time.
+    SeriousMatter { reschedule: bool },
+    /// The organizer marked my seat optional and no colleague speaks for
+    /// me: a gentle decline, with an offer to read the notes.
+    OptionalSeat,
+    /// Rule 5: limits lately raise every risk one step.
     MemoryRaises { recent: u32 },
-    /// Rule 4: too many limits lately; attend.
+    /// Rule 5: too many limits lately; attend.
     MemoryAttend { recent: u32 },
-    /// Rule 3: the gentlest strategy that frees what the reasons need.
+    /// Rule 4: the gentlest strategy that frees what the reasons need.
     Gentlest {
         strategy: Strategy,
         risk: Risk,
         minutes: u32,
     },
-    /// Rule 3: nothing gentler fits, so decline (minor client only).
+    /// Rule 4: nothing gentler fits, so decline (minor client only).
     DeclineLastResort,
-    /// Rule 3: nothing fits and the client is not minor enough to decline.
+    /// Rule 4: nothing fits and the client is not minor enough to decline.
     NothingFits,
+    /// The week is `need` minutes over its cap; its plan frees this
+    /// meeting's `minutes` by `strategy`, with `freed_elsewhere` from others.
+    WeekPlan {
+        need: u32,
+        freed_elsewhere: u32,
+        strategy: Strategy,
+        minutes: u32,
+    },
+    /// The week is under its cap once these other meetings change: attend.
+    WeekUnderCap { changes: Vec<crate::week::Change> },
+    /// Even so the week stays `left` minutes over its cap: the rest would
+    /// break the rules (key clients, serious matters, memory).
+    WeekOverCap { left: u32 },
     /// Decline risks the relationship.
     WarnHighRisk,
     /// An e-mail instead of a decision meeting: plan a follow-up call.
@@ -155,7 +175,9 @@ fn avoids_travel(s: Strategy) -> bool {
 }
 
 /// Every strategy that fits the facts (method.md section 3's table), with
-/// what it frees and its base risk. Decline is left to the caller.
+/// what it frees and its base risk. Decline as a last resort is left to the
+/// caller. A serious matter is never shortened, e-mailed or declined: only
+/// a new time fits it, when the slot itself is needed.
 fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
     let planned = f.planned_minutes;
     let travel = f.travel_minutes.saturating_mul(2);
@@ -172,8 +194,9 @@ fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
             follow_up_call: false,
         })
     };
-    let phone = f.format == Format::InPerson && f.travel_minutes > 0;
-    let shorten = planned > f.needed_minutes;
+    let serious = f.matter == Matter::Serious;
+    let phone = !serious && f.format == Format::InPerson && f.travel_minutes > 0;
+    let shorten = !serious && planned > f.needed_minutes;
     let only_conflict = reasons
         .iter()
         .all(|r| *r == Reason::Conflict || need_of(*r) == Need::Time);
@@ -208,8 +231,17 @@ fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
         let freed = (planned + travel).saturating_sub(policy.email_writing_minutes);
         push(Strategy::EmailForNow, freed, risk, true);
     }
-    if f.role == Role::BroughtIn && f.colleague.is_some() {
+    if !serious && f.role == Role::BroughtIn && f.colleague.is_some() {
         push(Strategy::BowOut, planned + travel, Risk::Low, true);
+    }
+    // The organizer marked the seat optional: saying no is gentle, unless
+    // the client is key.
+    if !serious
+        && f.role == Role::Optional
+        && f.colleague.is_none()
+        && f.weight != Some(Weight::Key)
+    {
+        push(Strategy::Decline, planned + travel, Risk::Low, true);
     }
     if reasons
         .iter()
@@ -282,7 +314,10 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
     }
     let urgent = valid.iter().copied().find(|r| r.is_urgent());
     let mut options = candidates(f, &valid, policy);
-    if f.weight == Some(Weight::Minor) && !valid.is_empty() && !options.iter().any(|c| c.meets_need)
+    if f.weight == Some(Weight::Minor)
+        && f.matter != Matter::Serious
+        && !valid.is_empty()
+        && !options.iter().any(|c| c.meets_need)
     {
         let mut decline = Choice {
             strategy: Strategy::Decline,
@@ -332,7 +367,28 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
         return attend(trail, options, valid);
     }
 
-    // Rule 4: relationship memory.
+    // Rule 3: a serious matter is met.
+    if f.matter == Matter::Serious {
+        let at = options
+            .iter()
+            .position(|o| o.strategy == Strategy::Reschedule);
+        trail.push(Step::SeriousMatter {
+            reschedule: at.is_some(),
+        });
+        if let Some(i) = at {
+            let chosen = options.remove(i);
+            options.push(Choice::attend());
+            return Decision {
+                recommended: chosen,
+                alternatives: options,
+                reasons: valid,
+                trail,
+            };
+        }
+        return attend(trail, options, valid);
+    }
+
+    // Rule 5: relationship memory.
     if f.recent_limits >= policy.memory_attend_at && urgent.is_none() {
         trail.push(Step::MemoryAttend {
             recent: f.recent_limits,
@@ -349,12 +405,14 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
         }
     }
 
-    // Rule 3: limit rather than cancel.
+    // Rule 4: limit rather than cancel.
     rank(&mut options);
     match options.first() {
         Some(best) if best.meets_need => {
             let best = options.remove(0);
-            if best.strategy == Strategy::Decline {
+            if best.strategy == Strategy::Decline && f.role == Role::Optional {
+                trail.push(Step::OptionalSeat);
+            } else if best.strategy == Strategy::Decline {
                 trail.push(Step::DeclineLastResort);
                 trail.push(Step::WarnHighRisk);
             } else {

@@ -93,7 +93,8 @@ pub struct Facts {
     /// Similar meetings with this client in the last weeks (before this one).
     pub repetition: u32,
     pub recurring: bool,
-    /// Meeting minutes in this meeting's week, and the cap.
+    /// The load of this meeting's week (minutes in meetings plus travel to
+    /// and from client meetings), and the cap.
     pub week_minutes: u32,
     pub week_cap_minutes: u32,
     pub conflict: Option<Conflict>,
@@ -154,28 +155,14 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
     let client_index = match_client(meeting, ctx.me, ctx.clients);
     let client = client_index.map(|i| &ctx.clients[i]);
 
+    let colleague = colleague_of(meeting, ctx.me, client);
     let role = overrides
         .role
-        .unwrap_or_else(|| role_of(meeting, ctx.me, client));
-    let colleague = client
-        .and_then(|c| c.account_manager.as_deref())
-        .filter(|am| !is_me(am, ctx.me))
-        .filter(|am| {
-            meeting.people().any(|p| {
-                p.email.eq_ignore_ascii_case(am) && !matches!(p.partstat, PartStat::Declined)
-            })
-        });
+        .unwrap_or_else(|| role_of(meeting, ctx.me, colleague.is_some()));
     let format = overrides.format.unwrap_or_else(|| format_of(meeting));
-    let at_own_office = meeting.location.as_deref().is_some_and(|l| {
-        let l = l.to_lowercase();
-        ctx.office
-            .iter()
-            .any(|o| !o.is_empty() && l.contains(&o.to_lowercase()))
-    });
-    let travel_minutes = overrides.travel_minutes.unwrap_or(match format {
-        Format::InPerson if !at_own_office => client.and_then(|c| c.travel_minutes).unwrap_or(0),
-        _ => 0,
-    });
+    let travel_minutes = overrides
+        .travel_minutes
+        .unwrap_or_else(|| travel_of(meeting, format, client, ctx.office));
     let matter = overrides.matter.unwrap_or_else(|| matter_of(meeting));
     let planned = meeting.minutes();
     let needed = overrides.needed_minutes.unwrap_or(match matter {
@@ -199,7 +186,7 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
         if repetition >= s.repetition_threshold {
             inferred.push(Reason::Repetitive);
         }
-        if role == Role::BroughtIn {
+        if matches!(role, Role::BroughtIn | Role::Optional) {
             inferred.push(Reason::NotNeeded);
         }
     }
@@ -225,17 +212,22 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
         week_cap_minutes: ctx.weekly_cap_minutes,
         conflict,
         colleague: colleague.map(str::to_owned),
-        colleague_name: colleague
-            .and(client.and_then(|c| c.account_manager_name.clone()))
-            .or_else(|| {
-                colleague.and_then(|am| {
+        colleague_name: colleague.and_then(|email| {
+            client
+                .filter(|c| {
+                    c.account_manager
+                        .as_deref()
+                        .is_some_and(|am| am.eq_ignore_ascii_case(email))
+                })
+                .and_then(|c| c.account_manager_name.clone())
+                .or_else(|| {
                     meeting
                         .people()
-                        .find(|p| p.email.eq_ignore_ascii_case(am))?
+                        .find(|p| p.email.eq_ignore_ascii_case(email))?
                         .name
                         .clone()
                 })
-            }),
+        }),
         // Other meetings only: deciding this one again does not count against it.
         recent_limits: client
             .and_then(|c| ctx.recent_limits.get(&c.name))
@@ -252,29 +244,81 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
     }
 }
 
-fn role_of(meeting: &Meeting, me: &[String], client: Option<&Client>) -> Role {
-    if meeting.organized_by(me) {
-        return Role::Organizer;
-    }
-    if meeting
+/// Whether the invitation marks my seat optional (ROLE=OPT-PARTICIPANT).
+fn optional_seat(meeting: &Meeting, me: &[String]) -> bool {
+    meeting
         .my_attendance(me)
         .is_some_and(|a| a.role == RoleParam::OptParticipant)
-    {
-        return Role::Optional;
-    }
-    // A manager who declined does not speak for me.
-    let manager_attends = client
+}
+
+/// The colleague who attends and can speak for me: the client's account
+/// manager, or, where my seat is optional, an organizer from my own firm.
+/// Someone who declined speaks for nobody.
+fn colleague_of<'m>(
+    meeting: &'m Meeting,
+    me: &[String],
+    client: Option<&'m Client>,
+) -> Option<&'m str> {
+    let attends = |email: &str| {
+        !is_me(email, me)
+            && meeting.people().any(|p| {
+                p.email.eq_ignore_ascii_case(email) && !matches!(p.partstat, PartStat::Declined)
+            })
+    };
+    let manager = client
         .and_then(|c| c.account_manager.as_deref())
-        .is_some_and(|am| {
-            !is_me(am, me)
-                && meeting.people().any(|p| {
-                    p.email.eq_ignore_ascii_case(am) && !matches!(p.partstat, PartStat::Declined)
-                })
-        });
-    if manager_attends {
+        .filter(|am| attends(am));
+    let my_domains: Vec<&str> = me
+        .iter()
+        .filter_map(|e| e.rsplit_once('@'))
+        .map(|(_, d)| d)
+        .collect();
+    let organizer_from_my_firm = meeting
+        .organizer
+        .as_deref()
+        .filter(|_| optional_seat(meeting, me))
+        .filter(|o| !is_me(&o.email, me))
+        .filter(|o| {
+            my_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(o.domain()))
+        })
+        .map(|o| o.email.as_str());
+    manager.or(organizer_from_my_firm)
+}
+
+/// My role: the organizer; brought in when a colleague attends who speaks
+/// for me (an optional seat with such a colleague is that too); optional;
+/// else the client's direct contact.
+fn role_of(meeting: &Meeting, me: &[String], colleague_attends: bool) -> Role {
+    if meeting.organized_by(me) {
+        Role::Organizer
+    } else if colleague_attends {
         Role::BroughtIn
+    } else if optional_seat(meeting, me) {
+        Role::Optional
     } else {
         Role::DirectContact
+    }
+}
+
+/// Minutes of travel each way to a meeting: a client's travel time for one in
+/// person, unless it is at my own office.
+pub fn travel_of(
+    meeting: &Meeting,
+    format: Format,
+    client: Option<&Client>,
+    office: &[String],
+) -> u32 {
+    let at_own_office = meeting.location.as_deref().is_some_and(|l| {
+        let l = l.to_lowercase();
+        office
+            .iter()
+            .any(|o| !o.is_empty() && l.contains(&o.to_lowercase()))
+    });
+    match format {
+        Format::InPerson if !at_own_office => client.and_then(|c| c.travel_minutes).unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -323,11 +367,13 @@ const SERIOUS_WORDS: &[&str] = &[
     "tvist",
     "hendelse",
     "brudd",
+    "misfornøy",
     "complaint",
     "escalat",
     "incident",
     "dispute",
     "breach",
+    "deviation",
     "issue with",
     "problem",
 ];
@@ -448,13 +494,21 @@ pub struct CalendarIndex<'a> {
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
-    week_minutes: HashMap<(i32, u32), u32>,
+    /// Per ISO week: minutes in meetings, and travel to and from clients.
+    week_minutes: HashMap<(i32, u32), (u32, u32)>,
     tz: Tz,
 }
 
 impl<'a> CalendarIndex<'a> {
     /// Indexes every known occurrence: the window and the weeks before it.
-    pub fn new(calendar: &'a [Meeting], me: &[String], clients: &[Client], tz: Tz) -> Self {
+    /// `office` names the user's own office (no travel there).
+    pub fn new(
+        calendar: &'a [Meeting],
+        me: &[String],
+        clients: &[Client],
+        office: &[String],
+        tz: Tz,
+    ) -> Self {
         let mut by_start: Vec<usize> = (0..calendar.len()).collect();
         by_start.sort_by_key(|&i| calendar[i].start);
         let blocks: Vec<bool> = calendar.iter().map(|m| m.blocks_time(me)).collect();
@@ -478,16 +532,25 @@ impl<'a> CalendarIndex<'a> {
                 ids
             })
             .collect();
+        let client_of: Vec<Option<usize>> = calendar
+            .iter()
+            .map(|m| match_client(m, me, clients))
+            .collect();
         let mut by_client: HashMap<usize, Vec<usize>> = HashMap::new();
         for &i in &by_start {
-            if let Some(c) = match_client(&calendar[i], me, clients) {
+            if let Some(c) = client_of[i] {
                 by_client.entry(c).or_default().push(i);
             }
         }
+        // The week's load: its meetings, and the way to and from clients.
         let mut week_minutes = HashMap::new();
         let mut longest = Duration::zero();
-        for (m, _) in calendar.iter().zip(&blocks).filter(|(_, b)| **b) {
-            *week_minutes.entry(iso_week(m.start, tz)).or_insert(0) += m.minutes();
+        for (i, m) in calendar.iter().enumerate().filter(|(i, _)| blocks[*i]) {
+            let client = client_of[i].map(|c| &clients[c]);
+            let travel = travel_of(m, format_of(m), client, office).saturating_mul(2);
+            let week: &mut (u32, u32) = week_minutes.entry(iso_week(m.start, tz)).or_default();
+            week.0 = week.0.saturating_add(m.minutes());
+            week.1 = week.1.saturating_add(travel);
             longest = longest.max(m.end - m.start);
         }
         CalendarIndex {
@@ -503,12 +566,20 @@ impl<'a> CalendarIndex<'a> {
         }
     }
 
-    /// Meeting minutes in the ISO week of `t`.
+    /// The load of the ISO week of `t`: minutes in meetings, client and
+    /// internal, plus travel to and from client meetings.
     pub fn week_minutes(&self, t: DateTime<Utc>) -> u32 {
+        let (meetings, travel) = self.week_parts(t);
+        meetings.saturating_add(travel)
+    }
+
+    /// The load of the ISO week of `t` in its parts: minutes in meetings,
+    /// and minutes of travel to and from client meetings.
+    pub fn week_parts(&self, t: DateTime<Utc>) -> (u32, u32) {
         self.week_minutes
             .get(&iso_week(t, self.tz))
             .copied()
-            .unwrap_or(0)
+            .unwrap_or_default()
     }
 
     /// Indices of the meetings that start in `[from, to)`, by start.
@@ -603,6 +674,113 @@ mod tests {
         );
         // "pris" must start a word: "overraskelsesparti" is no pricing meeting
         assert_eq!(matter_of(&meeting("Sprint demo", None)), Matter::Routine);
+    }
+
+    #[test]
+    fn serious_words_as_people_write_them() {
+        for title in [
+            "Klage: forsinket levering",
+            "Reklamasjon på vare",
+            "Avvik i leveransen",
+            "Eskalering fra kunden",
+            "Misfornøyd med fremdriften",
+            "Tvist om faktura",
+            "Escalation: missing invoices",
+            "Complaint about the delivery",
+            "Dispute over scope",
+            "Incident review",
+            "Data breach follow-up",
+            "Deviation report",
+        ] {
+            assert_eq!(matter_of(&meeting(title, None)), Matter::Serious, "{title}");
+        }
+        let described = Meeting {
+            summary: Some("Møte".into()),
+            description: Some("Kunden er misfornøyd med leveransen.".into()),
+            ..Default::default()
+        };
+        assert_eq!(matter_of(&described), Matter::Serious);
+    }
+
+    fn person(email: &str, role: RoleParam) -> crate::Attendee {
+        crate::Attendee {
+            email: email.into(),
+            name: Some("Ola Hansen".into()),
+            role,
+            partstat: PartStat::Accepted,
+            ..Default::default()
+        }
+    }
+
+    /// The facts of `m` for Ingrid at firma.no, with one client, Havnevest.
+    fn facts_of(m: &Meeting) -> Facts {
+        let me = vec!["ingrid@firma.no".to_owned()];
+        let clients = vec![Client {
+            name: "Havnevest".into(),
+            domains: vec!["havnevest.no".into()],
+            travel_minutes: Some(30),
+            ..Default::default()
+        }];
+        let calendar = std::slice::from_ref(m);
+        let index = CalendarIndex::new(calendar, &me, &clients, &[], Tz::UTC);
+        let ctx = Context {
+            me: &me,
+            clients: &clients,
+            weights: &[Weight::Regular],
+            index: &index,
+            weekly_cap_minutes: 60,
+            office: &[],
+            recent_limits: &HashMap::new(),
+            settings: &FactSettings::default(),
+        };
+        gather(m, &ctx, &Overrides::default())
+    }
+
+    fn workshop(me: RoleParam, organizer: &str) -> Meeting {
+        let start = DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        Meeting {
+            summary: Some("Workshop".into()),
+            location: Some("Strandkaien 2".into()),
+            start,
+            end: start + Duration::minutes(60),
+            organizer: Some(std::sync::Arc::new(person(organizer, RoleParam::Chair))),
+            attendees: vec![
+                person("ingrid@firma.no", me),
+                person("per@havnevest.no", RoleParam::ReqParticipant),
+            ]
+            .into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_optional_seat_with_a_colleague_organizing_is_brought_in() {
+        let f = facts_of(&workshop(RoleParam::OptParticipant, "ola@firma.no"));
+        assert_eq!(f.role, Role::BroughtIn);
+        assert_eq!(f.colleague.as_deref(), Some("ola@firma.no"));
+        assert_eq!(f.colleague_name.as_deref(), Some("Ola Hansen"));
+        assert!(f.inferred_reasons.contains(&Reason::NotNeeded));
+        // The client organizing: optional, with nobody to speak for me.
+        let f = facts_of(&workshop(RoleParam::OptParticipant, "per@havnevest.no"));
+        assert_eq!(f.role, Role::Optional);
+        assert_eq!(f.colleague, None);
+        assert!(f.inferred_reasons.contains(&Reason::NotNeeded));
+        // A required seat is mine, whoever organizes.
+        let f = facts_of(&workshop(RoleParam::ReqParticipant, "ola@firma.no"));
+        assert_eq!(f.role, Role::DirectContact);
+    }
+
+    #[test]
+    fn the_weeks_load_counts_travel_both_ways() {
+        let f = facts_of(&workshop(RoleParam::ReqParticipant, "per@havnevest.no"));
+        assert_eq!(f.travel_minutes, 30);
+        assert_eq!(f.week_minutes, 60 + 2 * 30);
+        assert!(
+            f.inferred_reasons.contains(&Reason::Workload),
+            "over a 60-minute cap"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod planner;
 pub mod series;
 pub mod slots;
 pub mod types;
+pub mod week;
 
 pub use client::{derive_tiers, registry_problems, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
@@ -21,3 +22,4 @@ pub use facts::{gather, CalendarIndex, Context, Facts};
 pub use meeting::{Attendee, Meeting, PartStat, RoleParam, Series};
 pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;
+pub use week::{WeekBalance, WeekMeeting};

@@ -6,9 +6,13 @@ use anyhow::{Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use neitakk_core::engine::decide_with_status;
 use neitakk_core::facts::Overrides;
+use neitakk_core::week::{self, WeekMeeting};
 use neitakk_core::{derive_tiers, facts, CalendarIndex, Context, Decision, Facts, Meeting, Weight};
 use neitakk_ical::{reader::Options, Window};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// An ISO week: (year, week number).
+type IsoWeek = (i32, u32);
 use std::path::Path;
 use std::sync::Arc;
 
@@ -254,26 +258,106 @@ impl Loaded {
     /// The calendar indexed for gathering facts.
     pub fn index(&self, config: &Config) -> CalendarIndex<'_> {
         let p = &config.profile;
-        CalendarIndex::new(&self.calendar, &p.emails, &config.clients, p.timezone)
+        CalendarIndex::new(
+            &self.calendar,
+            &p.emails,
+            &config.clients,
+            &p.office,
+            p.timezone,
+        )
     }
 
     /// Facts and a decision for every meeting in the window that takes my
-    /// time (not all-day, cancelled, free or already declined).
-    pub fn assess_all<'s>(
-        &'s self,
-        index: &'s CalendarIndex,
-        config: &'s Config,
-        overrides: &'s Overrides,
-    ) -> impl Iterator<Item = Assessed> + 's {
-        self.calendar
-            .iter()
-            .filter(|m| {
-                m.blocks_time(&config.profile.emails) && self.window.contains(m.start, m.end)
+    /// time (not all-day, cancelled, free or already declined), each week
+    /// settled as a whole (method.md section 2).
+    pub fn assess_all(
+        &self,
+        index: &CalendarIndex,
+        config: &Config,
+        overrides: &Overrides,
+    ) -> impl Iterator<Item = Assessed> {
+        let tz = config.profile.timezone;
+        let me = &config.profile.emails;
+        let picked: Vec<usize> = (0..self.calendar.len())
+            .filter(|&i| {
+                let m = &self.calendar[i];
+                m.blocks_time(me) && self.window.contains(m.start, m.end)
             })
-            .map(move |m| self.assess(index, m, config, overrides))
+            .collect();
+        let weeks: BTreeSet<IsoWeek> = picked
+            .iter()
+            .map(|&i| facts::iso_week(self.calendar[i].start, tz))
+            .collect();
+        let mut settled = self.settle_weeks(index, &weeks, config, overrides);
+        picked.into_iter().filter_map(move |i| settled.remove(&i))
     }
 
+    /// One meeting, as its week settles it.
     pub fn assess(
+        &self,
+        index: &CalendarIndex,
+        m: &Meeting,
+        config: &Config,
+        overrides: &Overrides,
+    ) -> Assessed {
+        let week = facts::iso_week(m.start, config.profile.timezone);
+        let mut settled = self.settle_weeks(index, &[week].into(), config, overrides);
+        let own = self
+            .calendar
+            .iter()
+            .position(|c| c.key() == m.key())
+            .and_then(|i| settled.remove(&i));
+        own.unwrap_or_else(|| self.assess_alone(index, m, config, overrides))
+    }
+
+    /// Every meeting that takes my time in `weeks`, assessed and each week
+    /// settled, by calendar index.
+    fn settle_weeks(
+        &self,
+        index: &CalendarIndex,
+        weeks: &BTreeSet<IsoWeek>,
+        config: &Config,
+        overrides: &Overrides,
+    ) -> HashMap<usize, Assessed> {
+        let tz = config.profile.timezone;
+        let mut members: BTreeMap<IsoWeek, Vec<usize>> = BTreeMap::new();
+        for (i, m) in self.calendar.iter().enumerate() {
+            if m.blocks_time(&config.profile.emails) {
+                let week = facts::iso_week(m.start, tz);
+                if weeks.contains(&week) {
+                    members.entry(week).or_default().push(i);
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        for idx in members.into_values() {
+            let mut assessed: Vec<Assessed> = idx
+                .iter()
+                .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
+                .collect();
+            let load = index.week_minutes(self.calendar[idx[0]].start);
+            let mut items: Vec<WeekMeeting> = assessed
+                .iter_mut()
+                .map(|a| WeekMeeting {
+                    title: a.meeting.summary.as_deref().unwrap_or(&a.meeting.uid),
+                    facts: &a.facts,
+                    decision: &mut a.decision,
+                    ahead: a.meeting.start > config.now,
+                })
+                .collect();
+            week::settle(
+                &mut items,
+                load,
+                config.profile.weekly_cap_minutes,
+                &config.policy,
+            );
+            out.extend(idx.into_iter().zip(assessed));
+        }
+        out
+    }
+
+    /// One meeting alone: its facts and the engine's decision for it.
+    fn assess_alone(
         &self,
         index: &CalendarIndex,
         m: &Meeting,
@@ -366,6 +450,62 @@ fn find<'a>(
         .into()
     })
 }
+
+/// A meeting that has ended: there is nothing to answer. Names the next
+/// occurrence of its series, where the calendar has one.
+#[derive(Debug)]
+pub struct Over {
+    pub title: String,
+    pub ended: DateTime<Utc>,
+    pub next: Option<DateTime<Utc>>,
+    pub tz: chrono_tz::Tz,
+}
+
+impl Over {
+    /// `Some` when `meeting` ended before `now`.
+    pub fn check(
+        calendar: &[Meeting],
+        meeting: &Meeting,
+        now: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+    ) -> Option<Over> {
+        (meeting.end <= now).then(|| Over {
+            title: meeting
+                .summary
+                .as_deref()
+                .unwrap_or(&meeting.uid)
+                .to_owned(),
+            ended: meeting.end,
+            next: calendar
+                .iter()
+                .filter(|m| m.uid == meeting.uid && m.end > now && !m.is_cancelled())
+                .map(|m| m.start)
+                .min(),
+            tz,
+        })
+    }
+
+    /// The refusal, for people.
+    pub fn message(&self, lang: neitakk_core::Lang) -> String {
+        use neitakk_compose::dates::date_time;
+        let ended = date_time(self.ended, self.tz, lang);
+        let next = self.next.map(|t| date_time(t, self.tz, lang));
+        match (lang, next) {
+            (neitakk_core::Lang::Nb, Some(n)) => format!("«{}» var over {ended}: det er ingenting å svare på. Neste gang er {n}.", self.title),
+            (neitakk_core::Lang::Nb, None) => format!("«{}» var over {ended}: det er ingenting å svare på, og kalenderen har ingen senere gang.", self.title),
+            (neitakk_core::Lang::En, Some(n)) => format!("'{}' ended {ended}: there is nothing to answer. The next one is {n}.", self.title),
+            (neitakk_core::Lang::En, None) => format!("'{}' ended {ended}: there is nothing to answer, and the calendar has no later one.", self.title),
+        }
+    }
+}
+
+impl std::fmt::Display for Over {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(neitakk_core::Lang::En))
+    }
+}
+
+impl std::error::Error for Over {}
 
 /// A calendar and a week or window: the arguments `triage` and `plan` share.
 #[derive(Debug, clap::Args)]
@@ -468,13 +608,6 @@ impl MeetingArgs {
         let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
         let loaded = Loaded::load(&self.file, w, config)?;
         let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)?.clone();
-        if meeting.end <= config.now {
-            tracing::warn!(
-                "'{}' took place on {}: it is over (use --at to pick another occurrence)",
-                meeting.summary.as_deref().unwrap_or(&meeting.uid),
-                meeting.start.with_timezone(&tz).format("%Y-%m-%d %H:%M")
-            );
-        }
         Ok((loaded, meeting))
     }
 }

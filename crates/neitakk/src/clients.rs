@@ -22,11 +22,20 @@ pub enum Command {
     /// Columns (header names, any order, case-insensitive): name, domains
     /// (separated by ; or spaces), tier, revenue, flexibility, language,
     /// contact, contact_email, account_manager, account_manager_name,
-    /// travel_minutes. Clients already in the registry are left as they are;
-    /// new ones are appended to the clients file, comments kept.
+    /// travel_minutes, or the names CRM exports use for them (HubSpot,
+    /// Salesforce, Pipedrive, SuperOffice, Dynamics, Tripletex; English and
+    /// Norwegian: Company name, Account Name, Firma, Kunde, Website, Domene,
+    /// Annual Revenue, Omsetning, Owner, Kundeansvarlig, ...). A website or
+    /// an e-mail address gives the domain. Clients already in the registry
+    /// are left as they are; new ones are appended to the clients file,
+    /// comments kept.
     Import {
         /// The CSV file.
         file: PathBuf,
+        /// Columns for fields the names do not tell: FIELD=COLUMN,... (e.g.
+        /// name=Kunde,domains=Nettsted).
+        #[arg(long, value_name = "FIELD=COLUMN,...")]
+        map: Option<String>,
         /// The clients file to append to (default: the configured one; without one, print).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -36,9 +45,11 @@ pub enum Command {
 pub fn run(config: &Config, cmd: &Command) -> Result<()> {
     match cmd {
         Command::List { format } => list(config, *format),
-        Command::Import { file, out } => import(
+        Command::Import { file, out, map } => import(
             config,
             file,
+            &parse_map(map.as_deref().unwrap_or_default())
+                .map_err(|e| BadInput(format!("--map: {e}")))?,
             out.as_deref().or(config.clients_path.as_deref()),
         ),
     }
@@ -116,18 +127,172 @@ fn list(config: &Config, format: Format) -> Result<()> {
     Ok(())
 }
 
+/// A registry field and the column names CRM and spreadsheet exports give
+/// it (HubSpot, Salesforce, Pipedrive, SuperOffice, Dynamics, Tripletex, in
+/// English and Norwegian), as [`normalize`] writes them.
+#[rustfmt::skip]
+const FIELDS: &[(&str, &[&str])] = &[
+    ("name", &[
+        "name", "company_name", "company", "account_name", "account", "organization",
+        "organisation", "organization_name", "organisation_name", "org_name", "customer",
+        "customer_name", "client", "firma", "firmanavn", "kunde", "kundenavn", "selskap",
+        "selskapsnavn", "bedrift", "navn", "organisasjon",
+    ]),
+    ("domains", &[
+        "domains", "domain", "company_domain_name", "company_domain", "website",
+        "website_url", "web_site", "company_website", "web", "url", "homepage", "nettsted",
+        "nettside", "hjemmeside", "domene", "domener", "webadresse", "web_adresse",
+    ]),
+    ("revenue", &[
+        "revenue", "annual_revenue", "annualrevenue", "turnover", "annual_sales", "sales",
+        "omsetning", "årsomsetning", "driftsinntekter", "salg",
+    ]),
+    ("tier", &["tier", "nivå", "kundenivå"]),
+    ("flexibility", &["flexibility", "fleksibilitet"]),
+    ("language", &["language", "preferred_language", "språk", "målform"]),
+    ("contact", &[
+        "contact", "contact_name", "contact_person", "primary_contact", "main_contact",
+        "kontaktperson", "kontakt", "kontaktnavn",
+    ]),
+    ("contact_email", &[
+        "contact_email", "email", "e_mail", "email_address", "primary_email", "e_post",
+        "epost", "e_postadresse", "kontakt_e_post",
+    ]),
+    ("account_manager", &[
+        "account_manager", "account_manager_email", "owner_email", "account_owner_email",
+        "kundeansvarlig_e_post",
+    ]),
+    ("account_manager_name", &[
+        "account_manager_name", "owner", "account_owner", "company_owner", "owner_name",
+        "sales_rep", "kundeansvarlig", "ansvarlig", "selger", "vår_kontakt",
+    ]),
+    ("travel_minutes", &["travel_minutes", "travel", "reisetid", "reise"]),
+];
+
+/// A column header as compared: lower case, words joined by `_`, no BOM.
+fn normalize(header: &str) -> String {
+    header
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || matches!(c, '-' | '.' | '/' | '_' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// Which registry field each column of a CSV fills, and what was left.
+#[derive(Debug, Default, PartialEq)]
+pub struct Columns {
+    /// (column as written, field), in column order.
+    pub used: Vec<(String, &'static str)>,
+    /// Columns no field took.
+    pub left: Vec<String>,
+}
+
+impl std::fmt::Display for Columns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let used: Vec<String> = self
+            .used
+            .iter()
+            .map(|(c, to)| format!("{c} → {to}"))
+            .collect();
+        write!(f, "columns used: {}", used.join(", "))?;
+        if !self.left.is_empty() {
+            write!(f, "; left: {}", self.left.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Parses `--map name=Kunde,domains=Nettsted` into (field, column) pairs.
+pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, String> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (field, column) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("'{pair}': write FIELD=COLUMN, e.g. name=Kunde"))?;
+            let field = normalize(field);
+            if !FIELDS.iter().any(|(f, _)| *f == field) {
+                let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+                return Err(format!("'{field}' is not a field ({})", known.join(", ")));
+            }
+            Ok((field, column.trim().to_owned()))
+        })
+        .collect()
+}
+
+/// The field each header fills: the mapping first, then the known names.
+/// Each field is taken by one column, the first that names it.
+fn columns(headers: &[String], map: &[(String, String)]) -> (Vec<Option<&'static str>>, Columns) {
+    let field_of = |f: &str| FIELDS.iter().map(|(n, _)| *n).find(|n| *n == f);
+    let mut fields: Vec<Option<&'static str>> = headers
+        .iter()
+        .map(|h| {
+            map.iter()
+                .find(|(_, column)| normalize(column) == normalize(h))
+                .and_then(|(field, _)| field_of(field))
+        })
+        .collect();
+    for (i, h) in headers.iter().enumerate() {
+        if fields[i].is_some() {
+            continue;
+        }
+        let h = normalize(h);
+        let known = FIELDS
+            .iter()
+            .find(|(_, names)| names.contains(&h.as_str()))
+            .map(|(f, _)| *f)
+            .filter(|f| !fields.contains(&Some(*f)) && !map.iter().any(|(m, _)| m == f));
+        fields[i] = known;
+    }
+    let mut report = Columns::default();
+    for (h, f) in headers.iter().zip(&fields) {
+        match f {
+            Some(f) => report
+                .used
+                .push((h.trim_start_matches('\u{feff}').to_owned(), f)),
+            None => report
+                .left
+                .push(h.trim_start_matches('\u{feff}').to_owned()),
+        }
+    }
+    (fields, report)
+}
+
+/// The mail domain in a website address or an e-mail address:
+/// "https://www.havnevest.no/om-oss" and "per@havnevest.no" give "havnevest.no".
+pub fn domain_of(value: &str) -> Option<String> {
+    let v = value.trim().to_ascii_lowercase();
+    let host = match v.rsplit_once('@') {
+        Some((_, d)) => d,
+        None => {
+            let rest = v.split_once("://").map_or(v.as_str(), |(_, r)| r);
+            rest.split(['/', '?', '#', ':']).next().unwrap_or("")
+        }
+    };
+    let host = host.trim_start_matches("www.").trim_matches('.');
+    (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_owned())
+}
+
 /// Reads clients from CSV; errors name the row and column.
-pub fn read_csv(path: &Path) -> Result<Vec<Client>> {
+pub fn read_csv(path: &Path, map: &[(String, String)]) -> Result<(Vec<Client>, Columns)> {
     let name = path.display().to_string();
     if !path.is_file() {
         return Err(BadInput(format!("{name}: no such file")).into());
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-    parse_csv(&name, &text)
+    parse_csv(&name, &text, map)
 }
 
-/// Clients from CSV text; errors name `name`, the row and the column.
-pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
+/// Clients from CSV text, with the columns each field came from; errors
+/// name `name`, the row and the column.
+pub fn parse_csv(
+    name: &str,
+    text: &str,
+    map: &[(String, String)],
+) -> Result<(Vec<Client>, Columns)> {
     // Spreadsheets set to Norwegian write semicolons; tell by the header line.
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
@@ -144,11 +309,21 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
         .headers()
         .map_err(|e| BadInput(format!("{name}: {e}")))?
         .iter()
-        .map(|h| h.to_ascii_lowercase().replace([' ', '-'], "_"))
+        .map(str::to_owned)
         .collect();
-    if !headers.iter().any(|h| h == "name") {
+    for (field, column) in map {
+        if !headers.iter().any(|h| normalize(h) == normalize(column)) {
+            return Err(BadInput(format!(
+                "{name}: no column '{column}' for {field} (found: {})",
+                headers.join(", ")
+            ))
+            .into());
+        }
+    }
+    let (fields, report) = columns(&headers, map);
+    if !fields.contains(&Some("name")) {
         return Err(BadInput(format!(
-            "{name}: no 'name' column (found: {})",
+            "{name}: no column for the client's name (found: {}); name it with --map name=COLUMN",
             headers.join(", ")
         ))
         .into());
@@ -158,18 +333,19 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
         let line = i + 2;
         let record = record.map_err(|e| BadInput(format!("{name}:{line}: {e}")))?;
         let mut c = Client::default();
-        for (h, value) in headers.iter().zip(record.iter()) {
+        let mut email_domain = None;
+        for ((h, field), value) in headers.iter().zip(&fields).zip(record.iter()) {
+            let Some(field) = field else { continue };
             if value.is_empty() {
                 continue;
             }
             let bad = |what: &str| BadInput(format!("{name}:{line}: column '{h}': {what}"));
-            match h.as_str() {
+            match *field {
                 "name" => c.name = value.to_owned(),
-                "domains" | "domain" => {
+                "domains" => {
                     c.domains = value
                         .split([';', ' ', ',', '|'])
-                        .filter(|d| !d.is_empty())
-                        .map(str::to_owned)
+                        .filter_map(domain_of)
                         .collect()
                 }
                 "tier" => c.tier = Some(value.parse().map_err(|e: String| bad(&e))?),
@@ -186,9 +362,17 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
                     )
                 }
                 "contact" => c.contact = Some(value.to_owned()),
-                "contact_email" => c.contact_email = Some(value.to_owned()),
-                "account_manager" => c.account_manager = Some(value.to_ascii_lowercase()),
-                "account_manager_name" => c.account_manager_name = Some(value.to_owned()),
+                "contact_email" => {
+                    c.contact_email = Some(value.to_owned());
+                    email_domain = domain_of(value);
+                }
+                // An owner column holds a name or an address; either is kept.
+                "account_manager" | "account_manager_name" if value.contains('@') => {
+                    c.account_manager = Some(value.to_ascii_lowercase());
+                }
+                "account_manager" | "account_manager_name" => {
+                    c.account_manager_name = Some(value.to_owned());
+                }
                 "travel_minutes" => {
                     c.travel_minutes = Some(
                         value
@@ -202,13 +386,23 @@ pub fn parse_csv(name: &str, text: &str) -> Result<Vec<Client>> {
         if c.name.is_empty() {
             return Err(BadInput(format!("{name}:{line}: the client has no name")).into());
         }
+        // Without a domain column, the contact's address tells the domain.
+        if c.domains.is_empty() {
+            c.domains.extend(email_domain);
+        }
         clients.push(c);
     }
-    Ok(clients)
+    Ok((clients, report))
 }
 
-fn import(config: &Config, csv_path: &Path, target: Option<&Path>) -> Result<()> {
-    let incoming = read_csv(csv_path)?;
+fn import(
+    config: &Config,
+    csv_path: &Path,
+    map: &[(String, String)],
+    target: Option<&Path>,
+) -> Result<()> {
+    let (incoming, columns) = read_csv(csv_path, map)?;
+    let _ = writeln!(std::io::stderr(), "{}: {columns}", csv_path.display());
     let existing: Vec<Client> = match target {
         Some(p) if p.exists() => read_toml::<ClientsFile>(p)?.clients,
         _ => config.clients.clone(),

@@ -693,7 +693,9 @@ async fn the_week_board_shows_the_example_week() {
     ];
     assert_eq!(classes, expected.iter().map(|c| c.to_string()).collect());
     assert!(
-        r.body.contains("16.2 h of meetings; the cap is 15.0 h"),
+        r.body.contains(
+            "Week 49: 20.4 h (17.2 h of meetings and 3.2 h of travel) against a cap of 15.0 h."
+        ),
         "{}",
         r.body
     );
@@ -701,7 +703,7 @@ async fn the_week_board_shows_the_example_week() {
     admin.upload_example().await;
     let again = admin.get(&format!("/week?week={WEEK}")).await;
     assert_eq!(cards(&again.body).len(), cards(&r.body).len());
-    assert!(again.body.contains("16.2 h of meetings"));
+    assert!(again.body.contains("17.2 h of meetings"));
     // Switching weeks.
     assert!(
         unescape(&r.body).contains("/week?week=2026-W48")
@@ -737,7 +739,10 @@ async fn a_meeting_page_drafts_an_edited_reply_into_the_outbox() {
     let page = admin.get(&href).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Workshop: ny kundeportal"));
-    assert!(page.body.contains("Rule 3"), "the rule trail");
+    assert!(
+        page.body.contains("at the least risk to the relationships"),
+        "the rule trail: the week's plan"
+    );
     assert!(page.body.contains("(recommended)"));
     assert!(
         page.body.contains("Takk for invitasjonen"),
@@ -1372,7 +1377,9 @@ async fn settings_shape_the_pages_and_the_messages() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let board = admin.get(&format!("/week?week={WEEK}")).await;
     assert!(
-        board.body.contains("i møter; taket er 20,0 t"),
+        board
+            .body
+            .contains("i møter og 3,2 t reise) mot et tak på 20,0 t"),
         "{}",
         board.body
     );
@@ -1404,7 +1411,7 @@ async fn the_api_does_what_the_command_line_does() {
     let events = api(&s, &token, "GET", &format!("/events?week={WEEK}"), None)
         .await
         .json();
-    assert_eq!(events["events"].as_array().unwrap().len(), 16, "{events}");
+    assert_eq!(events["events"].as_array().unwrap().len(), 17, "{events}");
     let triage = api(&s, &token, "GET", &format!("/triage?week={WEEK}"), None)
         .await
         .json();
@@ -1419,7 +1426,7 @@ async fn the_api_does_what_the_command_line_does() {
     };
     assert_eq!(strategy(WORKSHOP), "phone-call");
     assert_eq!(strategy("skagerrak-risiko@fjellfjord.no"), "bow-out");
-    assert_eq!(triage["weeks"][0]["meeting_minutes"], 975);
+    assert_eq!(triage["weeks"][0]["meeting_minutes"], 1035);
     // The same document as `neitakk triage --format json`.
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_neitakk"))
         .env("NEITAKK_NOW", MONDAY)
@@ -2116,6 +2123,47 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
         .post("/users/delete", &[("csrf", &csrf), ("id", "1")])
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// Once a meeting is over there is nothing to answer: the page says so, and
+/// saving or sending it, on a page or through the API, is refused.
+#[tokio::test]
+async fn a_meeting_that_is_over_gets_no_answer() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    admin.upload_example().await;
+    let token = admin.token().await;
+    // Monday evening: the workshop (13.00 to 16.00) is over.
+    s.later(12);
+    let page = admin.get(&workshop("&lang=en")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("there is nothing to answer"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Takk for invitasjonen"), "no draft");
+    let r = admin.reply_to_workshop("/meeting/save", "Hei").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let body = format!(
+        r#"{{"uid":"{WORKSHOP}","start":"{WORKSHOP_START}","strategy":"shorten","lang":"en","save":true}}"#
+    );
+    let r = api(&s, &token, "POST", "/reply", Some(&body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(
+        r.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to answer"),
+        "{}",
+        r.body
+    );
+    let drafts = api(&s, &token, "GET", "/drafts", None).await.json();
+    assert_eq!(
+        drafts["drafts"].as_array().map(Vec::len),
+        Some(0),
+        "{drafts}"
+    );
 }
 
 /// Sessions and setup links end by the server's clock, not the machine's.

@@ -29,6 +29,10 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let (loaded, meeting) = args.meeting.load(config)?;
     let meeting = &meeting;
+    if let Some(over) = crate::analysis::Over::check(&loaded.calendar, meeting, config.now, tz) {
+        // Explaining a meeting that is over is fine; answering it is not.
+        tracing::warn!("{over}");
+    }
     if meeting.all_day() {
         let nb = lang == Lang::Nb;
         let text = if nb {
@@ -182,8 +186,8 @@ pub fn fact_rows(f: &neitakk_core::Facts, lang: Lang) -> Vec<(&'static str, Stri
             yes_no(f.recurring, lang).into(),
         ),
         (
-            "møtetid denne uka",
-            "meeting time this week",
+            "belastning denne uka (møter og reise)",
+            "load this week (meetings and travel)",
             format!(
                 "{} / {}",
                 words::hours(f.week_minutes, lang),

@@ -72,27 +72,6 @@ pub fn parse_duration(s: &str) -> Result<u32, String> {
     }
 }
 
-/// The options the engine offers for a meeting that free time. A key
-/// client's meeting has none: the relationship comes first.
-fn options(a: &Assessed) -> Vec<PlanOption> {
-    if a.decision
-        .trail
-        .iter()
-        .any(|s| matches!(s, neitakk_core::Step::KeyClient { .. }))
-    {
-        return Vec::new();
-    }
-    std::iter::once(&a.decision.recommended)
-        .chain(&a.decision.alternatives)
-        .filter(|c| c.strategy != Strategy::Attend && c.minutes_freed > 0)
-        .map(|c| PlanOption {
-            strategy: c.strategy,
-            minutes_freed: c.minutes_freed,
-            risk: c.risk,
-        })
-        .collect()
-}
-
 /// What to plan: the options `plan` and the server's plan page share.
 #[derive(Debug, Clone, Default)]
 pub struct Goal {
@@ -157,7 +136,7 @@ pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Plann
         .map(|a| PlanItem {
             client: a.facts.client.clone().unwrap_or_default(),
             prior_limits: a.facts.recent_limits,
-            options: options(a),
+            options: neitakk_core::week::plan_options(&a.decision),
         })
         .collect();
     let rules = PlanRules {

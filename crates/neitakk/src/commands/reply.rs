@@ -301,6 +301,9 @@ pub fn prepare<'m>(
     choice: &Choice,
 ) -> Result<Option<Reply<'m>>> {
     let tz = config.profile.timezone;
+    if let Some(over) = crate::analysis::Over::check(&loaded.calendar, meeting, config.now, tz) {
+        return Err(over.into());
+    }
     let overrides_facts = Overrides {
         reasons: choice.reasons.clone(),
         needed_minutes: choice.minutes,
@@ -469,7 +472,20 @@ fn write(
         series: args.series,
         every: args.every,
     };
-    let Some(reply) = prepare(config, loaded, meeting, &choice)? else {
+    let prepared = prepare(config, loaded, meeting, &choice).map_err(|e| {
+        // The command line names the flag that picks the next one.
+        match e
+            .downcast_ref::<crate::analysis::Over>()
+            .and_then(|o| o.next)
+        {
+            Some(next) => {
+                let at = next.with_timezone(&tz).format("%Y-%m-%dT%H:%M");
+                e.context(format!("answer the next one with --at {at}"))
+            }
+            None => e,
+        }
+    })?;
+    let Some(reply) = prepared else {
         let _ = writeln!(
             std::io::stderr(),
             "You have accepted this meeting and neitakk recommends attending it: nothing to send \

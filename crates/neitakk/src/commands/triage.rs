@@ -26,15 +26,30 @@ pub struct Args {
     format: Format,
 }
 
-/// One ISO week's load and what the recommendations free.
+/// One ISO week's load (meetings and travel) and what the recommendations free.
 #[derive(Debug, Default)]
 pub struct Week {
     pub meeting_minutes: u32,
+    pub travel_minutes: u32,
     pub freed_meeting: u32,
     pub freed_travel: u32,
 }
 
-/// Per ISO week: meeting minutes, and the meeting and travel time the
+impl Week {
+    /// Minutes in meetings plus travel: what the cap is set against.
+    pub fn load(&self) -> u32 {
+        self.meeting_minutes + self.travel_minutes
+    }
+
+    /// How far the week stays over `cap` once the recommendations are followed.
+    pub fn over_cap(&self, cap: u32) -> u32 {
+        self.load()
+            .saturating_sub(self.freed_meeting + self.freed_travel)
+            .saturating_sub(cap)
+    }
+}
+
+/// Per ISO week: its load, and the meeting and travel time the
 /// recommendations free.
 #[derive(Debug, Default)]
 pub struct Tally {
@@ -46,9 +61,13 @@ impl Tally {
         let week = self
             .weeks
             .entry(iso_week(a.meeting.start, tz))
-            .or_insert(Week {
-                meeting_minutes: index.week_minutes(a.meeting.start),
-                ..Week::default()
+            .or_insert_with(|| {
+                let (meeting_minutes, travel_minutes) = index.week_parts(a.meeting.start);
+                Week {
+                    meeting_minutes,
+                    travel_minutes,
+                    ..Week::default()
+                }
             });
         let r = &a.decision.recommended;
         week.freed_meeting += r.minutes_freed.saturating_sub(r.travel_minutes_freed);
@@ -60,9 +79,45 @@ impl Tally {
         self.weeks
             .iter()
             .map(|((y, wk), w)| {
-                json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": w.meeting_minutes, "cap_minutes": cap_minutes, "freed_meeting_minutes": w.freed_meeting, "freed_travel_minutes": w.freed_travel})
+                json!({"week": format!("{y}-W{wk:02}"), "meeting_minutes": w.meeting_minutes, "travel_minutes": w.travel_minutes, "load_minutes": w.load(), "cap_minutes": cap_minutes, "freed_meeting_minutes": w.freed_meeting, "freed_travel_minutes": w.freed_travel, "over_cap_minutes": w.over_cap(cap_minutes)})
             })
             .collect()
+    }
+}
+
+/// The week's load against the cap, what the recommendations free, and
+/// where that leaves it.
+pub fn week_line(number: u32, w: &Week, cap: u32, lang: Lang) -> String {
+    let h = |minutes: u32| words::hours(minutes, lang);
+    let (load, m, t, c) = (
+        h(w.load()),
+        h(w.meeting_minutes),
+        h(w.travel_minutes),
+        h(cap),
+    );
+    let (fm, ft) = (h(w.freed_meeting), h(w.freed_travel));
+    let over = w.over_cap(cap);
+    match lang {
+        Lang::Nb => {
+            let end = if w.load() <= cap {
+                "Uka er under taket.".to_owned()
+            } else if over == 0 {
+                format!("Anbefalingene frigjør {fm} møtetid og {ft} reisetid, og da er uka under taket.")
+            } else {
+                format!("Anbefalingene frigjør {fm} møtetid og {ft} reisetid; uka er likevel {} over taket.", h(over))
+            };
+            format!("Uke {number}: {load} ({m} i møter og {t} reise) mot et tak på {c}. {end}")
+        }
+        Lang::En => {
+            let end = if w.load() <= cap {
+                "The week is under its cap.".to_owned()
+            } else if over == 0 {
+                format!("The recommendations free {fm} of meetings and {ft} of travel, which brings it under the cap.")
+            } else {
+                format!("The recommendations free {fm} of meetings and {ft} of travel; even so the week stays {} over its cap.", h(over))
+            };
+            format!("Week {number}: {load} ({m} of meetings and {t} of travel) against a cap of {c}. {end}")
+        }
     }
 }
 
@@ -212,15 +267,11 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                 )?;
             }
             for ((_, wk), w) in &tally.weeks {
-                let h = |minutes: u32| words::hours(minutes, lang);
-                let (m, c) = (h(w.meeting_minutes), h(config.profile.weekly_cap_minutes));
-                let (f, t) = (h(w.freed_meeting), h(w.freed_travel));
-                let after = h(w.meeting_minutes.saturating_sub(w.freed_meeting));
-                if nb {
-                    writeln!(out, "Uke {wk}: {m} i møter mot et tak på {c}. Anbefalingene frigjør {f} møtetid og {t} reisetid, og lar {after} møtetid stå igjen.")?;
-                } else {
-                    writeln!(out, "Week {wk}: {m} of meetings against a cap of {c}. The recommendations free {f} of meeting time and {t} of travel, leaving {after} of meetings.")?;
-                }
+                writeln!(
+                    out,
+                    "{}",
+                    week_line(*wk, w, config.profile.weekly_cap_minutes, lang)
+                )?;
             }
         }
     }

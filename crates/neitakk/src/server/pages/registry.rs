@@ -168,8 +168,8 @@ pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multi
         })
         .lang(s.lang)
     })?;
-    let clients =
-        crate::clients::parse_csv(&name, &text).map_err(|e| Failure::from(e).lang(s.lang))?;
+    let (clients, _) =
+        crate::clients::parse_csv(&name, &text, &[]).map_err(|e| Failure::from(e).lang(s.lang))?;
     app.store
         .save_clients(&work::registry_rows(&clients)?)
         .await?;

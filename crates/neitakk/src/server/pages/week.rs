@@ -99,35 +99,27 @@ fn board(
             })
         })
         .collect();
-    let meeting_minutes = index.week_minutes(w.from);
-    let freed: u32 = assessed
-        .iter()
-        .filter(|a| a.decision.is_decided())
-        .map(|a| {
-            let r = &a.decision.recommended;
-            r.minutes_freed.saturating_sub(r.travel_minutes_freed)
-        })
-        .sum();
-    let freed = freed.min(meeting_minutes);
+    // The load and its text as `triage` gives them: one tally, one sentence.
+    let mut tally = crate::commands::triage::Tally::default();
+    for a in &assessed {
+        tally.add(a, &index, tz);
+    }
     let cap = config.profile.weekly_cap_minutes;
-    let scale = f64::from(meeting_minutes.max(cap).max(60)) * 1.1;
+    let week = neitakk_core::facts::iso_week(w.from, tz);
+    let (meeting_minutes, travel_minutes) = index.week_parts(w.from);
+    let this = tally
+        .weeks
+        .remove(&week)
+        .unwrap_or(crate::commands::triage::Week {
+            meeting_minutes,
+            travel_minutes,
+            ..Default::default()
+        });
+    let load = this.load();
+    let freed = (this.freed_meeting + this.freed_travel).min(load);
+    let scale = f64::from(load.max(cap).max(60)) * 1.1;
     let pct = |m: u32| format!("{:.1}", f64::from(m) / scale * 100.0);
-    let h = |m: u32| words::hours(m, lang);
-    let load_text = if lang == Lang::Nb {
-        format!(
-            "{} i møter; taket er {}. Anbefalingene frigjør {} møtetid.",
-            h(meeting_minutes),
-            h(cap),
-            h(freed)
-        )
-    } else {
-        format!(
-            "{} of meetings; the cap is {}. The recommendations free {} of meeting time.",
-            h(meeting_minutes),
-            h(cap),
-            h(freed)
-        )
-    };
+    let load_text = crate::commands::triage::week_line(week.1, &this, cap, lang);
     let mut legend: Vec<&Strategy> = Strategy::ALL
         .iter()
         .filter(|s| **s != Strategy::LessOften)
@@ -139,7 +131,7 @@ fn board(
     });
     context! {
         days,
-        kept_pct => pct(meeting_minutes - freed),
+        kept_pct => pct(load - freed),
         freed_pct => pct(freed),
         cap_pct => pct(cap),
         load_text,
@@ -300,8 +292,10 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     let m = assessed.meeting.clone();
     let decided =
         assessed.decision.is_decided() && assessed.facts.role != neitakk_core::Role::Organizer;
+    // A meeting that is over has nothing to answer: the page says so.
+    let over = analysis::Over::check(&loaded.calendar, &m, config.now, tz).map(|o| o.message(lang));
     // A reply only where there is one to write.
-    let composed = if decided {
+    let composed = if decided && over.is_none() {
         let items = vec![Item {
             meeting: m.clone(),
             choice: choice.clone(),
@@ -396,7 +390,8 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             when => dates::span(m.start, m.end, tz, lang),
             back => link("/week", &[&[("week", week_name(m.start, tz).as_str())][..], &given].concat()),
             facts, trail, choices, messages, langs, can_send,
-            nothing_to_send => decided && composed.is_none(),
+            nothing_to_send => decided && over.is_none() && composed.is_none(),
+            over,
             uid, start => rfc3339(start), strategy, draft_lang => draft_lang.as_str(),
             reasons => reason_choices(&choice.reasons, lang),
             summary_line => summary_line,
