@@ -1022,7 +1022,7 @@ async fn members_read_the_registry_and_admins_keep_it() {
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("travel_minutes"), "{}", r.body);
-    let csv = "Navn;Domains;Revenue;Language\nname;domains;revenue;language\n";
+    let csv = "Kundenr;Betegnelse;Revenue\n1;Bølgen AS;2 500 000\n";
     let r = admin
         .upload("/clients/import", &csrf, "k.csv", csv.as_bytes())
         .await;
@@ -1032,13 +1032,17 @@ async fn members_read_the_registry_and_admins_keep_it() {
         "no name column: {}",
         r.body
     );
-    let csv = "name;domains;revenue;language\nBølgen AS;bolgen.no;2 500 000;nb\n";
+    // A Norwegian CRM export: its column names, the domain from the website.
+    let csv =
+        "Kunde;Nettsted;Omsetning;Språk\nBølgen AS;https://www.bolgen.no/om-oss;2 500 000;nb\n";
     let r = admin
         .upload("/clients/import", &csrf, "k.csv", csv.as_bytes())
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = admin.get("/clients?edit=Fjordbris%20AS").await;
     assert!(page.body.contains("fjordbris.no, fjordbris.com") && page.body.contains("Bølgen AS"));
+    let page = admin.get("/clients?edit=B%C3%B8lgen%20AS").await;
+    assert!(page.body.contains("bolgen.no"), "{}", page.body);
     let r = admin
         .post(
             "/clients/delete",
@@ -1637,7 +1641,7 @@ async fn the_server_runs_on_postgres() {
         .await;
     ingrid.upload_example().await;
     let board = ingrid.get(&format!("/week?week={WEEK}")).await;
-    assert_eq!(cards(&board.body).len(), 15);
+    assert_eq!(cards(&board.body).len(), 16);
     let r = ingrid.reply_to_workshop("/meeting/save", "Hei").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(ingrid.get("/outbox/1.eml").await.status, StatusCode::OK);
@@ -1649,7 +1653,7 @@ async fn the_server_runs_on_postgres() {
     same_ingrid.cookies = ingrid.cookies.clone();
     assert_eq!(
         cards(&same_ingrid.get(&format!("/week?week={WEEK}")).await.body).len(),
-        15
+        16
     );
     assert_eq!(
         same_ingrid.get("/outbox/1.eml").await.status,
@@ -1948,7 +1952,7 @@ async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
         .await;
     let board = admin.get(&format!("/week?week={WEEK}")).await;
     assert_eq!(board.status, StatusCode::OK, "{}", board.body);
-    assert_eq!(cards(&board.body).len(), 15);
+    assert_eq!(cards(&board.body).len(), 16);
 
     let r = admin
         .reply_to_workshop("/meeting/send", "Hei Per, kan vi ta det på telefon?")
