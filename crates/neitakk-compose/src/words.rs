@@ -214,9 +214,9 @@ pub fn step(s: &Step, lang: Lang) -> String {
         }
         Step::WeekPlan { need, freed_elsewhere, strategy: st, minutes } => {
             if nb {
-                format!("Uka er {} over taket. Ukeplanen tar det med minst risiko for relasjonene: {} her frigjør {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", og andre møter frigjør {}", duration(*freed_elsewhere, lang)) } else { String::new() })
+                format!("Uka er {} over taket, og ukeplanen frigjør det med minst mulig risiko for relasjonene: {} her frigjør {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", og andre møter frigjør {}", duration(*freed_elsewhere, lang)) } else { String::new() })
             } else {
-                format!("The week is {} over its cap. The week's plan frees it at the least risk to the relationships: {} here frees {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", and other meetings free {}", duration(*freed_elsewhere, lang)) } else { String::new() })
+                format!("The week is {} over its cap, and the week's plan frees that at the least risk to the relationships: {} here frees {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", and other meetings free {}", duration(*freed_elsewhere, lang)) } else { String::new() })
             }
         }
         Step::WeekUnderCap { changes } => {

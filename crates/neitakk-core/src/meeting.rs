@@ -62,7 +62,12 @@ pub struct Series {
 /// series, so a year of a busy calendar costs little more than its times.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Meeting {
+    /// The UID as written; for an event without one, a key of the reader's
+    /// own (then `uid_made_up`), so that it is still one meeting.
     pub uid: String,
+    /// The event had no UID: `uid` is the reader's key, not the file's.
+    #[serde(default)]
+    pub uid_made_up: bool,
     /// The instance's original start (RFC 3339, UTC) for instances of a
     /// recurring event; `None` for single events.
     pub recurrence_id: Option<String>,

@@ -105,10 +105,10 @@ impl Expander<'_> {
             Length::Days(n) => {
                 let d = wall.date();
                 let end = d.checked_add_signed(TimeDelta::days(n)).unwrap_or(d);
-                let floating = &self.zones.floating;
+                let dates = &self.zones.dates;
                 Placed {
-                    start: floating.midnight(d),
-                    end: floating.midnight(end),
+                    start: dates.midnight(d),
+                    end: dates.midnight(end),
                     days: Some((d, end)),
                 }
             }
@@ -177,7 +177,7 @@ impl Expander<'_> {
         let start_wall = r.dtstart.stamp.naive();
         let stop = zone.to_wall(self.window.to) + TimeDelta::days(2);
         let mut walls = vec![start_wall];
-        for rule in &r.rrules {
+        for (rule_line, rule) in &r.rrules {
             let until_wall = |s: Stamp| match s {
                 Stamp::Utc(t) => zone.to_wall(t.and_utc()),
                 Stamp::Local(t) => t,
@@ -186,6 +186,12 @@ impl Expander<'_> {
             };
             match recur::walk(rule, start_wall, until_wall, stop, self.limits.per_series) {
                 Ok(w) => {
+                    for part in &w.skipped {
+                        self.warn(
+                            *rule_line,
+                            format!("series '{}': RRULE part {part} left out", r.meeting.uid),
+                        );
+                    }
                     if w.capped {
                         self.warn(
                             r.line,
@@ -283,19 +289,6 @@ enum Length {
     Nominal(Duration),
 }
 
-/// Fills an override's missing descriptive fields from its master.
-fn inherit(mut m: Meeting, master: &Meeting) -> Meeting {
-    m.summary = m.summary.or_else(|| master.summary.clone());
-    m.description = m.description.or_else(|| master.description.clone());
-    m.location = m.location.or_else(|| master.location.clone());
-    m.conference = m.conference.or_else(|| master.conference.clone());
-    m.organizer = m.organizer.or_else(|| master.organizer.clone());
-    if m.attendees.is_empty() {
-        m.attendees = master.attendees.clone();
-    }
-    m
-}
-
 fn occurrence(meeting: &Meeting, placed: Placed, recurrence_id: Option<String>) -> Meeting {
     Meeting {
         start: placed.start,
@@ -327,6 +320,9 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, (Vec<EventRecord>, Vec<EventRecord>)> = HashMap::new();
     for mut e in events {
+        if let Some(zone) = x.zones.calendar {
+            in_calendar_zone(&mut e, zone);
+        }
         if let (Stamp::Local(_), Some(_)) = (&e.dtstart.stamp, &e.dtstart.tzid) {
             if let Zone::Iana(tz) = x.zone_of(&e.dtstart, e.line) {
                 e.meeting.zone = Some(Arc::from(tz.name()));
@@ -356,18 +352,17 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 format!("UID '{uid}' appears more than once; the highest SEQUENCE is used"),
             );
         }
-        let mut overrides: Vec<(Key, EventRecord)> = overrides
-            .into_iter()
-            .map(|o| {
-                let rid = o.recurrence_id.clone().unwrap_or_else(|| o.dtstart.clone());
-                (x.key(&rid, o.line), o)
-            })
-            .collect();
-        overrides.sort_by_key(|(k, o)| (*k, o.meeting.sequence));
-
+        let key_of = |x: &mut Expander, o: &EventRecord| {
+            let rid = o.recurrence_id.clone().unwrap_or_else(|| o.dtstart.clone());
+            x.key(&rid, o.line)
+        };
         let master = match master {
             Some(m) if m.is_series() => m,
             single => {
+                let overrides: Vec<(Key, EventRecord)> = overrides
+                    .into_iter()
+                    .map(|o| (key_of(&mut x, &o), o))
+                    .collect();
                 // A single event, or instances whose series is not in the file.
                 if let Some(m) = single {
                     let placed = x.single(&m);
@@ -384,9 +379,51 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let series = neitakk_core::Series {
             start: first.start,
             end: first.end,
-            rrule: master.rrules.first().map(|r| Arc::from(r.as_str())),
+            rrule: master.rrules.first().map(|(_, r)| Arc::from(r.as_str())),
         };
         let mut instances = x.series(&master);
+        let master_zone = x.zone_of(&master.dtstart, master.line);
+        let mut keyed: Vec<(Key, EventRecord)> = Vec::new();
+        for o in overrides {
+            // An override may write its RECURRENCE-ID as another value type
+            // than the series (Exchange: a DATE-TIME midnight for an all-day
+            // series): it stands for the instance of that calendar date.
+            let key = match (key_of(&mut x, &o), &master.dtstart.stamp) {
+                (Key::At(_), Stamp::Date(_)) => {
+                    let rid = o.recurrence_id.as_ref().unwrap_or(&o.dtstart);
+                    Key::Day(rid.stamp.naive().date())
+                }
+                (Key::Day(d), s) if !matches!(s, Stamp::Date(_)) => instances
+                    .keys()
+                    .copied()
+                    .find(|k| matches!(k, Key::At(t) if master_zone.to_wall(*t).date() == d))
+                    .unwrap_or(Key::Day(d)),
+                (k, _) => k,
+            };
+            // An override older than its master, for an instance the master
+            // no longer has (EXDATE, an earlier UNTIL, a changed rule), is
+            // stale: the organizer's newer series replaced it.
+            let walked = match key {
+                Key::At(t) => t <= window.to + TimeDelta::days(2),
+                Key::Day(d) => d <= window.to.date_naive() + TimeDelta::days(2),
+            };
+            if o.meeting.sequence < master.meeting.sequence
+                && walked
+                && !instances.contains_key(&key)
+            {
+                x.warn(
+                    o.line,
+                    format!(
+                        "override of '{uid}' for {} is older than its series, which no longer has that instance: left out",
+                        key.text()
+                    ),
+                );
+                continue;
+            }
+            keyed.push((key, o));
+        }
+        keyed.sort_by_key(|(k, o)| (*k, o.meeting.sequence));
+        let overrides = keyed;
         if !overrides.iter().any(|(_, o)| o.this_and_future) {
             // Nothing can move an instance from outside the window into it
             // but its own override, which is placed on its own below.
@@ -399,31 +436,34 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         };
         let mut versions = vec![with_series(master.meeting.clone())];
         let mut placed: BTreeMap<Key, (Placed, usize)> =
-            instances.into_iter().map(|(k, p)| (k, (p, 0))).collect();
+            instances.iter().map(|(k, p)| (*k, (*p, 0))).collect();
         for (rid, o) in overrides {
-            versions.push(with_series(inherit(o.meeting.clone(), &master.meeting)));
+            // An override describes its instance fully (RFC 5545 has no
+            // inheritance; libical, ical.js and Thunderbird read it so).
+            versions.push(with_series(o.meeting.clone()));
             let version = versions.len() - 1;
             let own = x.single(&o);
             if o.this_and_future {
-                // This and every later instance move by the same shift and take the new length.
+                // This and every later instance move by the same shift from
+                // their original times, and take the new length: a later
+                // THISANDFUTURE replaces an earlier one from its own start.
                 let shift = match rid {
                     Key::At(t) => own.start - t,
-                    Key::Day(d) => own.start - x.zones.floating.midnight(d),
+                    Key::Day(d) => own.start - x.zones.dates.midnight(d),
                 };
                 let len = own.end - own.start;
-                for (_, (p, v)) in placed.range_mut(rid..) {
-                    let start = p.start + shift;
+                for (k, (p, v)) in placed.range_mut(rid..) {
+                    let original = instances.get(k).copied().unwrap_or(*p);
+                    let start = original.start + shift;
                     *p = Placed {
                         start,
                         end: start + len,
-                        days: p.days.map(|(a, b)| shift_days(a, b, shift)),
+                        days: original.days.map(|(a, b)| shift_days(a, b, shift)),
                     };
                     *v = version;
                 }
-                placed.entry(rid).or_insert((own, version));
-            } else {
-                placed.insert(rid, (own, version));
             }
+            placed.insert(rid, (own, version));
         }
         for (k, (p, v)) in placed {
             let m = &versions[v];
@@ -439,6 +479,33 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     Calendar {
         occurrences: out,
         warnings: x.warnings,
+    }
+}
+
+/// Reads an event's UTC times as wall-clock times in the calendar's zone
+/// (X-WR-TIMEZONE, as Google writes it): a weekly meeting at 08:00Z in
+/// winter stays at 09:00 Oslo time after the clocks change.
+fn in_calendar_zone(e: &mut EventRecord, zone: chrono_tz::Tz) {
+    let name: Arc<str> = Arc::from(zone.name());
+    let local = |t: &mut Time| {
+        if let Stamp::Utc(u) = t.stamp {
+            t.stamp = Stamp::Local(u.and_utc().with_timezone(&zone).naive_local());
+            t.tzid = Some(name.clone());
+        }
+    };
+    local(&mut e.dtstart);
+    if let Some(t) = e.dtend.as_mut() {
+        local(t);
+    }
+    if let Some(t) = e.recurrence_id.as_mut() {
+        local(t);
+    }
+    e.exdates.iter_mut().for_each(local);
+    for r in &mut e.rdates {
+        local(&mut r.start);
+        if let Some(PeriodEnd::At(t)) = r.end.as_mut() {
+            local(t);
+        }
     }
 }
 

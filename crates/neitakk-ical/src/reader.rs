@@ -42,7 +42,8 @@ pub struct EventRecord {
     pub dtstart: Time,
     pub dtend: Option<Time>,
     pub duration: Option<Duration>,
-    pub rrules: Vec<String>,
+    /// Each RRULE with the line it is on.
+    pub rrules: Vec<(usize, String)>,
     pub rdates: Vec<RDate>,
     pub exdates: Vec<Time>,
     pub recurrence_id: Option<Time>,
@@ -75,7 +76,7 @@ struct EventBuilder {
     dtstart: Option<Time>,
     dtend: Option<Time>,
     duration: Option<Duration>,
-    rrules: Vec<String>,
+    rrules: Vec<(usize, String)>,
     rdates: Vec<RDate>,
     exdates: Vec<Time>,
     recurrence_id: Option<Time>,
@@ -124,7 +125,9 @@ impl Reader<'_> {
         let text = || Some(std::sync::Arc::from(unescape_text(&l.value)));
         let m = &mut ev.meeting;
         match l.name.as_str() {
-            "UID" => ev.uid = Some(l.value.trim().to_owned()),
+            // Everything after the colon (RFC 5545 §3.1): a UID is matched
+            // as written, spaces included.
+            "UID" => ev.uid = Some(l.value.clone()),
             "DTSTART" => {
                 ev.dtstart = self.time(l, &l.value);
                 return ev.dtstart.is_some();
@@ -137,7 +140,7 @@ impl Reader<'_> {
                 ev.duration = parse_duration(&l.value);
                 return ev.duration.is_some();
             }
-            "RRULE" => ev.rrules.push(l.value.clone()),
+            "RRULE" => ev.rrules.push((l.line, l.value.clone())),
             "RDATE" => {
                 for part in l.value.split(',') {
                     let rdate = match part.split_once('/') {
@@ -208,8 +211,9 @@ impl Reader<'_> {
         meeting.uid = match ev.uid {
             Some(u) if !u.is_empty() => u,
             _ => {
-                self.warn(ev.line, "VEVENT without UID: named after its line");
-                format!("{}-line-{}", self.file, ev.line)
+                self.warn(ev.line, "VEVENT without UID: read as a meeting of its own");
+                meeting.uid_made_up = true;
+                format!("no-uid-line-{}-{}", ev.line, dtstart.stamp.naive())
             }
         };
         let record = EventRecord {
@@ -315,13 +319,33 @@ pub fn parse(
     let mut skipping: Vec<String> = Vec::new();
 
     while let Some((n, text)) = lines.next_line() {
-        let Some(l) = parse_line(&text, n) else {
-            if saw_calendar {
-                r.warn(n, format!("malformed line skipped: {}", preview(&text)));
+        let l = match parse_line(&text, n) {
+            Some(l) => l,
+            // Blanks before BEGIN:VCALENDAR (a file pasted or written by hand).
+            None if !saw_calendar && is_calendar_start(text.trim_start()) => {
+                r.warn(n, "blanks before BEGIN:VCALENDAR ignored");
+                match parse_line(text.trim_start(), n) {
+                    Some(l) => l,
+                    None => continue,
+                }
             }
-            continue;
+            None => {
+                if saw_calendar {
+                    r.warn(n, format!("malformed line skipped: {}", preview(&text)));
+                }
+                continue;
+            }
         };
         let value = l.value.trim().to_ascii_uppercase();
+        // No component holds a VEVENT: one beginning here closes whatever
+        // was left open (a VTODO whose END is misspelled or missing).
+        if !skipping.is_empty() && l.name == "BEGIN" && value == "VEVENT" {
+            r.warn(
+                n,
+                format!("unterminated {} closed by BEGIN:VEVENT", skipping.join("/")),
+            );
+            skipping.clear();
+        }
         if !skipping.is_empty() {
             match l.name.as_str() {
                 "BEGIN" => skipping.push(value.clone()),
@@ -380,6 +404,17 @@ pub fn parse(
                 r.warn(ev.line, "unterminated VEVENT closed at END:VCALENDAR");
                 r.finish(*ev, window, &mut events);
                 State::Outside
+            }
+            (State::Event(ev), "BEGIN", "VEVENT") => {
+                r.warn(
+                    ev.line,
+                    format!("unterminated VEVENT closed by the one at line {n}"),
+                );
+                r.finish(*ev, window, &mut events);
+                State::Event(Box::new(EventBuilder {
+                    line: n,
+                    ..Default::default()
+                }))
             }
             (State::Event(ev), "BEGIN", _) => {
                 skipping.push(value);
@@ -462,7 +497,8 @@ pub fn parse(
                 "TZID",
                 _,
             ) => State::Zone {
-                tzid: Some(l.value.trim().to_owned()),
+                // TZID is TEXT: "Amsterdam\, Berlin" names "Amsterdam, Berlin".
+                tzid: Some(unescape_text(l.value.trim())),
                 observances,
                 current,
                 line,
@@ -505,10 +541,21 @@ pub fn parse(
         .or(x_wr_timezone)
         .or(options.default_tz)
         .map_or(Zone::UTC, Zone::Iana);
+    let dates = options
+        .tz
+        .or(options.default_tz)
+        .map_or(Zone::UTC, Zone::Iana);
     Ok(Parsed {
         events,
-        zones: Zones::new(defined, floating),
+        zones: Zones::new(defined, floating, dates, x_wr_timezone),
         warnings: r.warnings,
+    })
+}
+
+/// Whether a line is BEGIN:VCALENDAR, whatever its case.
+fn is_calendar_start(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(name, value)| {
+        name.eq_ignore_ascii_case("BEGIN") && value.trim().eq_ignore_ascii_case("VCALENDAR")
     })
 }
 

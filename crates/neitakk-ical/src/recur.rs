@@ -9,11 +9,13 @@ use crate::value::{parse_stamp, Stamp};
 use chrono::{NaiveDateTime, TimeZone};
 use rrule::{RRule, Unvalidated};
 
-/// The instances of one rule, and whether the walk was cut short by its budget.
+/// The instances of one rule, whether the walk was cut short by its budget,
+/// and the damaged parts of the rule that were left out.
 #[derive(Debug, Default)]
 pub struct Walk {
     pub starts: Vec<NaiveDateTime>,
     pub capped: bool,
+    pub skipped: Vec<String>,
 }
 
 /// Walks `rule` (the RRULE value) from `dtstart` up to and including `stop`,
@@ -27,15 +29,28 @@ pub fn walk(
     budget: usize,
 ) -> Result<Walk, String> {
     let mut until = None;
-    let mut parts = Vec::new();
+    let mut parts: Vec<(String, String)> = Vec::new();
+    let mut skipped = Vec::new();
+    // A damaged part is left out and the rest keeps its meaning, as
+    // python-dateutil and the Python calendar libraries read it: a part
+    // without '=', one repeated with the same value, a COUNT that is not
+    // positive beside an UNTIL.
     for part in rule.trim().split(';').filter(|p| !p.trim().is_empty()) {
-        let (key, value) = part
-            .split_once('=')
-            .ok_or_else(|| format!("bad RRULE part '{part}'"))?;
-        let key = key.trim().to_ascii_uppercase();
+        let Some((key, value)) = part.split_once('=') else {
+            skipped.push(format!("'{part}' (no value)"));
+            continue;
+        };
+        let (key, value) = (key.trim().to_ascii_uppercase(), value.trim().to_owned());
+        if let Some((_, seen)) = parts.iter().find(|(k, _)| *k == key) {
+            if seen.eq_ignore_ascii_case(&value) {
+                skipped.push(format!("'{key}={value}' (repeated)"));
+                continue;
+            }
+            return Err(format!("{key} given twice with different values"));
+        }
         match key.as_str() {
             "UNTIL" => {
-                until = Some(parse_stamp(value).ok_or_else(|| format!("bad UNTIL '{value}'"))?)
+                until = Some(parse_stamp(&value).ok_or_else(|| format!("bad UNTIL '{value}'"))?)
             }
             "FREQ"
                 if matches!(
@@ -48,10 +63,21 @@ pub fn walk(
                     value.trim()
                 ));
             }
-            _ => parts.push(format!("{key}={}", value.trim())),
+            _ => parts.push((key, value)),
         }
     }
-    let mut parsed: RRule<Unvalidated> = parts
+    if until.is_some() {
+        let not_positive = |v: &str| v.parse::<i64>().map_or(true, |n| n <= 0);
+        if let Some(i) = parts
+            .iter()
+            .position(|(k, v)| k == "COUNT" && not_positive(v))
+        {
+            let (_, v) = parts.remove(i);
+            skipped.push(format!("'COUNT={v}' (beside UNTIL)"));
+        }
+    }
+    let text: Vec<String> = parts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut parsed: RRule<Unvalidated> = text
         .join(";")
         .parse()
         .map_err(|e| format!("bad RRULE: {e}"))?;
@@ -64,7 +90,10 @@ pub fn walk(
         .map_err(|e| format!("bad RRULE: {e}"))?
         // A rule that never matches (30 February) must not loop for ever.
         .limit();
-    let mut out = Walk::default();
+    let mut out = Walk {
+        skipped,
+        ..Walk::default()
+    };
     for instance in &set {
         let t = instance.naive_utc();
         if t > stop {

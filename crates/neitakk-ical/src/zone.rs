@@ -219,6 +219,17 @@ pub fn parse_zone_name(name: &str) -> Option<chrono_tz::Tz> {
     if let Ok(tz) = chrono_tz::Tz::from_str(name.trim()) {
         return Some(tz);
     }
+    // A vendor prefix, as libical and Evolution write them:
+    // "/freeassociation.sourceforge.net/Europe/Oslo", with one or more
+    // segments before the IANA name.
+    if let Some(path) = name.trim().strip_prefix('/') {
+        let parts: Vec<&str> = path.split('/').collect();
+        for i in 1..parts.len() {
+            if let Ok(tz) = chrono_tz::Tz::from_str(&parts[i..].join("/")) {
+                return Some(tz);
+            }
+        }
+    }
     match calcard::common::timezone::Tz::from_str(name) {
         Ok(calcard::common::timezone::Tz::Tz(tz)) => Some(tz),
         _ => None,
@@ -232,14 +243,27 @@ pub struct Zones {
     pub defined: HashMap<String, Arc<CustomZone>>,
     /// The zone for floating times and unknown TZIDs.
     pub floating: Zone,
+    /// The zone all-day dates are placed in: the reader's (`--tz`, the
+    /// profile), never the file's X-WR-TIMEZONE.
+    pub dates: Zone,
+    /// The calendar's own zone (X-WR-TIMEZONE, as Google means it): UTC
+    /// times are read as wall-clock times there.
+    pub calendar: Option<chrono_tz::Tz>,
     cache: HashMap<Arc<str>, Option<Zone>>,
 }
 
 impl Zones {
-    pub fn new(defined: HashMap<String, Arc<CustomZone>>, floating: Zone) -> Self {
+    pub fn new(
+        defined: HashMap<String, Arc<CustomZone>>,
+        floating: Zone,
+        dates: Zone,
+        calendar: Option<chrono_tz::Tz>,
+    ) -> Self {
         Zones {
             defined,
             floating,
+            dates,
+            calendar,
             cache: HashMap::new(),
         }
     }

@@ -192,7 +192,20 @@ fn all_day_events_and_missing_ends() {
     let offsite = cal.occurrences.iter().find(|m| m.uid == "allday").unwrap();
     let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     assert_eq!(offsite.dates, Some((d("2026-12-10"), d("2026-12-12"))));
-    // all-day dates are read in the calendar's X-WR-TIMEZONE (Oslo)
+    // all-day dates belong to the reader's zone (here none given: UTC), not
+    // to the calendar's X-WR-TIMEZONE (Oslo)
+    assert_eq!(offsite.start, utc("2026-12-10T00:00:00Z"));
+    let in_oslo = load(
+        "recurrence.ics",
+        "2026-12-01T00:00:00Z",
+        "2026-12-31T00:00:00Z",
+        Some(chrono_tz::Europe::Oslo),
+    );
+    let offsite = in_oslo
+        .occurrences
+        .iter()
+        .find(|m| m.uid == "allday")
+        .unwrap();
     assert_eq!(offsite.start, utc("2026-12-09T23:00:00Z"));
     let one = cal
         .occurrences

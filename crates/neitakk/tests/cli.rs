@@ -255,6 +255,37 @@ fn events_reads_stdin() {
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
 
+/// A UID as written, spaces and all; an event without one has `"uid": ""`,
+/// never a name made of the file's path.
+#[test]
+fn events_jsonl_writes_uids_as_the_file_has_them() {
+    let data = tempfile::tempdir().unwrap();
+    let fixture = root().join("crates/neitakk-ical/tests/data/real-world/uid-as-written.ics");
+    let o = neitakk(
+        data.path(),
+        &[
+            "events",
+            fixture.to_str().unwrap(),
+            "--from",
+            "2026-12-07",
+            "--to",
+            "2026-12-09",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", stdout(&o));
+    assert_eq!(lines[0]["uid"], " padded-uid ");
+    assert_eq!(lines[1]["uid"], "");
+    assert_eq!(lines[1]["summary"], "Uten UID");
+    assert!(!stdout(&o).contains("uid-as-written"), "{}", stdout(&o));
+}
+
 /// As the README shows it: `reply` on any of the example's meetings, with
 /// no `--at` and no window, finds the meeting ahead and never calls it over.
 #[test]
@@ -396,7 +427,7 @@ fn explain_gives_facts_trail_and_alternatives() {
         "Fakta",
         "reise (hver vei)                 45 min",
         "Begrunnelse",
-        "Ukeplanen tar det med minst risiko",
+        "ukeplanen frigjør det med minst mulig risiko",
         "Anbefalt: telefon/video (90 min",
         "alternativ",
     ] {

@@ -54,7 +54,9 @@ pub fn line(m: &Meeting) -> Line<'_> {
         None => (rfc3339(m.start), rfc3339(m.end)),
     };
     Line {
-        uid: &m.uid,
+        // An event without a UID has none here either: the reader's own key
+        // names a line of a file, which says nothing to anyone else.
+        uid: if m.uid_made_up { "" } else { &m.uid },
         recurrence_id: m.recurrence_id.as_deref(),
         start,
         end,
