@@ -55,7 +55,7 @@ fn warned(cal: &Calendar, text: &str) -> Option<usize> {
         .map(|w| w.line)
 }
 
-/// 1. An all-day series whose moved instances carry a DATE-TIME
+/// Case 1: an all-day series whose moved instances carry a DATE-TIME
 /// RECURRENCE-ID (local midnight with a TZID, or UTC midnight, as Exchange
 /// writes them) replaces the instance of that date; and the other way round.
 #[test]
@@ -89,7 +89,7 @@ fn overrides_of_another_value_type_replace_their_instance() {
     assert_eq!(moved.recurrence_id.as_deref(), Some("2026-12-14T08:00:00Z"));
 }
 
-/// 2. A damaged RRULE keeps its meaning: the bad part is left out with a
+/// Case 2: a damaged RRULE keeps its meaning: the bad part is left out with a
 /// warning naming its line, and the rest is expanded.
 #[test]
 fn a_damaged_rrule_keeps_its_meaning() {
@@ -116,7 +116,7 @@ fn a_damaged_rrule_keeps_its_meaning() {
     assert!(cal.warnings.iter().all(|w| w.file == "damaged-rrule.ics"));
 }
 
-/// 3 and 13. A UID is everything after the colon; an event without one is
+/// Case 3 and 13: a UID is everything after the colon; an event without one is
 /// still one meeting, and says it had none.
 #[test]
 fn a_uid_is_read_as_written() {
@@ -136,7 +136,7 @@ fn a_uid_is_read_as_written() {
     assert!(warned(&cal, "without UID").is_some());
 }
 
-/// 4. An override older than its series, for an instance the newer series
+/// Case 4: an override older than its series, for an instance the newer series
 /// no longer has, is gone; with an equal SEQUENCE it stays.
 #[test]
 fn a_stale_override_is_gone() {
@@ -155,7 +155,7 @@ fn a_stale_override_is_gone() {
     assert!(warned(&cal, "older than its series").is_some());
 }
 
-/// 5. An override describes its instance fully: nothing is inherited.
+/// Case 5: an override describes its instance fully: nothing is inherited.
 #[test]
 fn an_override_stands_alone() {
     let cal = load("override-stands-alone.ics");
@@ -175,7 +175,7 @@ fn an_override_stands_alone() {
     assert!(moved.organizer.is_none() && moved.attendees.is_empty());
 }
 
-/// 6. With X-WR-TIMEZONE, UTC times are wall-clock times in that zone: a
+/// Case 6: with X-WR-TIMEZONE, UTC times are wall-clock times in that zone: a
 /// weekly series keeps its hour across the change to winter time. All-day
 /// dates stay in the reader's zone.
 #[test]
@@ -195,7 +195,7 @@ fn x_wr_timezone_as_google_means_it() {
     assert_eq!(starts(&in_oslo, "all-day"), ["2026-11-03T23:00:00Z"]);
 }
 
-/// 7. Several THISANDFUTURE overrides: each shifts from its own
+/// Case 7: several THISANDFUTURE overrides: each shifts from its own
 /// RECURRENCE-ID on, against the original times, and places its own
 /// instance at its own DTSTART and DTEND.
 #[test]
@@ -228,7 +228,7 @@ fn several_this_and_future_overrides() {
     );
 }
 
-/// 8 and 9. Vendor-prefixed TZIDs resolve to their IANA zone; a VTIMEZONE's
+/// Case 8 and 9: vendor-prefixed TZIDs resolve to their IANA zone; a VTIMEZONE's
 /// TZID is TEXT, unescaped before it is matched.
 #[test]
 fn vendor_tzids_and_escaped_zone_names() {
@@ -239,7 +239,7 @@ fn vendor_tzids_and_escaped_zone_names() {
     assert!(cal.warnings.is_empty(), "{:?}", cal.warnings);
 }
 
-/// 11. A skipped component whose END is misspelled or missing does not
+/// Case 11: a skipped component whose END is misspelled or missing does not
 /// swallow the events after it.
 #[test]
 fn a_broken_skipped_component_does_not_swallow_the_rest() {
@@ -259,7 +259,7 @@ fn a_broken_skipped_component_does_not_swallow_the_rest() {
     );
 }
 
-/// 12. Blanks before BEGIN:VCALENDAR are tolerated, with a warning.
+/// Case 12: blanks before BEGIN:VCALENDAR are tolerated, with a warning.
 #[test]
 fn blanks_before_the_calendar() {
     let cal = load("blanks-before-calendar.ics");
@@ -267,7 +267,7 @@ fn blanks_before_the_calendar() {
     assert!(warned(&cal, "blanks before BEGIN:VCALENDAR").is_some());
 }
 
-/// 14. Where neitakk reads a case on purpose otherwise than the common
+/// Case 14: where neitakk reads a case on purpose otherwise than the common
 /// libraries (docs/reading-calendars.md has the table and the reasons).
 #[test]
 fn deliberate_readings() {
