@@ -30,8 +30,13 @@ pub enum RoleParam {
 /// One ATTENDEE (or the ORGANIZER) of a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Attendee {
-    /// Lower-cased e-mail address, without `mailto:`.
+    /// Lower-cased e-mail address, without `mailto:`: what is compared.
     pub email: String,
+    /// The address as the invitation wrote it (`MAILTO:Ingrid.Berg@Firma.no`):
+    /// what an answer writes, so that the organizer's calendar finds the same
+    /// attendee. Empty when not read from a file.
+    #[serde(default)]
+    pub uri: String,
     pub name: Option<String>,
     pub role: RoleParam,
     pub partstat: PartStat,
@@ -54,6 +59,28 @@ pub struct Series {
     pub end: DateTime<Utc>,
     /// The first RRULE, as written (`FREQ=WEEKLY;BYDAY=MO`).
     pub rrule: Option<Arc<str>>,
+    /// The RECURRENCE-IDs of the instances the organizer sent on their own
+    /// (moved or changed, not cancelled): an answer to the whole series
+    /// answers them too.
+    #[serde(default)]
+    pub overrides: Arc<[Written]>,
+}
+
+/// A date or date-time as an invitation wrote it, so that an answer names
+/// it the same way (an organizer's server may match it by its text).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Written {
+    /// `20261130T090000`, `20261130T080000Z` or `20261130`.
+    pub value: String,
+    /// Its TZID parameter, as written.
+    pub tzid: Option<Arc<str>>,
+}
+
+impl Written {
+    /// Whether it is a DATE (all day).
+    pub fn is_date(&self) -> bool {
+        !self.value.contains('T')
+    }
 }
 
 /// One occurrence of an event, with the fields the engine and the composer use.
@@ -71,6 +98,9 @@ pub struct Meeting {
     /// The instance's original start (RFC 3339, UTC) for instances of a
     /// recurring event; `None` for single events.
     pub recurrence_id: Option<String>,
+    /// The same, as the invitation writes it (its TZID and local time).
+    #[serde(default)]
+    pub recurrence_id_written: Option<Written>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     /// The IANA zone the event was written in (its DTSTART's TZID), if any:

@@ -7,7 +7,7 @@ use crate::value::{Duration, Stamp, Time};
 use crate::zone::{Zone, Zones};
 use crate::{Calendar, Warning, Window};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
-use neitakk_core::Meeting;
+use neitakk_core::{Meeting, Written};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -289,14 +289,36 @@ enum Length {
     Nominal(Duration),
 }
 
-fn occurrence(meeting: &Meeting, placed: Placed, recurrence_id: Option<String>) -> Meeting {
+/// An instance of `meeting` placed at `placed`, with its RECURRENCE-ID (the
+/// key's text, and as the invitation writes it), if it is one of a series.
+fn occurrence(meeting: &Meeting, placed: Placed, rid: Option<(Key, Written)>) -> Meeting {
     Meeting {
         start: placed.start,
         end: placed.end,
         dates: placed.days,
-        recurring: recurrence_id.is_some(),
-        recurrence_id,
+        recurring: rid.is_some(),
+        recurrence_id: rid.as_ref().map(|(k, _)| k.text()),
+        recurrence_id_written: rid.map(|(_, w)| w),
         ..meeting.clone()
+    }
+}
+
+/// An instance's RECURRENCE-ID as its series writes DTSTART: a date, a UTC
+/// time, or the local time in the series' zone with the same TZID.
+fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
+    match key {
+        Key::Day(d) => Written {
+            value: d.format("%Y%m%d").to_string(),
+            tzid: None,
+        },
+        Key::At(t) if start.value.ends_with(['Z', 'z']) || start.is_date() => Written {
+            value: t.format("%Y%m%dT%H%M%SZ").to_string(),
+            tzid: None,
+        },
+        Key::At(t) => Written {
+            value: zone.to_wall(t).format("%Y%m%dT%H%M%S").to_string(),
+            tzid: start.tzid.clone(),
+        },
     }
 }
 
@@ -370,17 +392,16 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 }
                 for (k, o) in overrides {
                     let placed = x.single(&o);
-                    out.push(occurrence(&o.meeting, placed, Some(k.text())));
+                    let written = o
+                        .recurrence_id_written
+                        .clone()
+                        .unwrap_or_else(|| o.dtstart_written.clone());
+                    out.push(occurrence(&o.meeting, placed, Some((k, written))));
                 }
                 continue;
             }
         };
         let first = x.single(&master);
-        let series = neitakk_core::Series {
-            start: first.start,
-            end: first.end,
-            rrule: master.rrules.first().map(|(_, r)| Arc::from(r.as_str())),
-        };
         let mut instances = x.series(&master);
         let master_zone = x.zone_of(&master.dtstart, master.line);
         let mut keyed: Vec<(Key, EventRecord)> = Vec::new();
@@ -424,6 +445,27 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         }
         keyed.sort_by_key(|(k, o)| (*k, o.meeting.sequence));
         let overrides = keyed;
+        // Each override's RECURRENCE-ID as it was written.
+        let own_rids: HashMap<Key, Written> = overrides
+            .iter()
+            .map(|(k, o)| {
+                let w = o
+                    .recurrence_id_written
+                    .clone()
+                    .unwrap_or_else(|| written_rid(&master.dtstart_written, *k, &master_zone));
+                (*k, w)
+            })
+            .collect();
+        let series = neitakk_core::Series {
+            start: first.start,
+            end: first.end,
+            rrule: master.rrules.first().map(|(_, r)| Arc::from(r.as_str())),
+            overrides: overrides
+                .iter()
+                .filter(|(_, o)| !o.meeting.is_cancelled())
+                .filter_map(|(k, _)| own_rids.get(k).cloned())
+                .collect(),
+        };
         if !overrides.iter().any(|(_, o)| o.this_and_future) {
             // Nothing can move an instance from outside the window into it
             // but its own override, which is placed on its own below.
@@ -468,7 +510,11 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         for (k, (p, v)) in placed {
             let m = &versions[v];
             if !m.is_cancelled() && window.contains(p.start, p.end) {
-                out.push(occurrence(m, p, Some(k.text())));
+                let written = own_rids
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| written_rid(&master.dtstart_written, k, &master_zone));
+                out.push(occurrence(m, p, Some((k, written))));
             }
         }
     }

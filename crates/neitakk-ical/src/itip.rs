@@ -14,7 +14,7 @@ use calcard::icalendar::{
     ICalendarParameter, ICalendarParticipationStatus, ICalendarProperty, ICalendarValue, Uri,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use neitakk_core::PartStat;
+use neitakk_core::{PartStat, Written};
 
 /// The iTIP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,37 @@ impl Method {
 pub struct Person {
     pub email: String,
     pub name: Option<String>,
+    /// The address as the invitation wrote it (`MAILTO:Ingrid.Berg@Firma.no`),
+    /// written back unchanged so that the organizer's calendar finds the
+    /// same attendee; else `mailto:` and `email`.
+    pub uri: Option<String>,
+}
+
+impl Person {
+    /// Someone known by their address alone.
+    pub fn new(email: &str, name: Option<String>) -> Person {
+        Person {
+            email: email.to_owned(),
+            name,
+            uri: None,
+        }
+    }
+
+    /// A person as the meeting names them.
+    pub fn of(a: &neitakk_core::Attendee) -> Person {
+        Person {
+            email: a.email.clone(),
+            name: a.name.clone(),
+            uri: Some(a.uri.clone()).filter(|u| !u.is_empty()),
+        }
+    }
+
+    fn address(&self) -> ICalendarValue {
+        match &self.uri {
+            Some(uri) => ICalendarValue::Uri(Uri::Location(uri.clone())),
+            None => mailto(&self.email),
+        }
+    }
 }
 
 /// When an event or instance takes place, as it is written.
@@ -73,8 +104,14 @@ pub struct Itip {
     pub dtstamp: DateTime<Utc>,
     pub organizer: Person,
     pub attendees: Vec<AttendeeLine>,
-    /// The instance answered, for one occurrence of a recurring meeting.
-    pub recurrence_id: Option<When>,
+    /// The instance answered, for one occurrence of a recurring meeting, as
+    /// the request wrote it (its TZID and local time: an organizer's server
+    /// may match it by its text).
+    pub recurrence_id: Option<Written>,
+    /// For an answer to a whole series: the instances the organizer sent on
+    /// their own, each answered in a VEVENT of its own, as Google and
+    /// Outlook do, so that none stays "needs action".
+    pub instances: Vec<Written>,
     pub start: When,
     pub end: When,
     pub summary: Option<String>,
@@ -121,12 +158,59 @@ fn mailto(email: &str) -> ICalendarValue {
     ICalendarValue::Uri(Uri::Location(format!("mailto:{email}")))
 }
 
+/// A parameter value as RFC 6868 writes what RFC 5545 cannot: `^'` for a
+/// double quote, `^n` for a line break, `^^` for a caret (calcard quotes
+/// the value where needed and writes these characters as they are).
+fn param_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\n' => out.push_str("^n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A RECURRENCE-ID line as the request wrote it.
+fn recurrence_id(w: &Written) -> (ICalendarValue, Vec<ICalendarParameter>) {
+    let mut params = Vec::new();
+    if w.is_date() {
+        params.push(ICalendarParameter::value(
+            calcard::icalendar::ICalendarValueType::Date,
+        ));
+    }
+    if let Some(tzid) = &w.tzid {
+        params.push(ICalendarParameter::tzid(param_text(tzid)));
+    }
+    (ICalendarValue::Text(w.value.clone()), params)
+}
+
+/// The RECURRENCE-ID of an occurrence: as the request wrote it, else its UTC
+/// time or date.
+pub fn written_recurrence_id(m: &neitakk_core::Meeting) -> Option<Written> {
+    m.recurrence_id_written.clone().or_else(|| {
+        let r = m.recurrence_id.as_deref()?;
+        let value = match DateTime::parse_from_rfc3339(r) {
+            Ok(t) => t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string(),
+            Err(_) => NaiveDate::parse_from_str(r, "%Y-%m-%d")
+                .ok()?
+                .format("%Y%m%d")
+                .to_string(),
+        };
+        Some(Written { value, tzid: None })
+    })
+}
+
 fn text(s: &str) -> ICalendarValue {
     ICalendarValue::Text(s.to_owned())
 }
 
 /// The message as iCalendar text: CRLF line ends, lines folded at 75
-/// octets, TEXT escaped.
+/// octets, TEXT escaped, parameter values as RFC 6868 writes them.
 pub fn write(m: &Itip) -> String {
     let mut cal = ICalendarComponent::new(ICalendarComponentType::VCalendar);
     cal.add_property(ICalendarProperty::Prodid, text("-//neitakk//neitakk//EN"));
@@ -139,24 +223,31 @@ pub fn write(m: &Itip) -> String {
             Method::Request => ICalendarMethod::Request,
         }),
     );
-    cal.component_ids = vec![1];
+    let mut components = vec![cal, event(m, m.recurrence_id.as_ref(), true)];
+    components.extend(m.instances.iter().map(|rid| event(m, Some(rid), false)));
+    components[0].component_ids = (1..u32::try_from(components.len()).unwrap_or(1)).collect();
+    ICalendar { components }.to_string()
+}
 
+/// One VEVENT of a message: the event itself (`full`), or the answer for one
+/// more of its instances (who, and which instance; nothing else changes).
+fn event(m: &Itip, rid: Option<&Written>, full: bool) -> ICalendarComponent {
     let mut ev = ICalendarComponent::new(ICalendarComponentType::VEvent);
     ev.add_uid(&m.uid);
     ev.add_sequence(i64::from(m.sequence));
     ev.add_dtstamp(PartialDateTime::from_utc_timestamp(m.dtstamp.timestamp()));
     let mut organizer =
-        ICalendarEntry::new(ICalendarProperty::Organizer).with_value(mailto(&m.organizer.email));
+        ICalendarEntry::new(ICalendarProperty::Organizer).with_value(m.organizer.address());
     if let Some(name) = &m.organizer.name {
-        organizer = organizer.with_param(ICalendarParameter::cn(name.clone()));
+        organizer = organizer.with_param(ICalendarParameter::cn(param_text(name)));
     }
     ev.entries.push(organizer);
     for a in &m.attendees {
         let mut line = ICalendarEntry::new(ICalendarProperty::Attendee)
-            .with_value(mailto(&a.person.email))
+            .with_value(a.person.address())
             .with_param(ICalendarParameter::partstat(partstat(a.partstat)));
         if let Some(name) = &a.person.name {
-            line = line.with_param(ICalendarParameter::cn(name.clone()));
+            line = line.with_param(ICalendarParameter::cn(param_text(name)));
         }
         if let Some(to) = &a.delegated_to {
             line = line.with_param(ICalendarParameter::delegated_to(Uri::Location(format!(
@@ -173,9 +264,12 @@ pub fn write(m: &Itip) -> String {
         }
         ev.entries.push(line);
     }
-    if let Some(rid) = m.recurrence_id {
-        let (value, params) = stamp(rid);
+    if let Some(rid) = rid {
+        let (value, params) = recurrence_id(rid);
         ev.add_property_with_params(ICalendarProperty::RecurrenceId, params, value);
+    }
+    if !full {
+        return ev;
     }
     for (name, when) in [
         (ICalendarProperty::Dtstart, m.start),
@@ -206,10 +300,7 @@ pub fn write(m: &Itip) -> String {
             ev.add_property(ICalendarProperty::Other(name.into()), text(&value));
         }
     }
-    ICalendar {
-        components: vec![cal, ev],
-    }
-    .to_string()
+    ev
 }
 
 /// What a reply is made from.
@@ -248,27 +339,21 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
     let when = |t: DateTime<Utc>, day: Option<NaiveDate>| day.map_or(When::At(t), When::Day);
     // The whole series: no RECURRENCE-ID, and the series' own first times.
     let series = m.series.as_ref().filter(|_| input.series);
-    let (start, end, recurrence_id) = match series {
-        Some(sr) => (When::At(sr.start), When::At(sr.end), None),
+    let (start, end, recurrence_id, instances) = match series {
+        Some(sr) => (
+            When::At(sr.start),
+            When::At(sr.end),
+            None,
+            sr.overrides.to_vec(),
+        ),
         None => (
             when(m.start, m.dates.map(|d| d.0)),
             when(m.end, m.dates.map(|d| d.1)),
-            m.recurrence_id.as_deref().and_then(|r| {
-                DateTime::parse_from_rfc3339(r)
-                    .map(|t| When::At(t.with_timezone(&Utc)))
-                    .ok()
-                    .or_else(|| NaiveDate::parse_from_str(r, "%Y-%m-%d").ok().map(When::Day))
-            }),
+            written_recurrence_id(m),
+            Vec::new(),
         ),
     };
-    let organizer = m
-        .organizer
-        .as_deref()
-        .map(|o| Person {
-            email: o.email.clone(),
-            name: o.name.clone(),
-        })
-        .unwrap_or_default();
+    let organizer = m.organizer.as_deref().map(Person::of).unwrap_or_default();
     let me = |partstat, delegated_to: Option<String>| AttendeeLine {
         person: input.me.clone(),
         partstat,
@@ -284,6 +369,7 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
         organizer,
         attendees: vec![me(PartStat::Declined, None)],
         recurrence_id,
+        instances,
         start,
         end,
         summary: m.summary.as_deref().map(str::to_owned),

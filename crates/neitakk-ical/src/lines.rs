@@ -128,11 +128,11 @@ pub fn parse_line(text: &str, line: usize) -> Option<ContentLine> {
         loop {
             if bytes.get(i) == Some(&b'"') {
                 let close = i + 1 + text[i + 1..].find('"')?;
-                values.push(text[i + 1..close].to_owned());
+                values.push(caret_decoded(&text[i + 1..close]));
                 i = close + 1;
             } else {
                 let end = i + text[i..].find([',', ';', ':']).unwrap_or(text.len() - i);
-                values.push(text[i..end].to_owned());
+                values.push(caret_decoded(&text[i..end]));
                 i = end;
             }
             if bytes.get(i) == Some(&b',') {
@@ -154,9 +154,47 @@ pub fn parse_line(text: &str, line: usize) -> Option<ContentLine> {
     })
 }
 
+/// A parameter value with RFC 6868's escapes read: `^'` is a double quote,
+/// `^n` a line break, `^^` a caret; any other caret is itself.
+fn caret_decoded(s: &str) -> String {
+    if !s.contains('^') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            ('^', Some('\'')) => {
+                out.push('"');
+                chars.next();
+            }
+            ('^', Some('n' | 'N')) => {
+                out.push('\n');
+                chars.next();
+            }
+            ('^', Some('^')) => {
+                out.push('^');
+                chars.next();
+            }
+            (c, _) => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameter_values_read_rfc_6868() {
+        let l = parse_line(
+            "ATTENDEE;CN=\"Åse ^'Inga^' Ødegård ^^ ^n\":mailto:a@b.no",
+            1,
+        )
+        .unwrap();
+        assert_eq!(l.param("CN"), Some("Åse \"Inga\" Ødegård ^ \n"));
+    }
 
     #[test]
     fn unfolds_a_split_multibyte_character() {

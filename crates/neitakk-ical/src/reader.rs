@@ -49,6 +49,10 @@ pub struct EventRecord {
     pub recurrence_id: Option<Time>,
     /// RECURRENCE-ID;RANGE=THISANDFUTURE.
     pub this_and_future: bool,
+    /// DTSTART and RECURRENCE-ID as written, before any reading of zones:
+    /// an answer names its instance the same way.
+    pub dtstart_written: neitakk_core::Written,
+    pub recurrence_id_written: Option<neitakk_core::Written>,
     /// The descriptive fields; times are filled in by expansion.
     pub meeting: Meeting,
 }
@@ -81,6 +85,8 @@ struct EventBuilder {
     exdates: Vec<Time>,
     recurrence_id: Option<Time>,
     this_and_future: bool,
+    dtstart_written: neitakk_core::Written,
+    recurrence_id_written: Option<neitakk_core::Written>,
     meeting: Meeting,
     attendees: Vec<Attendee>,
 }
@@ -129,6 +135,7 @@ impl Reader<'_> {
             // as written, spaces included.
             "UID" => ev.uid = Some(l.value.clone()),
             "DTSTART" => {
+                ev.dtstart_written = written(l);
                 ev.dtstart = self.time(l, &l.value);
                 return ev.dtstart.is_some();
             }
@@ -171,6 +178,7 @@ impl Reader<'_> {
                 }
             }
             "RECURRENCE-ID" => {
+                ev.recurrence_id_written = Some(written(l));
                 ev.recurrence_id = self.time(l, &l.value);
                 ev.this_and_future = l
                     .param("RANGE")
@@ -226,6 +234,8 @@ impl Reader<'_> {
             exdates: ev.exdates,
             recurrence_id: ev.recurrence_id,
             this_and_future: ev.this_and_future,
+            dtstart_written: ev.dtstart_written,
+            recurrence_id_written: ev.recurrence_id_written,
             meeting,
         };
         if record.is_series() || record.recurrence_id.is_some() || may_touch(&record, window) {
@@ -248,6 +258,14 @@ fn may_touch(r: &EventRecord, w: Window) -> bool {
         && start + length.max(TimeDelta::zero()) + slack > w.from.naive_utc()
 }
 
+/// A date or date-time property's value and TZID, as written.
+fn written(l: &ContentLine) -> neitakk_core::Written {
+    neitakk_core::Written {
+        value: l.value.trim().to_owned(),
+        tzid: l.param("TZID").map(Arc::from),
+    }
+}
+
 fn person(l: &ContentLine) -> Attendee {
     let list = |name: &str| {
         l.params
@@ -258,6 +276,7 @@ fn person(l: &ContentLine) -> Attendee {
     };
     Attendee {
         email: cal_address(&l.value),
+        uri: l.value.trim().to_owned(),
         name: l
             .param("CN")
             .map(|s| s.trim().to_owned())

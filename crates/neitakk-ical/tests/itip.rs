@@ -35,12 +35,12 @@ fn input(m: &Meeting, strategy: Strategy, counter_allowed: bool) -> ReplyInput<'
     ReplyInput {
         meeting: m,
         strategy,
-        me: Person { email: "ingrid.berg@fjellfjord.no".into(), name: Some("Ingrid Berg".into()) },
+        me: Person::new("ingrid.berg@fjellfjord.no", Some("Ingrid Berg".into())),
         comment: "Hei Per,\nkan vi ta dette på video i stedet? Da slipper jeg reisen.\n\nVennlig hilsen\nIngrid",
         channel: Some("https://meet.fjellfjord.no/ingrid"),
         minutes: 30,
         slot: Some(Slot { start: at("2026-12-04T09:00:00Z"), end: at("2026-12-04T10:30:00Z") }),
-        delegate: Some(Person { email: "ola.hansen@fjellfjord.no".into(), name: Some("Ola Hansen".into()) }),
+        delegate: Some(Person::new("ola.hansen@fjellfjord.no", Some("Ola Hansen".into()))),
         counter_allowed,
         now: at("2026-11-27T10:00:00Z"),
         series: false,
@@ -142,6 +142,7 @@ fn a_whole_series_is_asked_for_in_words_not_countered() {
         start: at("2026-10-01T08:00:00Z"),
         end: at("2026-10-01T09:30:00Z"),
         rrule: Some("FREQ=WEEKLY;BYDAY=TH;COUNT=20".into()),
+        overrides: Default::default(),
     });
     for strategy in [Strategy::LessOften, Strategy::Shorten, Strategy::PhoneCall] {
         let input = ReplyInput {
@@ -157,4 +158,109 @@ fn a_whole_series_is_asked_for_in_words_not_countered() {
             "{strategy}: the whole series, unchanged"
         );
     }
+}
+
+/// Unfolded, for looking at whole lines.
+fn unfolded(m: &neitakk_ical::itip::Itip) -> String {
+    write(m).replace("\r\n ", "")
+}
+
+/// A reply to one occurrence names it as the request did (TZID and local
+/// time), and my address as the request wrote it.
+#[test]
+fn a_reply_names_the_instance_and_me_as_the_request_did() {
+    let mut m = meeting();
+    m.recurrence_id_written = Some(neitakk_core::Written {
+        value: "20261203T090000".into(),
+        tzid: Some("W. Europe Standard Time".into()),
+    });
+    let me = Person {
+        uri: Some("MAILTO:Ingrid.Berg@FjellFjord.no".into()),
+        ..Person::new("ingrid.berg@fjellfjord.no", Some("Ingrid Berg".into()))
+    };
+    let text = unfolded(
+        &for_strategy(&ReplyInput {
+            me,
+            ..input(&m, Strategy::Decline, true)
+        })[0],
+    );
+    assert!(
+        text.contains("\r\nRECURRENCE-ID;TZID=\"W. Europe Standard Time\":20261203T090000\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(":MAILTO:Ingrid.Berg@FjellFjord.no\r\n"),
+        "{text}"
+    );
+    // An all-day instance keeps its DATE.
+    m.recurrence_id_written = Some(neitakk_core::Written {
+        value: "20261203".into(),
+        tzid: None,
+    });
+    let text = unfolded(&for_strategy(&input(&m, Strategy::Decline, true))[0]);
+    assert!(
+        text.contains("\r\nRECURRENCE-ID;VALUE=DATE:20261203\r\n"),
+        "{text}"
+    );
+}
+
+/// An answer to a whole series answers the instances the organizer moved.
+#[test]
+fn a_series_answer_answers_its_moved_instances() {
+    let mut m = meeting();
+    m.series = Some(neitakk_core::Series {
+        start: at("2026-10-01T08:00:00Z"),
+        end: at("2026-10-01T09:30:00Z"),
+        rrule: Some("FREQ=WEEKLY;BYDAY=TH;COUNT=20".into()),
+        overrides: vec![neitakk_core::Written {
+            value: "20261015T100000".into(),
+            tzid: Some("Europe/Oslo".into()),
+        }]
+        .into(),
+    });
+    let input = ReplyInput {
+        series: true,
+        ..input(&m, Strategy::Decline, true)
+    };
+    let text = unfolded(&for_strategy(&input)[0]);
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 2, "{text}");
+    let second = &text[text.rfind("BEGIN:VEVENT").unwrap()..];
+    assert!(
+        second.contains("RECURRENCE-ID;TZID=Europe/Oslo:20261015T100000")
+            && second.contains("PARTSTAT=DECLINED")
+            && second.contains("UID:status-uke@havnevest.no"),
+        "{second}"
+    );
+    let first = &text[..text.rfind("BEGIN:VEVENT").unwrap()];
+    assert!(
+        !first.contains("RECURRENCE-ID"),
+        "the master first: {first}"
+    );
+}
+
+/// Names with double quotes use RFC 6868's ^' (never a backslash), and read
+/// back the same.
+#[test]
+fn parameter_values_use_rfc_6868() {
+    let mut m = meeting();
+    m.organizer = Some(Arc::new(Attendee {
+        email: "ase@havnevest.no".into(),
+        name: Some("Åse \"Inga\" Ødegård".into()),
+        ..Default::default()
+    }));
+    let text = unfolded(&for_strategy(&input(&m, Strategy::Attend, true))[0]);
+    assert!(text.contains("CN=\"Åse ^'Inga^' Ødegård\""), "{text}");
+    assert!(!text.contains("\\\""), "{text}");
+    let back = neitakk_ical::read(
+        "reply.ics",
+        text.as_bytes(),
+        neitakk_ical::Window {
+            from: at("2026-12-01T00:00:00Z"),
+            to: at("2026-12-31T00:00:00Z"),
+        },
+        &Default::default(),
+    )
+    .unwrap();
+    let organizer = back.occurrences[0].organizer.clone().unwrap();
+    assert_eq!(organizer.name.as_deref(), Some("Åse \"Inga\" Ødegård"));
 }

@@ -187,6 +187,13 @@ impl Reply<'_> {
             me: Person {
                 email: self.sender.email.clone(),
                 name: Some(self.sender.name.clone()).filter(|n| !n.is_empty()),
+                // My address as the invitation wrote it, whatever its case.
+                uri: self
+                    .meeting
+                    .attendees
+                    .iter()
+                    .find(|a| a.email == self.sender.email && !a.uri.is_empty())
+                    .map(|a| a.uri.clone()),
             },
             // On the colleague's answer, the client's note would be out of
             // place: its subject ("…: Ola tar møtet") says it all.
@@ -846,8 +853,5 @@ fn delegate_person(
         tracing::warn!("{email} is outside your organisation: they will get the client briefing");
     }
     let name = name.unwrap_or_else(|| person_name(&email, meeting, client));
-    Ok(Person {
-        email,
-        name: Some(name),
-    })
+    Ok(Person::new(&email, Some(name)))
 }
