@@ -41,7 +41,8 @@ def check(invitation, path):
     if (part.get_param("charset") or "").lower() != "utf-8":
         fail(path, "the calendar part must say charset=UTF-8")
     events = list(cal.walk("VEVENT"))
-    if len(events) != 1:
+    # One event; an answer to a whole series adds one per moved instance.
+    if not events or any("RECURRENCE-ID" not in e for e in events[1:]):
         fail(path, f"{len(events)} VEVENTs")
     ev = events[0]
     original = invitation
@@ -57,7 +58,13 @@ def check(invitation, path):
     attendees = ev.get("ATTENDEE")
     attendees = attendees if isinstance(attendees, list) else [attendees]
     if method in ("REPLY", "COUNTER"):
-        if len(attendees) != 1:
+        # A delegation also names the delegate, delegated from the sender
+        # (RFC 5546 4.2.5); any other answer names the sender alone.
+        delegates = [
+            a for a in attendees[1:]
+            if str(a.params.get("DELEGATED-FROM", "")).lower() == f"mailto:{sender}"
+        ]
+        if len(attendees) != 1 + len(delegates) or (delegates and method != "REPLY"):
             fail(path, f"a {method} must carry exactly one ATTENDEE, has {len(attendees)}")
         if str(attendees[0]).lower() != f"mailto:{sender}":
             fail(path, f"the ATTENDEE {attendees[0]} is not the From address {sender}")

@@ -116,6 +116,8 @@ pub struct Itip {
     pub end: When,
     pub summary: Option<String>,
     pub location: Option<String>,
+    /// The invitation's description, forwarded with a request.
+    pub description: Option<String>,
     /// The short human message.
     pub comment: Option<String>,
     /// For a COUNTER: the original start and end, for Outlook.
@@ -284,6 +286,9 @@ fn event(m: &Itip, rid: Option<&Written>, full: bool) -> ICalendarComponent {
     if let Some(l) = &m.location {
         ev.add_property(ICalendarProperty::Location, text(l));
     }
+    if let Some(d) = &m.description {
+        ev.add_property(ICalendarProperty::Description, text(d));
+    }
     if let Some(c) = &m.comment {
         ev.add_property(ICalendarProperty::Comment, text(c));
     }
@@ -374,6 +379,7 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
         end,
         summary: m.summary.as_deref().map(str::to_owned),
         location: m.location.as_deref().map(str::to_owned),
+        description: None,
         comment: Some(input.comment.to_owned()),
         original: None,
     };
@@ -428,23 +434,45 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
             let Some(delegate) = input.delegate.clone() else {
                 return vec![base];
             };
-            let to_organizer = Itip {
-                attendees: vec![me(PartStat::Delegated, Some(delegate.email.clone()))],
-                ..base.clone()
+            let delegated = AttendeeLine {
+                person: delegate.clone(),
+                partstat: PartStat::NeedsAction,
+                delegated_to: None,
+                delegated_from: Some(input.me.email.clone()),
+                rsvp: true,
             };
-            // RFC 5546 4.2.5: the delegate gets the request, naming who delegated it.
-            let to_delegate = Itip {
-                method: Method::Request,
+            // RFC 5546 4.2.5: the answer names the delegate too, as
+            // delegated from me, so that the organizer adds them.
+            let to_organizer = Itip {
                 attendees: vec![
                     me(PartStat::Delegated, Some(delegate.email.clone())),
-                    AttendeeLine {
-                        person: delegate,
-                        partstat: PartStat::NeedsAction,
-                        delegated_to: None,
-                        delegated_from: Some(input.me.email.clone()),
-                        rsvp: true,
-                    },
+                    delegated.clone(),
                 ],
+                ..base.clone()
+            };
+            // The delegate gets the invitation, with everyone in it, naming
+            // who delegated it.
+            let others = m
+                .attendees
+                .iter()
+                .filter(|a| a.email != input.me.email && a.email != delegate.email)
+                .map(|a| AttendeeLine {
+                    person: Person::of(a),
+                    partstat: a.partstat,
+                    delegated_to: None,
+                    delegated_from: None,
+                    rsvp: a.rsvp,
+                });
+            let to_delegate = Itip {
+                method: Method::Request,
+                attendees: [
+                    me(PartStat::Delegated, Some(delegate.email.clone())),
+                    delegated,
+                ]
+                .into_iter()
+                .chain(others)
+                .collect(),
+                description: m.description.as_deref().map(str::to_owned),
                 comment: None,
                 ..base
             };

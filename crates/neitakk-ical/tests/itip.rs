@@ -114,6 +114,10 @@ fn every_payload_keeps_the_rules_clients_need() {
             let attendees = text.matches("\r\nATTENDEE").count();
             if itip.method == Method::Request {
                 assert_eq!(attendees, 2, "{name}");
+            } else if text.contains("PARTSTAT=DELEGATED") {
+                // RFC 5546 4.2.5: me, and the delegate as delegated from me.
+                assert_eq!(attendees, 2, "{name}");
+                assert!(text.contains("DELEGATED-FROM=\"mailto:ingrid.berg@fjellfjord.no\""));
             } else {
                 assert_eq!(attendees, 1, "{name}: a reply names exactly one attendee");
                 assert!(text.contains("mailto:ingrid.berg@fjellfjord.no"));

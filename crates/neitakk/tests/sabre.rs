@@ -1,0 +1,300 @@
+//! Replies applied by an independent iTIP processor: sabre/vobject's
+//! `ITip\Broker`, which Nextcloud and SabreDAV use, in its current release
+//! and in the one many Nextcloud installs still run. Each reply must leave
+//! the organizer's calendar showing the replier once per event, with the
+//! answer on the right instances.
+
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
+use mail_parser::MimeHeaders;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The example week as seen on its Monday morning: every test pins its time.
+const MONDAY: &str = "2026-11-30T07:00:00+01:00";
+const ME: &str = "ingrid.berg@fjellfjord.no";
+const VERSIONS: [&str; 2] = ["4.6.0", "4.5.4"];
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/itip/{name}"))
+}
+
+/// sabre's `itip.php` (scripts/test points at it and installs PHP).
+fn sabre() -> Option<String> {
+    match std::env::var("NEITAKK_TEST_SABRE") {
+        Ok(p) if !p.is_empty() => Some(p),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("NEITAKK_TEST_SABRE is not set: run scripts/test")
+        }
+        _ => {
+            eprintln!("skipped: NEITAKK_TEST_SABRE is not set (scripts/test sets it)");
+            None
+        }
+    }
+}
+
+/// The iTIP payload of the reply neitakk writes to the organizer.
+fn reply(file: &Path, uid: &str, args: &[&str]) -> String {
+    payload(file, uid, args, "REPLY")
+}
+
+/// The payload with `method` of the messages neitakk writes.
+fn payload(file: &Path, uid: &str, args: &[&str], method: &str) -> String {
+    let data = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .current_dir(root())
+        .env("NEITAKK_NOW", MONDAY)
+        .env("NEITAKK_DATA_DIR", data.path())
+        .args(["--config", "examples/neitakk.toml", "reply"])
+        .arg(file)
+        .arg(uid)
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{uid} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let mail = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        for part in mail.parts.iter() {
+            let is_reply = part.content_type().is_some_and(|ct| {
+                ct.c_type.eq_ignore_ascii_case("text")
+                    && ct
+                        .subtype()
+                        .is_some_and(|s| s.eq_ignore_ascii_case("calendar"))
+            });
+            let text = part.text_contents().unwrap_or_default();
+            if is_reply && text.contains(&format!("METHOD:{method}\r\n")) {
+                return text.to_owned();
+            }
+        }
+    }
+    panic!("{uid} {args:?}: no {method} was written");
+}
+
+/// The organizer's calendar after sabre applied `message`.
+fn applied(sabre: &str, version: &str, message: &str, organizer_copy: &Path) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.ics");
+    std::fs::write(&path, message).unwrap();
+    let o = Command::new("php")
+        .arg(sabre)
+        .args(["--vobject", version])
+        .arg(&path)
+        .arg(organizer_copy)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "sabre {version} did not apply the reply ({}):\n{message}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Per VEVENT of a calendar: its RECURRENCE-ID value (None for the master)
+/// and the PARTSTAT of each ATTENDEE line that is me.
+fn my_answers(calendar: &str) -> Vec<(Option<String>, Vec<String>)> {
+    let text = calendar.replace("\r\n ", "").replace("\n ", "");
+    let mut out = Vec::new();
+    for event in text.split("BEGIN:VEVENT").skip(1) {
+        let event = event.split("END:VEVENT").next().unwrap();
+        let mut rid = None;
+        let mut mine = Vec::new();
+        for line in event.lines() {
+            // The value after the last colon: these values hold none.
+            let Some((head, value)) = line.trim_end().rsplit_once(':') else {
+                continue;
+            };
+            if head.starts_with("RECURRENCE-ID") {
+                rid = Some(value.to_owned());
+            }
+            if head.starts_with("ATTENDEE") && value.eq_ignore_ascii_case(ME) {
+                let partstat = head
+                    .split(';')
+                    .find_map(|p| p.strip_prefix("PARTSTAT="))
+                    .unwrap_or("NEEDS-ACTION");
+                mine.push(partstat.to_owned());
+            }
+        }
+        out.push((rid, mine));
+    }
+    out
+}
+
+/// Checks that `calendar` shows me once per event, `want` on the instances
+/// named (None: the master), and `rest` on every other event.
+fn check(calendar: &str, want: &[(Option<&str>, &str)], rest: &str, case: &str) {
+    let answers = my_answers(calendar);
+    for (rid, mine) in &answers {
+        assert_eq!(mine.len(), 1, "{case}: me once in {rid:?}:\n{calendar}");
+        let expected = want
+            .iter()
+            .find(|(r, _)| r.map(str::to_owned) == *rid)
+            .map_or(rest, |(_, p)| p);
+        assert_eq!(mine[0], expected, "{case}: {rid:?}:\n{calendar}");
+    }
+    for (rid, _) in want {
+        assert!(
+            answers.iter().any(|(r, _)| r.as_deref() == *rid),
+            "{case}: no event for {rid:?}:\n{calendar}"
+        );
+    }
+}
+
+const OUTLOOK_SERIES: &str =
+    "040000008200E00074C5B7101A82E00800000000B0C4A6A1F2ADD801000000000000000010000000";
+const OUTLOOK_SINGLE: &str =
+    "040000008200E00074C5B7101A82E0080000000090F1D3A1F2ADD801000000000000000010000000";
+const GOOGLE_SERIES: &str = "5ul0n8qjk6v1d0s3m9h2c4r7f1@google.com";
+
+/// Each strategy that answers with a REPLY, and the PARTSTAT it carries.
+const STRATEGIES: [(&str, &str); 4] = [
+    ("attend", "ACCEPTED"),
+    ("email-for-now", "DECLINED"),
+    ("decline", "DECLINED"),
+    ("bow-out", "DECLINED"),
+];
+
+#[test]
+fn replies_to_one_meeting_update_the_organizers_calendar() {
+    let Some(sabre) = sabre() else { return };
+    let file = fixture("outlook-single.ics");
+    let mut cases: Vec<(Vec<&str>, &str)> = STRATEGIES
+        .iter()
+        .filter(|(s, _)| *s != "bow-out")
+        .map(|(s, p)| (vec!["--strategy", *s], *p))
+        .collect();
+    // The organizer forbids proposals: a shorter meeting is asked for in
+    // words, with a tentative answer.
+    cases.push((vec!["--strategy", "shorten"], "TENTATIVE"));
+    for (args, partstat) in cases {
+        let message = reply(&file, OUTLOOK_SINGLE, &args);
+        for version in VERSIONS {
+            let calendar = applied(&sabre, version, &message, &file);
+            check(
+                &calendar,
+                &[(None, partstat)],
+                partstat,
+                &format!("{args:?} on {version}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn replies_to_one_occurrence_update_that_instance_only() {
+    let Some(sabre) = sabre() else { return };
+    for (file, uid, at, rid, strategies) in [
+        (
+            "outlook-series.ics",
+            OUTLOOK_SERIES,
+            "2026-11-30",
+            "20261130T100000",
+            &STRATEGIES[..],
+        ),
+        (
+            "google-series.ics",
+            GOOGLE_SERIES,
+            "2026-12-02",
+            "20261202T100000",
+            &STRATEGIES[..3],
+        ),
+    ] {
+        let file = fixture(file);
+        for (strategy, partstat) in strategies {
+            let message = reply(&file, uid, &["--strategy", strategy, "--at", at]);
+            for version in VERSIONS {
+                let calendar = applied(&sabre, version, &message, &file);
+                let case = format!("{strategy} of {uid} on {at} with sabre {version}");
+                // The instance answered; the master and the moved one as they were.
+                check(&calendar, &[(Some(rid), partstat)], "NEEDS-ACTION", &case);
+            }
+        }
+    }
+}
+
+#[test]
+fn replies_to_a_whole_series_answer_its_moved_instance_too() {
+    let Some(sabre) = sabre() else { return };
+    for (file, uid, moved) in [
+        ("outlook-series.ics", OUTLOOK_SERIES, "20261207T100000"),
+        ("google-series.ics", GOOGLE_SERIES, "20261209T100000"),
+    ] {
+        let file = fixture(file);
+        // Declining the series, and asking for a shorter one in words (tentative).
+        for (strategy, partstat) in [("decline", "DECLINED"), ("shorten", "TENTATIVE")] {
+            let message = reply(&file, uid, &["--series", "--strategy", strategy]);
+            for version in VERSIONS {
+                let calendar = applied(&sabre, version, &message, &file);
+                let case = format!("{strategy} of the series {uid} with sabre {version}");
+                check(
+                    &calendar,
+                    &[(None, partstat), (Some(moved), partstat)],
+                    partstat,
+                    &case,
+                );
+            }
+        }
+    }
+}
+
+/// Delegating: the delegate's calendar takes the forwarded invitation, with
+/// its description and the other people in it, delegated from me.
+#[test]
+fn the_delegate_gets_the_invitation() {
+    let Some(sabre) = sabre() else { return };
+    let file = fixture("outlook-series.ics");
+    let args = [
+        "--strategy",
+        "delegate",
+        "--delegate-to",
+        "lise.moen@fjellfjord.no",
+        "--at",
+        "2026-11-30",
+    ];
+    let request = payload(&file, OUTLOOK_SERIES, &args, "REQUEST");
+    let answer = reply(&file, OUTLOOK_SERIES, &args);
+    assert!(
+        answer
+            .replace("\r\n ", "")
+            .contains("DELEGATED-FROM=\"mailto:ingrid.berg@fjellfjord.no\""),
+        "the answer names the delegate: {answer}"
+    );
+    for version in VERSIONS {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("request.ics");
+        std::fs::write(&path, &request).unwrap();
+        let o = Command::new("php")
+            .arg(&sabre)
+            .args([
+                "--vobject",
+                version,
+                "--recipient",
+                "mailto:lise.moen@fjellfjord.no",
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let event = String::from_utf8(o.stdout).unwrap().replace("\r\n ", "");
+        for needed in [
+            "mailto:lise.moen@fjellfjord.no",
+            "MAILTO:Ola.Hansen@FjellFjord.no",
+            "Ukentlig gjennomgang av risikomodellen",
+            "RECURRENCE-ID;TZID=",
+        ] {
+            assert!(event.contains(needed), "{version}: {needed} in\n{event}");
+        }
+    }
+}
