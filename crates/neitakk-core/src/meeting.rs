@@ -74,6 +74,10 @@ pub struct Written {
     pub value: String,
     /// Its TZID parameter, as written.
     pub tzid: Option<Arc<str>>,
+    /// The VTIMEZONE the invitation defined that TZID with, as written:
+    /// an answer that names the TZID carries it.
+    #[serde(default)]
+    pub zone: Option<Arc<str>>,
 }
 
 impl Written {

@@ -309,17 +309,28 @@ fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
     match key {
         Key::Day(d) => Written {
             value: d.format("%Y%m%d").to_string(),
-            tzid: None,
+            ..Written::default()
         },
         Key::At(t) if start.value.ends_with(['Z', 'z']) || start.is_date() => Written {
             value: t.format("%Y%m%dT%H%M%SZ").to_string(),
-            tzid: None,
+            ..Written::default()
         },
         Key::At(t) => Written {
             value: zone.to_wall(t).format("%Y%m%dT%H%M%S").to_string(),
             tzid: start.tzid.clone(),
+            zone: None,
         },
     }
+}
+
+/// `w` with the file's own definition of its TZID, if it has one.
+fn with_zone(mut w: Written, zones: &Zones) -> Written {
+    w.zone = w
+        .tzid
+        .as_deref()
+        .and_then(|t| zones.written.get(t.trim().trim_matches('"')))
+        .cloned();
+    w
 }
 
 /// Expands parsed records into the occurrences that touch `window`.
@@ -396,6 +407,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                         .recurrence_id_written
                         .clone()
                         .unwrap_or_else(|| o.dtstart_written.clone());
+                    let written = with_zone(written, &x.zones);
                     out.push(occurrence(&o.meeting, placed, Some((k, written))));
                 }
                 continue;
@@ -453,7 +465,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                     .recurrence_id_written
                     .clone()
                     .unwrap_or_else(|| written_rid(&master.dtstart_written, *k, &master_zone));
-                (*k, w)
+                (*k, with_zone(w, &x.zones))
             })
             .collect();
         let series = neitakk_core::Series {
@@ -510,10 +522,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         for (k, (p, v)) in placed {
             let m = &versions[v];
             if !m.is_cancelled() && window.contains(p.start, p.end) {
-                let written = own_rids
-                    .get(&k)
-                    .cloned()
-                    .unwrap_or_else(|| written_rid(&master.dtstart_written, k, &master_zone));
+                let written = own_rids.get(&k).cloned().unwrap_or_else(|| {
+                    with_zone(
+                        written_rid(&master.dtstart_written, k, &master_zone),
+                        &x.zones,
+                    )
+                });
                 out.push(occurrence(m, p, Some((k, written))));
             }
         }

@@ -203,7 +203,10 @@ pub fn written_recurrence_id(m: &neitakk_core::Meeting) -> Option<Written> {
                 .format("%Y%m%d")
                 .to_string(),
         };
-        Some(Written { value, tzid: None })
+        Some(Written {
+            value,
+            ..Written::default()
+        })
     })
 }
 
@@ -228,7 +231,38 @@ pub fn write(m: &Itip) -> String {
     let mut components = vec![cal, event(m, m.recurrence_id.as_ref(), true)];
     components.extend(m.instances.iter().map(|rid| event(m, Some(rid), false)));
     components[0].component_ids = (1..u32::try_from(components.len()).unwrap_or(1)).collect();
-    ICalendar { components }.to_string()
+    let text = ICalendar { components }.to_string();
+    // A TZID needs its VTIMEZONE (RFC 5546): the invitation's own, as it
+    // wrote it, goes before the events.
+    let mut zones: Vec<&str> = Vec::new();
+    for w in m.recurrence_id.iter().chain(&m.instances) {
+        if let Some(z) = w.zone.as_deref().filter(|z| !zones.contains(z)) {
+            zones.push(z);
+        }
+    }
+    match text.find("BEGIN:VEVENT\r\n") {
+        Some(at) if !zones.is_empty() => {
+            let folded: String = zones.iter().flat_map(|z| z.lines()).map(folded).collect();
+            format!("{}{folded}{}", &text[..at], &text[at..])
+        }
+        _ => text,
+    }
+}
+
+/// One content line folded at 75 octets (never inside a character), CRLF.
+fn folded(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.trim_end_matches('\r').chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
 }
 
 /// One VEVENT of a message: the event itself (`full`), or the answer for one

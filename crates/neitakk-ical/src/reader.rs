@@ -263,6 +263,7 @@ fn written(l: &ContentLine) -> neitakk_core::Written {
     neitakk_core::Written {
         value: l.value.trim().to_owned(),
         tzid: l.param("TZID").map(Arc::from),
+        zone: None,
     }
 }
 
@@ -332,6 +333,10 @@ pub fn parse(
     let mut events = Vec::new();
     let mut defined = HashMap::new();
     let mut x_wr_timezone = None;
+    // Each VTIMEZONE as written (its unfolded lines), so that an answer that
+    // names a TZID can carry its definition.
+    let mut zone_text = String::new();
+    let mut written_zones: HashMap<String, Arc<str>> = HashMap::new();
     let mut saw_calendar = false;
     let mut state = State::Outside;
     // Components nested inside the current one (VALARM and the like), skipped.
@@ -356,6 +361,17 @@ pub fn parse(
             }
         };
         let value = l.value.trim().to_ascii_uppercase();
+        let in_zone = matches!(state, State::Zone { .. });
+        if in_zone || (l.name == "BEGIN" && value == "VTIMEZONE" && skipping.is_empty()) {
+            if !in_zone {
+                zone_text.clear();
+            }
+            // A zone's definition is small; a hostile one is cut short.
+            if zone_text.len() < 64 * 1024 {
+                zone_text.push_str(&text);
+                zone_text.push_str("\r\n");
+            }
+        }
         // No component holds a VEVENT: one beginning here closes whatever
         // was left open (a VTODO whose END is misspelled or missing).
         if !skipping.is_empty() && l.name == "BEGIN" && value == "VEVENT" {
@@ -498,6 +514,7 @@ pub fn parse(
                 match tzid {
                     Some(id) => match CustomZone::new(&id, &observances) {
                         Ok(z) => {
+                            written_zones.insert(id.clone(), Arc::from(zone_text.as_str()));
                             defined.insert(id, Arc::new(z));
                         }
                         Err(e) => r.warn(line, format!("VTIMEZONE '{id}' unusable: {e}")),
@@ -566,7 +583,7 @@ pub fn parse(
         .map_or(Zone::UTC, Zone::Iana);
     Ok(Parsed {
         events,
-        zones: Zones::new(defined, floating, dates, x_wr_timezone),
+        zones: Zones::new(defined, floating, dates, x_wr_timezone, written_zones),
         warnings: r.warnings,
     })
 }

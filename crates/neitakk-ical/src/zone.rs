@@ -249,6 +249,8 @@ pub struct Zones {
     /// The calendar's own zone (X-WR-TIMEZONE, as Google means it): UTC
     /// times are read as wall-clock times there.
     pub calendar: Option<chrono_tz::Tz>,
+    /// Each VTIMEZONE of the file as written, by TZID.
+    pub written: HashMap<String, Arc<str>>,
     cache: HashMap<Arc<str>, Option<Zone>>,
 }
 
@@ -258,12 +260,14 @@ impl Zones {
         floating: Zone,
         dates: Zone,
         calendar: Option<chrono_tz::Tz>,
+        written: HashMap<String, Arc<str>>,
     ) -> Self {
         Zones {
             defined,
             floating,
             dates,
             calendar,
+            written,
             cache: HashMap::new(),
         }
     }

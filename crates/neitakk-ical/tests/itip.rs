@@ -177,6 +177,7 @@ fn a_reply_names_the_instance_and_me_as_the_request_did() {
     m.recurrence_id_written = Some(neitakk_core::Written {
         value: "20261203T090000".into(),
         tzid: Some("W. Europe Standard Time".into()),
+        zone: None,
     });
     let me = Person {
         uri: Some("MAILTO:Ingrid.Berg@FjellFjord.no".into()),
@@ -196,10 +197,23 @@ fn a_reply_names_the_instance_and_me_as_the_request_did() {
         text.contains(":MAILTO:Ingrid.Berg@FjellFjord.no\r\n"),
         "{text}"
     );
+    // With the invitation's own VTIMEZONE for that TZID, the answer carries it.
+    let zone = "BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\nBEGIN:STANDARD\r\nDTSTART:16011028T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n";
+    m.recurrence_id_written.as_mut().unwrap().zone = Some(zone.into());
+    let text = write(&for_strategy(&input(&m, Strategy::Decline, true))[0]);
+    let (zone_at, event_at) = (
+        text.find("BEGIN:VTIMEZONE").unwrap(),
+        text.find("BEGIN:VEVENT").unwrap(),
+    );
+    assert!(
+        zone_at < event_at && text.contains("TZID:W. Europe Standard Time\r\n"),
+        "{text}"
+    );
     // An all-day instance keeps its DATE.
     m.recurrence_id_written = Some(neitakk_core::Written {
         value: "20261203".into(),
         tzid: None,
+        zone: None,
     });
     let text = unfolded(&for_strategy(&input(&m, Strategy::Decline, true))[0]);
     assert!(
@@ -219,6 +233,7 @@ fn a_series_answer_answers_its_moved_instances() {
         overrides: vec![neitakk_core::Written {
             value: "20261015T100000".into(),
             tzid: Some("Europe/Oslo".into()),
+            zone: None,
         }]
         .into(),
     });
