@@ -219,11 +219,14 @@ pub fn step(s: &Step, lang: Lang) -> String {
                 format!("The week is {} over its cap, and the week's plan frees that at the least risk to the relationships: {} here frees {}{}.", duration(*need, lang), strategy(*st, lang), duration(*minutes, lang), if *freed_elsewhere > 0 { format!(", and other meetings free {}", duration(*freed_elsewhere, lang)) } else { String::new() })
             }
         }
-        Step::WeekUnderCap { changes } => {
-            let list = changes
+        Step::WeekUnderCap { changes, more } => {
+            let mut list = changes
                 .iter()
                 .map(|c| if nb { format!("«{}» blir {}", c.title, strategy(c.strategy, lang)) } else { format!("\"{}\" becomes {}", c.title, strategy(c.strategy, lang)) })
                 .collect::<Vec<_>>();
+            if *more > 0 {
+                list.push(if nb { format!("{more} møter til endres") } else { format!("{more} more meetings change") });
+            }
             let list = and_list(&list, lang);
             if nb { format!("Uka kommer under taket når {list}: dette møtet kan stå, så delta.") } else { format!("The week is under its cap once {list}: this meeting can stay, so attend.") }
         }

@@ -108,8 +108,12 @@ pub enum Step {
         strategy: Strategy,
         minutes: u32,
     },
-    /// The week is under its cap once these other meetings change: attend.
-    WeekUnderCap { changes: Vec<crate::week::Change> },
+    /// The week is under its cap once these other meetings change (and
+    /// `more` besides, not named): attend.
+    WeekUnderCap {
+        changes: Vec<crate::week::Change>,
+        more: u32,
+    },
     /// Even so the week stays `left` minutes over its cap: the rest would
     /// break the rules (key clients, serious matters, memory).
     WeekOverCap { left: u32 },
@@ -271,13 +275,30 @@ fn meets(c: &Choice, reasons: &[Reason]) -> bool {
 }
 
 /// Best first: meets the need, then lowest risk, then most minutes freed.
-fn rank(choices: &mut [Choice]) {
+pub(crate) fn rank(choices: &mut [Choice]) {
     choices.sort_by(|a, b| {
         b.meets_need
             .cmp(&a.meets_need)
             .then(a.risk.cmp(&b.risk))
             .then(b.minutes_freed.cmp(&a.minutes_freed))
     });
+}
+
+/// A decision to limit the meeting by `chosen`; attending stays the last
+/// alternative.
+fn limited(
+    chosen: Choice,
+    mut others: Vec<Choice>,
+    reasons: Vec<Reason>,
+    trail: Vec<Step>,
+) -> Decision {
+    others.push(Choice::attend());
+    Decision {
+        recommended: chosen,
+        alternatives: others,
+        reasons,
+        trail,
+    }
 }
 
 /// Decides what to do about one meeting. Never fails.
@@ -347,13 +368,7 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
                 let mut chosen = options.remove(i);
                 chosen.risk = Risk::Medium;
                 rank(&mut options);
-                options.push(Choice::attend());
-                return Decision {
-                    recommended: chosen,
-                    alternatives: options,
-                    reasons: valid,
-                    trail,
-                };
+                return limited(chosen, options, valid, trail);
             }
         }
         rank(&mut options);
@@ -377,13 +392,7 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
         });
         if let Some(i) = at {
             let chosen = options.remove(i);
-            options.push(Choice::attend());
-            return Decision {
-                recommended: chosen,
-                alternatives: options,
-                reasons: valid,
-                trail,
-            };
+            return limited(chosen, options, valid, trail);
         }
         return attend(trail, options, valid);
     }
@@ -425,13 +434,7 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
             if best.follow_up_call {
                 trail.push(Step::FollowUpCall);
             }
-            options.push(Choice::attend());
-            Decision {
-                recommended: best,
-                alternatives: options,
-                reasons: valid,
-                trail,
-            }
+            limited(best, options, valid, trail)
         }
         _ => {
             trail.push(Step::NothingFits);

@@ -7,7 +7,7 @@
 //! the client meetings still ahead whose only reason is the full week; the
 //! rest of those are attended.
 
-use crate::engine::{Choice, Decision, Policy, Step};
+use crate::engine::{rank, Choice, Decision, Policy, Step};
 use crate::facts::Facts;
 use crate::planner::{self, PlanItem, PlanOption, PlanRules};
 use crate::types::{Reason, Risk, Strategy};
@@ -28,7 +28,12 @@ pub struct WeekMeeting<'a> {
 pub struct Change {
     pub title: String,
     pub strategy: Strategy,
+    pub minutes: u32,
 }
+
+/// The trail names this many changes at most (those that free the most),
+/// so that a week of thousands of meetings keeps its trails small.
+pub const NAMED_CHANGES: usize = 5;
 
 /// What the week needs and what its meetings free.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -117,6 +122,7 @@ pub fn settle(meetings: &mut [WeekMeeting], load: u32, cap: u32, policy: &Policy
             changes.push(Change {
                 title: m.title.to_owned(),
                 strategy: m.decision.recommended.strategy,
+                minutes: freed,
             });
         }
     }
@@ -160,10 +166,14 @@ pub fn settle(meetings: &mut [WeekMeeting], load: u32, cap: u32, policy: &Policy
                 changes.push(Change {
                     title: meetings[i].title.to_owned(),
                     strategy: o.strategy,
+                    minutes: o.minutes_freed,
                 });
             }
         }
     }
+    let more = u32::try_from(changes.len().saturating_sub(NAMED_CHANGES)).unwrap_or(u32::MAX);
+    changes.sort_by_key(|c| std::cmp::Reverse(c.minutes));
+    changes.truncate(NAMED_CHANGES);
     balance.left_over_minutes = remaining.saturating_sub(balance.freed_by_plan);
 
     // Workload-only meetings already begun keep the engine's word: the
@@ -232,6 +242,7 @@ pub fn settle(meetings: &mut [WeekMeeting], load: u32, cap: u32, policy: &Policy
                 if balance.left_over_minutes == 0 {
                     d.trail.push(Step::WeekUnderCap {
                         changes: changes.clone(),
+                        more,
                     });
                 }
                 Choice::attend()
@@ -250,15 +261,4 @@ pub fn settle(meetings: &mut [WeekMeeting], load: u32, cap: u32, policy: &Policy
         d.alternatives = options;
     }
     balance
-}
-
-/// Best first, as the engine ranks: meets the need, then the lowest risk,
-/// then the most minutes freed.
-fn rank(choices: &mut [Choice]) {
-    choices.sort_by(|a, b| {
-        b.meets_need
-            .cmp(&a.meets_need)
-            .then(a.risk.cmp(&b.risk))
-            .then(b.minutes_freed.cmp(&a.minutes_freed))
-    });
 }

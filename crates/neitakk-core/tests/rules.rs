@@ -638,14 +638,15 @@ fn a_week_a_little_over_its_cap_frees_that_and_no_more() {
         }
     )));
     let under = week[1].decision.trail.iter().find_map(|s| match s {
-        Step::WeekUnderCap { changes } => Some(changes.clone()),
+        Step::WeekUnderCap { changes, more: 0 } => Some(changes.clone()),
         _ => None,
     });
     assert_eq!(
         under.unwrap(),
         [week::Change {
             title: "Workshop".into(),
-            strategy: Strategy::PhoneCall
+            strategy: Strategy::PhoneCall,
+            minutes: 90,
         }]
     );
     // The check-in's decline is still there to choose, after attend.
@@ -825,4 +826,56 @@ fn rule_4_ties_go_to_more_minutes_freed() {
         d.choice(Strategy::ShorterCall).map(|c| c.minutes_freed),
         Some(120)
     );
+}
+
+/// A week of hundreds of meetings is planned in bounds: at most
+/// `week::MAX_PLANNED` in the plan, and no trail names more than a few.
+#[test]
+fn a_crowded_week_is_planned_in_bounds() {
+    let mut week: Vec<Planned> = (0..300)
+        .map(|i| {
+            let mut p = planned("Workshop", in_person(workload(base()), 15 + i % 30));
+            if i % 3 == 0 {
+                p.facts.role = Role::BroughtIn;
+                p.facts.colleague = Some("ola@firma.no".into());
+                p.facts.inferred_reasons.push(Reason::NotNeeded);
+                p.decision = decide(&p.facts, &Policy::default());
+            }
+            p
+        })
+        .collect();
+    settle(&mut week, 900 + 4000);
+    // The bow-outs bring the week under its cap: the trails name five of them.
+    let named = week.iter().find_map(|p| {
+        p.decision.trail.iter().find_map(|s| match s {
+            Step::WeekUnderCap { changes, more } => Some((changes.len(), *more)),
+            _ => None,
+        })
+    });
+    assert_eq!(
+        named,
+        Some((week::NAMED_CHANGES, 100 - week::NAMED_CHANGES as u32))
+    );
+    // Far over the cap with only video calls to offer: at most MAX_PLANNED.
+    let mut week: Vec<Planned> = (0..300)
+        .map(|i| planned("Workshop", in_person(workload(base()), 15 + i % 30)))
+        .collect();
+    settle(&mut week, 900 + 20_000);
+    let planned = week
+        .iter()
+        .filter(|p| {
+            p.decision
+                .trail
+                .iter()
+                .any(|s| matches!(s, Step::WeekPlan { .. }))
+        })
+        .count();
+    assert!(planned <= week::MAX_PLANNED, "{planned}");
+    for p in &week {
+        for s in &p.decision.trail {
+            if let Step::WeekUnderCap { changes, .. } = s {
+                assert!(changes.len() <= week::NAMED_CHANGES);
+            }
+        }
+    }
 }
