@@ -1,8 +1,10 @@
-//! Replies applied by an independent iTIP processor: sabre/vobject's
+//! Replies read by independent implementations: applied by sabre/vobject's
 //! `ITip\Broker`, which Nextcloud and SabreDAV use, in its current release
 //! and in the one many Nextcloud installs still run. Each reply must leave
 //! the organizer's calendar showing the replier once per event, with the
-//! answer on the right instances.
+//! answer on the right instances. And read by ical.js (Thunderbird's
+//! parser) and Python's icalendar: every payload, COUNTERs included, says
+//! what it means to say.
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
@@ -296,5 +298,191 @@ fn the_delegate_gets_the_invitation() {
         ] {
             assert!(event.contains(needed), "{version}: {needed} in\n{event}");
         }
+    }
+}
+
+/// What ical.js (node) and Python's icalendar read in a payload, as JSON.
+fn read_by_peers(message: &str) -> Vec<(&'static str, serde_json::Value)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("message.ics");
+    std::fs::write(&path, message).unwrap();
+    let python = std::env::var("NEITAKK_TEST_PYTHON").unwrap();
+    let runs = [
+        (
+            "Python icalendar",
+            Command::new(python)
+                .arg(root().join("tests/python/read_itip.py"))
+                .arg(&path)
+                .output()
+                .unwrap(),
+        ),
+        (
+            "ical.js",
+            Command::new("node")
+                .arg(root().join("tests/node/read_itip.mjs"))
+                .arg(&path)
+                .output()
+                .unwrap(),
+        ),
+    ];
+    runs.into_iter()
+        .map(|(who, o)| {
+            assert!(
+                o.status.success(),
+                "{who} cannot read:\n{message}\n{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            (who, serde_json::from_slice(&o.stdout).unwrap())
+        })
+        .collect()
+}
+
+/// Every payload, COUNTERs included, as ical.js and Python's icalendar read
+/// it: the method, my answer, the instance and the proposed times as meant.
+#[test]
+fn every_payload_reads_as_meant_in_ical_js_and_python() {
+    if sabre().is_none() || std::env::var("NEITAKK_TEST_PYTHON").is_err() {
+        return;
+    }
+    let series = fixture("outlook-series.ics");
+    let single = fixture("outlook-single.ics");
+    let google = fixture("google-series.ics");
+    let occurrence = ["--at", "2026-11-30"];
+    let me = |partstat: &str| serde_json::json!({"address": ME, "partstat": partstat, "delegated_from": null});
+    let event = |rid: Option<&str>,
+                 start: Option<&str>,
+                 end: Option<&str>,
+                 attendees: serde_json::Value| {
+        serde_json::json!({"recurrence_id": rid, "start": start, "end": end, "attendees": attendees})
+    };
+    // (file, uid, args, method, the events as meant)
+    let cases: Vec<(&Path, &str, Vec<&str>, &str, Vec<serde_json::Value>)> = vec![
+        (
+            &series,
+            OUTLOOK_SERIES,
+            [&["--strategy", "shorten"][..], &occurrence].concat(),
+            "COUNTER",
+            vec![event(
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T09:30:00Z"),
+                serde_json::json!([me("TENTATIVE")]),
+            )],
+        ),
+        (
+            &series,
+            OUTLOOK_SERIES,
+            [&["--strategy", "decline"][..], &occurrence].concat(),
+            "REPLY",
+            vec![event(
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T10:00:00Z"),
+                serde_json::json!([me("DECLINED")]),
+            )],
+        ),
+        (
+            &google,
+            GOOGLE_SERIES,
+            vec!["--strategy", "shorten", "--at", "2026-12-02"],
+            "COUNTER",
+            vec![event(
+                Some("2026-12-02T09:00:00Z"),
+                Some("2026-12-02T09:00:00Z"),
+                Some("2026-12-02T09:30:00Z"),
+                serde_json::json!([me("TENTATIVE")]),
+            )],
+        ),
+        (
+            &single,
+            OUTLOOK_SINGLE,
+            vec!["--strategy", "shorten"],
+            "REPLY",
+            vec![event(
+                None,
+                Some("2026-12-02T11:00:00Z"),
+                Some("2026-12-02T12:30:00Z"),
+                serde_json::json!([me("TENTATIVE")]),
+            )],
+        ),
+        (
+            &google,
+            GOOGLE_SERIES,
+            vec!["--series", "--strategy", "decline"],
+            "REPLY",
+            vec![
+                event(
+                    None,
+                    Some("2026-11-04T09:00:00Z"),
+                    Some("2026-11-04T10:00:00Z"),
+                    serde_json::json!([me("DECLINED")]),
+                ),
+                event(
+                    Some("2026-12-09T09:00:00Z"),
+                    None,
+                    None,
+                    serde_json::json!([me("DECLINED")]),
+                ),
+            ],
+        ),
+        (
+            &series,
+            OUTLOOK_SERIES,
+            [
+                &[
+                    "--strategy",
+                    "delegate",
+                    "--delegate-to",
+                    "lise.moen@fjellfjord.no",
+                ][..],
+                &occurrence,
+            ]
+            .concat(),
+            "REPLY",
+            vec![event(
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T09:00:00Z"),
+                Some("2026-11-30T10:00:00Z"),
+                serde_json::json!([
+                    me("DELEGATED"),
+                    {"address": "lise.moen@fjellfjord.no", "partstat": "NEEDS-ACTION", "delegated_from": ME}
+                ]),
+            )],
+        ),
+    ];
+    for (file, uid, args, method, want) in cases {
+        let message = payload(file, uid, &args, method);
+        for (who, got) in read_by_peers(&message) {
+            assert_eq!(got["method"], method, "{who}, {args:?}");
+            let events: Vec<serde_json::Value> = got["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    assert_eq!(e["uid"], uid, "{who}, {args:?}");
+                    serde_json::json!({
+                        "recurrence_id": e["recurrence_id"],
+                        "start": e["start"],
+                        "end": e["end"],
+                        "attendees": e["attendees"],
+                    })
+                })
+                .collect();
+            assert_eq!(events, want, "{who}, {args:?}:\n{message}");
+        }
+    }
+    // A new time: the proposal keeps the meeting's length, at another time.
+    let message = payload(
+        &series,
+        OUTLOOK_SERIES,
+        &["--strategy", "reschedule", "--at", "2026-11-30"],
+        "COUNTER",
+    );
+    for (who, got) in read_by_peers(&message) {
+        let e = &got["events"][0];
+        let t = |k: &str| chrono::DateTime::parse_from_rfc3339(e[k].as_str().unwrap()).unwrap();
+        assert_eq!((t("end") - t("start")).num_minutes(), 60, "{who}: {e}");
+        assert_ne!(e["start"], "2026-11-30T09:00:00Z", "{who}: another time");
+        assert_eq!(e["recurrence_id"], "2026-11-30T09:00:00Z", "{who}");
     }
 }
