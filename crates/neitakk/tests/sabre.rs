@@ -337,6 +337,16 @@ fn read_by_peers(message: &str) -> Vec<(&'static str, serde_json::Value)> {
         .collect()
 }
 
+/// A payload to read: the invitation file, its UID, the arguments of
+/// `reply`, the method, and the events as meant.
+type Case<'a> = (
+    &'a Path,
+    &'a str,
+    Vec<&'a str>,
+    &'a str,
+    Vec<serde_json::Value>,
+);
+
 /// Every payload, COUNTERs included, as ical.js and Python's icalendar read
 /// it: the method, my answer, the instance and the proposed times as meant.
 #[test]
@@ -355,8 +365,7 @@ fn every_payload_reads_as_meant_in_ical_js_and_python() {
                  attendees: serde_json::Value| {
         serde_json::json!({"recurrence_id": rid, "start": start, "end": end, "attendees": attendees})
     };
-    // (file, uid, args, method, the events as meant)
-    let cases: Vec<(&Path, &str, Vec<&str>, &str, Vec<serde_json::Value>)> = vec![
+    let cases: Vec<Case> = vec![
         (
             &series,
             OUTLOOK_SERIES,
