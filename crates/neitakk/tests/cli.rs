@@ -12,15 +12,20 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Runs neitakk with the example config and a private data folder.
+/// Runs neitakk with the example config and a private data folder, on the
+/// example week's Monday morning.
 fn neitakk(data: &Path, args: &[&str]) -> Output {
+    neitakk_at(data, MONDAY, args)
+}
+
+/// The same, as of `now`.
+fn neitakk_at(data: &Path, now: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        .env("NEITAKK_NOW", MONDAY)
+        .env("NEITAKK_NOW", now)
         .current_dir(root())
         .env("NEITAKK_DATA_DIR", data)
         .env_remove("NEITAKK_CONFIG")
-        .arg("--config")
-        .arg("examples/neitakk.toml")
+        .args(["--config", "examples/neitakk.toml"])
         .args(args)
         .output()
         .unwrap()
@@ -322,19 +327,15 @@ fn every_example_meeting_is_ahead_on_its_monday_morning() {
         stdout(&o)
     );
     // The same meeting a week later is over, and says so.
-    let o = Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        .current_dir(root())
-        .env("NEITAKK_DATA_DIR", data.path())
-        .env("NEITAKK_NOW", "2026-12-07T07:00:00+01:00")
-        .args([
-            "--config",
-            "examples/neitakk.toml",
+    let o = neitakk_at(
+        data.path(),
+        "2026-12-07T07:00:00+01:00",
+        &[
             "explain",
             "examples/uke49.ics",
-        ])
-        .args(["havnevest-workshop-49@havnevest.no"])
-        .output()
-        .unwrap();
+            "havnevest-workshop-49@havnevest.no",
+        ],
+    );
     assert!(stderr(&o).contains("nothing to answer"), "{}", stderr(&o));
     // --now must name its zone: a bare local time is refused as bad input.
     let o = neitakk(
@@ -343,18 +344,6 @@ fn every_example_meeting_is_ahead_on_its_monday_morning() {
     );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("RFC 3339"), "{}", stderr(&o));
-}
-
-/// Runs neitakk as of `now` with the example config.
-fn neitakk_at(data: &Path, now: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        .current_dir(root())
-        .env("NEITAKK_DATA_DIR", data)
-        .env("NEITAKK_NOW", now)
-        .args(["--config", "examples/neitakk.toml"])
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]
