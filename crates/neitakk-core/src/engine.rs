@@ -198,54 +198,52 @@ fn candidates(f: &Facts, reasons: &[Reason], policy: &Policy) -> Vec<Choice> {
             follow_up_call: false,
         })
     };
-    let serious = f.matter == Matter::Serious;
-    let phone = !serious && f.format == Format::InPerson && f.travel_minutes > 0;
-    let shorten = !serious && planned > f.needed_minutes;
-    let only_conflict = reasons
-        .iter()
-        .all(|r| *r == Reason::Conflict || need_of(*r) == Need::Time);
-    // Shortening frees the slot only when the clash begins after the shorter end.
-    let shorten_frees_slot = only_conflict && conflict_after(f.needed_minutes);
-    if phone {
-        push(Strategy::PhoneCall, travel, Risk::VeryLow, false);
-    }
-    if shorten {
-        push(
-            Strategy::Shorten,
-            planned - f.needed_minutes,
-            Risk::Low,
-            shorten_frees_slot,
-        );
-    }
-    if phone && shorten {
-        push(
-            Strategy::ShorterCall,
-            travel + planned - f.needed_minutes,
-            Risk::Low,
-            shorten_frees_slot,
-        );
-    }
-    let email_ok = f.flexibility == crate::Flexibility::High && f.matter != Matter::Serious;
-    if email_ok {
-        let risk = if f.matter == Matter::Routine {
-            Risk::Low
-        } else {
-            Risk::Medium
-        };
-        let freed = (planned + travel).saturating_sub(policy.email_writing_minutes);
-        push(Strategy::EmailForNow, freed, risk, true);
-    }
-    if !serious && f.role == Role::BroughtIn && f.colleague.is_some() {
-        push(Strategy::BowOut, planned + travel, Risk::Low, true);
-    }
-    // The organizer marked the seat optional: saying no is gentle, unless
-    // the client is key.
-    if !serious
-        && f.role == Role::Optional
-        && f.colleague.is_none()
-        && f.weight != Some(Weight::Key)
-    {
-        push(Strategy::Decline, planned + travel, Risk::Low, true);
+    // A serious matter is met: only a new time (below) fits it.
+    if f.matter != Matter::Serious {
+        let phone = f.format == Format::InPerson && f.travel_minutes > 0;
+        let shorten = planned > f.needed_minutes;
+        let only_conflict = reasons
+            .iter()
+            .all(|r| *r == Reason::Conflict || need_of(*r) == Need::Time);
+        // Shortening frees the slot only when the clash begins after the shorter end.
+        let shorten_frees_slot = only_conflict && conflict_after(f.needed_minutes);
+        if phone {
+            push(Strategy::PhoneCall, travel, Risk::VeryLow, false);
+        }
+        if shorten {
+            push(
+                Strategy::Shorten,
+                planned - f.needed_minutes,
+                Risk::Low,
+                shorten_frees_slot,
+            );
+        }
+        if phone && shorten {
+            push(
+                Strategy::ShorterCall,
+                travel + planned - f.needed_minutes,
+                Risk::Low,
+                shorten_frees_slot,
+            );
+        }
+        let email_ok = f.flexibility == crate::Flexibility::High;
+        if email_ok {
+            let risk = if f.matter == Matter::Routine {
+                Risk::Low
+            } else {
+                Risk::Medium
+            };
+            let freed = (planned + travel).saturating_sub(policy.email_writing_minutes);
+            push(Strategy::EmailForNow, freed, risk, true);
+        }
+        if f.role == Role::BroughtIn && f.colleague.is_some() {
+            push(Strategy::BowOut, planned + travel, Risk::Low, true);
+        }
+        // The organizer marked the seat optional: saying no is gentle, unless
+        // the client is key.
+        if f.role == Role::Optional && f.colleague.is_none() && f.weight != Some(Weight::Key) {
+            push(Strategy::Decline, planned + travel, Risk::Low, true);
+        }
     }
     if reasons
         .iter()
@@ -335,24 +333,6 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
     }
     let urgent = valid.iter().copied().find(|r| r.is_urgent());
     let mut options = candidates(f, &valid, policy);
-    if f.weight == Some(Weight::Minor)
-        && f.matter != Matter::Serious
-        && !valid.is_empty()
-        && !options.iter().any(|c| c.meets_need)
-    {
-        let mut decline = Choice {
-            strategy: Strategy::Decline,
-            minutes_freed: f.planned_minutes + f.travel_minutes * 2,
-            travel_minutes_freed: f.travel_minutes * 2,
-            risk: Risk::High,
-            frees_slot: true,
-            meets_need: false,
-            follow_up_call: false,
-        };
-        decline.meets_need = meets(&decline, &valid);
-        options.push(decline);
-    }
-
     // Rule 1: relationship first.
     if f.weight == Some(Weight::Key) {
         trail.push(Step::KeyClient { client });
@@ -395,6 +375,22 @@ pub fn decide_with_status(f: &Facts, policy: &Policy, cancelled: bool) -> Decisi
             return limited(chosen, options, valid, trail);
         }
         return attend(trail, options, valid);
+    }
+
+    // Rule 4's last resort, for a minor client: decline.
+    if f.weight == Some(Weight::Minor) && !valid.is_empty() && !options.iter().any(|c| c.meets_need)
+    {
+        let mut decline = Choice {
+            strategy: Strategy::Decline,
+            minutes_freed: f.planned_minutes + f.travel_minutes * 2,
+            travel_minutes_freed: f.travel_minutes * 2,
+            risk: Risk::High,
+            frees_slot: true,
+            meets_need: false,
+            follow_up_call: false,
+        };
+        decline.meets_need = meets(&decline, &valid);
+        options.push(decline);
     }
 
     // Rule 5: relationship memory.

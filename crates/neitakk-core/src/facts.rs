@@ -2,7 +2,7 @@
 //! calendar, the client registry and the profile.
 
 use crate::client::Client;
-use crate::meeting::{is_me, Meeting, PartStat, RoleParam};
+use crate::meeting::{is_me, Attendee, Meeting, PartStat, RoleParam};
 use crate::types::{Flexibility, Format, Matter, Reason, Role, Weight};
 use chrono::{DateTime, Datelike, Duration, Utc};
 use chrono_tz::Tz;
@@ -268,21 +268,15 @@ fn colleague_of<'m>(
     let manager = client
         .and_then(|c| c.account_manager.as_deref())
         .filter(|am| attends(am));
-    let my_domains: Vec<&str> = me
-        .iter()
-        .filter_map(|e| e.rsplit_once('@'))
-        .map(|(_, d)| d)
-        .collect();
+    let in_my_firm = |o: &Attendee| {
+        me.iter()
+            .filter_map(|e| e.rsplit_once('@'))
+            .any(|(_, d)| d.eq_ignore_ascii_case(o.domain()))
+    };
     let organizer_from_my_firm = meeting
         .organizer
         .as_deref()
-        .filter(|_| optional_seat(meeting, me))
-        .filter(|o| !is_me(&o.email, me))
-        .filter(|o| {
-            my_domains
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(o.domain()))
-        })
+        .filter(|o| optional_seat(meeting, me) && !is_me(&o.email, me) && in_my_firm(o))
         .map(|o| o.email.as_str());
     manager.or(organizer_from_my_firm)
 }
@@ -304,12 +298,7 @@ fn role_of(meeting: &Meeting, me: &[String], colleague_attends: bool) -> Role {
 
 /// Minutes of travel each way to a meeting: a client's travel time for one in
 /// person, unless it is at my own office.
-pub fn travel_of(
-    meeting: &Meeting,
-    format: Format,
-    client: Option<&Client>,
-    office: &[String],
-) -> u32 {
+fn travel_of(meeting: &Meeting, format: Format, client: Option<&Client>, office: &[String]) -> u32 {
     let at_own_office = meeting.location.as_deref().is_some_and(|l| {
         let l = l.to_lowercase();
         office
