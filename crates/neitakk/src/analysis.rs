@@ -10,11 +10,11 @@ use neitakk_core::week::{self, WeekMeeting};
 use neitakk_core::{derive_tiers, facts, CalendarIndex, Context, Decision, Facts, Meeting, Weight};
 use neitakk_ical::{reader::Options, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
 
 /// An ISO week: (year, week number).
 type IsoWeek = (i32, u32);
-use std::path::Path;
-use std::sync::Arc;
 
 /// A time window argument: a date or an RFC 3339 date-time.
 pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
@@ -305,7 +305,7 @@ impl Loaded {
         let own = self
             .calendar
             .iter()
-            .position(|c| c.key() == m.key())
+            .position(|c| c.uid == m.uid && c.recurrence_id == m.recurrence_id)
             .and_then(|i| settled.remove(&i));
         own.unwrap_or_else(|| self.assess_alone(index, m, config, overrides))
     }

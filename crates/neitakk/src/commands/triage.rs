@@ -36,6 +36,16 @@ pub struct Week {
 }
 
 impl Week {
+    /// The ISO week of `t` as the calendar has it, before anything is freed.
+    pub fn at(index: &CalendarIndex, t: chrono::DateTime<chrono::Utc>) -> Week {
+        let (meeting_minutes, travel_minutes) = index.week_parts(t);
+        Week {
+            meeting_minutes,
+            travel_minutes,
+            ..Week::default()
+        }
+    }
+
     /// Minutes in meetings plus travel: what the cap is set against.
     pub fn load(&self) -> u32 {
         self.meeting_minutes + self.travel_minutes
@@ -61,14 +71,7 @@ impl Tally {
         let week = self
             .weeks
             .entry(iso_week(a.meeting.start, tz))
-            .or_insert_with(|| {
-                let (meeting_minutes, travel_minutes) = index.week_parts(a.meeting.start);
-                Week {
-                    meeting_minutes,
-                    travel_minutes,
-                    ..Week::default()
-                }
-            });
+            .or_insert_with(|| Week::at(index, a.meeting.start));
         let r = &a.decision.recommended;
         week.freed_meeting += r.minutes_freed.saturating_sub(r.travel_minutes_freed);
         week.freed_travel += r.travel_minutes_freed;

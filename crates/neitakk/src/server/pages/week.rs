@@ -106,15 +106,10 @@ fn board(
     }
     let cap = config.profile.weekly_cap_minutes;
     let week = neitakk_core::facts::iso_week(w.from, tz);
-    let (meeting_minutes, travel_minutes) = index.week_parts(w.from);
     let this = tally
         .weeks
         .remove(&week)
-        .unwrap_or(crate::commands::triage::Week {
-            meeting_minutes,
-            travel_minutes,
-            ..Default::default()
-        });
+        .unwrap_or_else(|| crate::commands::triage::Week::at(&index, w.from));
     let load = this.load();
     let freed = (this.freed_meeting + this.freed_travel).min(load);
     let scale = f64::from(load.max(cap).max(60)) * 1.1;
