@@ -169,10 +169,9 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("travel_minutes", &["travel_minutes", "travel", "reisetid", "reise"]),
 ];
 
-/// A column header as compared: lower case, words joined by `_`, no BOM.
+/// A column header as compared: lower case, words joined by `_`.
 fn normalize(header: &str) -> String {
     header
-        .trim_start_matches('\u{feff}')
         .trim()
         .to_lowercase()
         .split(|c: char| c.is_whitespace() || matches!(c, '-' | '.' | '/' | '_' | '(' | ')'))
@@ -205,8 +204,11 @@ impl std::fmt::Display for Columns {
     }
 }
 
-/// Parses `--map name=Kunde,domains=Nettsted` into (field, column) pairs.
-pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, String> {
+/// A field named with `--map`, and the column it comes from.
+pub type Mapped = (&'static str, String);
+
+/// Parses `--map name=Kunde,domains=Nettsted`.
+fn parse_map(s: &str) -> Result<Vec<Mapped>, String> {
     s.split(',')
         .filter(|p| !p.trim().is_empty())
         .map(|pair| {
@@ -214,25 +216,24 @@ pub fn parse_map(s: &str) -> Result<Vec<(String, String)>, String> {
                 .split_once('=')
                 .ok_or_else(|| format!("'{pair}': write FIELD=COLUMN, e.g. name=Kunde"))?;
             let field = normalize(field);
-            if !FIELDS.iter().any(|(f, _)| *f == field) {
-                let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
-                return Err(format!("'{field}' is not a field ({})", known.join(", ")));
-            }
-            Ok((field, column.trim().to_owned()))
+            let Some((known, _)) = FIELDS.iter().find(|(f, _)| *f == field) else {
+                let all: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+                return Err(format!("'{field}' is not a field ({})", all.join(", ")));
+            };
+            Ok((*known, column.trim().to_owned()))
         })
         .collect()
 }
 
 /// The field each header fills: the mapping first, then the known names.
 /// Each field is taken by one column, the first that names it.
-fn columns(headers: &[String], map: &[(String, String)]) -> (Vec<Option<&'static str>>, Columns) {
-    let field_of = |f: &str| FIELDS.iter().map(|(n, _)| *n).find(|n| *n == f);
+fn columns(headers: &[String], map: &[Mapped]) -> (Vec<Option<&'static str>>, Columns) {
     let mut fields: Vec<Option<&'static str>> = headers
         .iter()
         .map(|h| {
             map.iter()
                 .find(|(_, column)| normalize(column) == normalize(h))
-                .and_then(|(field, _)| field_of(field))
+                .map(|(field, _)| *field)
         })
         .collect();
     for (i, h) in headers.iter().enumerate() {
@@ -250,12 +251,8 @@ fn columns(headers: &[String], map: &[(String, String)]) -> (Vec<Option<&'static
     let mut report = Columns::default();
     for (h, f) in headers.iter().zip(&fields) {
         match f {
-            Some(f) => report
-                .used
-                .push((h.trim_start_matches('\u{feff}').to_owned(), f)),
-            None => report
-                .left
-                .push(h.trim_start_matches('\u{feff}').to_owned()),
+            Some(f) => report.used.push((h.clone(), f)),
+            None => report.left.push(h.clone()),
         }
     }
     (fields, report)
@@ -263,7 +260,7 @@ fn columns(headers: &[String], map: &[(String, String)]) -> (Vec<Option<&'static
 
 /// The mail domain in a website address or an e-mail address:
 /// "https://www.havnevest.no/om-oss" and "per@havnevest.no" give "havnevest.no".
-pub fn domain_of(value: &str) -> Option<String> {
+fn domain_of(value: &str) -> Option<String> {
     let v = value.trim().to_ascii_lowercase();
     let host = match v.rsplit_once('@') {
         Some((_, d)) => d,
@@ -277,7 +274,7 @@ pub fn domain_of(value: &str) -> Option<String> {
 }
 
 /// Reads clients from CSV; errors name the row and column.
-pub fn read_csv(path: &Path, map: &[(String, String)]) -> Result<(Vec<Client>, Columns)> {
+pub fn read_csv(path: &Path, map: &[Mapped]) -> Result<(Vec<Client>, Columns)> {
     let name = path.display().to_string();
     if !path.is_file() {
         return Err(BadInput(format!("{name}: no such file")).into());
@@ -288,11 +285,7 @@ pub fn read_csv(path: &Path, map: &[(String, String)]) -> Result<(Vec<Client>, C
 
 /// Clients from CSV text, with the columns each field came from; errors
 /// name `name`, the row and the column.
-pub fn parse_csv(
-    name: &str,
-    text: &str,
-    map: &[(String, String)],
-) -> Result<(Vec<Client>, Columns)> {
+pub fn parse_csv(name: &str, text: &str, map: &[Mapped]) -> Result<(Vec<Client>, Columns)> {
     // Spreadsheets set to Norwegian write semicolons; tell by the header line.
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
@@ -309,7 +302,8 @@ pub fn parse_csv(
         .headers()
         .map_err(|e| BadInput(format!("{name}: {e}")))?
         .iter()
-        .map(str::to_owned)
+        // Excel starts a UTF-8 export with a byte-order mark.
+        .map(|h| h.trim_start_matches('\u{feff}').to_owned())
         .collect();
     for (field, column) in map {
         if !headers.iter().any(|h| normalize(h) == normalize(column)) {
@@ -395,12 +389,7 @@ pub fn parse_csv(
     Ok((clients, report))
 }
 
-fn import(
-    config: &Config,
-    csv_path: &Path,
-    map: &[(String, String)],
-    target: Option<&Path>,
-) -> Result<()> {
+fn import(config: &Config, csv_path: &Path, map: &[Mapped], target: Option<&Path>) -> Result<()> {
     let (incoming, columns) = read_csv(csv_path, map)?;
     let _ = writeln!(std::io::stderr(), "{}: {columns}", csv_path.display());
     let existing: Vec<Client> = match target {
