@@ -303,6 +303,20 @@ fn occurrence(meeting: &Meeting, placed: Placed, rid: Option<(Key, Written)>) ->
     }
 }
 
+/// A time as it was written: its value and TZID.
+fn written(t: &Time) -> Written {
+    let value = match t.stamp {
+        Stamp::Utc(u) => u.format("%Y%m%dT%H%M%SZ").to_string(),
+        Stamp::Local(l) => l.format("%Y%m%dT%H%M%S").to_string(),
+        Stamp::Date(d) => d.format("%Y%m%d").to_string(),
+    };
+    Written {
+        value,
+        tzid: t.tzid.clone(),
+        zone: None,
+    }
+}
+
 /// An instance's RECURRENCE-ID as its series writes DTSTART: a date, a UTC
 /// time, or the local time in the series' zone with the same TZID.
 fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
@@ -353,6 +367,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, (Vec<EventRecord>, Vec<EventRecord>)> = HashMap::new();
     for mut e in events {
+        // What the organizer wrote, before any zone is read into it: an
+        // answer names its instance the same way.
+        if e.is_series() || e.recurrence_id.is_some() {
+            e.dtstart_written = Some(written(&e.dtstart));
+            e.recurrence_id_written = e.recurrence_id.as_ref().map(written);
+        }
         if let Some(zone) = x.zones.calendar {
             in_calendar_zone(&mut e, zone);
         }
@@ -406,7 +426,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                     let written = o
                         .recurrence_id_written
                         .clone()
-                        .unwrap_or_else(|| o.dtstart_written.clone());
+                        .unwrap_or_else(|| written(&o.dtstart));
                     let written = with_zone(written, &x.zones);
                     out.push(occurrence(&o.meeting, placed, Some((k, written))));
                 }
@@ -416,6 +436,10 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let first = x.single(&master);
         let mut instances = x.series(&master);
         let master_zone = x.zone_of(&master.dtstart, master.line);
+        let master_start = master
+            .dtstart_written
+            .clone()
+            .unwrap_or_else(|| written(&master.dtstart));
         let mut keyed: Vec<(Key, EventRecord)> = Vec::new();
         for o in overrides {
             // An override may write its RECURRENCE-ID as another value type
@@ -464,7 +488,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 let w = o
                     .recurrence_id_written
                     .clone()
-                    .unwrap_or_else(|| written_rid(&master.dtstart_written, *k, &master_zone));
+                    .unwrap_or_else(|| written_rid(&master_start, *k, &master_zone));
                 (*k, with_zone(w, &x.zones))
             })
             .collect();
@@ -523,10 +547,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             let m = &versions[v];
             if !m.is_cancelled() && window.contains(p.start, p.end) {
                 let written = own_rids.get(&k).cloned().unwrap_or_else(|| {
-                    with_zone(
-                        written_rid(&master.dtstart_written, k, &master_zone),
-                        &x.zones,
-                    )
+                    with_zone(written_rid(&master_start, k, &master_zone), &x.zones)
                 });
                 out.push(occurrence(m, p, Some((k, written))));
             }

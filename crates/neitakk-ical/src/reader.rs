@@ -49,9 +49,9 @@ pub struct EventRecord {
     pub recurrence_id: Option<Time>,
     /// RECURRENCE-ID;RANGE=THISANDFUTURE.
     pub this_and_future: bool,
-    /// DTSTART and RECURRENCE-ID as written, before any reading of zones:
-    /// an answer names its instance the same way.
-    pub dtstart_written: neitakk_core::Written,
+    /// For series and their instances: DTSTART and RECURRENCE-ID as written,
+    /// before any zone is read into them (expansion fills these in).
+    pub dtstart_written: Option<neitakk_core::Written>,
     pub recurrence_id_written: Option<neitakk_core::Written>,
     /// The descriptive fields; times are filled in by expansion.
     pub meeting: Meeting,
@@ -85,8 +85,6 @@ struct EventBuilder {
     exdates: Vec<Time>,
     recurrence_id: Option<Time>,
     this_and_future: bool,
-    dtstart_written: neitakk_core::Written,
-    recurrence_id_written: Option<neitakk_core::Written>,
     meeting: Meeting,
     attendees: Vec<Attendee>,
 }
@@ -135,7 +133,6 @@ impl Reader<'_> {
             // as written, spaces included.
             "UID" => ev.uid = Some(l.value.clone()),
             "DTSTART" => {
-                ev.dtstart_written = written(l);
                 ev.dtstart = self.time(l, &l.value);
                 return ev.dtstart.is_some();
             }
@@ -178,7 +175,6 @@ impl Reader<'_> {
                 }
             }
             "RECURRENCE-ID" => {
-                ev.recurrence_id_written = Some(written(l));
                 ev.recurrence_id = self.time(l, &l.value);
                 ev.this_and_future = l
                     .param("RANGE")
@@ -234,8 +230,8 @@ impl Reader<'_> {
             exdates: ev.exdates,
             recurrence_id: ev.recurrence_id,
             this_and_future: ev.this_and_future,
-            dtstart_written: ev.dtstart_written,
-            recurrence_id_written: ev.recurrence_id_written,
+            dtstart_written: None,
+            recurrence_id_written: None,
             meeting,
         };
         if record.is_series() || record.recurrence_id.is_some() || may_touch(&record, window) {
@@ -256,15 +252,6 @@ fn may_touch(r: &EventRecord, w: Window) -> bool {
     let slack = TimeDelta::days(2);
     start - slack < w.to.naive_utc()
         && start + length.max(TimeDelta::zero()) + slack > w.from.naive_utc()
-}
-
-/// A date or date-time property's value and TZID, as written.
-fn written(l: &ContentLine) -> neitakk_core::Written {
-    neitakk_core::Written {
-        value: l.value.trim().to_owned(),
-        tzid: l.param("TZID").map(Arc::from),
-        zone: None,
-    }
 }
 
 fn person(l: &ContentLine) -> Attendee {
@@ -346,13 +333,15 @@ pub fn parse(
         let l = match parse_line(&text, n) {
             Some(l) => l,
             // Blanks before BEGIN:VCALENDAR (a file pasted or written by hand).
-            None if !saw_calendar && is_calendar_start(text.trim_start()) => {
-                r.warn(n, "blanks before BEGIN:VCALENDAR ignored");
-                match parse_line(text.trim_start(), n) {
-                    Some(l) => l,
-                    None => continue,
+            None if !saw_calendar => match parse_line(text.trim_start(), n) {
+                Some(l)
+                    if l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCALENDAR") =>
+                {
+                    r.warn(n, "blanks before BEGIN:VCALENDAR ignored");
+                    l
                 }
-            }
+                _ => continue,
+            },
             None => {
                 if saw_calendar {
                     r.warn(n, format!("malformed line skipped: {}", preview(&text)));
@@ -585,13 +574,6 @@ pub fn parse(
         events,
         zones: Zones::new(defined, floating, dates, x_wr_timezone, written_zones),
         warnings: r.warnings,
-    })
-}
-
-/// Whether a line is BEGIN:VCALENDAR, whatever its case.
-fn is_calendar_start(text: &str) -> bool {
-    text.split_once(':').is_some_and(|(name, value)| {
-        name.eq_ignore_ascii_case("BEGIN") && value.trim().eq_ignore_ascii_case("VCALENDAR")
     })
 }
 
