@@ -318,7 +318,8 @@ fn written(t: &Time) -> Written {
 }
 
 /// An instance's RECURRENCE-ID as its series writes DTSTART: a date, a UTC
-/// time, or the local time in the series' zone with the same TZID.
+/// time, or the local time in the series' zone with the same TZID (and its
+/// definition).
 fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
     match key {
         Key::Day(d) => Written {
@@ -332,7 +333,7 @@ fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
         Key::At(t) => Written {
             value: zone.to_wall(t).format("%Y%m%dT%H%M%S").to_string(),
             tzid: start.tzid.clone(),
-            zone: None,
+            zone: start.zone.clone(),
         },
     }
 }
@@ -436,10 +437,14 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let first = x.single(&master);
         let mut instances = x.series(&master);
         let master_zone = x.zone_of(&master.dtstart, master.line);
-        let master_start = master
-            .dtstart_written
-            .clone()
-            .unwrap_or_else(|| written(&master.dtstart));
+        // Its zone's definition is found once for the whole series.
+        let master_start = with_zone(
+            master
+                .dtstart_written
+                .clone()
+                .unwrap_or_else(|| written(&master.dtstart)),
+            &x.zones,
+        );
         let mut keyed: Vec<(Key, EventRecord)> = Vec::new();
         for o in overrides {
             // An override may write its RECURRENCE-ID as another value type
@@ -485,11 +490,11 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let own_rids: HashMap<Key, Written> = overrides
             .iter()
             .map(|(k, o)| {
-                let w = o
-                    .recurrence_id_written
-                    .clone()
-                    .unwrap_or_else(|| written_rid(&master_start, *k, &master_zone));
-                (*k, with_zone(w, &x.zones))
+                let w = match o.recurrence_id_written.clone() {
+                    Some(w) => with_zone(w, &x.zones),
+                    None => written_rid(&master_start, *k, &master_zone),
+                };
+                (*k, w)
             })
             .collect();
         let series = neitakk_core::Series {
@@ -546,9 +551,10 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         for (k, (p, v)) in placed {
             let m = &versions[v];
             if !m.is_cancelled() && window.contains(p.start, p.end) {
-                let written = own_rids.get(&k).cloned().unwrap_or_else(|| {
-                    with_zone(written_rid(&master_start, k, &master_zone), &x.zones)
-                });
+                let written = own_rids
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| written_rid(&master_start, k, &master_zone));
                 out.push(occurrence(m, p, Some((k, written))));
             }
         }
