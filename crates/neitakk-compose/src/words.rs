@@ -109,7 +109,7 @@ fn reasons(list: &[Reason], lang: Lang) -> String {
 }
 
 /// Minutes as people say them: "45 min", "2 t 15 min" / "2 h 15 min".
-pub fn duration(minutes: u32, lang: Lang) -> String {
+fn duration(minutes: u32, lang: Lang) -> String {
     let h = if lang == Lang::Nb { "t" } else { "h" };
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),

@@ -91,6 +91,14 @@ impl App {
             answers: work::Answers::default(),
         }))
     }
+
+    /// The server-wide settings as of the server's clock now.
+    fn config_now(&self) -> Config {
+        Config {
+            now: self.clock.now(),
+            ..self.base.clone()
+        }
+    }
 }
 
 /// Every route: the pages, their forms, the JSON API, and the embedded files.

@@ -20,8 +20,7 @@ pub async fn add_calendar(
     if text.trim().is_empty() {
         return Err(Failure::bad(format!("{name} is empty")).nb(format!("{name} er tom.")));
     }
-    let mut config = app.base.clone();
-    config.now = app.clock.now();
+    let mut config = app.config_now();
     config.profile.timezone = zone(app, user);
     let (n, t) = (name.to_owned(), text.clone());
     let week = blocking(move || {

@@ -145,8 +145,7 @@ pub async fn registry(app: &App) -> Result<Vec<Client>, Failure> {
 /// user's profile, the registry, and their CalDAV account.
 pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
     let s = Settings::of(user);
-    let mut config = app.base.clone();
-    config.now = app.clock.now();
+    let mut config = app.config_now();
     let mut emails = vec![user.email.to_ascii_lowercase()];
     emails.extend(s.other_emails.iter().map(|e| e.trim().to_ascii_lowercase()));
     config.profile = Profile {
