@@ -1,8 +1,8 @@
 //! Dates and times as each language writes them.
 
 use chrono::{DateTime, Locale, Utc};
-use chrono_tz::Tz;
 use neitakk_core::Lang;
+use neitakk_core::Tz;
 
 fn locale(lang: Lang) -> Locale {
     match lang {
@@ -72,7 +72,7 @@ mod tests {
         let t = DateTime::parse_from_rfc3339("2026-12-03T08:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let oslo = chrono_tz::Europe::Oslo;
+        let oslo = neitakk_core::Tz::named("Europe/Oslo").unwrap();
         assert_eq!(
             date_time(t, oslo, Lang::Nb),
             "torsdag 3. desember kl. 09.00"

@@ -12,8 +12,8 @@ pub mod lang;
 pub mod words;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
+use neitakk_core::Tz;
 use neitakk_core::{Client, Facts, Lang, Matter, Meeting, Reason, Slot, Strategy};
 use serde::Serialize;
 
@@ -385,7 +385,7 @@ impl Context {
             .filter(|z| *z != req.tz);
         let tz = zone.unwrap_or(req.tz);
         let named = |text: String, t: DateTime<Utc>| match zone {
-            Some(z) => format!("{text} ({})", t.with_timezone(&z).format("%Z")),
+            Some(z) => format!("{text} ({})", z.abbreviation(t)),
             None => text,
         };
         let minutes = req

@@ -4,8 +4,8 @@
 use crate::client::Client;
 use crate::meeting::{is_me, Attendee, Meeting, PartStat, RoleParam};
 use crate::types::{Flexibility, Format, Matter, Reason, Role, Weight};
+use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

@@ -14,6 +14,7 @@ pub mod planner;
 pub mod series;
 pub mod slots;
 pub mod types;
+pub mod tz;
 pub mod week;
 
 pub use client::{derive_tiers, registry_problems, Client, TierThresholds};
@@ -22,4 +23,5 @@ pub use facts::{gather, CalendarIndex, Context, Facts};
 pub use meeting::{Attendee, Meeting, PartStat, RoleParam, Series, Written};
 pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;
+pub use tz::Tz;
 pub use week::{WeekBalance, WeekMeeting};

@@ -1,8 +1,8 @@
 //! Free time: candidate slots to propose when rescheduling.
 
 use crate::meeting::Meeting;
+use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// The user's working hours, in their zone.
@@ -161,7 +161,7 @@ mod tests {
 
     #[test]
     fn nearest_free_slots_avoid_busy_time() {
-        let tz = chrono_tz::Europe::Oslo;
+        let tz = Tz::named("Europe/Oslo").unwrap();
         // Thursday 3 Dec 2026, 10:00-11:00 Oslo
         let meeting = m("2026-12-03T09:00:00Z", "2026-12-03T10:00:00Z");
         let busy = m("2026-12-03T10:00:00Z", "2026-12-03T13:00:00Z");
@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn later_only_skips_the_day_itself_and_weekends() {
-        let tz = chrono_tz::Europe::Oslo;
+        let tz = Tz::named("Europe/Oslo").unwrap();
         let meeting = m("2026-12-04T09:00:00Z", "2026-12-04T10:00:00Z"); // a Friday
         let slots = free_slots(&meeting, &[], &WorkingHours::default(), tz, search(2, true));
         assert_eq!(slots[0].start, at("2026-12-07T09:00:00Z")); // Monday, same time

@@ -572,7 +572,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
 /// Reads an event's UTC times as wall-clock times in the calendar's zone
 /// (X-WR-TIMEZONE, as Google writes it): a weekly meeting at 08:00Z in
 /// winter stays at 09:00 Oslo time after the clocks change.
-fn in_calendar_zone(e: &mut EventRecord, zone: chrono_tz::Tz) {
+fn in_calendar_zone(e: &mut EventRecord, zone: neitakk_core::Tz) {
     let name: Arc<str> = Arc::from(zone.name());
     let local = |t: &mut Time| {
         if let Stamp::Utc(u) = t.stamp {

@@ -15,9 +15,9 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The zone the user asked for (`--tz`): wins over the file's own default.
-    pub tz: Option<chrono_tz::Tz>,
+    pub tz: Option<neitakk_core::Tz>,
     /// The zone when neither `--tz` nor the file says (the profile's, else UTC).
-    pub default_tz: Option<chrono_tz::Tz>,
+    pub default_tz: Option<neitakk_core::Tz>,
 }
 
 /// The end of an RDATE period.

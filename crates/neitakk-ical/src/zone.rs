@@ -14,12 +14,12 @@ use std::sync::Arc;
 /// A zone that turns wall-clock times into instants.
 #[derive(Debug, Clone)]
 pub enum Zone {
-    Iana(chrono_tz::Tz),
+    Iana(neitakk_core::Tz),
     Custom(Arc<CustomZone>),
 }
 
 impl Zone {
-    pub const UTC: Zone = Zone::Iana(chrono_tz::UTC);
+    pub const UTC: Zone = Zone::Iana(neitakk_core::Tz::UTC);
 
     /// The instant a wall-clock time names. An ambiguous time (the repeated
     /// hour in autumn) is its first instant; a time in a spring gap is read
@@ -215,8 +215,8 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 
 /// Parses a zone name given on the command line or in a config: an IANA name,
 /// or a Windows or vendor-prefixed name.
-pub fn parse_zone_name(name: &str) -> Option<chrono_tz::Tz> {
-    if let Ok(tz) = chrono_tz::Tz::from_str(name.trim()) {
+pub fn parse_zone_name(name: &str) -> Option<neitakk_core::Tz> {
+    if let Ok(tz) = neitakk_core::Tz::from_str(name.trim()) {
         return Some(tz);
     }
     // A vendor prefix, as libical and Evolution write them:
@@ -225,13 +225,15 @@ pub fn parse_zone_name(name: &str) -> Option<chrono_tz::Tz> {
     if let Some(path) = name.trim().strip_prefix('/') {
         let parts: Vec<&str> = path.split('/').collect();
         for i in 1..parts.len() {
-            if let Ok(tz) = chrono_tz::Tz::from_str(&parts[i..].join("/")) {
+            if let Ok(tz) = neitakk_core::Tz::from_str(&parts[i..].join("/")) {
                 return Some(tz);
             }
         }
     }
     match calcard::common::timezone::Tz::from_str(name) {
-        Ok(calcard::common::timezone::Tz::Tz(tz)) => Some(tz),
+        // calcard knows Windows names by chrono-tz's zones; the rules are
+        // taken from the current database by the name.
+        Ok(calcard::common::timezone::Tz::Tz(tz)) => neitakk_core::Tz::named(tz.name()),
         _ => None,
     }
 }
@@ -248,7 +250,7 @@ pub struct Zones {
     pub dates: Zone,
     /// The calendar's own zone (X-WR-TIMEZONE, as Google means it): UTC
     /// times are read as wall-clock times there.
-    pub calendar: Option<chrono_tz::Tz>,
+    pub calendar: Option<neitakk_core::Tz>,
     /// Each VTIMEZONE of the file as written, by TZID.
     pub written: HashMap<String, Arc<str>>,
     cache: HashMap<Arc<str>, Option<Zone>>,
@@ -259,7 +261,7 @@ impl Zones {
         defined: HashMap<String, Arc<CustomZone>>,
         floating: Zone,
         dates: Zone,
-        calendar: Option<chrono_tz::Tz>,
+        calendar: Option<neitakk_core::Tz>,
         written: HashMap<String, Arc<str>>,
     ) -> Self {
         Zones {
@@ -280,7 +282,7 @@ impl Zones {
             return z.clone();
         }
         let name = tzid.trim().trim_matches('"');
-        let zone = chrono_tz::Tz::from_str(name)
+        let zone = neitakk_core::Tz::from_str(name)
             .ok()
             .map(Zone::Iana)
             .or_else(|| self.defined.get(name).cloned().map(Zone::Custom))
@@ -319,7 +321,7 @@ mod tests {
     #[test]
     fn custom_zone_matches_iana() {
         let custom = Zone::Custom(Arc::new(oslo_like()));
-        let oslo = Zone::Iana(chrono_tz::Europe::Oslo);
+        let oslo = Zone::Iana(neitakk_core::Tz::named("Europe/Oslo").unwrap());
         for s in [
             "20261203T090000",
             "20260701T090000",
@@ -333,7 +335,7 @@ mod tests {
 
     #[test]
     fn gap_uses_offset_before() {
-        let oslo = Zone::Iana(chrono_tz::Europe::Oslo);
+        let oslo = Zone::Iana(neitakk_core::Tz::named("Europe/Oslo").unwrap());
         // 02:30 does not exist on 2026-03-29; read with +01:00 it is 01:30Z
         assert_eq!(
             oslo.to_utc(wall("20260329T023000")).to_rfc3339(),
@@ -345,11 +347,11 @@ mod tests {
     fn windows_and_vendor_names() {
         assert_eq!(
             parse_zone_name("W. Europe Standard Time"),
-            Some(chrono_tz::Europe::Berlin)
+            Some(neitakk_core::Tz::named("Europe/Berlin").unwrap())
         );
         assert_eq!(
             parse_zone_name("/mozilla.org/20050126_1/Europe/Oslo"),
-            Some(chrono_tz::Europe::Oslo)
+            Some(neitakk_core::Tz::named("Europe/Oslo").unwrap())
         );
         assert_eq!(parse_offset("+0530"), Some(19800));
         assert_eq!(parse_offset("0100"), None);

@@ -9,7 +9,7 @@ fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-fn load(name: &str, from: &str, to: &str, tz: Option<chrono_tz::Tz>) -> Calendar {
+fn load(name: &str, from: &str, to: &str, tz: Option<neitakk_core::Tz>) -> Calendar {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let bytes = std::fs::read(&path).unwrap();
     let options = Options {
@@ -199,7 +199,7 @@ fn all_day_events_and_missing_ends() {
         "recurrence.ics",
         "2026-12-01T00:00:00Z",
         "2026-12-31T00:00:00Z",
-        Some(chrono_tz::Europe::Oslo),
+        Some(neitakk_core::Tz::named("Europe/Oslo").unwrap()),
     );
     let offsite = in_oslo
         .occurrences
@@ -230,7 +230,7 @@ fn zone_names_windows_vendor_unknown_and_floating() {
         "recurrence.ics",
         "2026-12-18T00:00:00Z",
         "2026-12-19T00:00:00Z",
-        Some(chrono_tz::America::New_York),
+        Some(neitakk_core::Tz::named("America/New_York").unwrap()),
     );
     assert_eq!(starts(&ny, "floating"), ["2026-12-18T14:00:00Z"]);
 }

@@ -11,7 +11,7 @@ fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-fn load_with(name: &str, tz: Option<chrono_tz::Tz>) -> Calendar {
+fn load_with(name: &str, tz: Option<neitakk_core::Tz>) -> Calendar {
     let path = format!(
         "{}/tests/data/real-world/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -191,7 +191,10 @@ fn x_wr_timezone_as_google_means_it() {
         "09.00 in Oslo all along; the EXDATE and the moved instance match"
     );
     assert_eq!(starts(&cal, "all-day"), ["2026-11-04T00:00:00Z"]);
-    let in_oslo = load_with("google-x-wr-timezone.ics", Some(chrono_tz::Europe::Oslo));
+    let in_oslo = load_with(
+        "google-x-wr-timezone.ics",
+        Some(neitakk_core::Tz::named("Europe/Oslo").unwrap()),
+    );
     assert_eq!(starts(&in_oslo, "all-day"), ["2026-11-03T23:00:00Z"]);
 }
 
@@ -295,4 +298,22 @@ fn deliberate_readings() {
     let odd = one("end-before-start");
     assert_eq!(odd.start, odd.end);
     assert!(warned(&cal, "DTEND before DTSTART").is_some());
+}
+
+/// Case 10: the zone rules are the current tz database's. British Columbia
+/// stays on -07:00 from November 2026 (tzdb 2026a); a database from before
+/// moves the meetings after 1 November an hour later.
+#[test]
+fn zone_rules_from_a_current_database() {
+    assert_eq!(neitakk_core::tz::DATABASE_VERSION, "2026f");
+    let cal = load("current-tz-rules.ics");
+    assert_eq!(
+        starts(&cal, "vancouver-weekly"),
+        [
+            "2026-10-21T17:00:00Z",
+            "2026-10-28T17:00:00Z",
+            "2026-11-04T17:00:00Z",
+            "2026-12-02T17:00:00Z"
+        ]
+    );
 }

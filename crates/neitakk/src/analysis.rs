@@ -17,7 +17,7 @@ use std::sync::Arc;
 type IsoWeek = (i32, u32);
 
 /// A time window argument: a date or an RFC 3339 date-time.
-pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+pub fn parse_instant(s: &str, tz: neitakk_core::Tz) -> Result<DateTime<Utc>> {
     let in_range = |t: DateTime<Utc>| {
         if (1900..=2200).contains(&t.year()) {
             Ok(t)
@@ -38,7 +38,7 @@ pub fn parse_instant(s: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
 }
 
 /// Local midnight of a date.
-pub fn midnight(d: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
+pub fn midnight(d: NaiveDate, tz: neitakk_core::Tz) -> DateTime<Utc> {
     tz.from_local_datetime(&d.and_time(NaiveTime::MIN))
         .earliest()
         .map_or_else(
@@ -48,7 +48,7 @@ pub fn midnight(d: NaiveDate, tz: chrono_tz::Tz) -> DateTime<Utc> {
 }
 
 /// An ISO week such as `2026-W49`, as a window in the zone.
-pub fn parse_week(s: &str, tz: chrono_tz::Tz) -> Result<Window> {
+pub fn parse_week(s: &str, tz: neitakk_core::Tz) -> Result<Window> {
     let bad = || BadInput(format!("'{s}' is not an ISO week like 2026-W49"));
     let (y, w) = s.trim().split_once(['W', 'w']).ok_or_else(bad)?;
     let year: i32 = y.trim_end_matches('-').parse().map_err(|_| bad())?;
@@ -68,7 +68,7 @@ pub fn window(
     week: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
-    tz: chrono_tz::Tz,
+    tz: neitakk_core::Tz,
     now: DateTime<Utc>,
 ) -> Result<Window> {
     let w = match (week, from, to) {
@@ -151,7 +151,7 @@ pub fn caldav_resource(
 pub fn read_calendar(
     path: &str,
     window: Window,
-    tz: Option<chrono_tz::Tz>,
+    tz: Option<neitakk_core::Tz>,
     config: &Config,
 ) -> Result<Vec<Meeting>> {
     let options = Options {
@@ -397,7 +397,7 @@ enum At {
     Day(NaiveDate),
 }
 
-fn parse_at(s: &str, tz: chrono_tz::Tz) -> Result<At> {
+fn parse_at(s: &str, tz: neitakk_core::Tz) -> Result<At> {
     let s = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(At::Day(d));
@@ -420,7 +420,7 @@ fn find<'a>(
     uid: &str,
     at: Option<At>,
     window: Window,
-    tz: chrono_tz::Tz,
+    tz: neitakk_core::Tz,
     now: DateTime<Utc>,
 ) -> Result<&'a Meeting> {
     let mut matches = calendar
@@ -458,7 +458,7 @@ pub struct Over {
     pub title: String,
     pub ended: DateTime<Utc>,
     pub next: Option<DateTime<Utc>>,
-    pub tz: chrono_tz::Tz,
+    pub tz: neitakk_core::Tz,
 }
 
 impl Over {
@@ -467,7 +467,7 @@ impl Over {
         calendar: &[Meeting],
         meeting: &Meeting,
         now: DateTime<Utc>,
-        tz: chrono_tz::Tz,
+        tz: neitakk_core::Tz,
     ) -> Option<Over> {
         (meeting.end <= now).then(|| Over {
             title: meeting
@@ -525,7 +525,7 @@ pub struct WeekArgs {
 
 impl WeekArgs {
     /// The window the arguments name; by default the week `now` is in.
-    pub fn window(&self, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Window> {
+    pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
         window(
             self.week.as_deref(),
             self.from.as_deref(),
@@ -558,7 +558,7 @@ pub struct PeriodArgs {
 impl PeriodArgs {
     /// The window the arguments name: whole ISO weeks unless --from/--to,
     /// by default ending with the week `now` is in.
-    pub fn window(&self, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Result<Window> {
+    pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
         if self.from.is_some() {
             return window(None, self.from.as_deref(), self.to.as_deref(), tz, now);
         }

@@ -226,7 +226,7 @@ pub struct Profile {
     pub signature: String,
     pub signatures: Vec<(Lang, String)>,
     pub language: Lang,
-    pub timezone: chrono_tz::Tz,
+    pub timezone: neitakk_core::Tz,
     pub weekly_cap_minutes: u32,
     pub phone: Option<String>,
     pub video_link: Option<String>,
@@ -336,7 +336,7 @@ pub fn load(flag: Option<&Path>, now: DateTime<Utc>) -> Result<Config> {
                 origin("NEITAKK_TIMEZONE", from_env)
             ))
         })?,
-        None => chrono_tz::UTC,
+        None => neitakk_core::Tz::UTC,
     };
     let cap_hours = match env("NEITAKK_WEEKLY_CAP_HOURS") {
         Some(v) => v

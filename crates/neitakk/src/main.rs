@@ -1,7 +1,7 @@
 //! `neitakk`: say no to a client meeting, or take less of it, without
 //! harming the relationship.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use neitakk::clock::{self, Clock};
 use neitakk::{clients, commands, config, is_bad_input};
 use std::io::Write;
@@ -69,7 +69,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // `--version` names the zone rules too: they decide every time read.
+    let version = format!(
+        "{} (tz database {})",
+        env!("CARGO_PKG_VERSION"),
+        neitakk_core::tz::DATABASE_VERSION
+    );
+    let parsed = Cli::command()
+        .long_version(&*version.leak())
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

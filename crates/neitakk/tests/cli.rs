@@ -618,6 +618,21 @@ fn forced_strategies_that_cannot_be_honest_are_refused() {
 }
 
 #[test]
+fn version_names_the_tz_database() {
+    let data = tempfile::tempdir().unwrap();
+    let o = neitakk(data.path(), &["--version"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(
+        text.contains(&format!(
+            "tz database {}",
+            neitakk_core::tz::DATABASE_VERSION
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn not_a_calendar_exits_2() {
     let data = tempfile::tempdir().unwrap();
     let o = neitakk(

@@ -67,7 +67,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, a: &Assessed, index: &CalendarIndex, tz: chrono_tz::Tz) {
+    pub fn add(&mut self, a: &Assessed, index: &CalendarIndex, tz: neitakk_core::Tz) {
         let week = self
             .weeks
             .entry(iso_week(a.meeting.start, tz))

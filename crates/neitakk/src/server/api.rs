@@ -78,7 +78,7 @@ fn ok(value: Value) -> Answer {
 /// The window `week`, or `from` and `to`, name (default: the week `now` is in).
 fn window(
     p: &HashMap<String, String>,
-    tz: chrono_tz::Tz,
+    tz: neitakk_core::Tz,
     now: DateTime<Utc>,
 ) -> Result<Window, Failure> {
     // An empty week is this week; an empty from or to is not a time.

@@ -382,7 +382,7 @@ fn minutes(m: u32) -> String {
 
 /// A time the store keeps as RFC 3339, shown short in the user's zone (as
 /// stored, should it not read).
-fn stored_time(stored: String, tz: chrono_tz::Tz, lang: Lang) -> String {
+fn stored_time(stored: String, tz: neitakk_core::Tz, lang: Lang) -> String {
     DateTime::parse_from_rfc3339(&stored)
         .map(|t| dates::short(t.with_timezone(&Utc), tz, lang))
         .unwrap_or(stored)

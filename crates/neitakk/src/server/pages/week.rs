@@ -5,7 +5,7 @@ use super::*;
 /// The ISO week a `week` parameter names, else the week `now` is in; its window.
 fn week_of(
     param: Option<&String>,
-    tz: chrono_tz::Tz,
+    tz: neitakk_core::Tz,
     now: DateTime<Utc>,
     lang: Lang,
 ) -> Result<(String, Window), Failure> {
@@ -17,7 +17,7 @@ fn week_of(
     Ok((week_name(w.from, tz), w))
 }
 
-fn week_name(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+fn week_name(t: DateTime<Utc>, tz: neitakk_core::Tz) -> String {
     let (y, n) = neitakk_core::facts::iso_week(t, tz);
     format!("{y}-W{n:02}")
 }

@@ -120,7 +120,7 @@ pub fn registry_rows(clients: &[Client]) -> anyhow::Result<Vec<(String, String)>
 }
 
 /// The user's time zone, without the rest of their config.
-pub fn zone(app: &App, user: &User) -> chrono_tz::Tz {
+pub fn zone(app: &App, user: &User) -> neitakk_core::Tz {
     Settings::of(user)
         .timezone
         .as_deref()
