@@ -87,6 +87,16 @@ impl Written {
     }
 }
 
+/// An event as its writer wrote it, to forward it unchanged (a delegate
+/// gets the organizer's invitation, RFC 5546 section 4.2.5): each VEVENT of
+/// its UID (the series' master and its overrides, or the single event) and
+/// the VTIMEZONEs they name, as unfolded lines joined by CRLF.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AsWritten {
+    pub zones: Vec<Arc<str>>,
+    pub events: Vec<String>,
+}
+
 /// One occurrence of an event, with the fields the engine and the composer use.
 ///
 /// The descriptive fields are shared (`Arc`) between the occurrences of a
@@ -132,6 +142,10 @@ pub struct Meeting {
     pub sequence: u32,
     /// X-MICROSOFT-DISALLOW-COUNTER:TRUE or similar.
     pub counter_disallowed: bool,
+    /// The event's components as the file has them (shared by all its
+    /// occurrences); not kept when a meeting is stored as JSON.
+    #[serde(skip)]
+    pub as_written: Option<Arc<AsWritten>>,
 }
 
 impl Meeting {

@@ -3,7 +3,7 @@
 //! the text stays as it was, byte for byte.
 
 use crate::itip::When;
-use crate::lines::parse_line;
+use crate::lines::{fold, parse_line};
 use crate::reader::{self, Options};
 use crate::value::{cal_address, Stamp};
 use crate::zone::Zone;
@@ -38,53 +38,12 @@ fn partstat_text(p: PartStat) -> &'static str {
     }
 }
 
-/// Folds a content line at 75 octets, never inside a character.
-pub fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for c in line.chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out
-}
-
 /// The ATTENDEE line with PARTSTAT set (and RSVP dropped: it is answered).
 fn with_partstat(logical: &str, partstat: PartStat) -> Option<String> {
-    let line = parse_line(logical, 0)?;
-    let mut out = line.name.clone();
-    let mut set = false;
-    for (name, values) in &line.params {
-        let value = if name == "PARTSTAT" {
-            set = true;
-            partstat_text(partstat).to_owned()
-        } else if name == "RSVP" {
-            continue;
-        } else {
-            values
-                .iter()
-                .map(|v| {
-                    if v.contains([':', ';', ',']) {
-                        format!("\"{v}\"")
-                    } else {
-                        v.clone()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        out.push_str(&format!(";{name}={value}"));
-    }
-    if !set {
-        out.push_str(&format!(";PARTSTAT={}", partstat_text(partstat)));
-    }
-    out.push(':');
-    out.push_str(&line.value);
-    Some(out)
+    let mut line = parse_line(logical, 0)?;
+    line.set_param("PARTSTAT", partstat_text(partstat));
+    line.remove_param("RSVP");
+    Some(line.text())
 }
 
 /// Physical lines grouped into logical lines: (first index, last index, unfolded text).
@@ -233,7 +192,7 @@ pub fn set_partstat(
     let mut text: String = out
         .iter()
         .filter(|t| !t.is_empty())
-        .map(|t| fold(t) + "\r\n")
+        .map(|t| fold(t))
         .collect();
     if !ics.ends_with('\n') {
         text.truncate(text.trim_end().len());

@@ -7,7 +7,7 @@ use crate::value::{Duration, Stamp, Time};
 use crate::zone::{Zone, Zones};
 use crate::{Calendar, Warning, Window};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
-use neitakk_core::{Meeting, Written};
+use neitakk_core::{AsWritten, Meeting, Written};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -348,6 +348,32 @@ fn with_zone(mut w: Written, zones: &Zones) -> Written {
     w
 }
 
+/// The components of one event as written (taken out of its records), with
+/// the file's VTIMEZONEs for the TZIDs they name; each record's meeting
+/// gets it.
+fn as_written<'a>(records: impl IntoIterator<Item = &'a mut EventRecord>, zones: &Zones) {
+    let mut records: Vec<&mut EventRecord> = records.into_iter().collect();
+    let mut written = AsWritten::default();
+    for r in &mut records {
+        let times = [Some(&r.dtstart), r.dtend.as_ref(), r.recurrence_id.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(&r.exdates)
+            .chain(r.rdates.iter().map(|d| &d.start));
+        for tzid in times.filter_map(|t| t.tzid.as_deref()) {
+            let zone = zones.written.get(tzid.trim().trim_matches('"'));
+            if let Some(z) = zone.filter(|z| !written.zones.contains(z)) {
+                written.zones.push(z.clone());
+            }
+        }
+        written.events.push(std::mem::take(&mut r.text));
+    }
+    let written = Arc::new(written);
+    for r in records {
+        r.meeting.as_written = Some(written.clone());
+    }
+}
+
 /// Expands parsed records into the occurrences that touch `window`.
 pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Calendar {
     let Parsed {
@@ -410,13 +436,19 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             let rid = o.recurrence_id.clone().unwrap_or_else(|| o.dtstart.clone());
             x.key(&rid, o.line)
         };
-        let master = match master {
+        let mut master = match master {
             Some(m) if m.is_series() => m,
-            single => {
-                let overrides: Vec<(Key, EventRecord)> = overrides
+            mut single => {
+                let mut overrides: Vec<(Key, EventRecord)> = overrides
                     .into_iter()
                     .map(|o| (key_of(&mut x, &o), o))
                     .collect();
+                as_written(
+                    single
+                        .iter_mut()
+                        .chain(overrides.iter_mut().map(|(_, o)| o)),
+                    &x.zones,
+                );
                 // A single event, or instances whose series is not in the file.
                 if let Some(m) = single {
                     let placed = x.single(&m);
@@ -485,6 +517,10 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             keyed.push((key, o));
         }
         keyed.sort_by_key(|(k, o)| (*k, o.meeting.sequence));
+        as_written(
+            std::iter::once(&mut master).chain(keyed.iter_mut().map(|(_, o)| o)),
+            &x.zones,
+        );
         let overrides = keyed;
         // Each override's RECURRENCE-ID as it was written.
         let own_rids: HashMap<Key, Written> = overrides

@@ -8,6 +8,7 @@
 //! as the body); a COUNTER also carries X-MS-OLK-ORIGINALSTART/END so that
 //! Outlook can show what changes.
 
+use crate::lines::{caret_encoded, fold};
 use calcard::common::PartialDateTime;
 use calcard::icalendar::{
     ICalendar, ICalendarComponent, ICalendarComponentType, ICalendarEntry, ICalendarMethod,
@@ -68,11 +69,15 @@ impl Person {
         }
     }
 
+    /// The address to write: as the invitation wrote it, else `mailto:`.
+    pub fn uri(&self) -> String {
+        self.uri
+            .clone()
+            .unwrap_or_else(|| format!("mailto:{}", self.email))
+    }
+
     fn address(&self) -> ICalendarValue {
-        match &self.uri {
-            Some(uri) => ICalendarValue::Uri(Uri::Location(uri.clone())),
-            None => mailto(&self.email),
-        }
+        ICalendarValue::Uri(Uri::Location(self.uri()))
     }
 }
 
@@ -88,6 +93,7 @@ pub enum When {
 pub struct AttendeeLine {
     pub person: Person,
     pub partstat: PartStat,
+    /// Addresses, as the invitation wrote them.
     pub delegated_to: Option<String>,
     pub delegated_from: Option<String>,
     pub rsvp: bool,
@@ -122,6 +128,10 @@ pub struct Itip {
     pub comment: Option<String>,
     /// For a COUNTER: the original start and end, for Outlook.
     pub original: Option<(When, When)>,
+    /// For a request to a delegate: the organizer's invitation as written,
+    /// forwarded with the delegation marked (else the request is built
+    /// from the fields above).
+    pub invitation: Option<std::sync::Arc<neitakk_core::AsWritten>>,
 }
 
 fn stamp(w: When) -> (ICalendarValue, Vec<ICalendarParameter>) {
@@ -156,27 +166,6 @@ fn partstat(p: PartStat) -> ICalendarParticipationStatus {
     }
 }
 
-fn mailto(email: &str) -> ICalendarValue {
-    ICalendarValue::Uri(Uri::Location(format!("mailto:{email}")))
-}
-
-/// A parameter value as RFC 6868 writes what RFC 5545 cannot: `^'` for a
-/// double quote, `^n` for a line break, `^^` for a caret (calcard quotes
-/// the value where needed and writes these characters as they are).
-fn param_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '^' => out.push_str("^^"),
-            '"' => out.push_str("^'"),
-            '\n' => out.push_str("^n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A RECURRENCE-ID line as the request wrote it.
 fn recurrence_id(w: &Written) -> (ICalendarValue, Vec<ICalendarParameter>) {
     let mut params = Vec::new();
@@ -186,7 +175,7 @@ fn recurrence_id(w: &Written) -> (ICalendarValue, Vec<ICalendarParameter>) {
         ));
     }
     if let Some(tzid) = &w.tzid {
-        params.push(ICalendarParameter::tzid(param_text(tzid)));
+        params.push(ICalendarParameter::tzid(caret_encoded(tzid)));
     }
     (ICalendarValue::Text(w.value.clone()), params)
 }
@@ -217,6 +206,9 @@ fn text(s: &str) -> ICalendarValue {
 /// The message as iCalendar text: CRLF line ends, lines folded at 75
 /// octets, TEXT escaped, parameter values as RFC 6868 writes them.
 pub fn write(m: &Itip) -> String {
+    if let Some(text) = forwarded(m) {
+        return text;
+    }
     let mut cal = ICalendarComponent::new(ICalendarComponentType::VCalendar);
     cal.add_property(ICalendarProperty::Prodid, text("-//neitakk//neitakk//EN"));
     cal.add_property(ICalendarProperty::Version, text("2.0"));
@@ -242,27 +234,29 @@ pub fn write(m: &Itip) -> String {
     }
     match text.find("BEGIN:VEVENT\r\n") {
         Some(at) if !zones.is_empty() => {
-            let folded: String = zones.iter().flat_map(|z| z.lines()).map(folded).collect();
+            let folded: String = zones.iter().flat_map(|z| z.lines()).map(fold).collect();
             format!("{}{folded}{}", &text[..at], &text[at..])
         }
         _ => text,
     }
 }
 
-/// One content line folded at 75 octets (never inside a character), CRLF.
-fn folded(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut width = 0;
-    for c in line.trim_end_matches('\r').chars() {
-        if width + c.len_utf8() > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(c);
-        width += c.len_utf8();
-    }
-    out.push_str("\r\n");
-    out
+/// A request to a delegate, as the organizer's invitation forwarded.
+fn forwarded(m: &Itip) -> Option<String> {
+    let invitation = m
+        .invitation
+        .as_deref()
+        .filter(|_| m.method == Method::Request)?;
+    let me = m.attendees.iter().find(|a| a.delegated_to.is_some())?;
+    let delegate = m.attendees.iter().find(|a| a.delegated_from.is_some())?;
+    crate::forward::request(
+        invitation,
+        &crate::forward::Delegation {
+            me: &me.person,
+            delegate: &delegate.person,
+            instance: m.recurrence_id.as_ref().map(|rid| (rid, m.start, m.end)),
+        },
+    )
 }
 
 /// One VEVENT of a message: the event itself (`full`), or the answer for one
@@ -275,7 +269,7 @@ fn event(m: &Itip, rid: Option<&Written>, full: bool) -> ICalendarComponent {
     let mut organizer =
         ICalendarEntry::new(ICalendarProperty::Organizer).with_value(m.organizer.address());
     if let Some(name) = &m.organizer.name {
-        organizer = organizer.with_param(ICalendarParameter::cn(param_text(name)));
+        organizer = organizer.with_param(ICalendarParameter::cn(caret_encoded(name)));
     }
     ev.entries.push(organizer);
     for a in &m.attendees {
@@ -283,17 +277,15 @@ fn event(m: &Itip, rid: Option<&Written>, full: bool) -> ICalendarComponent {
             .with_value(a.person.address())
             .with_param(ICalendarParameter::partstat(partstat(a.partstat)));
         if let Some(name) = &a.person.name {
-            line = line.with_param(ICalendarParameter::cn(param_text(name)));
+            line = line.with_param(ICalendarParameter::cn(caret_encoded(name)));
         }
         if let Some(to) = &a.delegated_to {
-            line = line.with_param(ICalendarParameter::delegated_to(Uri::Location(format!(
-                "mailto:{to}"
-            ))));
+            line = line.with_param(ICalendarParameter::delegated_to(Uri::Location(to.clone())));
         }
         if let Some(from) = &a.delegated_from {
-            line = line.with_param(ICalendarParameter::delegated_from(Uri::Location(format!(
-                "mailto:{from}"
-            ))));
+            line = line.with_param(ICalendarParameter::delegated_from(Uri::Location(
+                from.clone(),
+            )));
         }
         if a.rsvp {
             line = line.with_param(ICalendarParameter::rsvp(true));
@@ -393,10 +385,10 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
         ),
     };
     let organizer = m.organizer.as_deref().map(Person::of).unwrap_or_default();
-    let me = |partstat, delegated_to: Option<String>| AttendeeLine {
+    let me = |partstat, delegated_to: Option<&Person>| AttendeeLine {
         person: input.me.clone(),
         partstat,
-        delegated_to,
+        delegated_to: delegated_to.map(Person::uri),
         delegated_from: None,
         rsvp: false,
     };
@@ -416,6 +408,7 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
         description: None,
         comment: Some(input.comment.to_owned()),
         original: None,
+        invitation: None,
     };
     // A change to a whole series is asked for in words, in a tentative
     // REPLY: a COUNTER cannot say "from this date on" in a way Outlook and
@@ -472,16 +465,13 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
                 person: delegate.clone(),
                 partstat: PartStat::NeedsAction,
                 delegated_to: None,
-                delegated_from: Some(input.me.email.clone()),
+                delegated_from: Some(input.me.uri()),
                 rsvp: true,
             };
             // RFC 5546 4.2.5: the answer names the delegate too, as
             // delegated from me, so that the organizer adds them.
             let to_organizer = Itip {
-                attendees: vec![
-                    me(PartStat::Delegated, Some(delegate.email.clone())),
-                    delegated.clone(),
-                ],
+                attendees: vec![me(PartStat::Delegated, Some(&delegate)), delegated.clone()],
                 ..base.clone()
             };
             // The delegate gets the invitation, with everyone in it, naming
@@ -499,15 +489,13 @@ pub fn for_strategy(input: &ReplyInput) -> Vec<Itip> {
                 });
             let to_delegate = Itip {
                 method: Method::Request,
-                attendees: [
-                    me(PartStat::Delegated, Some(delegate.email.clone())),
-                    delegated,
-                ]
-                .into_iter()
-                .chain(others)
-                .collect(),
+                attendees: [me(PartStat::Delegated, Some(&delegate)), delegated]
+                    .into_iter()
+                    .chain(others)
+                    .collect(),
                 description: m.description.as_deref().map(str::to_owned),
                 comment: None,
+                invitation: m.as_written.clone(),
                 ..base
             };
             vec![to_organizer, to_delegate]

@@ -6,13 +6,15 @@
 //! as its END line is read, and events that cannot touch the requested window
 //! are dropped at once. Expansion ([`expand`]) groups records by UID, walks
 //! RRULEs in wall-clock time with the `rrule` crate and places each instance
-//! in its zone with `chrono-tz` or an in-file VTIMEZONE ([`zone`]).
+//! in its zone with the current tz database (`neitakk_core::tz`) or an
+//! in-file VTIMEZONE ([`zone`]).
 //!
 //! Bad input never panics: a malformed line is skipped with a [`Warning`]
 //! naming file and line; a file that is not a calendar is [`Error::NotACalendar`].
 
 pub mod edit;
 pub mod expand;
+pub mod forward;
 pub mod imip;
 pub mod invite;
 pub mod itip;

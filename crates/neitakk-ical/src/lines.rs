@@ -22,6 +22,75 @@ impl ContentLine {
             .and_then(|(_, v)| v.first())
             .map(String::as_str)
     }
+
+    /// Sets a parameter to one value: in its place, or after the others.
+    pub fn set_param(&mut self, name: &str, value: &str) {
+        match self.params.iter_mut().find(|(n, _)| n == name) {
+            Some((_, values)) => *values = vec![value.to_owned()],
+            None => self.params.push((name.to_owned(), vec![value.to_owned()])),
+        }
+    }
+
+    pub fn remove_param(&mut self, name: &str) {
+        self.params.retain(|(n, _)| n != name);
+    }
+
+    /// The line written out again (unfolded): its parameters in their
+    /// order, the value as it was.
+    pub fn text(&self) -> String {
+        let mut out = self.name.clone();
+        for (name, values) in &self.params {
+            let values: Vec<String> = values.iter().map(|v| param_value(v)).collect();
+            out.push_str(&format!(";{name}={}", values.join(",")));
+        }
+        out.push(':');
+        out.push_str(&self.value);
+        out
+    }
+}
+
+/// What RFC 5545 cannot write in a parameter value, as RFC 6868 writes it:
+/// `^'` for a double quote, `^n` for a line break, `^^` for a caret.
+pub fn caret_encoded(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\n' => out.push_str("^n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter value as written: RFC 6868's escapes, and quoted when it
+/// holds a colon, semicolon or comma.
+pub fn param_value(v: &str) -> String {
+    let v = caret_encoded(v);
+    if v.contains([':', ';', ',']) {
+        format!("\"{v}\"")
+    } else {
+        v
+    }
+}
+
+/// One content line folded at 75 octets (never inside a character), with
+/// its CRLF.
+pub fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut width = 0;
+    for c in line.trim_end_matches('\r').chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
 }
 
 /// Reads the unfolded logical lines of a stream with their starting line
@@ -194,6 +263,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l.param("CN"), Some("Åse \"Inga\" Ødegård ^ \n"));
+        // and written back the same way
+        assert_eq!(
+            l.text(),
+            "ATTENDEE;CN=Åse ^'Inga^' Ødegård ^^ ^n:mailto:a@b.no"
+        );
+        let quoted = parse_line("ATTENDEE;CN=\"Berg, Ingrid\":mailto:i@b.no", 1).unwrap();
+        assert_eq!(quoted.text(), "ATTENDEE;CN=\"Berg, Ingrid\":mailto:i@b.no");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct EventRecord {
     pub recurrence_id_written: Option<neitakk_core::Written>,
     /// The descriptive fields; times are filled in by expansion.
     pub meeting: Meeting,
+    /// The VEVENT as written: its unfolded lines, nested components too.
+    pub text: String,
 }
 
 impl EventRecord {
@@ -87,6 +89,17 @@ struct EventBuilder {
     this_and_future: bool,
     meeting: Meeting,
     attendees: Vec<Attendee>,
+    text: String,
+}
+
+impl EventBuilder {
+    fn at(line: usize) -> Box<EventBuilder> {
+        Box::new(EventBuilder {
+            line,
+            text: "BEGIN:VEVENT\r\n".to_owned(),
+            ..Default::default()
+        })
+    }
 }
 
 struct Reader<'a> {
@@ -212,6 +225,15 @@ impl Reader<'_> {
         };
         let mut meeting = ev.meeting;
         meeting.attendees = ev.attendees.into();
+        let mut text = ev.text;
+        // An unterminated VEVENT is closed where the reader closed it.
+        if !text
+            .trim_end()
+            .to_ascii_uppercase()
+            .ends_with("\nEND:VEVENT")
+        {
+            text.push_str("END:VEVENT\r\n");
+        }
         meeting.uid = match ev.uid {
             Some(u) if !u.is_empty() => u,
             _ => {
@@ -233,6 +255,7 @@ impl Reader<'_> {
             dtstart_written: None,
             recurrence_id_written: None,
             meeting,
+            text,
         };
         if record.is_series() || record.recurrence_id.is_some() || may_touch(&record, window) {
             out.push(record);
@@ -361,6 +384,18 @@ pub fn parse(
                 zone_text.push_str("\r\n");
             }
         }
+        // The event's lines as written (a new VEVENT or the calendar's end
+        // closes it without being its own).
+        if let State::Event(ev) = &mut state {
+            let closes = matches!(
+                (l.name.as_str(), value.as_str()),
+                ("BEGIN", "VEVENT") | ("END", "VCALENDAR")
+            );
+            if !closes {
+                ev.text.push_str(&text);
+                ev.text.push_str("\r\n");
+            }
+        }
         // No component holds a VEVENT: one beginning here closes whatever
         // was left open (a VTODO whose END is misspelled or missing).
         if !skipping.is_empty() && l.name == "BEGIN" && value == "VEVENT" {
@@ -394,10 +429,7 @@ pub fn parse(
                 State::Calendar
             }
             (State::Outside, _, _) => State::Outside,
-            (State::Calendar, "BEGIN", "VEVENT") => State::Event(Box::new(EventBuilder {
-                line: n,
-                ..Default::default()
-            })),
+            (State::Calendar, "BEGIN", "VEVENT") => State::Event(EventBuilder::at(n)),
             (State::Calendar, "BEGIN", "VTIMEZONE") => State::Zone {
                 tzid: None,
                 observances: Vec::new(),
@@ -435,10 +467,7 @@ pub fn parse(
                     format!("unterminated VEVENT closed by the one at line {n}"),
                 );
                 r.finish(*ev, window, &mut events);
-                State::Event(Box::new(EventBuilder {
-                    line: n,
-                    ..Default::default()
-                }))
+                State::Event(EventBuilder::at(n))
             }
             (State::Event(ev), "BEGIN", _) => {
                 skipping.push(value);

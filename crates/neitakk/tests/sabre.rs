@@ -104,6 +104,30 @@ fn applied(sabre: &str, version: &str, message: &str, organizer_copy: &Path) -> 
     String::from_utf8(o.stdout).unwrap()
 }
 
+/// The organizer's calendar after `message` was applied as Nextcloud's
+/// calendar manager applies an iMIP REPLY (tests/php/nextcloud_reply.php):
+/// unlike the shared itip.php, it takes a REPLY that names more than one
+/// ATTENDEE, as a delegation's answer does.
+fn applied_by_nextcloud(sabre: &str, version: &str, message: &str, copy: &Path) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("reply.ics");
+    std::fs::write(&path, message).unwrap();
+    let o = Command::new("php")
+        .arg(root().join("tests/php/nextcloud_reply.php"))
+        .arg(Path::new(sabre).parent().unwrap())
+        .arg(version)
+        .arg(&path)
+        .arg(copy)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "sabre {version} did not apply the reply ({}):\n{message}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
 /// Per VEVENT of a calendar: its RECURRENCE-ID value (None for the master)
 /// and the PARTSTAT of each ATTENDEE line that is me.
 fn my_answers(calendar: &str) -> Vec<(Option<String>, Vec<String>)> {
@@ -251,52 +275,138 @@ fn replies_to_a_whole_series_answer_its_moved_instance_too() {
     }
 }
 
-/// Delegating: the delegate's calendar takes the forwarded invitation, with
-/// its description and the other people in it, delegated from me.
+/// The delegate's event after sabre took the forwarded invitation.
+fn delegates_copy(sabre: &str, version: &str, request: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("request.ics");
+    std::fs::write(&path, request).unwrap();
+    let o = Command::new("php")
+        .arg(sabre)
+        .args([
+            "--vobject",
+            version,
+            "--recipient",
+            "mailto:lise.moen@fjellfjord.no",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().replace("\r\n ", "")
+}
+
+/// Delegating (RFC 5546 4.2.5): the delegate gets the organizer's
+/// invitation as Outlook wrote it, forwarded: its description, the other
+/// people in it, the vendor fields and the zone, with the delegation marked.
+/// The answer to the organizer names the delegate too.
 #[test]
-fn the_delegate_gets_the_invitation() {
+fn the_delegate_gets_the_invitation_as_the_organizer_wrote_it() {
     let Some(sabre) = sabre() else { return };
     let file = fixture("outlook-series.ics");
-    let args = [
+    let delegate = [
         "--strategy",
         "delegate",
         "--delegate-to",
         "lise.moen@fjellfjord.no",
-        "--at",
-        "2026-11-30",
     ];
-    let request = payload(&file, OUTLOOK_SERIES, &args, "REQUEST");
-    let answer = reply(&file, OUTLOOK_SERIES, &args);
+    let one = [&delegate[..], &["--at", "2026-11-30"]].concat();
+    let answer = reply(&file, OUTLOOK_SERIES, &one).replace("\r\n ", "");
     assert!(
-        answer
-            .replace("\r\n ", "")
-            .contains("DELEGATED-FROM=\"mailto:ingrid.berg@fjellfjord.no\""),
-        "the answer names the delegate: {answer}"
+        answer.contains("DELEGATED-FROM=\"MAILTO:Ingrid.Berg@FjellFjord.no\"")
+            && answer.contains("DELEGATED-TO=\"mailto:lise.moen@fjellfjord.no\""),
+        "the answer names the delegate, my address as written: {answer}"
     );
+    let as_written = [
+        "DESCRIPTION;LANGUAGE=nb-NO:Ukentlig gjennomgang av risikomodellen.",
+        "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=TRUE;CN=Ola Hansen:MAILTO:Ola.Hansen@FjellFjord.no",
+        "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE",
+        "CLASS:PUBLIC",
+        "DTSTAMP:20261026T090000Z",
+        "BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time",
+        "ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=DELEGATED;CN=Ingrid Berg;DELEGATED-TO=\"mailto:lise.moen@fjellfjord.no\":MAILTO:Ingrid.Berg@FjellFjord.no",
+        "ATTENDEE;CN=Lise Moen;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;DELEGATED-FROM=\"MAILTO:Ingrid.Berg@FjellFjord.no\":mailto:lise.moen@fjellfjord.no",
+    ];
+    // One occurrence: the master made into that instance.
+    let request = payload(&file, OUTLOOK_SERIES, &one, "REQUEST").replace("\r\n ", "");
+    for line in as_written {
+        assert!(request.contains(line), "{line}\nin\n{request}");
+    }
+    assert!(request.contains("RECURRENCE-ID;TZID=W. Europe Standard Time:20261130T100000"));
+    assert!(
+        !request.contains("FREQ=WEEKLY"),
+        "one occurrence: {request}"
+    );
+    // The moved occurrence: the organizer's own VEVENT for it.
+    let moved = [&delegate[..], &["--at", "2026-12-08"]].concat();
+    let moved = payload(&file, OUTLOOK_SERIES, &moved, "REQUEST").replace("\r\n ", "");
+    // (It stands alone: it has no description or vendor fields of its own.)
+    let in_override = |l: &&&str| !l.starts_with(['D', 'X', 'C']) || l.starts_with("DTSTAMP");
+    for line in as_written.iter().filter(in_override) {
+        assert!(moved.contains(line), "{line}\nin\n{moved}");
+    }
+    assert!(moved.contains("SUMMARY;LANGUAGE=nb-NO:Risikogjennomgang (flyttet)"));
+    assert!(moved.contains("DTSTART;TZID=W. Europe Standard Time:20261208T100000"));
+    // A single meeting, with the organizer's ban on counter-proposals kept.
+    let single = payload(
+        &fixture("outlook-single.ics"),
+        OUTLOOK_SINGLE,
+        &delegate,
+        "REQUEST",
+    )
+    .replace("\r\n ", "");
+    for line in [
+        "X-MICROSOFT-DISALLOW-COUNTER:TRUE",
+        "CN=James Hall:MAILTO:James.Hall@NorthwindLogistics.com",
+        "PARTSTAT=DELEGATED",
+        "DELEGATED-FROM=\"MAILTO:Ingrid.Berg@FjellFjord.no\":mailto:lise.moen@fjellfjord.no",
+    ] {
+        assert!(single.contains(line), "{line}\nin\n{single}");
+    }
+    // The answers to the organizer: I am DELEGATED on the instance, once.
+    let series = fixture("outlook-series.ics");
+    let single_file = fixture("outlook-single.ics");
+    let moved_at = [&delegate[..], &["--at", "2026-12-08"]].concat();
+    for (file, uid, args, rid) in [
+        (&series, OUTLOOK_SERIES, &one, Some("20261130T100000")),
+        (&series, OUTLOOK_SERIES, &moved_at, Some("20261207T100000")),
+        (&single_file, OUTLOOK_SINGLE, &delegate.to_vec(), None),
+    ] {
+        let answer = reply(file, uid, args);
+        for version in VERSIONS {
+            let calendar = applied_by_nextcloud(&sabre, version, &answer, file);
+            let case = format!("{args:?} with sabre {version}");
+            check(&calendar, &[(rid, "DELEGATED")], "NEEDS-ACTION", &case);
+        }
+    }
+    let people = ["mailto:lise.moen@fjellfjord.no", "PARTSTAT=DELEGATED"];
     for version in VERSIONS {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("request.ics");
-        std::fs::write(&path, &request).unwrap();
-        let o = Command::new("php")
-            .arg(&sabre)
-            .args([
-                "--vobject",
-                version,
-                "--recipient",
-                "mailto:lise.moen@fjellfjord.no",
-            ])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let event = String::from_utf8(o.stdout).unwrap().replace("\r\n ", "");
-        for needed in [
-            "mailto:lise.moen@fjellfjord.no",
-            "MAILTO:Ola.Hansen@FjellFjord.no",
-            "Ukentlig gjennomgang av risikomodellen",
-            "RECURRENCE-ID;TZID=",
+        for (request, wanted) in [
+            (
+                &request,
+                [
+                    "Ukentlig gjennomgang",
+                    "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE",
+                ],
+            ),
+            (
+                &moved,
+                [
+                    "(flyttet)",
+                    "RECURRENCE-ID;TZID=W. Europe Standard Time:20261207T100000",
+                ],
+            ),
+            (
+                &single,
+                [
+                    "James.Hall@NorthwindLogistics.com",
+                    "X-MICROSOFT-DISALLOW-COUNTER:TRUE",
+                ],
+            ),
         ] {
-            assert!(event.contains(needed), "{version}: {needed} in\n{event}");
+            let event = delegates_copy(&sabre, version, request);
+            for needed in people.iter().chain(&wanted) {
+                assert!(event.contains(needed), "{version}: {needed} in\n{event}");
+            }
         }
     }
 }
