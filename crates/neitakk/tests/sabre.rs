@@ -366,7 +366,10 @@ fn the_delegate_gets_the_invitation_as_the_organizer_wrote_it() {
     let series = fixture("outlook-series.ics");
     let single_file = fixture("outlook-single.ics");
     let moved_at = [&delegate[..], &["--at", "2026-12-08"]].concat();
+    let google = fixture("google-series.ics");
+    let google_at = [&delegate[..], &["--at", "2026-12-02"]].concat();
     for (file, uid, args, rid) in [
+        (&google, GOOGLE_SERIES, &google_at, Some("20261202T100000")),
         (&series, OUTLOOK_SERIES, &one, Some("20261130T100000")),
         (&series, OUTLOOK_SERIES, &moved_at, Some("20261207T100000")),
         (&single_file, OUTLOOK_SINGLE, &delegate.to_vec(), None),
