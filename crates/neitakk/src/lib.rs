@@ -1,16 +1,12 @@
-//! `neitakk` as a library: the pipeline from a calendar to decisions and
-//! replies, shared by the command line and the team server.
+//! The `neitakk` command line: its arguments, where the config is, and
+//! the terminal's tables, over `neitakk-pipeline`; `serve` launches
+//! `neitakk-web`.
 
-pub mod analysis;
-pub mod chart;
-pub mod clients;
-pub mod clock;
+pub mod args;
 pub mod config;
-pub mod delivery;
-pub mod draft;
-pub mod server;
 pub mod table;
 pub mod commands {
+    pub mod clients;
     pub mod events;
     pub mod explain;
     pub mod init;
@@ -19,29 +15,6 @@ pub mod commands {
     pub mod plan;
     pub mod reply;
     pub mod series;
+    pub mod serve;
     pub mod triage;
-}
-
-/// Bad input from the user: a file, a flag or a config value. Exit code 2.
-#[derive(Debug)]
-pub struct BadInput(pub String);
-
-impl std::fmt::Display for BadInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for BadInput {}
-
-/// Whether an error is the user's (exit code 2, a 400 from the server).
-pub fn is_bad_input(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.is::<BadInput>()
-            || c.is::<analysis::Over>()
-            || c.is::<neitakk_ical::Error>()
-            || c.is::<neitakk_compose::Error>()
-            || c.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
-    })
 }

@@ -2,8 +2,9 @@
 //! harming the relationship.
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use neitakk::clock::{self, Clock};
-use neitakk::{clients, commands, config, is_bad_input};
+use neitakk::{commands, config};
+use neitakk_pipeline::clock::{self, Clock};
+use neitakk_pipeline::is_bad_input;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,11 +62,11 @@ enum Command {
     Reply(commands::reply::Args),
     /// The client registry.
     #[command(subcommand)]
-    Clients(clients::Command),
+    Clients(commands::clients::Command),
     /// What was decided and written, newest first.
     Journal(commands::journal::Args),
     /// The team server: web pages and a JSON API for everyone in the firm.
-    Serve(neitakk::server::Args),
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
@@ -166,8 +167,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Load(args) => commands::load::run(&config, &args),
         Command::Series(args) => commands::series::run(&config, &args),
         Command::Reply(args) => commands::reply::run(&config, &args),
-        Command::Clients(cmd) => clients::run(&config, &cmd),
+        Command::Clients(cmd) => commands::clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),
-        Command::Serve(args) => neitakk::server::run(&config, &args, clock),
+        Command::Serve(args) => commands::serve::run(&config, &args, clock),
     }
 }

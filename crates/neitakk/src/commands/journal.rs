@@ -1,13 +1,11 @@
 //! `neitakk journal`, and the journal's place in the data folder.
 
-use crate::config::Config;
 use crate::table::{self, Format};
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use neitakk_compose::{dates, words};
-use neitakk_store::{Entry, Store};
-use std::collections::HashMap;
+use neitakk_pipeline::config::Config;
+use neitakk_pipeline::journal::{open, path, runtime};
 use std::io::Write;
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -17,69 +15,6 @@ pub struct Args {
     /// table for people, json for scripts.
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
-}
-
-fn path(config: &Config) -> PathBuf {
-    config.data_dir.join("journal.sqlite")
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the runtime")
-}
-
-async fn open(config: &Config) -> Result<Store> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data folder {}",
-            config.data_dir.display()
-        )
-    })?;
-    Ok(Store::open(&path(config)).await?)
-}
-
-/// Limits per client in the 30 days before `config.now`. No journal yet means none.
-pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<String>>> {
-    if !path(config).exists() {
-        return Ok(HashMap::new());
-    }
-    let now = config.now;
-    runtime()?.block_on(async {
-        Ok(open(config)
-            .await?
-            .recent_limits(now - chrono::Duration::days(30), now)
-            .await?)
-    })
-}
-
-/// When a reply was sent, if it was.
-pub fn sent_at(
-    config: &Config,
-    key: &neitakk_store::ReplyKey,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-    runtime()?.block_on(async { Ok(open(config).await?.sent_at(key).await?) })
-}
-
-/// Records that a reply went out (at `config.now`).
-pub fn mark_sent(
-    config: &Config,
-    key: &neitakk_store::ReplyKey,
-    message_id: &str,
-    to: &[String],
-) -> Result<()> {
-    runtime()?.block_on(async {
-        Ok(open(config)
-            .await?
-            .mark_sent(key, message_id, to, config.now)
-            .await?)
-    })
-}
-
-/// Records one decision.
-pub fn record(config: &Config, entry: &Entry) -> Result<()> {
-    runtime()?.block_on(async { Ok(open(config).await?.record(entry).await?) })
 }
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {

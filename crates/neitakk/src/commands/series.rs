@@ -1,12 +1,13 @@
 //! `neitakk series`: repetitive meetings, and what changing them would free.
 
-use crate::analysis::{Loaded, PeriodArgs};
-use crate::config::Config;
+use crate::args::PeriodArgs;
 use crate::table::{self, Format};
 use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::series::{self, Kind, Offer};
 use neitakk_core::Lang;
+use neitakk_pipeline::analysis::Loaded;
+use neitakk_pipeline::config::Config;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

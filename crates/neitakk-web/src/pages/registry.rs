@@ -92,7 +92,7 @@ fn client_from_form(f: &Fields, lang: Lang) -> Result<Client, Failure> {
             .map_err(|e| bad("tier", e))?,
         revenue: f
             .opt("revenue")
-            .map(|r| crate::clients::parse_amount(&r).ok_or(r))
+            .map(|r| neitakk_pipeline::registry::parse_amount(&r).ok_or(r))
             .transpose()
             .map_err(|r| bad("revenue", format!("'{r}' is not an amount")))?,
         flexibility: f
@@ -168,8 +168,8 @@ pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multi
         })
         .lang(s.lang)
     })?;
-    let (clients, _) =
-        crate::clients::parse_csv(&name, &text, &[]).map_err(|e| Failure::from(e).lang(s.lang))?;
+    let (clients, _) = neitakk_pipeline::registry::parse_csv(&name, &text, &[])
+        .map_err(|e| Failure::from(e).lang(s.lang))?;
     app.store
         .save_clients(&work::registry_rows(&clients)?)
         .await?;

@@ -7,9 +7,9 @@
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use neitakk::clock::Clock;
-use neitakk::server::{self, App, Options};
+use neitakk_pipeline::clock::Clock;
 use neitakk_store::Store;
+use neitakk_web::{self as server, App, Options};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -116,7 +116,7 @@ impl Server {
     async fn on(
         store: Store,
         dir: tempfile::TempDir,
-        adjust: impl FnOnce(&mut neitakk::config::Config),
+        adjust: impl FnOnce(&mut neitakk_pipeline::config::Config),
     ) -> Server {
         let options = Options {
             secure_cookies: false,
@@ -128,12 +128,16 @@ impl Server {
     async fn build(
         store: Store,
         dir: tempfile::TempDir,
-        adjust: impl FnOnce(&mut neitakk::config::Config),
+        adjust: impl FnOnce(&mut neitakk_pipeline::config::Config),
         options: Options,
     ) -> Server {
-        let monday = neitakk::clock::parse_now(MONDAY).unwrap();
-        let mut config =
-            neitakk::config::load(Some(&root().join("examples/neitakk.toml")), monday).unwrap();
+        let monday = neitakk_pipeline::clock::parse_now(MONDAY).unwrap();
+        let mut config = neitakk_pipeline::config::load(
+            Some(&root().join("examples/neitakk.toml")),
+            None,
+            monday,
+        )
+        .unwrap();
         adjust(&mut config);
         let rows: Vec<(String, String)> = config
             .clients
@@ -1431,24 +1435,24 @@ async fn the_api_does_what_the_command_line_does() {
     assert_eq!(strategy(WORKSHOP), "phone-call");
     assert_eq!(strategy("skagerrak-risiko@fjellfjord.no"), "bow-out");
     assert_eq!(triage["weeks"][0]["meeting_minutes"], 1035);
-    // The same document as `neitakk triage --format json`.
-    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        .env("NEITAKK_NOW", MONDAY)
-        .current_dir(root())
-        .env("NEITAKK_DATA_DIR", tempfile::tempdir().unwrap().path())
-        .args([
-            "--config",
-            "examples/neitakk.toml",
-            "triage",
-            "examples/uke49.ics",
-            "--week",
-            WEEK,
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    // The same document as `neitakk triage --format json` (the pipeline's
+    // one encoding) of the example week.
+    let mut cli = Vec::new();
+    {
+        let journal = tempfile::tempdir().unwrap();
+        let config = neitakk_pipeline::config::Config {
+            data_dir: journal.path().to_path_buf(),
+            ..s.app.base.clone()
+        };
+        let week = neitakk_pipeline::analysis::parse_week(WEEK, config.profile.timezone).unwrap();
+        let example = root().join("examples/uke49.ics");
+        let loaded =
+            neitakk_pipeline::analysis::Loaded::load(example.to_str().unwrap(), week, &config)
+                .unwrap();
+        neitakk_pipeline::triage::write_json(&mut cli, &config, &loaded, &Default::default())
+            .unwrap();
+    }
+    let cli: serde_json::Value = serde_json::from_slice(&cli).unwrap();
     assert_eq!(cli["meetings"], triage["meetings"]);
     assert_eq!(cli["weeks"], triage["weeks"]);
 
@@ -1721,12 +1725,12 @@ async fn sending_from_the_meeting_page() {
     );
     let store = Store::connect(&url).await.unwrap();
     let s = Server::on(store, dir, |c| {
-        c.smtp = Some(neitakk::config::Smtp {
+        c.smtp = Some(neitakk_pipeline::config::Smtp {
             host: "127.0.0.1".into(),
             port: port.parse().unwrap(),
             security: neitakk_net::smtp::Security::None,
             user: Some("neitakk".into()),
-            secret: neitakk::config::Secret {
+            secret: neitakk_pipeline::config::Secret {
                 password_env: Some("NEITAKK_TEST_SERVER_SMTP_PASSWORD".into()),
                 ..Default::default()
             },
@@ -1905,12 +1909,12 @@ async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
         dir.path().join("s.sqlite").display()
     );
     let s = Server::on(Store::connect(&db).await.unwrap(), dir, |c| {
-        c.smtp = Some(neitakk::config::Smtp {
+        c.smtp = Some(neitakk_pipeline::config::Smtp {
             host: "127.0.0.1".into(),
             port: smtp_port.parse().unwrap(),
             security: neitakk_net::smtp::Security::None,
             user: Some("neitakk".into()),
-            secret: neitakk::config::Secret {
+            secret: neitakk_pipeline::config::Secret {
                 password_env: Some("NEITAKK_TEST_SERVER_DAV_SMTP".into()),
                 ..Default::default()
             },
@@ -2316,60 +2320,6 @@ async fn a_client_name_is_never_overwritten() {
     assert!(
         names.contains(&"Tindra AS".to_owned()) && !names.contains(&"Tindra Design".to_owned())
     );
-}
-
-/// `neitakk serve` with no configuration at all: SQLite and the server key
-/// in the data folder, the address it serves and a setup link on stdout.
-#[test]
-fn serve_with_no_configuration() {
-    use std::io::{BufRead, Read, Write};
-    let data = tempfile::tempdir().unwrap();
-    let home = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        // The one test of the default clock: it reads the system time.
-        .env_remove("NEITAKK_NOW")
-        .env_remove("NEITAKK_CONFIG")
-        .env_remove("NEITAKK_DATABASE_URL")
-        .env("HOME", home.path())
-        .env("XDG_CONFIG_HOME", home.path())
-        .env("NEITAKK_DATA_DIR", data.path())
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut said = Vec::new();
-    let link = loop {
-        let line = lines.next().expect("the server stopped").unwrap();
-        said.push(line.clone());
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            if line.contains("/setup/") {
-                break line[at..].trim().to_owned();
-            }
-        }
-    };
-    assert!(
-        said[0].starts_with("neitakk serves http://127.0.0.1:"),
-        "{said:?}"
-    );
-    assert!(!said[0].contains(":0/"), "the port bound, not 0: {said:?}");
-    let rest = link.trim_start_matches("http://");
-    let (host, path) = rest.split_once('/').unwrap();
-    let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(
-        stream,
-        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut page = String::new();
-    stream.read_to_string(&mut page).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    assert!(page.contains("Set up neitakk"), "{page}");
-    assert!(data.path().join("server.sqlite").exists());
-    assert!(data.path().join("server.key").exists());
 }
 
 /// "Ill tomorrow": a reason given on the board weighs every meeting, and

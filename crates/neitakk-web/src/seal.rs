@@ -3,12 +3,12 @@
 //! `NEITAKK_SERVER_KEY` (base64, 32 bytes; the same for every process of a
 //! team), else from `server.key` in the data folder, made at first start.
 
-use crate::BadInput;
 use anyhow::{anyhow, Context as _, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use neitakk_pipeline::BadInput;
 use rand::RngCore;
 use std::path::Path;
 

@@ -44,7 +44,7 @@ fn frees(total: u32, travel: u32, lang: Lang) -> String {
 /// reply to a meeting (by its `uid|recurrence-id`, or `uid|` for a whole
 /// series) and whether it was sent, or is a draft in the outbox.
 fn board(
-    config: &crate::config::Config,
+    config: &neitakk_pipeline::config::Config,
     loaded: &Loaded,
     lang: Lang,
     reasons: &[Reason],
@@ -100,7 +100,7 @@ fn board(
         })
         .collect();
     // The load and its text as `triage` gives them: one tally, one sentence.
-    let mut tally = crate::commands::triage::Tally::default();
+    let mut tally = neitakk_pipeline::triage::Tally::default();
     for a in &assessed {
         tally.add(a, &index, tz);
     }
@@ -109,12 +109,12 @@ fn board(
     let this = tally
         .weeks
         .remove(&week)
-        .unwrap_or_else(|| crate::commands::triage::Week::at(&index, w.from));
+        .unwrap_or_else(|| neitakk_pipeline::triage::Week::at(&index, w.from));
     let load = this.load();
     let freed = (this.freed_meeting + this.freed_travel).min(load);
     let scale = f64::from(load.max(cap).max(60)) * 1.1;
     let pct = |m: u32| format!("{:.1}", f64::from(m) / scale * 100.0);
-    let load_text = crate::commands::triage::week_line(week.1, &this, cap, lang);
+    let load_text = neitakk_pipeline::triage::week_line(week.1, &this, cap, lang);
     let mut legend: Vec<&Strategy> = Strategy::ALL
         .iter()
         .filter(|s| **s != Strategy::LessOften)
@@ -400,7 +400,7 @@ async fn reply_from_form(
     app: &App,
     s: &Session,
     f: &Fields,
-) -> Result<(crate::config::Config, work::Composed), Failure> {
+) -> Result<(neitakk_pipeline::config::Config, work::Composed), Failure> {
     s.check(f.get("csrf"))?;
     let work::Around {
         config,
@@ -463,7 +463,7 @@ async fn make_plan(
     week: Option<&String>,
     free: &str,
     max_risk: &str,
-) -> Result<(crate::config::Config, plan::Planned, String), Failure> {
+) -> Result<(neitakk_pipeline::config::Config, plan::Planned, String), Failure> {
     let lang = s.lang;
     let config = work::user_config(app, &s.user).await?;
     let (week, w) = week_of(week, config.profile.timezone, config.now, lang)?;
@@ -573,7 +573,8 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     };
     let (bars, labels) = plan::bars(&planned.loaded, &planned.meetings, p, &config);
     let (cap, caption) = (config.profile.weekly_cap_minutes, labels.title.clone());
-    let chart = work::blocking(move || crate::chart::stacked_svg(&bars, cap, &labels)).await?;
+    let chart =
+        work::blocking(move || neitakk_pipeline::chart::stacked_svg(&bars, cap, &labels)).await?;
     render(
         &app,
         Some(&s),

@@ -5,11 +5,11 @@
 
 use super::failure::Failure;
 use super::App;
-use crate::analysis::{self, Loaded};
-use crate::commands::reply::{self, Choice, Email};
-use crate::config::{Caldav, Config, Profile, Secret};
 use neitakk_core::{Client, Lang, Meeting, Strategy};
 use neitakk_ical::Window;
+use neitakk_pipeline::analysis::{self, Loaded};
+use neitakk_pipeline::config::{Caldav, Config, Profile, Secret};
+use neitakk_pipeline::reply::{self, Choice, Email};
 use neitakk_store::accounts::User;
 use neitakk_store::team::NewDraft;
 use neitakk_store::{Entry, ReplyKey};

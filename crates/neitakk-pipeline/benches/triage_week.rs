@@ -3,9 +3,9 @@
 //! JSON, in steps. Run: cargo bench -p neitakk --bench triage_week
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use neitakk::analysis::{parse_week, Loaded};
-use neitakk::commands::triage::Row;
 use neitakk_core::facts::Overrides;
+use neitakk_pipeline::analysis::{parse_week, Loaded};
+use neitakk_pipeline::triage::Row;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -35,9 +35,10 @@ fn year() -> Vec<u8> {
 fn triage_week(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     // The week's Monday morning, as a user looking at it would be.
-    let monday = neitakk::clock::parse_now("2026-06-08T07:00:00+02:00").expect("time");
+    let monday = neitakk_pipeline::clock::parse_now("2026-06-08T07:00:00+02:00").expect("time");
     let config =
-        neitakk::config::load(Some(&root.join("examples/neitakk.toml")), monday).expect("config");
+        neitakk_pipeline::config::load(Some(&root.join("examples/neitakk.toml")), None, monday)
+            .expect("config");
     let week = parse_week("2026-W24", config.profile.timezone).expect("week");
     let span = Loaded::span(week, &config);
     let data = year();

@@ -1,5 +1,5 @@
-//! `neitakk serve`: the team server. Web pages and a JSON API over the same
-//! pipeline as the command line (`analysis`, `commands::*`), with accounts,
+//! The team server (`neitakk serve`): web pages and a JSON API over the
+//! same pipeline as the command line (`neitakk-pipeline`), with accounts,
 //! each user's calendars, drafts and journal, and one shared client registry.
 //!
 //! No state lives only in this process: sessions, rate limits, drafts and
@@ -15,11 +15,11 @@ mod seal;
 mod text;
 mod work;
 
-use crate::clock::Clock;
-use crate::config::Config;
 use anyhow::{Context as _, Result};
 use axum::routing::{get, post};
 use axum::Router;
+use neitakk_pipeline::clock::Clock;
+use neitakk_pipeline::config::Config;
 use neitakk_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,22 +27,17 @@ use std::sync::Arc;
 pub use auth::new_setup_link;
 pub use failure::Failure;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
+/// Where and how the server runs (the command line's `serve` flags).
+#[derive(Debug, Clone)]
+pub struct Launch {
     /// The address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
     pub listen: SocketAddr,
     /// The database: sqlite://FILE or postgres://... (default: SQLite in the data folder).
-    #[arg(long, env = "NEITAKK_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
     /// The address users reach the server at (default: http://LISTEN).
     /// With https://, session cookies are Secure.
-    #[arg(long, env = "NEITAKK_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
-    /// Let users read CalDAV calendars on this machine or the private
-    /// network (by default only public addresses, so that the server cannot
-    /// be used to reach inside the network).
-    #[arg(long, env = "NEITAKK_PRIVATE_CALDAV")]
+    /// Users may read CalDAV calendars on this machine or the private network.
     pub private_caldav: bool,
 }
 
@@ -169,7 +164,7 @@ async fn safety_headers(mut response: axum::response::Response) -> axum::respons
 }
 
 /// Runs the server until Ctrl-C.
-pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
+pub fn run(config: &Config, args: &Launch, clock: Clock) -> Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -177,7 +172,7 @@ pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
         .block_on(serve(config.clone(), args, clock))
 }
 
-async fn serve(config: Config, args: &Args, clock: Clock) -> Result<()> {
+async fn serve(config: Config, args: &Launch, clock: Clock) -> Result<()> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {}",

@@ -49,7 +49,7 @@ fn compose_one(config: &Config, loaded: &Loaded, item: Item) -> anyhow::Result<O
     };
     if let Some(bodies) = item.bodies {
         if bodies.len() != r.messages.len() {
-            return Err(crate::BadInput(format!(
+            return Err(neitakk_pipeline::BadInput(format!(
                 "the form had {} messages; this reply has {}: reload the page",
                 bodies.len(),
                 r.messages.len()
@@ -170,7 +170,7 @@ pub async fn save_and_send(
         )));
     }
     let base = app.base.clone();
-    let server = blocking(move || crate::delivery::smtp_server(&base))
+    let server = blocking(move || neitakk_pipeline::delivery::smtp_server(&base))
         .await?
         .ok_or_else(|| {
             Failure::new(
@@ -223,10 +223,12 @@ pub async fn save_and_send(
     let calendar_problem = match c.calendar_answer.clone() {
         Some((meeting, partstat, series)) => {
             let config = config.clone();
-            blocking(move || crate::delivery::update_partstat(&config, &meeting, partstat, series))
-                .await
-                .err()
-                .map(|f| f.message)
+            blocking(move || {
+                neitakk_pipeline::delivery::update_partstat(&config, &meeting, partstat, series)
+            })
+            .await
+            .err()
+            .map(|f| f.message)
         }
         None => None,
     };

@@ -6,9 +6,6 @@ use super::auth::ApiUser;
 use super::failure::Failure;
 use super::work::{self, Item};
 use super::App;
-use crate::analysis::{self, Assessed};
-use crate::commands::reply::Choice;
-use crate::commands::{events, plan, triage};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
@@ -21,6 +18,9 @@ use neitakk_core::facts::Overrides;
 use neitakk_core::{Client, Lang, Reason, Risk, Strategy};
 use neitakk_ical::expand::rfc3339;
 use neitakk_ical::Window;
+use neitakk_pipeline::analysis::{self};
+use neitakk_pipeline::reply::Choice;
+use neitakk_pipeline::{events, plan, triage};
 use neitakk_store::accounts::Role;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -118,7 +118,7 @@ async fn loaded(
     app: &App,
     user: &neitakk_store::accounts::User,
     p: &HashMap<String, String>,
-) -> Result<(crate::config::Config, analysis::Loaded), Failure> {
+) -> Result<(neitakk_pipeline::config::Config, analysis::Loaded), Failure> {
     let config = work::user_config(app, user).await.map_err(Failure::json)?;
     let w = window(p, config.profile.timezone, config.now)?;
     let loaded = work::load(app, user, &config, w)
@@ -159,25 +159,13 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
         return Ok(json(done));
     }
     let doc = work::blocking(move || {
-        let tz = config.profile.timezone;
-        let index = loaded.index(&config);
         let overrides = Overrides {
             reasons,
             ..Default::default()
         };
-        let mut tally = triage::Tally::default();
-        let assessed: Vec<Assessed> = loaded
-            .assess_all(&index, &config, &overrides)
-            .inspect(|a| tally.add(a, &index, tz))
-            .collect();
-        let lang = config.profile.language;
-        // Written straight to bytes: a week's document is large.
-        Ok(serde_json::to_vec(&Triage {
-            from: rfc3339(loaded.window.from),
-            to: rfc3339(loaded.window.to),
-            meetings: assessed.iter().map(|a| triage::Row::new(a, lang)).collect(),
-            weeks: tally.json(config.profile.weekly_cap_minutes),
-        })?)
+        let mut doc = Vec::new();
+        triage::write_json(&mut doc, &config, &loaded, &overrides)?;
+        Ok(doc)
     })
     .await
     .map_err(Failure::json)?;
@@ -186,15 +174,6 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
         app.answers.put(k, doc.clone());
     }
     Ok(json(doc))
-}
-
-/// `GET /triage`, as `neitakk triage --format json` writes it.
-#[derive(serde::Serialize)]
-struct Triage<'a> {
-    from: String,
-    to: String,
-    meetings: Vec<triage::Row<'a>>,
-    weeks: Value,
 }
 
 fn start_param(s: &str) -> Result<DateTime<Utc>, Failure> {

@@ -209,7 +209,7 @@ impl Loaded {
     pub fn load(path: &str, window: Window, config: &Config) -> Result<Loaded> {
         let span = Loaded::span(window, config);
         let calendar = read_calendar(path, span, None, config)?;
-        let recent_limits = crate::commands::journal::recent_limits(config)?;
+        let recent_limits = crate::journal::recent_limits(config)?;
         Ok(Loaded::new(
             window,
             span,
@@ -392,12 +392,12 @@ impl Loaded {
 /// The occurrence of `uid` to act on: the one starting at `at`, else the first.
 /// Which occurrence `--at` names.
 #[derive(Debug, Clone, Copy)]
-enum At {
+pub enum At {
     Instant(DateTime<Utc>),
     Day(NaiveDate),
 }
 
-fn parse_at(s: &str, tz: neitakk_core::Tz) -> Result<At> {
+pub fn parse_at(s: &str, tz: neitakk_core::Tz) -> Result<At> {
     let s = s.trim();
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         return Ok(At::Day(d));
@@ -415,7 +415,7 @@ fn parse_at(s: &str, tz: neitakk_core::Tz) -> Result<At> {
 
 /// The occurrence of `uid` to act on: the one `at` names, else the next one
 /// that is not over at `now`, else the last.
-fn find<'a>(
+pub fn find<'a>(
     calendar: &'a [Meeting],
     uid: &str,
     at: Option<At>,
@@ -507,113 +507,8 @@ impl std::fmt::Display for Over {
 
 impl std::error::Error for Over {}
 
-/// A calendar and a week or window: the arguments `triage` and `plan` share.
-#[derive(Debug, clap::Args)]
-pub struct WeekArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    pub file: String,
-    /// An ISO week, e.g. 2026-W49 (default: this week).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    pub week: Option<String>,
-    /// Start of the window: a date or an RFC 3339 date-time.
-    #[arg(long, requires = "to")]
-    pub from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long, requires = "from")]
-    pub to: Option<String>,
-}
-
-impl WeekArgs {
-    /// The window the arguments name; by default the week `now` is in.
-    pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
-        window(
-            self.week.as_deref(),
-            self.from.as_deref(),
-            self.to.as_deref(),
-            tz,
-            now,
-        )
-    }
-}
-
-/// A calendar and a span of weeks: the arguments `load` and `series` share.
-#[derive(Debug, clap::Args)]
-pub struct PeriodArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    pub file: String,
-    /// How many weeks, ending with --through (default: 8).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    pub weeks: Option<u32>,
-    /// The last week, e.g. 2026-W49 (default: this week).
-    #[arg(long, conflicts_with_all = ["from", "to"])]
-    pub through: Option<String>,
-    /// Start of the window instead: a date or an RFC 3339 date-time.
-    #[arg(long, requires = "to")]
-    pub from: Option<String>,
-    /// End of the window (exclusive).
-    #[arg(long, requires = "from")]
-    pub to: Option<String>,
-}
-
-impl PeriodArgs {
-    /// The window the arguments name: whole ISO weeks unless --from/--to,
-    /// by default ending with the week `now` is in.
-    pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
-        if self.from.is_some() {
-            return window(None, self.from.as_deref(), self.to.as_deref(), tz, now);
-        }
-        let last = match &self.through {
-            Some(week) => parse_week(week, tz)?,
-            None => window(None, None, None, tz, now)?,
-        };
-        let weeks = match self.weeks.unwrap_or(8) {
-            n @ 1..=104 => i64::from(n),
-            n => return Err(BadInput(format!("--weeks {n}: give 1 to 104 weeks")).into()),
-        };
-        Ok(Window {
-            from: last.from - Duration::weeks(weeks - 1),
-            to: last.to,
-        })
-    }
-}
-
-/// Picks one meeting: the arguments `explain` and `reply` share.
-#[derive(Debug, clap::Args)]
-pub struct MeetingArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    pub file: String,
-    /// The meeting's UID (see `neitakk events`).
-    pub uid: String,
-    /// Which occurrence of a recurring meeting: its start (2026-12-03T09:00, local
-    /// time unless a zone is given) or its day (2026-12-03). Default: the next one.
-    #[arg(long, value_name = "START")]
-    pub at: Option<String>,
-    /// A reason you give: illness, emergency, workload, conflict, repetitive,
-    /// not-needed (dislike is heard, and never counts).
-    #[arg(long, value_name = "REASON")]
-    pub reason: Vec<neitakk_core::Reason>,
-    /// Search window start (default: 7 days ago).
-    #[arg(long, requires = "to")]
-    pub from: Option<String>,
-    /// Search window end (default: a year from now).
-    #[arg(long, requires = "from")]
-    pub to: Option<String>,
-}
-
-impl MeetingArgs {
-    /// Loads the calendar around the meeting and finds it.
-    pub fn load(&self, config: &Config) -> Result<(Loaded, Meeting)> {
-        let tz = config.profile.timezone;
-        let at = self.at.as_deref().map(|a| parse_at(a, tz)).transpose()?;
-        let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
-        let loaded = Loaded::load(&self.file, w, config)?;
-        let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)?.clone();
-        Ok((loaded, meeting))
-    }
-}
-
 /// The window to look for one meeting in.
-fn search_window(
+pub fn search_window(
     at: Option<At>,
     from: Option<&str>,
     to: Option<&str>,

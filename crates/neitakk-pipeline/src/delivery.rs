@@ -1,8 +1,8 @@
 //! Delivering a reply: sending the drafts over SMTP once, and setting the
 //! user's answer on the event in their CalDAV calendar.
 
-use crate::commands::reply::Email;
 use crate::config::Config;
+use crate::reply::Email;
 use anyhow::{Context as _, Result};
 use neitakk_store::ReplyKey;
 use std::io::Write;
@@ -23,7 +23,7 @@ pub fn deliver(
     drafts: &[Draft],
     on_caldav: bool,
 ) -> Result<()> {
-    use crate::commands::journal;
+    use crate::journal;
     if let Some(when) = journal::sent_at(config, key)? {
         let _ = writeln!(
             std::io::stderr(),

@@ -1,0 +1,469 @@
+//! The profile, the client registry and the paths, loaded once at start from
+//! a TOML file plus `NEITAKK_*` environment variables. Loading never writes.
+
+use anyhow::{bail, Context as _, Result};
+use chrono::{DateTime, NaiveTime, Utc, Weekday};
+use neitakk_core::facts::FactSettings;
+use neitakk_core::{Client, Lang, Policy, TierThresholds, WorkingHours};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+use crate::BadInput;
+
+/// The file as written by the user.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct File {
+    profile: ProfileFile,
+    /// The clients file, relative to this file.
+    clients: Option<PathBuf>,
+    /// A folder of templates that replace the built-in ones.
+    templates: Option<PathBuf>,
+    /// Where the journal lives.
+    data_dir: Option<PathBuf>,
+    tiers: TierThresholds,
+    engine: Policy,
+    facts: FactSettings,
+    delivery: DeliveryFile,
+    caldav: Option<CaldavFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct DeliveryFile {
+    /// "outbox" (drafts only, the default) or "smtp" (send, as with --send).
+    deliver: String,
+    /// Where drafts go when sending and no --out is given.
+    outbox: Option<PathBuf>,
+    /// Organizers' domains whose servers ignore COUNTER: proposals go as a
+    /// tentative reply with the proposal in the text.
+    no_counter_domains: Vec<String>,
+    smtp: Option<SmtpFile>,
+}
+
+impl Default for DeliveryFile {
+    fn default() -> Self {
+        DeliveryFile {
+            deliver: "outbox".into(),
+            outbox: None,
+            no_counter_domains: vec!["gmail.com".into(), "googlemail.com".into()],
+            smtp: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SmtpFile {
+    host: String,
+    port: Option<u16>,
+    /// "starttls" (default), "tls", or "none" (only to this machine).
+    security: Option<String>,
+    user: Option<String>,
+    /// The environment variable that holds the password.
+    password_env: Option<String>,
+    /// A command that prints the password (e.g. `pass show smtp`).
+    password_command: Option<String>,
+    /// A PEM file with a certificate authority to trust (a company's own CA).
+    ca_file: Option<PathBuf>,
+}
+
+/// How to reach the SMTP server; the password is fetched when sending.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub security: neitakk_net::smtp::Security,
+    pub user: Option<String>,
+    pub secret: Secret,
+    pub ca_file: Option<PathBuf>,
+}
+
+/// Where a password comes from: never the config file itself.
+#[derive(Debug, Clone, Default)]
+pub struct Secret {
+    /// The password itself: only ever from the server's sealed store, never
+    /// from a file.
+    pub password: Option<String>,
+    pub password_env: Option<String>,
+    pub password_command: Option<String>,
+}
+
+/// The CalDAV calendar to read from and update (`caldav` as the calendar).
+#[derive(Debug, Clone)]
+pub struct Caldav {
+    pub url: String,
+    pub user: Option<String>,
+    pub secret: Secret,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaldavFile {
+    /// The calendar collection's URL.
+    url: String,
+    user: Option<String>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+}
+
+impl Caldav {
+    /// The account, with its password fetched.
+    pub fn account(&self) -> Result<neitakk_net::caldav::Account> {
+        let url = if self.url.ends_with('/') {
+            self.url.clone()
+        } else {
+            format!("{}/", self.url)
+        };
+        Ok(neitakk_net::caldav::Account {
+            url,
+            login: self.user.clone().zip(self.secret.password()?),
+            timeout: std::time::Duration::from_secs(30),
+        })
+    }
+}
+
+impl Secret {
+    /// The password: from the environment variable, else the command's
+    /// first line of output. Never from the config file itself.
+    pub fn password(&self) -> Result<Option<String>> {
+        if let Some(p) = &self.password {
+            return Ok(Some(p.clone()));
+        }
+        if let Some(var) = &self.password_env {
+            return std::env::var(var).map(Some).map_err(|_| {
+                BadInput(format!("the SMTP password variable {var} is not set")).into()
+            });
+        }
+        if let Some(cmd) = &self.password_command {
+            let out = std::process::Command::new("sh")
+                .args(["-c", cmd])
+                .output()
+                .with_context(|| format!("cannot run the password command '{cmd}'"))?;
+            if !out.status.success() {
+                bail!(
+                    "the password command '{cmd}' failed: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+            }
+            let text = String::from_utf8_lossy(&out.stdout);
+            return Ok(Some(text.lines().next().unwrap_or("").to_owned()));
+        }
+        Ok(None)
+    }
+}
+
+fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result<Option<Smtp>> {
+    let Some(f) = file else { return Ok(None) };
+    use neitakk_net::smtp::Security;
+    let security = match f.security.as_deref().unwrap_or("starttls") {
+        "starttls" => Security::StartTls,
+        "tls" => Security::Tls,
+        "none" => Security::None,
+        other => bail!(BadInput(format!(
+            "delivery.smtp.security '{other}': use starttls, tls or none"
+        ))),
+    };
+    let port = f.port.unwrap_or(match security {
+        Security::StartTls => 587,
+        Security::Tls => 465,
+        Security::None => 25,
+    });
+    Ok(Some(Smtp {
+        host: f.host,
+        port,
+        security,
+        user: f.user,
+        secret: Secret {
+            password: None,
+            password_env: f.password_env,
+            password_command: f.password_command,
+        },
+        ca_file: f.ca_file.map(relative),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ProfileFile {
+    name: Option<String>,
+    emails: Vec<String>,
+    signature: Option<String>,
+    /// Signatures per language (`en = "..."`), where they differ.
+    signatures: std::collections::BTreeMap<String, String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    weekly_cap_hours: Option<f64>,
+    phone: Option<String>,
+    video_link: Option<String>,
+    office: Vec<String>,
+    working_hours: Option<HoursFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HoursFile {
+    start: String,
+    end: String,
+    #[serde(default)]
+    days: Option<Vec<String>>,
+}
+
+/// The clients file.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientsFile {
+    #[serde(default, rename = "client")]
+    pub clients: Vec<Client>,
+}
+
+/// The user.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    /// Addresses that are "me", lower-cased.
+    pub emails: Vec<String>,
+    pub signature: String,
+    pub signatures: Vec<(Lang, String)>,
+    pub language: Lang,
+    pub timezone: neitakk_core::Tz,
+    pub weekly_cap_minutes: u32,
+    pub phone: Option<String>,
+    pub video_link: Option<String>,
+    pub office: Vec<String>,
+    pub working_hours: WorkingHours,
+}
+
+/// Everything loaded at start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The instant the pipeline acts as of: which meetings are ahead, what is
+    /// over, the default week. Given by the binary's clock, never read here.
+    pub now: DateTime<Utc>,
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+    pub profile: Profile,
+    pub clients: Vec<Client>,
+    pub clients_path: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+    pub data_dir: PathBuf,
+    pub tiers: TierThresholds,
+    pub policy: Policy,
+    pub facts: FactSettings,
+    pub no_counter_domains: Vec<String>,
+    /// Send replies (rather than only write drafts) unless told otherwise.
+    pub send_by_default: bool,
+    /// Where drafts go when sending with no --out.
+    pub outbox: PathBuf,
+    pub smtp: Option<Smtp>,
+    pub caldav: Option<Caldav>,
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Reads the config in `file` (none: the defaults) with the `NEITAKK_*`
+/// environment on top; `data_dir` is where the journal lives unless the
+/// config or `NEITAKK_DATA_DIR` says otherwise. `now` is the instant the
+/// pipeline then acts as of. Finding the file is the front's business.
+pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) -> Result<Config> {
+    let (file, source) = match file {
+        Some(path) => (read_toml::<File>(path)?, Some(path.to_path_buf())),
+        None => (File::default(), None),
+    };
+    let default_data_dir = data_dir;
+    let base = source
+        .as_deref()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let relative = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+
+    let p = file.profile;
+    // Say where a bad value came from: the environment or the file.
+    let origin = |var: &str, from_env: bool| {
+        if from_env {
+            var.to_owned()
+        } else {
+            "profile".to_owned()
+        }
+    };
+    let language = match env("NEITAKK_LANGUAGE")
+        .map(|l| (l, true))
+        .or(p.language.map(|l| (l, false)))
+    {
+        Some((l, from_env)) => Lang::from_tag(&l).ok_or_else(|| {
+            BadInput(format!(
+                "{}: unknown language '{l}' (use nb or en)",
+                origin("NEITAKK_LANGUAGE", from_env)
+            ))
+        })?,
+        None => Lang::En,
+    };
+    let timezone = match env("NEITAKK_TIMEZONE")
+        .map(|z| (z, true))
+        .or(p.timezone.map(|z| (z, false)))
+    {
+        Some((z, from_env)) => neitakk_ical::zone::parse_zone_name(&z).ok_or_else(|| {
+            BadInput(format!(
+                "{}: unknown time zone '{z}' (use an IANA name such as Europe/Oslo)",
+                origin("NEITAKK_TIMEZONE", from_env)
+            ))
+        })?,
+        None => neitakk_core::Tz::UTC,
+    };
+    let cap_hours = match env("NEITAKK_WEEKLY_CAP_HOURS") {
+        Some(v) => v
+            .parse::<f64>()
+            .map_err(|_| BadInput(format!("NEITAKK_WEEKLY_CAP_HOURS '{v}' is not a number")))?,
+        None => p.weekly_cap_hours.unwrap_or(20.0),
+    };
+    if !(0.0..=168.0).contains(&cap_hours) {
+        bail!(BadInput(format!(
+            "weekly_cap_hours {cap_hours} must be between 0 and 168"
+        )));
+    }
+    let mut emails: Vec<String> = match env("NEITAKK_EMAIL") {
+        Some(v) => v.split(',').map(str::to_owned).collect(),
+        None => p.emails,
+    };
+    for e in &mut emails {
+        *e = e.trim().to_ascii_lowercase();
+    }
+    let name = env("NEITAKK_NAME").or(p.name).unwrap_or_default();
+    let signatures = p
+        .signatures
+        .iter()
+        .map(|(tag, text)| {
+            Lang::from_tag(tag)
+                .map(|l| (l, text.clone()))
+                .ok_or_else(|| {
+                    BadInput(format!(
+                        "profile.signatures: unknown language '{tag}' (use nb or en)"
+                    ))
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let profile = Profile {
+        signatures,
+        signature: p.signature.unwrap_or_else(|| name.clone()),
+        name,
+        emails,
+        language,
+        timezone,
+        weekly_cap_minutes: (cap_hours * 60.0).round() as u32,
+        phone: p.phone,
+        video_link: p.video_link,
+        office: p.office,
+        working_hours: match p.working_hours {
+            Some(h) => hours(&h)?,
+            None => WorkingHours::default(),
+        },
+    };
+
+    let clients_path = env("NEITAKK_CLIENTS")
+        .map(PathBuf::from)
+        .or(file.clients.map(relative));
+    let clients = match &clients_path {
+        Some(path) if path.exists() => read_toml::<ClientsFile>(path)?.clients,
+        Some(path) => {
+            return Err(BadInput(format!(
+                "clients file {} not found; `neitakk init` writes a commented one",
+                path.display()
+            ))
+            .into())
+        }
+        None => Vec::new(),
+    };
+    for problem in neitakk_core::registry_problems(&clients) {
+        tracing::warn!(
+            "{}: {problem}",
+            clients_path
+                .as_deref()
+                .map_or(String::new(), |p| p.display().to_string())
+        );
+    }
+    let data_dir = env("NEITAKK_DATA_DIR")
+        .map(PathBuf::from)
+        .or(file.data_dir.map(relative))
+        .or(default_data_dir)
+        .unwrap_or_else(|| PathBuf::from(".neitakk"));
+    let outbox = file
+        .delivery
+        .outbox
+        .clone()
+        .map(relative)
+        .unwrap_or_else(|| data_dir.join("outbox"));
+    Ok(Config {
+        now,
+        source,
+        profile,
+        clients,
+        clients_path,
+        templates: env("NEITAKK_TEMPLATES")
+            .map(PathBuf::from)
+            .or(file.templates.map(relative)),
+        data_dir,
+        tiers: file.tiers,
+        policy: file.engine,
+        facts: file.facts,
+        no_counter_domains: file.delivery.no_counter_domains,
+        send_by_default: match file.delivery.deliver.as_str() {
+            "outbox" => false,
+            "smtp" => true,
+            other => bail!(BadInput(format!(
+                "delivery.deliver '{other}': use outbox or smtp"
+            ))),
+        },
+        outbox,
+        smtp: smtp(file.delivery.smtp, relative)?,
+        caldav: file.caldav.map(|c| Caldav {
+            url: c.url,
+            user: c.user,
+            secret: Secret {
+                password: None,
+                password_env: c.password_env,
+                password_command: c.password_command,
+            },
+        }),
+    })
+}
+
+/// Reads a TOML file; errors name the file, line and key.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!(":{line}")
+            })
+            .unwrap_or_default();
+        BadInput(format!("{}{at}: {}", path.display(), e.message())).into()
+    })
+}
+
+fn hours(h: &HoursFile) -> Result<WorkingHours> {
+    let time = |s: &str| {
+        NaiveTime::parse_from_str(s.trim(), "%H:%M")
+            .map_err(|_| BadInput(format!("working hours: '{s}' is not a time like 08:00")))
+    };
+    let days = match &h.days {
+        None => WorkingHours::default().days,
+        Some(days) => days
+            .iter()
+            .map(|d| {
+                d.parse::<Weekday>()
+                    .map_err(|_| BadInput(format!("working hours: '{d}' is not a weekday")))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    let (start, end) = (time(&h.start)?, time(&h.end)?);
+    if end <= start {
+        bail!(BadInput("working hours: end must be after start".into()));
+    }
+    Ok(WorkingHours { start, end, days })
+}

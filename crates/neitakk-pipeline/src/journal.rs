@@ -1,0 +1,70 @@
+//! `neitakk journal`, and the journal's place in the data folder.
+
+use crate::config::Config;
+use anyhow::{Context as _, Result};
+use neitakk_store::{Entry, Store};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub fn path(config: &Config) -> PathBuf {
+    config.data_dir.join("journal.sqlite")
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")
+}
+
+pub async fn open(config: &Config) -> Result<Store> {
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data folder {}",
+            config.data_dir.display()
+        )
+    })?;
+    Ok(Store::open(&path(config)).await?)
+}
+
+/// Limits per client in the 30 days before `config.now`. No journal yet means none.
+pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<String>>> {
+    if !path(config).exists() {
+        return Ok(HashMap::new());
+    }
+    let now = config.now;
+    runtime()?.block_on(async {
+        Ok(open(config)
+            .await?
+            .recent_limits(now - chrono::Duration::days(30), now)
+            .await?)
+    })
+}
+
+/// When a reply was sent, if it was.
+pub fn sent_at(
+    config: &Config,
+    key: &neitakk_store::ReplyKey,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    runtime()?.block_on(async { Ok(open(config).await?.sent_at(key).await?) })
+}
+
+/// Records that a reply went out (at `config.now`).
+pub fn mark_sent(
+    config: &Config,
+    key: &neitakk_store::ReplyKey,
+    message_id: &str,
+    to: &[String],
+) -> Result<()> {
+    runtime()?.block_on(async {
+        Ok(open(config)
+            .await?
+            .mark_sent(key, message_id, to, config.now)
+            .await?)
+    })
+}
+
+/// Records one decision.
+pub fn record(config: &Config, entry: &Entry) -> Result<()> {
+    runtime()?.block_on(async { Ok(open(config).await?.record(entry).await?) })
+}
