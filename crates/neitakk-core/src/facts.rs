@@ -2,7 +2,7 @@
 //! calendar, the client registry and the profile.
 
 use crate::client::Client;
-use crate::meeting::{is_me, Attendee, Meeting, PartStat, RoleParam};
+use crate::meeting::{is_me, Attendee, Meeting, MeetingKey, PartStat, RoleParam};
 use crate::types::{Flexibility, Format, Matter, Reason, Role, Weight};
 use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
@@ -24,8 +24,8 @@ pub struct Context<'a> {
     /// Words that name the user's own office in a LOCATION (no travel there).
     pub office: &'a [String],
     /// Limited or declined meetings per client name in the 30 days before
-    /// now, as `uid|recurrence-id` keys.
-    pub recent_limits: &'a HashMap<String, Vec<String>>,
+    /// now.
+    pub recent_limits: &'a HashMap<String, Vec<MeetingKey>>,
     pub settings: &'a FactSettings,
 }
 
@@ -232,11 +232,7 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
         recent_limits: client
             .and_then(|c| ctx.recent_limits.get(&c.name))
             .map_or(0, |keys| {
-                let own = format!(
-                    "{}|{}",
-                    meeting.uid,
-                    meeting.recurrence_id.as_deref().unwrap_or("")
-                );
+                let own = meeting.key();
                 u32::try_from(keys.iter().filter(|k| **k != own).count()).unwrap_or(u32::MAX)
             }),
         inferred_reasons: inferred,
@@ -614,13 +610,12 @@ impl<'a> CalendarIndex<'a> {
         if !meeting.blocks_time(me) {
             return None;
         }
-        let key = meeting.key();
         self.starting(meeting.start - self.longest, meeting.end)
             .filter(|&i| self.blocks[i])
             .map(|i| &self.calendar[i])
             // A clash is with something I said yes to (method.md: an accepted event).
             .filter(|m| m.accepted_by(me))
-            .find(|m| m.end > meeting.start && m.key() != key)
+            .find(|m| m.end > meeting.start && !m.same_occurrence(meeting))
             .map(|m| Conflict {
                 summary: m.summary.as_deref().map(str::to_owned),
                 uid: m.uid.clone(),

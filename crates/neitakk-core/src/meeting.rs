@@ -212,13 +212,27 @@ impl Meeting {
             .chain(self.attendees.iter())
     }
 
-    /// A stable key for one occurrence: `uid` plus `recurrence_id`.
-    pub fn key(&self) -> String {
-        match &self.recurrence_id {
-            Some(r) => format!("{}@{}", self.uid, r),
-            None => self.uid.clone(),
+    /// Whether `other` is the same occurrence (the same UID and RECURRENCE-ID).
+    pub fn same_occurrence(&self, other: &Meeting) -> bool {
+        self.uid == other.uid && self.recurrence_id == other.recurrence_id
+    }
+
+    /// Which occurrence this is: its UID and RECURRENCE-ID.
+    pub fn key(&self) -> MeetingKey {
+        MeetingKey {
+            uid: self.uid.clone(),
+            recurrence_id: self.recurrence_id.clone(),
         }
     }
+}
+
+/// One occurrence of a meeting, as the journal, the store and the engine
+/// name it: its UID, and for an instance of a series its RECURRENCE-ID
+/// (RFC 3339, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+pub struct MeetingKey {
+    pub uid: String,
+    pub recurrence_id: Option<String>,
 }
 
 /// Whether `email` is one of `me` (case-insensitive).

@@ -99,7 +99,7 @@ pub fn free_slots(
                 (start + length).with_timezone(&Utc),
             );
             let clash = |m: &&Meeting| {
-                m.start < e + padding && m.end > s - padding && m.key() != meeting.key()
+                m.start < e + padding && m.end > s - padding && !m.same_occurrence(meeting)
             };
             let overlaps_original = s < meeting.end && e > meeting.start;
             if s >= not_before && !overlaps_original && !busy.iter().any(clash) {

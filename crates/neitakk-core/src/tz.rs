@@ -105,6 +105,19 @@ impl fmt::Display for Tz {
     }
 }
 
+impl serde::Serialize for Tz {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Tz {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        Tz::named(&name).ok_or_else(|| serde::de::Error::custom(UnknownZone(name)))
+    }
+}
+
 /// A name the tz database does not have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{0}' is not a time zone of the IANA database")]

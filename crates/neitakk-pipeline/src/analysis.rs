@@ -202,7 +202,7 @@ pub struct Loaded {
     /// Shared: the server keeps one parsed calendar for many requests.
     pub calendar: Arc<Vec<Meeting>>,
     pub weights: Vec<Weight>,
-    pub recent_limits: HashMap<String, Vec<String>>,
+    pub recent_limits: HashMap<String, Vec<neitakk_core::MeetingKey>>,
 }
 
 impl Loaded {
@@ -243,7 +243,7 @@ impl Loaded {
         window: Window,
         span: Window,
         calendar: Arc<Vec<Meeting>>,
-        recent_limits: HashMap<String, Vec<String>>,
+        recent_limits: HashMap<String, Vec<neitakk_core::MeetingKey>>,
         config: &Config,
     ) -> Loaded {
         Loaded {

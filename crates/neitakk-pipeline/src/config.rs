@@ -79,8 +79,9 @@ pub struct Smtp {
     pub ca_file: Option<PathBuf>,
 }
 
-/// Where a password comes from: never the config file itself.
-#[derive(Debug, Clone, Default)]
+/// Where a password comes from: never the config file itself. Its `Debug`
+/// says where, never the password.
+#[derive(Clone, Default)]
 pub struct Secret {
     /// The password itself: only ever from the server's sealed store, never
     /// from a file.
@@ -120,6 +121,18 @@ impl Caldav {
             login: self.user.clone().zip(self.secret.password()?),
             timeout: std::time::Duration::from_secs(30),
         })
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let from = match (&self.password, &self.password_env, &self.password_command) {
+            (Some(_), _, _) => "sealed in the server's store".to_owned(),
+            (None, Some(var), _) => format!("the variable {var}"),
+            (None, None, Some(_)) => "a command".to_owned(),
+            (None, None, None) => "nowhere".to_owned(),
+        };
+        write!(f, "Secret(from {from})")
     }
 }
 
@@ -218,7 +231,7 @@ pub struct ClientsFile {
 }
 
 /// The user.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Profile {
     pub name: String,
     /// Addresses that are "me", lower-cased.
@@ -257,6 +270,26 @@ pub struct Config {
     pub outbox: PathBuf,
     pub smtp: Option<Smtp>,
     pub caldav: Option<Caldav>,
+}
+
+impl Config {
+    /// Everything an assessment or a message is computed from, as stable
+    /// text for a cache key: the instant, the profile, the registry, tiers,
+    /// policy, facts, the delivery rules and the templates folder. No
+    /// secret, and no `Debug` text (which is for people and may change).
+    pub fn fingerprint(&self) -> String {
+        serde_json::json!({
+            "now": self.now,
+            "profile": self.profile,
+            "clients": self.clients,
+            "tiers": self.tiers,
+            "policy": self.policy,
+            "facts": self.facts,
+            "no_counter_domains": self.no_counter_domains,
+            "templates": self.templates,
+        })
+        .to_string()
+    }
 }
 
 fn env(name: &str) -> Option<String> {
@@ -466,4 +499,48 @@ fn hours(h: &HoursFile) -> Result<WorkingHours> {
         bail!(BadInput("working hours: end must be after start".into()));
     }
     Ok(WorkingHours { start, end, days })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_never_prints_its_password() {
+        let secret = Secret {
+            password: Some("hunter2".into()),
+            ..Secret::default()
+        };
+        let text = format!("{secret:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("sealed"), "{text}");
+        let env = Secret {
+            password_env: Some("SMTP_PASSWORD".into()),
+            ..Secret::default()
+        };
+        assert_eq!(
+            format!("{env:?}"),
+            "Secret(from the variable SMTP_PASSWORD)"
+        );
+    }
+
+    #[test]
+    fn the_fingerprint_names_inputs_not_secrets() {
+        let mut config = load(None, Some(PathBuf::from("data")), DateTime::UNIX_EPOCH).unwrap();
+        config.smtp = Some(Smtp {
+            host: "smtp.example.no".into(),
+            port: 587,
+            security: neitakk_net::smtp::Security::StartTls,
+            user: None,
+            secret: Secret {
+                password: Some("hunter2".into()),
+                ..Secret::default()
+            },
+            ca_file: None,
+        });
+        let before = config.fingerprint();
+        assert!(!before.contains("hunter2"));
+        config.policy.memory_raise_at += 1;
+        assert_ne!(config.fingerprint(), before, "the policy is an input");
+    }
 }

@@ -28,7 +28,7 @@ pub async fn open(config: &Config) -> Result<Store> {
 }
 
 /// Limits per client in the 30 days before `config.now`. No journal yet means none.
-pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<String>>> {
+pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<neitakk_core::MeetingKey>>> {
     if !path(config).exists() {
         return Ok(HashMap::new());
     }

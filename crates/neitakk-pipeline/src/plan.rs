@@ -82,11 +82,11 @@ pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Plann
     let w = loaded.window;
     // The plan decides this period's meetings anew: earlier decisions about
     // them (a previous plan's drafts) do not count against their clients.
-    let planned: std::collections::HashSet<String> = loaded
+    let planned: std::collections::HashSet<neitakk_core::MeetingKey> = loaded
         .calendar
         .iter()
         .filter(|m| w.contains(m.start, m.end))
-        .map(|m| neitakk_store::meeting_key(&m.uid, m.recurrence_id.as_deref()))
+        .map(neitakk_core::Meeting::key)
         .collect();
     for keys in loaded.recent_limits.values_mut() {
         keys.retain(|k| !planned.contains(k));

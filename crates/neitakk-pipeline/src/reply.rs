@@ -186,11 +186,18 @@ impl Reply<'_> {
         })
     }
 
+    /// What the reply answers: the occurrence, or the whole series.
+    fn answered(&self) -> neitakk_core::MeetingKey {
+        neitakk_core::MeetingKey {
+            uid: self.meeting.uid.clone(),
+            recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
+        }
+    }
+
     /// What makes this reply the same reply (see the `sent` journal).
     pub fn key(&self) -> ReplyKey {
         ReplyKey {
-            uid: self.meeting.uid.clone(),
-            recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
+            meeting: self.answered(),
             sequence: self.meeting.sequence,
             strategy: self.strategy,
         }
@@ -201,8 +208,7 @@ impl Reply<'_> {
         Entry {
             decided_at: self.now,
             client: self.assessed.facts.client.clone(),
-            uid: self.meeting.uid.clone(),
-            recurrence_id: self.meeting.recurrence_id.clone().filter(|_| !self.series),
+            meeting: self.answered(),
             sequence: self.meeting.sequence,
             strategy: self.strategy,
             meeting_start: self.meeting.start,

@@ -10,7 +10,7 @@ pub mod accounts;
 pub mod team;
 
 use chrono::{DateTime, Utc};
-use neitakk_core::Strategy;
+use neitakk_core::{MeetingKey, Strategy};
 use serde::Serialize;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::AnyPool;
@@ -54,8 +54,9 @@ pub(crate) fn query_error(what: &'static str) -> impl Fn(sqlx::Error) -> Error {
 pub struct Entry {
     pub decided_at: DateTime<Utc>,
     pub client: Option<String>,
-    pub uid: String,
-    pub recurrence_id: Option<String>,
+    /// The occurrence decided on (`uid` and `recurrence_id` in JSON).
+    #[serde(flatten)]
+    pub meeting: MeetingKey,
     pub sequence: u32,
     pub strategy: Strategy,
     pub meeting_start: DateTime<Utc>,
@@ -64,16 +65,10 @@ pub struct Entry {
     pub outbox_path: Option<String>,
 }
 
-/// How the journal names one meeting occurrence: `uid|recurrence-id`.
-pub fn meeting_key(uid: &str, recurrence_id: Option<&str>) -> String {
-    format!("{uid}|{}", recurrence_id.unwrap_or(""))
-}
-
 /// What makes a reply the same reply: the request it answers and the strategy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyKey {
-    pub uid: String,
-    pub recurrence_id: Option<String>,
+    pub meeting: MeetingKey,
     /// The request's SEQUENCE: a changed request may be answered again.
     pub sequence: u32,
     pub strategy: Strategy,
@@ -149,8 +144,8 @@ impl Store {
         )
         .bind(e.decided_at.to_rfc3339())
         .bind(&e.client)
-        .bind(&e.uid)
-        .bind(e.recurrence_id.clone().unwrap_or_default())
+        .bind(&e.meeting.uid)
+        .bind(e.meeting.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(e.sequence))
         .bind(e.strategy.as_str())
         .bind(e.meeting_start.to_rfc3339())
@@ -165,15 +160,15 @@ impl Store {
     }
 
     /// The meetings limited or declined per client in `[since, until]`, each
-    /// occurrence once, as `uid|recurrence-id` keys (see [`meeting_key`]), so
-    /// that a meeting being decided again is not counted against itself.
+    /// occurrence once, so that a meeting being decided again is not counted
+    /// against itself.
     pub async fn recent_limits(
         &self,
         since: DateTime<Utc>,
         until: DateTime<Utc>,
-    ) -> Result<HashMap<String, Vec<String>>, Error> {
+    ) -> Result<HashMap<String, Vec<MeetingKey>>, Error> {
         let rows = sqlx::query(
-            "SELECT DISTINCT client, uid || '|' || recurrence_id AS k FROM journal
+            "SELECT DISTINCT client, uid, recurrence_id FROM journal
              WHERE owner = $3 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at <= $2",
         )
         .bind(since.to_rfc3339())
@@ -182,11 +177,11 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "recent limits", source })?;
-        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        let mut out: HashMap<String, Vec<MeetingKey>> = HashMap::new();
         for r in &rows {
             out.entry(r.get::<String, _>("client"))
                 .or_default()
-                .push(r.get::<String, _>("k"));
+                .push(key_of(r));
         }
         Ok(out)
     }
@@ -196,8 +191,8 @@ impl Store {
         let row = sqlx::query(
             "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
         )
-        .bind(&key.uid)
-        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(&key.meeting.uid)
+        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
         .bind(key.strategy.as_str())
         .bind(self.owner)
@@ -224,8 +219,8 @@ impl Store {
             "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(&key.uid)
-        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(&key.meeting.uid)
+        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
         .bind(key.strategy.as_str())
         .bind(now.to_rfc3339())
@@ -243,8 +238,8 @@ impl Store {
         sqlx::query(
             "DELETE FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
         )
-        .bind(&key.uid)
-        .bind(key.recurrence_id.clone().unwrap_or_default())
+        .bind(&key.meeting.uid)
+        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
         .bind(key.strategy.as_str())
         .bind(self.owner)
@@ -268,18 +263,25 @@ impl Store {
     }
 }
 
+/// The occurrence a row names (an empty RECURRENCE-ID: a single meeting).
+fn key_of(r: &AnyRow) -> MeetingKey {
+    let rid: String = r.get("recurrence_id");
+    MeetingKey {
+        uid: r.get("uid"),
+        recurrence_id: (!rid.is_empty()).then_some(rid),
+    }
+}
+
 fn entry(r: &AnyRow) -> Option<Entry> {
     let time = |c: &str| {
         DateTime::parse_from_rfc3339(&r.get::<String, _>(c))
             .ok()
             .map(|t| t.with_timezone(&Utc))
     };
-    let rid: String = r.get("recurrence_id");
     Some(Entry {
         decided_at: time("decided_at")?,
         client: r.get("client"),
-        uid: r.get("uid"),
-        recurrence_id: (!rid.is_empty()).then_some(rid),
+        meeting: key_of(r),
         sequence: u32::try_from(r.get::<i64, _>("sequence")).unwrap_or(0),
         strategy: Strategy::from_str(&r.get::<String, _>("strategy")).ok()?,
         meeting_start: time("meeting_start")?,

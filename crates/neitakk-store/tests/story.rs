@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use chrono::{DateTime, Utc};
-use neitakk_core::Strategy;
+use neitakk_core::{MeetingKey, Strategy};
 use neitakk_store::{Entry, ReplyKey, Store};
 
 fn at(s: &str) -> DateTime<Utc> {
@@ -15,8 +15,10 @@ fn entry(client: &str, uid: &str, strategy: Strategy, when: &str) -> Entry {
     Entry {
         decided_at: at(when),
         client: Some(client.into()),
-        uid: uid.into(),
-        recurrence_id: None,
+        meeting: MeetingKey {
+            uid: uid.into(),
+            recurrence_id: None,
+        },
         sequence: 0,
         strategy,
         meeting_start: at(when),
@@ -71,19 +73,24 @@ async fn story(url: &str) {
     let count = |c: &str| counts.get(c).map_or(0, Vec::len);
     assert_eq!(count("A"), 2, "{counts:?}");
     assert_eq!(count("B"), 1);
-    assert!(counts["A"].contains(&neitakk_store::meeting_key("1", None)));
+    assert!(counts["A"].contains(&MeetingKey {
+        uid: "1".into(),
+        recurrence_id: None
+    }));
     let b = store.entries(Some("B")).await.unwrap();
     assert_eq!(b.len(), 1);
     assert_eq!(b[0].strategy, Strategy::Shorten);
     assert_eq!(
-        store.entries(None).await.unwrap()[0].uid,
+        store.entries(None).await.unwrap()[0].meeting.uid,
         "5",
         "newest first"
     );
 
     let key = ReplyKey {
-        uid: "1".into(),
-        recurrence_id: Some("2026-12-03T08:00:00Z".into()),
+        meeting: MeetingKey {
+            uid: "1".into(),
+            recurrence_id: Some("2026-12-03T08:00:00Z".into()),
+        },
         sequence: 2,
         strategy: Strategy::PhoneCall,
     };

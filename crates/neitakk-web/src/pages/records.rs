@@ -25,7 +25,7 @@ pub async fn journal(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             .map_or(String::new(), |_| explain::yes_no(true, lang).to_owned());
         let row = context! {
             decided => dates::short(e.decided_at, tz, lang),
-            summary => e.summary.clone().unwrap_or_else(|| e.uid.clone()),
+            summary => e.summary.clone().unwrap_or_else(|| e.meeting.uid.clone()),
             when => dates::short(e.meeting_start, tz, lang),
             strategy => words::strategy(e.strategy, lang),
             lang => e.lang, sent,

@@ -48,7 +48,7 @@ fn board(
     loaded: &Loaded,
     lang: Lang,
     reasons: &[Reason],
-    answered: &std::collections::HashMap<String, (Strategy, bool)>,
+    answered: &std::collections::HashMap<neitakk_core::MeetingKey, (Strategy, bool)>,
 ) -> Value {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
@@ -78,8 +78,13 @@ fn board(
                         strategy => if a.decision.is_decided() { words::strategy(r.strategy, lang) } else { "–" },
                         frees => if a.decision.is_decided() { frees(r.minutes_freed, r.travel_minutes_freed, lang) } else { String::new() },
                         answered => answered
-                            .get(&neitakk_store::meeting_key(&m.uid, m.recurrence_id.as_deref()))
-                            .or_else(|| answered.get(&neitakk_store::meeting_key(&m.uid, None)))
+                            .get(&m.key())
+                            .or_else(|| {
+                                answered.get(&neitakk_core::MeetingKey {
+                                    recurrence_id: None,
+                                    ..m.key()
+                                })
+                            })
                             .map(|(strategy, sent)| {
                                 let state = match (sent, lang) {
                                     (true, Lang::Nb) => "✓ sendt",
@@ -162,12 +167,7 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         let Some(sent) = e.outbox_path.as_ref().and_then(|p| drafts.get(p)) else {
             continue;
         };
-        answered
-            .entry(neitakk_store::meeting_key(
-                &e.uid,
-                e.recurrence_id.as_deref(),
-            ))
-            .or_insert((e.strategy, *sent));
+        answered.entry(e.meeting).or_insert((e.strategy, *sent));
     }
     let board =
         work::blocking(move || Ok(board(&config, &loaded, lang, &reasons, &answered))).await?;

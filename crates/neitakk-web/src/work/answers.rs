@@ -58,10 +58,16 @@ pub fn fingerprint(
     let mut h = Sha256::new();
     for part in [
         user.id.to_string(),
-        format!("{config:?}"),
+        config.fingerprint(),
         version.to_owned(),
-        format!("{:?} {:?}", loaded.window, loaded.span),
-        format!("{limits:?}"),
+        serde_json::json!([
+            loaded.window.from,
+            loaded.window.to,
+            loaded.span.from,
+            loaded.span.to
+        ])
+        .to_string(),
+        serde_json::to_string(&limits).unwrap_or_default(),
         extra.to_owned(),
     ] {
         // Length-prefixed, so that parts cannot run into each other.

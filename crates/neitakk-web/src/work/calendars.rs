@@ -152,7 +152,13 @@ pub async fn read(
         span,
         config.profile.timezone.name().to_owned(),
     );
-    let mut version = Some(format!("{:?}", key.0));
+    let mut version = Some(
+        key.0
+            .iter()
+            .map(|(id, at)| format!("{id}@{at}"))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     let mut on_caldav = HashSet::new();
     let mut calendar = match app.cache.get(&key) {
         Some(parsed) => parsed,

@@ -89,7 +89,7 @@ pub async fn save(app: &App, user: &User, c: &Composed) -> Result<Vec<i64>, Fail
             store
                 .add_draft(
                     &NewDraft {
-                        uid: &c.entry.uid,
+                        uid: &c.entry.meeting.uid,
                         strategy: c.strategy.as_str(),
                         kind: &e.kind,
                         recipients: &e.to.join(", "),
