@@ -2,31 +2,11 @@
 //! Python's `email` package and `icalendar` (tests/python/validate_imip.py).
 //! `scripts/test` installs them and sets NEITAKK_TEST_PYTHON.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
+use crate::common::*;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// The example week as seen on its Monday morning: every test pins its time.
-const MONDAY: &str = "2026-11-30T07:00:00+01:00";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The Python to check with; outside `scripts/test` the check is skipped
-/// with a note, except on CI where it must run.
+/// The Python to check with.
 fn python() -> Option<String> {
-    match std::env::var("NEITAKK_TEST_PYTHON") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("NEITAKK_TEST_PYTHON is not set: run scripts/test")
-        }
-        _ => {
-            eprintln!("skipped: NEITAKK_TEST_PYTHON is not set (scripts/test sets it)");
-            None
-        }
-    }
+    peer(&["NEITAKK_TEST_PYTHON"], "Python checker").map(|mut v| v.remove(0))
 }
 
 #[test]

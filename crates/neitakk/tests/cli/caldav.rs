@@ -1,17 +1,7 @@
 //! Reading from and answering on a real CalDAV server (Radicale, started by
 //! scripts/test on loopback), checked with an independent client.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The example week as seen on its Monday morning: every test pins its time.
-const MONDAY: &str = "2026-11-30T07:00:00+01:00";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::*;
 
 struct Env {
     caldav_port: String,
@@ -20,25 +10,18 @@ struct Env {
 }
 
 fn env() -> Option<Env> {
-    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
-    match (
-        var("NEITAKK_TEST_CALDAV_PORT"),
-        var("NEITAKK_TEST_SMTP_PORT"),
-        var("NEITAKK_TEST_PYTHON"),
-    ) {
-        (Some(caldav_port), Some(smtp_port), Some(python)) => Some(Env {
-            caldav_port,
-            smtp_port,
-            python,
-        }),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("no CalDAV server: run scripts/test")
-        }
-        _ => {
-            eprintln!("skipped: no CalDAV server (scripts/test starts one)");
-            None
-        }
-    }
+    let vars = [
+        "NEITAKK_TEST_CALDAV_PORT",
+        "NEITAKK_TEST_SMTP_PORT",
+        "NEITAKK_TEST_PYTHON",
+    ];
+    let [caldav_port, smtp_port, python] =
+        <[String; 3]>::try_from(peer(&vars, "CalDAV server")?).ok()?;
+    Some(Env {
+        caldav_port,
+        smtp_port,
+        python,
+    })
 }
 
 fn tool(env: &Env, args: &[&str]) -> String {

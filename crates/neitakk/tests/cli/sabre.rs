@@ -6,20 +6,11 @@
 //! parser) and Python's icalendar: every payload, COUNTERs included, says
 //! what it means to say.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
-
+use crate::common::*;
 use mail_parser::MimeHeaders;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// The example week as seen on its Monday morning: every test pins its time.
-const MONDAY: &str = "2026-11-30T07:00:00+01:00";
 const ME: &str = "ingrid.berg@fjellfjord.no";
 const VERSIONS: [&str; 2] = ["4.6.0", "4.5.4"];
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/itip/{name}"))
@@ -27,16 +18,7 @@ fn fixture(name: &str) -> PathBuf {
 
 /// sabre's `itip.php` (scripts/test points at it and installs PHP).
 fn sabre() -> Option<String> {
-    match std::env::var("NEITAKK_TEST_SABRE") {
-        Ok(p) if !p.is_empty() => Some(p),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("NEITAKK_TEST_SABRE is not set: run scripts/test")
-        }
-        _ => {
-            eprintln!("skipped: NEITAKK_TEST_SABRE is not set (scripts/test sets it)");
-            None
-        }
-    }
+    peer(&["NEITAKK_TEST_SABRE"], "sabre/vobject").map(|mut v| v.remove(0))
 }
 
 /// The iTIP payload of the reply neitakk writes to the organizer.

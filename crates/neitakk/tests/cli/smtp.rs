@@ -2,17 +2,7 @@
 //! loopback): every strategy's reply arrives once, parses in Python, and a
 //! refused login or a dead server loses nothing.
 
-#![allow(clippy::unwrap_used)] // tests fail loudly by design
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The example week as seen on its Monday morning: every test pins its time.
-const MONDAY: &str = "2026-11-30T07:00:00+01:00";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::common::*;
 
 struct Sink {
     port: String,
@@ -21,24 +11,17 @@ struct Sink {
 }
 
 fn sink() -> Option<Sink> {
-    match (
-        std::env::var("NEITAKK_TEST_SMTP_PORT"),
-        std::env::var("NEITAKK_TEST_SMTP_MAILDIR"),
-        std::env::var("NEITAKK_TEST_PYTHON"),
-    ) {
-        (Ok(port), Ok(maildir), Ok(python)) => Some(Sink {
-            port,
-            maildir: maildir.into(),
-            python,
-        }),
-        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("no SMTP server: run scripts/test")
-        }
-        _ => {
-            eprintln!("skipped: no SMTP server (scripts/test starts one)");
-            None
-        }
-    }
+    let vars = [
+        "NEITAKK_TEST_SMTP_PORT",
+        "NEITAKK_TEST_SMTP_MAILDIR",
+        "NEITAKK_TEST_PYTHON",
+    ];
+    let [port, maildir, python] = <[String; 3]>::try_from(peer(&vars, "SMTP server")?).ok()?;
+    Some(Sink {
+        port,
+        maildir: maildir.into(),
+        python,
+    })
 }
 
 /// A config like the example's, sending to the sink with `password_env`.

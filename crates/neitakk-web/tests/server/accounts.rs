@@ -1,0 +1,665 @@
+//! Accounts: setup links, logins, sessions, CSRF, passwords and tokens, and what each user may see and send from.
+
+use crate::harness::*;
+
+#[tokio::test]
+async fn setup_link_login_and_logout() {
+    let s = Server::new().await;
+    // Without a session, the pages send people to the login page.
+    let mut anon = s.browser();
+    let r = anon.get("/week").await;
+    assert_eq!((r.status, r.location()), (StatusCode::SEE_OTHER, "/login"));
+    assert_eq!(anon.get("/").await.location(), "/login");
+
+    let link = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
+    let mut admin = s.browser();
+    let csrf = admin.get(&format!("/setup/{link}")).await.csrf();
+    let fields = |password: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("name", "Ingrid Berg".to_owned()),
+            ("email", "ingrid.berg@fjellfjord.no".to_owned()),
+            ("password", password.to_owned()),
+        ]
+    };
+    let as_refs = |v: &[(&'static str, String)]| -> String {
+        form(&v.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+    };
+    // A short password is refused, and the link is not used up by it.
+    let r = admin
+        .post_raw(&format!("/setup/{link}"), as_refs(&fields("kort")))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("10 characters"), "{}", r.body);
+    let r = admin
+        .post_raw(&format!("/setup/{link}"), as_refs(&fields(PASSWORD)))
+        .await;
+    assert_eq!(
+        (r.status, r.location()),
+        (StatusCode::SEE_OTHER, "/calendars")
+    );
+    let session = admin
+        .server
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(session.location(), "/login", "no cookie, no session");
+    let cookie = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("neitakk_session="))
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Secure"), "plain HTTP: not Secure");
+    assert_eq!(admin.get("/week").await.status, StatusCode::OK);
+
+    // The link works once: its page says so, and a form sent anyway fails.
+    let mut other = s.browser();
+    let used = other.get(&format!("/setup/{link}")).await;
+    assert_eq!(used.status, StatusCode::FORBIDDEN);
+    assert!(used.body.contains("Log in instead"), "{}", used.body);
+    let csrf = other.get("/login").await.csrf();
+    let r = other
+        .post(
+            &format!("/setup/{link}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "X"),
+                ("email", "x@y.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+
+    // Log out, and the session is gone (also for a copy of the cookie).
+    let stolen = admin.cookies.clone();
+    let csrf = admin.get("/week").await.csrf();
+    let r = admin.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(r.location(), "/login");
+    assert_eq!(admin.get("/week").await.location(), "/login");
+    let mut thief = s.browser();
+    thief.cookies = stolen;
+    assert_eq!(thief.get("/week").await.location(), "/login");
+
+    // And back in with the password.
+    let r = admin.login("ingrid.berg@fjellfjord.no", PASSWORD).await;
+    assert_eq!(r.location(), "/week");
+    let r = admin
+        .login("ingrid.berg@fjellfjord.no", "feil passord")
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Wrong e-mail or password"));
+}
+
+#[tokio::test]
+async fn secure_cookies_when_served_over_tls() {
+    let s = Server::with(Options {
+        secure_cookies: true,
+        private_caldav: false,
+    })
+    .await;
+    let res = s
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    let cookie = res.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    // And every answer carries the safety headers.
+    assert_eq!(res.headers["x-frame-options"], "DENY");
+    assert_eq!(res.headers["x-content-type-options"], "nosniff");
+    assert!(res.headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'self'"));
+}
+
+#[tokio::test]
+async fn logins_are_rate_limited() {
+    let s = Server::new().await;
+    drop(s.admin().await);
+    let mut b = s.browser();
+    for _ in 0..5 {
+        let r = b.login("ingrid.berg@fjellfjord.no", "gjetting-1234").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Now even the right password waits.
+    let r = b.login("ingrid.berg@fjellfjord.no", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    assert!(r.body.contains("Too many failed logins"));
+    // Unknown addresses count too, without telling they are unknown.
+    let r = b.login("nobody@fjellfjord.no", "gjetting-1234").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("Wrong e-mail or password"));
+}
+
+#[tokio::test]
+async fn every_form_needs_its_csrf_token() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let id = admin.upload_example().await;
+    let id = id.to_string();
+    let before = s.app.store.calendars(1).await.unwrap().len();
+    let forms: &[(&str, &[(&str, &str)])] = &[
+        ("/logout", &[]),
+        (
+            "/meeting/save",
+            &[("uid", WORKSHOP), ("start", WORKSHOP_START), ("body", "x")],
+        ),
+        (
+            "/meeting/send",
+            &[("uid", WORKSHOP), ("start", WORKSHOP_START), ("body", "x")],
+        ),
+        ("/plan/approve", &[("week", WEEK), ("free", "2h")]),
+        ("/clients/save", &[("name", "Ny kunde")]),
+        ("/clients/delete", &[("name", "Havnevest")]),
+        ("/calendars/delete", &[("id", &id)]),
+        ("/outbox/delete", &[("id", "1")]),
+        (
+            "/settings/password",
+            &[("current", PASSWORD), ("new", "et-annet-passord")],
+        ),
+        ("/settings/token/revoke", &[("token", "x")]),
+        ("/users/delete", &[("id", "2")]),
+        (
+            "/users/password",
+            &[("id", "2"), ("password", "et-annet-passord")],
+        ),
+        (
+            "/users/addresses",
+            &[("id", "1"), ("addresses", "ib@fjellfjord.no")],
+        ),
+        (
+            "/calendars/caldav",
+            &[
+                ("url", "http://127.0.0.1:1/"),
+                ("username", "u"),
+                ("password", "p"),
+            ],
+        ),
+        ("/settings", &[("language", "nb")]),
+        ("/settings/token", &[("name", "t")]),
+        (
+            "/users",
+            &[("name", "X"), ("email", "x@y.no"), ("password", PASSWORD)],
+        ),
+    ];
+    for (path, fields) in forms {
+        for csrf in [None, Some("forged")] {
+            let mut all: Vec<(&str, &str)> = fields.to_vec();
+            if let Some(c) = csrf {
+                all.push(("csrf", c));
+            }
+            let r = admin.post(path, &all).await;
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{path} with csrf {csrf:?}");
+        }
+    }
+    for path in ["/calendars/upload", "/clients/import"] {
+        let r = admin
+            .upload(path, "forged", "x.ics", example().as_bytes())
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    // Public forms: the field must match the form cookie.
+    let mut b = s.browser();
+    b.get("/login").await;
+    let r = b
+        .post(
+            "/login",
+            &[
+                ("csrf", "forged"),
+                ("email", "ingrid.berg@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Nothing changed.
+    assert_eq!(s.app.store.calendars(1).await.unwrap().len(), before);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+    assert_eq!(s.app.store.registry().await.unwrap().len(), 6);
+    assert!(s.app.store.for_owner(1).drafts().await.unwrap().is_empty());
+    assert_eq!(
+        admin.get("/week").await.status,
+        StatusCode::OK,
+        "still logged in"
+    );
+}
+
+/// One user cannot read or change another's calendars, drafts or journal,
+/// through any page or API route.
+#[tokio::test]
+async fn users_see_only_their_own_data() {
+    let s = Server::new().await;
+    let mut ingrid = s.admin().await;
+    let mut ola = s
+        .member(&mut ingrid, "Ola Hansen", "ola.hansen@fjellfjord.no")
+        .await;
+    let calendar = ingrid.upload_example().await;
+    let r = ingrid.reply_to_workshop("/meeting/save", "Hemmelig").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ingrid_token = ingrid.token().await;
+    let ola_token = ola.token().await;
+
+    // Pages.
+    assert!(cards(&ola.get(&format!("/week?week={WEEK}")).await.body).is_empty());
+    let r = ola.get(&workshop("")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(ola.get("/outbox/1.eml").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(ola.get("/outbox/1").await.status, StatusCode::NOT_FOUND);
+    let csrf = ola.get("/outbox").await.csrf();
+    let r = ola
+        .post("/outbox/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(!ola.get("/outbox").await.body.contains("ny kundeportal"));
+    assert!(!ola.get("/journal").await.body.contains("ny kundeportal"));
+    assert!(!ola.get("/calendars").await.body.contains("uke49.ics"));
+    let csrf = ola.get("/calendars").await.csrf();
+    let r = ola
+        .post(
+            "/calendars/delete",
+            &[("csrf", &csrf), ("id", &calendar.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = ola
+        .post(
+            "/meeting/save",
+            &[
+                ("csrf", &csrf),
+                ("uid", WORKSHOP),
+                ("start", WORKSHOP_START),
+                ("strategy", "phone-call"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = ola.get(&format!("/plan?week={WEEK}&free=2h")).await;
+    assert!(r.body.contains("nothing to plan"), "{}", r.body);
+
+    // The API.
+    let get = |path: &'static str| api(&s, &ola_token, "GET", path, None);
+    assert_eq!(
+        get("/calendars").await.json()["calendars"],
+        serde_json::json!([])
+    );
+    assert_eq!(get("/drafts").await.json()["drafts"], serde_json::json!([]));
+    assert_eq!(
+        get("/journal").await.json()["entries"],
+        serde_json::json!([])
+    );
+    assert_eq!(get("/drafts/1").await.status, StatusCode::NOT_FOUND);
+    let triage = api(&s, &ola_token, "GET", &format!("/triage?week={WEEK}"), None).await;
+    assert_eq!(triage.json()["meetings"], serde_json::json!([]));
+    let events = api(&s, &ola_token, "GET", &format!("/events?week={WEEK}"), None).await;
+    assert_eq!(events.json()["events"], serde_json::json!([]));
+    let explain = api(
+        &s,
+        &ola_token,
+        "GET",
+        &format!(
+            "/explain?uid={}&start={WORKSHOP_START}",
+            WORKSHOP.replace('@', "%40")
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(explain.status, StatusCode::NOT_FOUND);
+    let body = format!(r#"{{"uid":"{WORKSHOP}","start":"{WORKSHOP_START}","save":true}}"#);
+    assert_eq!(
+        api(&s, &ola_token, "POST", "/reply", Some(&body))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let del = api(
+        &s,
+        &ola_token,
+        "DELETE",
+        &format!("/calendars/{calendar}"),
+        None,
+    )
+    .await;
+    assert_eq!(del.status, StatusCode::NOT_FOUND);
+
+    // Ingrid's data is all still there.
+    assert_eq!(
+        api(&s, &ingrid_token, "GET", "/calendars", None)
+            .await
+            .json()["calendars"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        api(&s, &ingrid_token, "GET", "/drafts", None).await.json()["drafts"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(ingrid.get("/outbox/1.eml").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let mut ola = s
+        .member(&mut admin, "Ola Hansen", "ola.hansen@fjellfjord.no")
+        .await;
+    let mut ola_elsewhere = s.browser();
+    ola_elsewhere
+        .login("ola.hansen@fjellfjord.no", PASSWORD)
+        .await;
+
+    // Ola changes his password: the old one and his other session stop working.
+    let csrf = ola.get("/settings").await.csrf();
+    let r = ola
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current", "gjettet-1234"),
+                ("new", "nytt-langt-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = ola
+        .post(
+            "/settings/password",
+            &[("csrf", &csrf), ("current", PASSWORD), ("new", "kort")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = ola
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "nytt-langt-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        ola.get("/week").await.status,
+        StatusCode::OK,
+        "this session goes on"
+    );
+    assert_eq!(
+        ola_elsewhere.get("/week").await.location(),
+        "/login",
+        "the other one ends"
+    );
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", PASSWORD)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", "nytt-langt-passord")
+            .await
+            .location(),
+        "/week"
+    );
+
+    // A token works until it is revoked; another user cannot revoke it.
+    let token = ola.token().await;
+    assert_eq!(
+        api(&s, &token, "GET", "/calendars", None).await.status,
+        StatusCode::OK
+    );
+    let settings = ola.get("/settings").await;
+    let hash = field_value(&settings.body, "token").unwrap();
+    let csrf = admin.get("/settings").await.csrf();
+    let r = admin
+        .post(
+            "/settings/token/revoke",
+            &[("csrf", &csrf), ("token", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = ola
+        .post(
+            "/settings/token/revoke",
+            &[("csrf", &settings.csrf()), ("token", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        api(&s, &token, "GET", "/calendars", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // The admin sets a new password for Ola, then removes him with his data.
+    ola.upload_example().await;
+    let token = ola.token().await;
+    let page = admin.get("/users").await;
+    let csrf = page.csrf();
+    let r = admin
+        .post(
+            "/users/password",
+            &[
+                ("csrf", &csrf),
+                ("id", "2"),
+                ("password", "fra-admin-12345"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        ola.get("/week").await.location(),
+        "/login",
+        "his sessions end"
+    );
+    let r = api(&s, &token, "GET", "/calendars", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "and his tokens");
+    assert_eq!(
+        s.browser()
+            .login("ola.hansen@fjellfjord.no", "fra-admin-12345")
+            .await
+            .location(),
+        "/week"
+    );
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "not oneself");
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "2")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+    assert!(s.app.store.calendars(2).await.unwrap().is_empty());
+    let r = admin
+        .post("/users/delete", &[("csrf", &csrf), ("id", "2")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Members cannot do either.
+    let mut kari = s.member(&mut admin, "Kari", "kari@fjellfjord.no").await;
+    let csrf = kari.get("/week").await.csrf();
+    let r = kari
+        .post(
+            "/users/password",
+            &[
+                ("csrf", &csrf),
+                ("id", "1"),
+                ("password", "overta-admin-123"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = kari
+        .post("/users/delete", &[("csrf", &csrf), ("id", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+/// Sessions and setup links end by the server's clock, not the machine's.
+#[tokio::test]
+async fn links_and_sessions_expire_by_the_servers_clock() {
+    let s = Server::new().await;
+    let link = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
+    s.later(25);
+    let mut late = s.browser();
+    assert_eq!(
+        late.get(&format!("/setup/{link}")).await.status,
+        StatusCode::FORBIDDEN,
+        "a setup link lasts a day"
+    );
+    let mut admin = s.admin().await;
+    assert_eq!(admin.get("/week").await.status, StatusCode::OK);
+    s.later(24 * 40);
+    let r = admin.get("/week").await;
+    assert_eq!(
+        r.status,
+        StatusCode::SEE_OTHER,
+        "a session ends: {}",
+        r.body
+    );
+    assert!(r.location().starts_with("/login"), "{}", r.location());
+}
+
+#[tokio::test]
+async fn setup_links_stop_working_once_there_is_an_admin() {
+    let s = Server::new().await;
+    let first = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
+    // A guessed link changes nothing: the real one still works after it.
+    let mut guesser = s.browser();
+    let csrf = guesser.get("/login").await.csrf();
+    let guess = "A".repeat(43);
+    let r = guesser
+        .post(
+            &format!("/setup/{guess}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "G"),
+                ("email", "g@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let second = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
+    let mut a = s.browser();
+    let csrf = a.get(&format!("/setup/{first}")).await.csrf();
+    let r = a
+        .post(
+            &format!("/setup/{first}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "A"),
+                ("email", "a@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mut b = s.browser();
+    assert_eq!(
+        b.get(&format!("/setup/{second}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let csrf = b.get("/login").await.csrf();
+    let r = b
+        .post(
+            &format!("/setup/{second}"),
+            &[
+                ("csrf", &csrf),
+                ("name", "B"),
+                ("email", "b@fjellfjord.no"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert_eq!(s.app.store.user_count().await.unwrap(), 1);
+    // Something that is not a link of ours is not found.
+    assert_eq!(
+        b.get("/setup/..%2F..%2Flogin").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Replies go out from addresses an admin gave, never from one a member
+/// typed, nor from another user's.
+#[tokio::test]
+async fn addresses_to_send_from_are_the_admins_to_give() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let mut ola = s
+        .member(&mut admin, "Ola Hansen", "ola.hansen@fjellfjord.no")
+        .await;
+    let csrf = ola.get("/settings").await.csrf();
+    let r = ola
+        .post(
+            "/settings",
+            &[
+                ("csrf", &csrf),
+                ("other_emails", "ingrid.berg@fjellfjord.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let store = s.app.store.clone();
+    let settings = |id: i64| {
+        let store = store.clone();
+        async move {
+            let users = store.users().await.unwrap();
+            users.into_iter().find(|u| u.id == id).unwrap().settings
+        }
+    };
+    assert!(
+        !settings(2).await.contains("ingrid"),
+        "a member cannot give themself addresses"
+    );
+    let r = ola
+        .post(
+            "/users/addresses",
+            &[
+                ("csrf", &csrf),
+                ("id", "2"),
+                ("addresses", "ola@fjellfjord.no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let csrf = admin.get("/users").await.csrf();
+    for (addresses, status) in [
+        ("ola@gmail.com", StatusCode::BAD_REQUEST),
+        ("x@evil.com@fjellfjord.no", StatusCode::BAD_REQUEST),
+        ("ingrid.berg@fjellfjord.no", StatusCode::CONFLICT),
+        ("ola@fjellfjord.no, OH@fjellfjord.no", StatusCode::SEE_OTHER),
+    ] {
+        let r = admin
+            .post(
+                "/users/addresses",
+                &[("csrf", &csrf), ("id", "2"), ("addresses", addresses)],
+            )
+            .await;
+        assert_eq!(r.status, status, "{addresses}: {}", r.body);
+    }
+    assert!(settings(2).await.contains("oh@fjellfjord.no"));
+}

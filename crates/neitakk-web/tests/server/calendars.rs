@@ -1,0 +1,187 @@
+//! Calendars over CalDAV: private addresses, sealed passwords, the answer set on the server.
+
+use crate::harness::*;
+
+/// By default a CalDAV account must be on a public address: the server
+/// fetches it, and must not be a way into its own network.
+#[tokio::test]
+async fn caldav_accounts_on_private_addresses_are_refused() {
+    let s = Server::with(Options::default()).await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    for url in [
+        "http://127.0.0.1:5232/ingrid/",
+        "http://localhost/cal/",
+        "https://10.0.0.7/dav/",
+        "http://[::1]:8080/",
+        "http://user@192.168.1.1/",
+        "ftp://example.com/",
+        "http://:80/",
+    ] {
+        let r = admin
+            .post(
+                "/calendars/caldav",
+                &[
+                    ("csrf", &csrf),
+                    ("url", url),
+                    ("username", "u"),
+                    ("password", "p"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{url}: {}", r.body);
+    }
+    assert!(s.app.store.caldav(1).await.unwrap().is_none());
+    // A public address is taken (an IP, so that no name needs looking up).
+    let r = admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", "https://93.184.216.34/dav/"),
+                ("username", "u"),
+                ("password", "p"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(s.app.store.caldav(1).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn caldav_passwords_are_sealed_and_never_shown_back() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", "http://127.0.0.1:9/ingrid/kalender/"),
+                ("username", "ingrid"),
+                ("password", "veldig-hemmelig"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = admin.get("/calendars").await;
+    assert!(page.body.contains("ingrid") && !page.body.contains("veldig-hemmelig"));
+    let stored = s.app.store.caldav(1).await.unwrap().unwrap();
+    assert!(!stored.sealed_secret.contains("veldig-hemmelig"));
+    // Removing it.
+    let r = admin
+        .post("/calendars/caldav", &[("csrf", &csrf), ("remove", "1")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(s.app.store.caldav(1).await.unwrap().is_none());
+}
+
+/// A calendar from the user's CalDAV account (Radicale and aiosmtpd, started
+/// by scripts/test): the board reads it, and a reply sent from the meeting
+/// page also sets the user's answer on the event.
+#[tokio::test]
+async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
+    let var = |n: &str| std::env::var(n).ok().filter(|v| !v.is_empty());
+    let (Some(dav_port), Some(python), Some(smtp_port)) = (
+        var("NEITAKK_TEST_CALDAV_PORT"),
+        var("NEITAKK_TEST_PYTHON"),
+        var("NEITAKK_TEST_SMTP_PORT"),
+    ) else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "no CalDAV server: run scripts/test"
+        );
+        eprintln!("skipped: no CalDAV server (scripts/test starts one)");
+        return;
+    };
+    let tool = |args: &[&str]| {
+        let o = std::process::Command::new(&python)
+            .arg(root().join("tests/python/caldav_tool.py"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let url = format!(
+        "http://127.0.0.1:{dav_port}/ingrid/server-{}/",
+        std::process::id()
+    );
+    tool(&[
+        "seed",
+        &url,
+        "ingrid",
+        "secret",
+        root().join("examples/uke49.ics").to_str().unwrap(),
+    ]);
+    std::env::set_var("NEITAKK_TEST_SERVER_DAV_SMTP", "secret");
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("s.sqlite").display()
+    );
+    let s = Server::on(Store::connect(&db).await.unwrap(), dir, |c| {
+        c.smtp = Some(neitakk_pipeline::config::Smtp {
+            host: "127.0.0.1".into(),
+            port: smtp_port.parse().unwrap(),
+            security: neitakk_net::smtp::Security::None,
+            user: Some("neitakk".into()),
+            secret: neitakk_pipeline::config::Secret {
+                password_env: Some("NEITAKK_TEST_SERVER_DAV_SMTP".into()),
+                ..Default::default()
+            },
+            ca_file: None,
+        });
+    })
+    .await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    // A wrong password is a clear error on the board, not a crash.
+    admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", &url),
+                ("username", "ingrid"),
+                ("password", "feil-hemmelighet-77"),
+            ],
+        )
+        .await;
+    let r = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(r.status, StatusCode::BAD_GATEWAY);
+    assert!(r.body.contains("refused the login"), "{}", r.body);
+    assert!(
+        !r.body.contains("feil-hemmelighet-77"),
+        "the password is not shown"
+    );
+    admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", &url),
+                ("username", "ingrid"),
+                ("password", "secret"),
+            ],
+        )
+        .await;
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    assert_eq!(cards(&board.body).len(), 16);
+
+    let r = admin
+        .reply_to_workshop("/meeting/send", "Hei Per, kan vi ta det på telefon?")
+        .await;
+    assert_eq!(r.location(), "/outbox?sent=1", "{}", r.body);
+    let got = tool(&[
+        "partstat",
+        &url,
+        "ingrid",
+        "secret",
+        WORKSHOP,
+        "ingrid.berg@fjellfjord.no",
+    ]);
+    assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
+}
