@@ -4,7 +4,9 @@
 use crate::config::Config;
 use crate::reply::Email;
 use anyhow::{Context as _, Result};
-use neitakk_store::ReplyKey;
+use chrono::{DateTime, Utc};
+use neitakk_compose::Message;
+use neitakk_store::{ReplyKey, Store};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -14,8 +16,70 @@ pub struct Draft {
     pub email: Email,
 }
 
-/// Sends the drafts, unless this reply to this request went out before.
-/// A failure names the draft, which stays in the outbox.
+/// Why a reply may not go out as it is. One rule for both fronts: a line
+/// left in [brackets] for the user to write must not reach a client, and a
+/// message with no recipient has nowhere to go.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unsendable {
+    #[error("a message has a line left for you to write: {0}")]
+    Unfilled(String),
+    #[error("'{0}' has no one to go to")]
+    NoRecipient(String),
+}
+
+/// The first reason the reply's messages may not be sent, if any.
+pub fn sendable(messages: &[Message], emails: &[Email]) -> Result<(), Unsendable> {
+    if let Some(gap) = messages
+        .iter()
+        .find_map(|m| crate::reply::unfilled(&m.body))
+    {
+        return Err(Unsendable::Unfilled(gap.to_owned()));
+    }
+    match emails.iter().find(|e| e.to.is_empty()) {
+        Some(e) => Err(Unsendable::NoRecipient(e.subject.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Whether a reply is now ours to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// Claimed: send it, or give the claim back with [`release`].
+    Taken,
+    /// This reply to this request was claimed (sent) before.
+    SentBefore,
+}
+
+/// The send-once protocol both fronts follow: the reply is claimed in the
+/// `sent` table before anything goes out, so a reply sent before, or a
+/// second send at the same moment, finds the claim and sends nothing; a
+/// failed send gives the claim back ([`release`]). The claim names the
+/// message that carries the calendar answer (else the first).
+pub async fn claim(
+    store: &Store,
+    key: &ReplyKey,
+    emails: &[Email],
+    now: DateTime<Utc>,
+) -> Result<Claim, neitakk_store::Error> {
+    let Some(e) = emails.iter().find(|e| e.carries_answer).or(emails.first()) else {
+        return Ok(Claim::Taken);
+    };
+    match store.mark_sent(key, &e.message_id, &e.to, now).await {
+        Ok(()) => Ok(Claim::Taken),
+        Err(neitakk_store::Error::Conflict { .. }) => Ok(Claim::SentBefore),
+        Err(other) => Err(other),
+    }
+}
+
+/// Gives a claim back: the reply did not go out.
+pub async fn release(store: &Store, key: &ReplyKey) -> Result<(), neitakk_store::Error> {
+    store.unmark_sent(key).await
+}
+
+/// Sends the drafts once (see [`claim`]); messages with no recipient are
+/// left out (the caller has checked [`sendable`], or was told to send
+/// anyway). A failure names the draft, which stays in the outbox, and
+/// gives the claim back.
 pub fn deliver(
     config: &Config,
     from: &str,
@@ -24,11 +88,21 @@ pub fn deliver(
     on_caldav: bool,
 ) -> Result<()> {
     use crate::journal;
-    if let Some(when) = journal::sent_at(config, key)? {
+    let Some(server) = smtp_server(config)? else {
+        return Ok(());
+    };
+    let emails: Vec<Email> = drafts.iter().map(|d| d.email.clone()).collect();
+    let rt = journal::runtime()?;
+    let store = rt.block_on(journal::open(config))?;
+    if rt.block_on(claim(&store, key, &emails, config.now))? == Claim::SentBefore {
+        let when = rt.block_on(store.sent_at(key))?;
         let _ = writeln!(
             std::io::stderr(),
-            "This reply was sent on {}; it is not sent again (a changed invitation may be answered anew).",
-            when.with_timezone(&config.profile.timezone).format("%Y-%m-%d %H:%M")
+            "This reply was sent{}; it is not sent again (a changed invitation may be answered anew).",
+            when.map_or(String::new(), |t| format!(
+                " on {}",
+                t.with_timezone(&config.profile.timezone).format("%Y-%m-%d %H:%M")
+            ))
         );
         return Ok(());
     }
@@ -43,21 +117,15 @@ pub fn deliver(
             );
         }
     }
-    let Some(server) = smtp_server(config)? else {
-        return Ok(());
-    };
-    let mut marked = false;
     for d in drafts {
         if d.email.to.is_empty() {
             tracing::warn!("{} has no recipient: not sent", d.path.display());
             continue;
         }
-        neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml)
-            .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()))?;
-        // The reply counts as sent once the message carrying the calendar answer is out.
-        if d.email.carries_answer && !marked {
-            journal::mark_sent(config, key, &d.email.message_id, &d.email.to)?;
-            marked = true;
+        if let Err(e) = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml) {
+            rt.block_on(release(&store, key))?;
+            return Err(e)
+                .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()));
         }
         let _ = writeln!(std::io::stderr(), "sent to {}", d.email.to.join(", "));
     }

@@ -41,29 +41,6 @@ pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<neitakk_core
     })
 }
 
-/// When a reply was sent, if it was.
-pub fn sent_at(
-    config: &Config,
-    key: &neitakk_store::ReplyKey,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-    runtime()?.block_on(async { Ok(open(config).await?.sent_at(key).await?) })
-}
-
-/// Records that a reply went out (at `config.now`).
-pub fn mark_sent(
-    config: &Config,
-    key: &neitakk_store::ReplyKey,
-    message_id: &str,
-    to: &[String],
-) -> Result<()> {
-    runtime()?.block_on(async {
-        Ok(open(config)
-            .await?
-            .mark_sent(key, message_id, to, config.now)
-            .await?)
-    })
-}
-
 /// Records one decision.
 pub fn record(config: &Config, entry: &Entry) -> Result<()> {
     runtime()?.block_on(async { Ok(open(config).await?.record(entry).await?) })

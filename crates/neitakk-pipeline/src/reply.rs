@@ -79,6 +79,7 @@ pub struct Reply<'a> {
 }
 
 /// One message as an e-mail, ready for the outbox or for sending.
+#[derive(Debug, Clone)]
 pub struct Email {
     pub kind: String,
     pub to: Vec<String>,

@@ -2,6 +2,7 @@
 //! outbox, and sent once.
 
 use super::*;
+use neitakk_pipeline::delivery::{self, Claim, Unsendable};
 
 /// A reply, composed: its messages (edited bodies applied) and e-mails.
 pub struct Composed {
@@ -158,16 +159,28 @@ pub async fn save_and_send(
             "Svar sendes fra ditt eget domene ({own}), og {from} er ikke i det."
         )));
     }
-    // Lines written for the user to fill in ("[What has been done…?]")
-    // must not reach a client.
-    if let Some(gap) = c.messages.iter().find_map(|m| reply::unfilled(&m.body)) {
-        return Err(Failure::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            format!("fill in what is in brackets before you send: {gap}"),
-        )
-        .nb(format!(
-            "Fyll ut det som står i klammer før du sender: {gap}"
-        )));
+    // The rule both fronts keep: no line left in brackets for the user to
+    // write, and a recipient for every message.
+    match delivery::sendable(&c.messages, &c.emails) {
+        Ok(()) => {}
+        Err(Unsendable::Unfilled(gap)) => {
+            return Err(Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("fill in what is in brackets before you send: {gap}"),
+            )
+            .nb(format!(
+                "Fyll ut det som står i klammer før du sender: {gap}"
+            )))
+        }
+        Err(Unsendable::NoRecipient(subject)) => {
+            return Err(Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("'{subject}' has no one to go to: save it and send it yourself"),
+            )
+            .nb(format!(
+                "«{subject}» har ingen mottaker. Lagre den og send den selv."
+            )))
+        }
     }
     let base = app.base.clone();
     let server = blocking(move || neitakk_pipeline::delivery::smtp_server(&base))
@@ -179,42 +192,15 @@ pub async fn save_and_send(
             )
             .nb("Denne tjeneren har ikke SMTP-oppsett ([delivery.smtp]). Lagre svaret i utboksen i stedet.")
         })?;
-    if let Some(e) = c.emails.iter().find(|e| e.to.is_empty()) {
-        return Err(Failure::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "'{}' has no one to go to: save it and send it yourself",
-                e.subject
-            ),
-        )
-        .nb(format!(
-            "«{}» har ingen mottaker. Lagre den og send den selv.",
-            e.subject
-        )));
+    // Sent once (the pipeline's protocol): claimed first, the claim given
+    // back if sending fails.
+    if delivery::claim(&store, &c.key, &c.emails, app.clock.now()).await? == Claim::SentBefore {
+        return Ok(Sent::Before);
     }
-    // The reply is claimed before anything goes out: a reply sent before, or
-    // a second click at the same moment, finds the claim and sends nothing.
-    // A failure gives the claim back.
-    let answer = c
-        .emails
-        .iter()
-        .find(|e| e.carries_answer)
-        .or(c.emails.first());
-    if let Some(e) = answer {
-        match store
-            .mark_sent(&c.key, &e.message_id, &e.to, app.clock.now())
-            .await
-        {
-            Ok(()) => {}
-            Err(neitakk_store::Error::Conflict { .. }) => return Ok(Sent::Before),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    let sent = send_all(app, user, c, server).await;
-    let drafts = match sent {
+    let drafts = match send_all(app, user, c, server).await {
         Ok(drafts) => drafts,
         Err(e) => {
-            store.unmark_sent(&c.key).await?;
+            delivery::release(&store, &c.key).await?;
             return Err(e);
         }
     };

@@ -6,8 +6,9 @@ use neitakk_compose::words;
 use neitakk_core::{Lang, Strategy};
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::config::Config;
+use neitakk_pipeline::delivery::sendable;
 use neitakk_pipeline::delivery::{deliver, update_partstat, Draft};
-use neitakk_pipeline::reply::{invitation_id, prepare, unfilled, Choice};
+use neitakk_pipeline::reply::{invitation_id, prepare, Choice};
 use neitakk_pipeline::{draft, BadInput};
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub struct Args {
     /// kept in the outbox. The same reply to the same request is never sent twice.
     #[arg(long)]
     send: bool,
+    /// With --send: send even a message with a line left in [brackets] for
+    /// you to write, or leave out one with no recipient (with a warning).
+    #[arg(long)]
+    force: bool,
     /// Answer for the whole recurring series, not this occurrence (attend,
     /// phone-call, shorten, decline, or --every).
     #[arg(long)]
@@ -79,6 +84,7 @@ pub fn draft(
         series: false,
         every: None,
         send: false,
+        force: false,
         quiet: true,
         out: Some(out.to_path_buf()),
     };
@@ -147,13 +153,17 @@ fn write(
         )
         .into());
     }
-    if let Some(gap) = reply
-        .messages
-        .iter()
-        .find_map(|m| unfilled(&m.body))
-        .filter(|_| send)
-    {
-        tracing::warn!("a message is sent with a line left for you to write: {gap}");
+    let emails = reply.emails(invitation_id(&args.meeting.file).as_deref())?;
+    // The rule both fronts keep; here the user may overrule it.
+    if let (true, Err(why)) = (send, sendable(&reply.messages, &emails)) {
+        if !args.force {
+            return Err(BadInput(format!(
+                "{why}: nothing was sent or written (write the drafts without --send and \
+                 send them yourself, or give --force to send anyway)"
+            ))
+            .into());
+        }
+        tracing::warn!("sent anyway (--force): {why}");
     }
     let mut out = std::io::stdout().lock();
     let Some(dir) = outbox else {
@@ -177,7 +187,7 @@ fn write(
         .format("%Y-%m-%d")
         .to_string();
     let mut written: Vec<Draft> = Vec::new();
-    for email in reply.emails(invitation_id(&args.meeting.file).as_deref())? {
+    for email in emails {
         let path = draft::write(
             &dir,
             &draft::file_name(&date, &meeting.uid, &email.kind),

@@ -89,6 +89,24 @@ fn every_strategy_arrives_once_and_parses() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), &sink.port, "");
     let data = dir.path().join("data");
+    // A written update (or a briefing) with lines left in [brackets] for
+    // the user is not sent, and nothing is written; --force sends it.
+    for uid in [
+        "lofoten-status@lofotensjomat.no",
+        "skagerrak-risiko@fjellfjord.no",
+    ] {
+        let o = reply(&cfg, &data, "secret", &[uid]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{uid}: {err}");
+        assert!(
+            err.contains("left for you to write") && err.contains("--force"),
+            "{err}"
+        );
+        assert!(
+            drafts(&dir.path().join("outbox")).is_empty(),
+            "{uid}: nothing written"
+        );
+    }
     for (uid, args) in [
         (
             "havnevest-workshop-49@havnevest.no",
@@ -98,8 +116,8 @@ fn every_strategy_arrives_once_and_parses() {
             "havnevest-oppfolging@havnevest.no",
             &["--strategy", "reschedule"][..],
         ),
-        ("skagerrak-risiko@fjellfjord.no", &[][..]),
-        ("lofoten-status@lofotensjomat.no", &[][..]),
+        ("skagerrak-risiko@fjellfjord.no", &["--force"][..]),
+        ("lofoten-status@lofotensjomat.no", &["--force"][..]),
         ("tindra-logo@tindra.no", &[][..]),
         ("northwind-qbr@northwindlogistics.com", &[][..]),
         (
