@@ -220,3 +220,52 @@ pub fn update_partstat(
     }
     unreachable!("the loop returns on its last attempt")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use neitakk_compose::Audience;
+
+    fn message(body: &str) -> Message {
+        Message {
+            audience: Audience::Organizer,
+            kind: "update".into(),
+            lang: neitakk_core::Lang::Nb,
+            to: vec!["kari@client.no".into()],
+            subject: "Status".into(),
+            body: body.into(),
+        }
+    }
+
+    fn email(to: &[&str]) -> Email {
+        Email {
+            kind: "update".into(),
+            to: to.iter().map(|t| (*t).to_owned()).collect(),
+            subject: "Status".into(),
+            message_id: "<1@x>".into(),
+            eml: Vec::new(),
+            carries_answer: true,
+        }
+    }
+
+    #[test]
+    fn what_may_be_sent() {
+        let done = message("Hei Kari,\n\nHer er status.\n");
+        assert_eq!(
+            sendable(std::slice::from_ref(&done), &[email(&["kari@client.no"])]),
+            Ok(())
+        );
+        let gap = message("Hei Kari,\n\n[Skriv hva som er gjort.]\n");
+        assert_eq!(
+            sendable(&[gap], &[email(&["kari@client.no"])]),
+            Err(Unsendable::Unfilled("[Skriv hva som er gjort.]".into()))
+        );
+        // Brackets inside a sentence are the writer's own, not a gap.
+        let aside = message("Vi ses [om vær tillater det] på tirsdag.\n");
+        assert_eq!(sendable(&[aside], &[email(&["kari@client.no"])]), Ok(()));
+        assert_eq!(
+            sendable(&[done], &[email(&[])]),
+            Err(Unsendable::NoRecipient("Status".into()))
+        );
+    }
+}

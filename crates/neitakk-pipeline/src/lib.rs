@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod chart;
+pub mod choice;
 pub mod clock;
 pub mod config;
 pub mod delivery;

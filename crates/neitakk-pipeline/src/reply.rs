@@ -1,8 +1,10 @@
 //! `neitakk reply`: the message(s) for one meeting's strategy.
 
 use crate::analysis::Loaded;
+use crate::analysis::Over;
+use crate::choice::{check_choice, choose_strategy, delegate_person, Refused};
 use crate::config::Config;
-use crate::{draft, BadInput};
+use crate::draft;
 use anyhow::{Context as _, Result};
 use neitakk_compose::{lang, Audience, Composer, Override, Request, Sender};
 use neitakk_core::facts::Overrides;
@@ -12,7 +14,7 @@ use neitakk_ical::itip::{self, Person, ReplyInput};
 use neitakk_store::{Entry, ReplyKey};
 
 /// The user's template overrides: every `<kind>.<lang>.txt` in the folder.
-pub fn overrides(config: &Config) -> Result<Vec<Override>> {
+fn overrides(config: &Config) -> Result<Vec<Override>> {
     let Some(dir) = &config.templates else {
         return Ok(Vec::new());
     };
@@ -220,15 +222,34 @@ impl Reply<'_> {
     }
 }
 
+/// The composer for the config: the built-in templates with the user's
+/// overrides from the templates folder, read and compiled once; a front
+/// builds it once and hands it to every [`prepare`].
+pub fn composer(config: &Config) -> Result<Composer> {
+    Ok(Composer::new(&overrides(config)?)?)
+}
+
+/// Why no reply was prepared: all the user's to put right.
+#[derive(Debug, thiserror::Error)]
+pub enum NoReply {
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Over(#[from] Over),
+    #[error(transparent)]
+    Template(#[from] neitakk_compose::Error),
+}
+
 /// The reply to `meeting`, found in `loaded`, with the strategy and wording
-/// `choice` asks for; `None` when the meeting is accepted and attending is
-/// recommended, so there is nothing to send.
+/// `choice` asks for, written by `composer`; `None` when the meeting is
+/// accepted and attending is recommended, so there is nothing to send.
 pub fn prepare<'m>(
+    composer: &Composer,
     config: &Config,
     loaded: &Loaded,
     meeting: &'m neitakk_core::Meeting,
     choice: &Choice,
-) -> Result<Option<Reply<'m>>> {
+) -> Result<Option<Reply<'m>>, NoReply> {
     let tz = config.profile.timezone;
     if let Some(over) = crate::analysis::Over::check(&loaded.calendar, meeting, config.now, tz) {
         return Err(over.into());
@@ -276,23 +297,18 @@ pub fn prepare<'m>(
         video_link: config.profile.video_link.clone(),
     };
     if sender.email.is_empty() {
-        return Err(BadInput(
-            "set profile.emails in the config: a reply needs a From address".into(),
-        )
-        .into());
+        return Err(Refused::NoSender.into());
     }
     let mut facts = a.facts.clone();
     if choice.delegate_to.is_some() && strategy != Strategy::Delegate {
-        return Err(BadInput("--delegate-to goes with --strategy delegate".into()).into());
+        return Err(Refused::DelegateWithoutDelegating.into());
     }
     let delegate = if strategy == Strategy::Delegate {
         let given = choice
             .delegate_to
             .clone()
             .or_else(|| facts.colleague.clone())
-            .ok_or_else(|| {
-                BadInput("delegate needs --delegate-to EMAIL (or a client account manager)".into())
-            })?;
+            .ok_or(Refused::NoDelegate)?;
         let person = delegate_person(&given, meeting, client, config)?;
         // My calendar shows where the delegate is expected at the same time.
         let busy_elsewhere = loaded.calendar.iter().find(|m| {
@@ -343,7 +359,6 @@ pub fn prepare<'m>(
         series: choice.series,
         every,
     };
-    let composer = Composer::new(&overrides(config)?)?;
     let messages = composer.compose(&request)?;
 
     let organizer_domain = meeting
@@ -392,43 +407,6 @@ pub fn unfilled(body: &str) -> Option<&str> {
         .find(|l| l.len() > 2 && l.starts_with('[') && l.ends_with(']'))
 }
 
-/// A person's name for a message: their CN in the meeting, the account
-/// manager's name, else made from the address ("ola.hansen@" -> "Ola Hansen").
-fn person_name(
-    email: &str,
-    meeting: &neitakk_core::Meeting,
-    client: Option<&neitakk_core::Client>,
-) -> String {
-    if let Some(name) = meeting
-        .people()
-        .find(|p| p.email.eq_ignore_ascii_case(email))
-        .and_then(|p| p.name.clone())
-    {
-        return name;
-    }
-    if let Some(name) = client
-        .filter(|c| {
-            c.account_manager
-                .as_deref()
-                .is_some_and(|am| am.eq_ignore_ascii_case(email))
-        })
-        .and_then(|c| c.account_manager_name.clone())
-    {
-        return name;
-    }
-    let local = email.split('@').next().unwrap_or(email);
-    local
-        .split(['.', '_', '-'])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The Message-ID of the invitation, when the calendar came as an e-mail.
 pub fn invitation_id(path: &str) -> Option<String> {
     use std::io::Read;
@@ -446,49 +424,6 @@ pub fn invitation_id(path: &str) -> Option<String> {
         return None;
     }
     neitakk_ical::invite::message_id(&std::fs::read(path).ok()?)
-}
-
-/// The strategy to write: --every means less-often; else the chosen or the
-/// recommended one. --series takes only what can be asked of a whole series.
-fn choose_strategy(
-    a: &crate::analysis::Assessed,
-    meeting: &neitakk_core::Meeting,
-    args: &Choice,
-) -> Result<Strategy> {
-    let strategy = match (args.every, args.strategy) {
-        (Some(_), None | Some(Strategy::LessOften)) => Strategy::LessOften,
-        (Some(_), Some(other)) => {
-            return Err(BadInput(format!("--every proposes less-often, not {other}")).into());
-        }
-        (None, chosen) => chosen.unwrap_or(a.decision.recommended.strategy),
-    };
-    if args.series {
-        if meeting.series.is_none() {
-            return Err(BadInput(
-                "--series: this meeting is not part of a recurring series".into(),
-            )
-            .into());
-        }
-        let whole = [
-            Strategy::Attend,
-            Strategy::PhoneCall,
-            Strategy::Shorten,
-            Strategy::LessOften,
-            Strategy::Decline,
-        ];
-        if !whole.contains(&strategy) {
-            return Err(BadInput(format!(
-                "--series works with attend, phone-call, shorten, decline and --every, not {strategy}"
-            ))
-            .into());
-        }
-    } else if strategy == Strategy::LessOften {
-        return Err(BadInput(
-            "less-often changes the whole series: give --series --every N".into(),
-        )
-        .into());
-    }
-    Ok(strategy)
 }
 
 /// Free slots to offer when rescheduling, and the client's last meetings for a briefing.
@@ -535,128 +470,4 @@ fn slots_and_history<'l>(
         .collect();
     history.drain(..history.len().saturating_sub(5));
     (slots, history)
-}
-
-/// Refuses what cannot be written honestly, and warns about what is risky.
-fn check_choice(a: &crate::analysis::Assessed, strategy: Strategy, args: &Choice) -> Result<()> {
-    let f = &a.facts;
-    if f.role == neitakk_core::Role::Organizer {
-        return Err(BadInput(
-            "you organize this meeting: change or cancel it in your calendar (neitakk answers invitations)".into(),
-        )
-        .into());
-    }
-    if let Some(n) = args.minutes {
-        if n >= f.planned_minutes {
-            return Err(BadInput(format!(
-                "--minutes {n} is not shorter than the {}-minute meeting",
-                f.planned_minutes
-            ))
-            .into());
-        }
-        if !matches!(strategy, Strategy::Shorten | Strategy::ShorterCall) {
-            tracing::warn!("--minutes applies to shorten and shorter-call, not to {strategy}");
-        }
-    }
-    if args.note.is_some() && !matches!(strategy, Strategy::BowOut | Strategy::Delegate) {
-        tracing::warn!(
-            "--note goes into the colleague's briefing (bow-out, delegate), not into {strategy}"
-        );
-    }
-    let Some(chosen) = args.strategy else {
-        return Ok(());
-    };
-    let why_not = match chosen {
-        Strategy::PhoneCall | Strategy::ShorterCall
-            if f.format != neitakk_core::Format::InPerson || f.travel_minutes == 0 =>
-        {
-            Some("the meeting is not in person with travel, so a call saves nothing".to_owned())
-        }
-        Strategy::Shorten | Strategy::ShorterCall if f.planned_minutes <= f.needed_minutes => {
-            Some(format!(
-            "the meeting is no longer than it needs ({} min); give a shorter length with --minutes",
-            f.planned_minutes
-        ))
-        }
-        Strategy::BowOut if f.colleague.is_none() => Some(
-            "no colleague who owns the client (the client's account_manager) attends".to_owned(),
-        ),
-        Strategy::EmailForNow if f.matter == neitakk_core::Matter::Serious => {
-            Some("a serious matter is never settled by e-mail alone".to_owned())
-        }
-        _ => None,
-    };
-    if let Some(why) = why_not {
-        return Err(BadInput(format!("{chosen} does not fit this meeting: {why}")).into());
-    }
-    // A delegation is checked first (who it goes to); its risk is not the point.
-    if chosen != a.decision.recommended.strategy && chosen != Strategy::Delegate {
-        let risk = a.decision.choice(chosen).map(|c| c.risk);
-        let high = risk.is_none_or(|r| r >= neitakk_core::Risk::High)
-            || f.weight == Some(neitakk_core::Weight::Key);
-        if high {
-            tracing::warn!(
-                "{chosen} instead of the recommended {}: high risk for the relationship{}",
-                a.decision.recommended.strategy,
-                if f.weight == Some(neitakk_core::Weight::Key) {
-                    " with a key client"
-                } else {
-                    ""
-                }
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Who to delegate to, from "ola@firma.no" or "Ola Hansen <ola@firma.no>":
-/// an address that is not mine, not the organizer's, and (with a warning)
-/// someone outside my own organisation.
-fn delegate_person(
-    given: &str,
-    meeting: &neitakk_core::Meeting,
-    client: Option<&neitakk_core::Client>,
-    config: &Config,
-) -> Result<Person> {
-    let (name, email) = match given.split_once('<') {
-        Some((name, rest)) => (
-            Some(name.trim().trim_matches('"').to_owned()).filter(|n| !n.is_empty()),
-            rest.trim_end_matches('>'),
-        ),
-        None => (None, given),
-    };
-    let email = email.trim().to_ascii_lowercase();
-    let valid = email
-        .split_once('@')
-        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
-    if !valid {
-        return Err(BadInput(format!("--delegate-to '{given}' is not an e-mail address")).into());
-    }
-    if config.profile.emails.contains(&email) {
-        return Err(BadInput("you cannot delegate a meeting to yourself".into()).into());
-    }
-    if meeting
-        .organizer
-        .as_deref()
-        .is_some_and(|o| o.email == email)
-    {
-        return Err(BadInput(format!(
-            "{email} organizes this meeting; delegate to someone who is not already in charge"
-        ))
-        .into());
-    }
-    let own_domains: Vec<&str> = config
-        .profile
-        .emails
-        .iter()
-        .filter_map(|e| e.split_once('@').map(|(_, d)| d))
-        .collect();
-    if !own_domains
-        .iter()
-        .any(|d| email.ends_with(&format!("@{d}")))
-    {
-        tracing::warn!("{email} is outside your organisation: they will get the client briefing");
-    }
-    let name = name.unwrap_or_else(|| person_name(&email, meeting, client));
-    Ok(Person::new(&email, Some(name)))
 }

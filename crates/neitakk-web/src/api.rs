@@ -285,6 +285,7 @@ async fn reply(
         every: b.every,
     };
     let composed = work::compose(
+        &app,
         config.clone(),
         read.loaded,
         vec![Item {

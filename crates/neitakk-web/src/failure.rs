@@ -5,6 +5,8 @@
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use neitakk_core::Lang;
+use neitakk_pipeline::choice::{Misfit, Refused};
+use neitakk_pipeline::reply::NoReply;
 
 #[derive(Debug)]
 pub struct Failure {
@@ -96,6 +98,59 @@ impl Failure {
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
         Failure::from_error(&e)
+    }
+}
+
+/// No reply to write: the refusal in both of the pages' languages.
+impl From<NoReply> for Failure {
+    fn from(e: NoReply) -> Failure {
+        let nb = match &e {
+            NoReply::Over(over) => over.message(Lang::Nb),
+            NoReply::Template(t) => format!("En mal kan ikke brukes: {t}"),
+            NoReply::Refused(r) => refused_nb(r),
+        };
+        let en = match &e {
+            NoReply::Over(over) => over.message(Lang::En),
+            other => other.to_string(),
+        };
+        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, en).nb(nb)
+    }
+}
+
+/// A refusal in bokmål.
+fn refused_nb(r: &Refused) -> String {
+    let strategy = |s: &neitakk_core::Strategy| neitakk_compose::words::strategy(*s, Lang::Nb);
+    match r {
+        Refused::Organizer => "Du er arrangør av dette møtet. Endre eller avlys det i kalenderen din (neitakk svarer på invitasjoner).".into(),
+        Refused::NotShorter { minutes, planned } => {
+            format!("{minutes} minutter er ikke kortere enn møtet, som varer {planned} minutter.")
+        }
+        Refused::DoesNotFit { chosen, why } => {
+            let why = match why {
+                Misfit::NoTravel => "møtet er ikke et fysisk møte med reisetid, så en samtale sparer ingenting".to_owned(),
+                Misfit::NoLongerThanNeeded(m) => format!("møtet er ikke lenger enn det trenger å være ({m} min)"),
+                Misfit::NoColleague => "ingen kollega som har ansvaret for kunden (kundens account_manager), er med".to_owned(),
+                Misfit::Serious => "en alvorlig sak avgjøres aldri bare på e-post".to_owned(),
+            };
+            format!("«{}» passer ikke for dette møtet: {why}.", strategy(chosen))
+        }
+        Refused::EveryIsLessOften(s) => {
+            format!("Å møtes bare hver n-te gang er «sjeldnere møter», ikke «{}».", strategy(s))
+        }
+        Refused::NotASeries => "Dette møtet er ikke en del av en møteserie.".into(),
+        Refused::NotForASeries(s) => format!(
+            "En hel serie kan du delta i, ta som samtale, korte ned, møte sjeldnere eller avslå, men ikke svare på med «{}».",
+            strategy(s)
+        ),
+        Refused::LessOftenIsForASeries => "«Sjeldnere møter» endrer hele serien.".into(),
+        Refused::DelegateWithoutDelegating => "Hvem som skal gå i ditt sted, hører til strategien «send en kollega».".into(),
+        Refused::NoDelegate => "For å overlate møtet trengs en kollega å gi det til (eller en kundeansvarlig).".into(),
+        Refused::NotAnAddress(given) => format!("«{given}» er ikke en e-postadresse."),
+        Refused::DelegateToMyself => "Du kan ikke overlate et møte til deg selv.".into(),
+        Refused::DelegateToOrganizer(email) => format!(
+            "{email} er arrangør av møtet. Overlat det til noen som ikke allerede har ansvaret."
+        ),
+        Refused::NoSender => "Et svar trenger en avsenderadresse: sett profile.emails i oppsettet.".into(),
     }
 }
 

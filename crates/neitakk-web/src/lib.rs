@@ -62,6 +62,8 @@ pub struct App {
     key: seal::Key,
     options: Options,
     pages: minijinja::Environment<'static>,
+    /// The messages' templates (with the config's overrides), compiled once.
+    composer: Arc<neitakk_compose::Composer>,
     cache: work::Cache,
     answers: work::Answers,
 }
@@ -75,7 +77,9 @@ impl App {
         options: Options,
         clock: Clock,
     ) -> Result<Arc<App>> {
+        let composer = Arc::new(neitakk_pipeline::reply::composer(&base)?);
         Ok(Arc::new(App {
+            composer,
             store,
             base,
             clock,

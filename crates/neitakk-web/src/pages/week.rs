@@ -297,7 +297,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             bodies: None,
             on_caldav,
         }];
-        work::compose(config, loaded, items)
+        work::compose(&app, config, loaded, items)
             .await
             .map_err(|f| f.lang(lang))?
             .pop()
@@ -415,7 +415,7 @@ async fn reply_from_form(
         choice,
         bodies: Some(f.all("body")),
     }];
-    let composed = work::compose(config.clone(), read.loaded, items)
+    let composed = work::compose(app, config.clone(), read.loaded, items)
         .await
         .map_err(|e| e.lang(s.lang))?
         .pop()
@@ -624,7 +624,7 @@ pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_
             })
         })
         .collect();
-    let composed = work::compose(config, planned.loaded, items)
+    let composed = work::compose(&app, config, planned.loaded, items)
         .await
         .map_err(|e| e.lang(s.lang))?;
     let mut saved = 0;

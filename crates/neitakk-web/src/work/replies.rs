@@ -2,6 +2,7 @@
 //! outbox, and sent once.
 
 use super::*;
+use neitakk_compose::Composer;
 use neitakk_pipeline::delivery::{self, Claim, Unsendable};
 
 /// A reply, composed: its messages (edited bodies applied) and e-mails.
@@ -31,31 +32,41 @@ pub struct Item {
 /// Composes replies in one go; `None` for a meeting with nothing to send
 /// (accepted, and attending is recommended).
 pub async fn compose(
+    app: &App,
     config: Config,
     loaded: Loaded,
     items: Vec<Item>,
 ) -> Result<Vec<Option<Composed>>, Failure> {
-    blocking(move || {
-        items
+    let composer = app.composer.clone();
+    let composed = blocking(move || {
+        Ok(items
             .into_iter()
-            .map(|item| compose_one(&config, &loaded, item))
-            .collect()
+            .map(|item| compose_one(&composer, &config, &loaded, item))
+            .collect::<Vec<_>>())
     })
-    .await
+    .await?;
+    composed.into_iter().collect()
 }
 
-fn compose_one(config: &Config, loaded: &Loaded, item: Item) -> anyhow::Result<Option<Composed>> {
-    let Some(mut r) = reply::prepare(config, loaded, &item.meeting, &item.choice)? else {
+fn compose_one(
+    composer: &Composer,
+    config: &Config,
+    loaded: &Loaded,
+    item: Item,
+) -> Result<Option<Composed>, Failure> {
+    let Some(mut r) = reply::prepare(composer, config, loaded, &item.meeting, &item.choice)? else {
         return Ok(None);
     };
     if let Some(bodies) = item.bodies {
         if bodies.len() != r.messages.len() {
-            return Err(neitakk_pipeline::BadInput(format!(
-                "the form had {} messages; this reply has {}: reload the page",
-                bodies.len(),
-                r.messages.len()
-            ))
-            .into());
+            let (form, reply) = (bodies.len(), r.messages.len());
+            return Err(Failure::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                format!("the form had {form} messages; this reply has {reply}: reload the page"),
+            )
+            .nb(format!(
+                "Skjemaet hadde {form} meldinger, og dette svaret har {reply}. Last siden på nytt."
+            )));
         }
         for (m, b) in r.messages.iter_mut().zip(bodies) {
             // Browsers send CRLF from a textarea; the messages use LF.

@@ -61,9 +61,11 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         neitakk_pipeline::chart::stacked(path, &bars, config.profile.weekly_cap_minutes, &labels)?;
     }
     if let Some(dir) = &args.out {
+        let composer = neitakk_pipeline::reply::composer(config)?;
         for (a, c) in meetings.iter().zip(&plan.choices) {
             if let Some(c) = c {
                 crate::commands::reply::draft(
+                    &composer,
                     config,
                     loaded,
                     &args.week.file,

@@ -3,12 +3,14 @@
 use crate::args::MeetingArgs;
 use anyhow::Result;
 use neitakk_compose::words;
+use neitakk_compose::Composer;
 use neitakk_core::{Lang, Strategy};
 use neitakk_pipeline::analysis::Loaded;
+use neitakk_pipeline::choice::{Misfit, Refused};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::delivery::sendable;
 use neitakk_pipeline::delivery::{deliver, update_partstat, Draft};
-use neitakk_pipeline::reply::{invitation_id, prepare, Choice};
+use neitakk_pipeline::reply::{composer, invitation_id, prepare, Choice, NoReply};
 use neitakk_pipeline::{draft, BadInput};
 use std::io::Write;
 use std::path::PathBuf;
@@ -60,6 +62,7 @@ pub struct Args {
 /// (the plan's `--out`), from a calendar already loaded. Freeing time is the
 /// reason.
 pub fn draft(
+    composer: &Composer,
     config: &Config,
     loaded: &Loaded,
     file: &str,
@@ -88,7 +91,46 @@ pub fn draft(
         quiet: true,
         out: Some(out.to_path_buf()),
     };
-    write(config, &args, loaded, meeting)
+    write(composer, config, &args, loaded, meeting)
+}
+
+/// Why no reply was written, in the command line's words: it names the
+/// flag that changes the answer.
+fn worded(e: &NoReply, tz: neitakk_core::Tz) -> String {
+    let r = match e {
+        NoReply::Refused(r) => r,
+        NoReply::Over(over) => {
+            return match over.next {
+                Some(next) => {
+                    let at = next.with_timezone(&tz).format("%Y-%m-%dT%H:%M");
+                    format!("answer the next one with --at {at}: {over}")
+                }
+                None => over.to_string(),
+            }
+        }
+        NoReply::Template(t) => return t.to_string(),
+    };
+    match r {
+        Refused::NotShorter { minutes, planned } => {
+            format!("--minutes {minutes} is not shorter than the {planned}-minute meeting")
+        }
+        Refused::DoesNotFit {
+            why: Misfit::NoLongerThanNeeded(_),
+            ..
+        } => format!("{r}; give a shorter length with --minutes"),
+        Refused::EveryIsLessOften(other) => format!("--every proposes less-often, not {other}"),
+        Refused::NotASeries => format!("--series: {r}"),
+        Refused::NotForASeries(s) => {
+            format!("--series works with attend, phone-call, shorten, decline and --every, not {s}")
+        }
+        Refused::LessOftenIsForASeries => format!("{r}: give --series --every N"),
+        Refused::DelegateWithoutDelegating => "--delegate-to goes with --strategy delegate".into(),
+        Refused::NoDelegate => {
+            "delegate needs --delegate-to EMAIL (or a client account manager)".into()
+        }
+        Refused::NotAnAddress(given) => format!("--delegate-to '{given}' is not an e-mail address"),
+        other => other.to_string(),
+    }
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
@@ -97,11 +139,12 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
 
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let (loaded, meeting) = args.meeting.load(config)?;
-    write(config, args, &loaded, &meeting)
+    write(&composer(config)?, config, args, &loaded, &meeting)
 }
 
 /// The reply to `meeting`, found in `loaded`: shown, drafted or sent.
 fn write(
+    composer: &Composer,
     config: &Config,
     args: &Args,
     loaded: &Loaded,
@@ -118,19 +161,8 @@ fn write(
         series: args.series,
         every: args.every,
     };
-    let prepared = prepare(config, loaded, meeting, &choice).map_err(|e| {
-        // The command line names the flag that picks the next one.
-        match e
-            .downcast_ref::<neitakk_pipeline::analysis::Over>()
-            .and_then(|o| o.next)
-        {
-            Some(next) => {
-                let at = next.with_timezone(&tz).format("%Y-%m-%dT%H:%M");
-                e.context(format!("answer the next one with --at {at}"))
-            }
-            None => e,
-        }
-    })?;
+    let prepared = prepare(composer, config, loaded, meeting, &choice)
+        .map_err(|e| BadInput(worded(&e, tz)))?;
     let Some(reply) = prepared else {
         let _ = writeln!(
             std::io::stderr(),

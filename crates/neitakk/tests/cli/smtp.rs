@@ -127,6 +127,9 @@ fn every_strategy_arrives_once_and_parses() {
                 "delegate",
                 "--delegate-to",
                 "lise.moen@fjellfjord.no",
+                // The briefing's line for my view, written.
+                "--note",
+                "Jeg tror de vil ha tallene for kvartalet først.",
             ][..],
         ),
     ] {
