@@ -35,7 +35,6 @@ impl std::error::Error for BadInput {}
 pub fn is_bad_input(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.is::<BadInput>()
-            || c.is::<analysis::Over>()
             || c.is::<neitakk_ical::Error>()
             || c.is::<neitakk_compose::Error>()
             || c.downcast_ref::<std::io::Error>()

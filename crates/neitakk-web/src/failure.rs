@@ -76,10 +76,7 @@ impl Failure {
         let remote = e
             .chain()
             .any(|c| c.is::<neitakk_net::caldav::Error>() || c.is::<neitakk_net::smtp::Error>());
-        if let Some(over) = e.downcast_ref::<neitakk_pipeline::analysis::Over>() {
-            Failure::new(StatusCode::UNPROCESSABLE_ENTITY, over.message(Lang::En))
-                .nb(over.message(Lang::Nb))
-        } else if neitakk_pipeline::is_bad_input(e) {
+        if neitakk_pipeline::is_bad_input(e) {
             Failure::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}"))
         } else if remote {
             // A calendar or mail server said no: theirs to fix, or the

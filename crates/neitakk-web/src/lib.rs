@@ -27,9 +27,11 @@ use std::sync::Arc;
 pub use auth::new_setup_link;
 pub use failure::Failure;
 
-/// Where and how the server runs (the command line's `serve` flags).
-#[derive(Debug, Clone)]
-pub struct Launch {
+/// The server's own settings, beside the pipeline's `Config`: where and how
+/// it runs (the command line builds them from `serve`'s flags and the
+/// environment).
+#[derive(Clone)]
+pub struct Settings {
     /// The address to listen on.
     pub listen: SocketAddr,
     /// The database: sqlite://FILE or postgres://... (default: SQLite in the data folder).
@@ -39,15 +41,48 @@ pub struct Launch {
     pub public_url: Option<String>,
     /// Users may read CalDAV calendars on this machine or the private network.
     pub private_caldav: bool,
+    /// The key that seals users' CalDAV passwords, in base64 (else
+    /// `server.key` in the data folder, made once).
+    pub server_key: Option<String>,
+    /// Keep finished answers for repeated requests (off: compute each anew).
+    pub answer_cache: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "(given)"),
+            )
+            .field("public_url", &self.public_url)
+            .field("private_caldav", &self.private_caldav)
+            .field("server_key", &self.server_key.as_ref().map(|_| "(given)"))
+            .field("answer_cache", &self.answer_cache)
+            .finish()
+    }
 }
 
 /// How the server behaves towards the outside.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     /// Session cookies are Secure (served over TLS).
     pub secure_cookies: bool,
     /// CalDAV accounts may point at loopback or private addresses.
     pub private_caldav: bool,
+    /// Finished answers are kept for repeated requests.
+    pub answer_cache: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            secure_cookies: false,
+            private_caldav: false,
+            answer_cache: true,
+        }
+    }
 }
 
 /// Everything a request handler shares.
@@ -87,7 +122,7 @@ impl App {
             options,
             pages: pages::environment()?,
             cache: work::Cache::default(),
-            answers: work::Answers::default(),
+            answers: work::Answers::new(options.answer_cache),
         }))
     }
 
@@ -168,7 +203,7 @@ async fn safety_headers(mut response: axum::response::Response) -> axum::respons
 }
 
 /// Runs the server until Ctrl-C.
-pub fn run(config: &Config, args: &Launch, clock: Clock) -> Result<()> {
+pub fn run(config: &Config, args: &Settings, clock: Clock) -> Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -176,7 +211,7 @@ pub fn run(config: &Config, args: &Launch, clock: Clock) -> Result<()> {
         .block_on(serve(config.clone(), args, clock))
 }
 
-async fn serve(config: Config, args: &Launch, clock: Clock) -> Result<()> {
+async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!(
             "cannot create the data folder {}",
@@ -190,7 +225,7 @@ async fn serve(config: Config, args: &Launch, clock: Clock) -> Result<()> {
         )
     });
     let store = Store::connect(&url).await?;
-    let key = seal::server_key(&config.data_dir)?;
+    let key = seal::server_key(args.server_key.as_deref(), &config.data_dir)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -206,6 +241,7 @@ async fn serve(config: Config, args: &Launch, clock: Clock) -> Result<()> {
     let options = Options {
         secure_cookies: public.starts_with("https://"),
         private_caldav: args.private_caldav,
+        answer_cache: args.answer_cache,
     };
     let app = App::new(store.clone(), config, key, options, clock.clone())?;
     println!("neitakk serves {public}/");

@@ -42,9 +42,9 @@ impl Key {
     }
 }
 
-/// The server key: `NEITAKK_SERVER_KEY`, else `server.key` in `data_dir`,
-/// created (readable by its owner only) when missing.
-pub fn server_key(data_dir: &Path) -> Result<[u8; 32]> {
+/// The server key: the one given (`NEITAKK_SERVER_KEY`), else `server.key`
+/// in `data_dir`, created (readable by its owner only) when missing.
+pub fn server_key(given: Option<&str>, data_dir: &Path) -> Result<[u8; 32]> {
     let decode = |text: &str, origin: &str| -> Result<[u8; 32]> {
         B64.decode(text.trim())
             .ok()
@@ -56,8 +56,8 @@ pub fn server_key(data_dir: &Path) -> Result<[u8; 32]> {
                 .into()
             })
     };
-    if let Ok(text) = std::env::var("NEITAKK_SERVER_KEY") {
-        return decode(&text, "NEITAKK_SERVER_KEY");
+    if let Some(text) = given {
+        return decode(text, "NEITAKK_SERVER_KEY");
     }
     let path = data_dir.join("server.key");
     if path.exists() {

@@ -5,7 +5,7 @@ use super::*;
 /// Finished answers by a fingerprint of everything they were computed from
 /// (see [`fingerprint`]): the same inputs give the same bytes, so a repeated
 /// request is not computed again. Like [`Cache`], only a cache.
-/// `NEITAKK_ANSWER_CACHE=off` turns it off (every answer computed afresh).
+/// The `answer_cache` setting turns it off (every answer computed afresh).
 pub struct Answers {
     map: Mutex<HashMap<[u8; 32], axum::body::Bytes>>,
     on: bool,
@@ -14,11 +14,12 @@ pub struct Answers {
 /// Bytes of answers kept at most; past it, start afresh.
 const MAX_ANSWER_BYTES: usize = 64 << 20;
 
-impl Default for Answers {
-    fn default() -> Answers {
+impl Answers {
+    /// Answers kept when `on` (the server's `answer_cache` setting).
+    pub fn new(on: bool) -> Answers {
         Answers {
             map: Mutex::default(),
-            on: std::env::var("NEITAKK_ANSWER_CACHE").map_or(true, |v| v != "off"),
+            on,
         }
     }
 }

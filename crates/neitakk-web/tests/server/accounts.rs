@@ -104,6 +104,7 @@ async fn secure_cookies_when_served_over_tls() {
     let s = Server::with(Options {
         secure_cookies: true,
         private_caldav: false,
+        ..Options::default()
     })
     .await;
     let res = s

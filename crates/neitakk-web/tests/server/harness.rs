@@ -118,6 +118,7 @@ impl Server {
         let options = Options {
             secure_cookies: false,
             private_caldav: true,
+            ..Options::default()
         };
         Server::build(store, dir, adjust, options).await
     }

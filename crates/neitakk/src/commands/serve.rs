@@ -22,14 +22,47 @@ pub struct Args {
     /// be used to reach inside the network).
     #[arg(long, env = "NEITAKK_PRIVATE_CALDAV")]
     pub private_caldav: bool,
+    /// The key that seals users' CalDAV passwords, 32 bytes in base64; the
+    /// same for every process of one server (default: server.key in the
+    /// data folder, made once).
+    #[arg(
+        long,
+        env = "NEITAKK_SERVER_KEY",
+        hide_env_values = true,
+        value_name = "BASE64"
+    )]
+    pub server_key: Option<Hidden>,
+    /// Keep finished answers for repeated requests, or compute each anew.
+    #[arg(long, env = "NEITAKK_ANSWER_CACHE", default_value = "on", value_parser = ["on", "off"])]
+    pub answer_cache: String,
+}
+
+/// A secret given on the command line or in the environment: it never
+/// prints, not even in the arguments' `Debug`.
+#[derive(Clone)]
+pub struct Hidden(String);
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(hidden)")
+    }
+}
+
+impl std::str::FromStr for Hidden {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Hidden, Self::Err> {
+        Ok(Hidden(s.to_owned()))
+    }
 }
 
 pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
-    let launch = neitakk_web::Launch {
+    let settings = neitakk_web::Settings {
         listen: args.listen,
         database_url: args.database_url.clone(),
         public_url: args.public_url.clone(),
         private_caldav: args.private_caldav,
+        server_key: args.server_key.as_ref().map(|k| k.0.clone()),
+        answer_cache: args.answer_cache == "on",
     };
-    neitakk_web::run(config, &launch, clock)
+    neitakk_web::run(config, &settings, clock)
 }
