@@ -9,6 +9,7 @@
 pub mod client;
 pub mod engine;
 pub mod facts;
+pub mod index;
 pub mod meeting;
 pub mod planner;
 pub mod series;

@@ -26,11 +26,15 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 mod account;
+mod meeting;
+mod planning;
 mod records;
 mod registry;
 mod week;
 
 pub use account::*;
+pub use meeting::*;
+pub use planning::*;
 pub use records::*;
 pub use registry::*;
 pub use week::*;

@@ -12,4 +12,6 @@ mod api;
 mod calendars;
 mod pages;
 mod registry;
+mod replies;
 mod storage;
+mod users;
