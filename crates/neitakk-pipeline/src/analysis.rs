@@ -85,10 +85,10 @@ pub fn window(
                 to: midnight(monday + Duration::days(7), tz),
             }
         }
-        _ => return Err(BadInput("give either --week, or both --from and --to".into()).into()),
+        _ => return Err(BadInput("give either a week, or both a start and an end".into()).into()),
     };
     if w.to <= w.from {
-        return Err(BadInput("the window is empty: --to must be after --from".into()).into());
+        return Err(BadInput("the window is empty: its end must be after its start".into()).into());
     }
     Ok(w)
 }
@@ -389,9 +389,9 @@ impl Loaded {
     }
 }
 
-/// The occurrence of `uid` to act on: the one starting at `at`, else the first.
-/// Which occurrence `--at` names.
-#[derive(Debug, Clone, Copy)]
+/// Which occurrence of a meeting is meant: the one starting at an instant,
+/// or the one on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
     Instant(DateTime<Utc>),
     Day(NaiveDate),
@@ -422,7 +422,7 @@ pub fn find<'a>(
     window: Window,
     tz: neitakk_core::Tz,
     now: DateTime<Utc>,
-) -> Result<&'a Meeting> {
+) -> Result<&'a Meeting, NoOccurrence> {
     let mut matches = calendar
         .iter()
         .filter(|m| m.uid == uid && window.contains(m.start, m.end));
@@ -436,19 +436,30 @@ pub fn find<'a>(
             all.iter().find(|m| m.end > now).or(all.last()).copied()
         }
     };
-    found.ok_or_else(|| {
-        let when = match at {
-            Some(At::Instant(t)) => format!(" starting at {}", neitakk_ical::expand::rfc3339(t)),
-            Some(At::Day(d)) => format!(" on {d}"),
-            None => String::new(),
-        };
-        let (from, to) = (window.from.with_timezone(&tz).date_naive(), window.to.with_timezone(&tz).date_naive());
-        BadInput(format!(
-            "no occurrence of UID '{uid}'{when} between {from} and {to}; `neitakk events` lists them, \
-             and --from/--to widen the search"
-        ))
-        .into()
+    found.ok_or_else(|| NoOccurrence {
+        uid: uid.to_owned(),
+        at,
+        from: window.from.with_timezone(&tz).date_naive(),
+        to: window.to.with_timezone(&tz).date_naive(),
     })
+}
+
+/// No occurrence of a UID where it was looked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no occurrence of UID '{uid}'{} between {from} and {to}", when(self.at))]
+pub struct NoOccurrence {
+    pub uid: String,
+    pub at: Option<At>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+fn when(at: Option<At>) -> String {
+    match at {
+        Some(At::Instant(t)) => format!(" starting at {}", neitakk_ical::expand::rfc3339(t)),
+        Some(At::Day(d)) => format!(" on {d}"),
+        None => String::new(),
+    }
 }
 
 /// A meeting that has ended: there is nothing to answer. Names the next

@@ -3,7 +3,6 @@
 
 use crate::analysis::{Assessed, Loaded};
 use crate::config::Config;
-use crate::BadInput;
 use anyhow::Result;
 use neitakk_core::facts::Overrides;
 use neitakk_core::planner::{self, PlanItem, PlanOption, PlanRules};
@@ -65,18 +64,20 @@ pub struct Planned {
     pub target: u32,
 }
 
+/// A client to keep that the registry does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no client named '{0}' in the registry")]
+pub struct UnknownClient(pub String);
+
 /// Plans `loaded`'s window to free `goal.free` minutes.
-pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Planned> {
+pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Planned, UnknownClient> {
     for k in &goal.keep {
         if !config
             .clients
             .iter()
             .any(|c| c.name.eq_ignore_ascii_case(k))
         {
-            return Err(BadInput(format!(
-                "--keep '{k}': no such client (`neitakk clients list` shows them)"
-            ))
-            .into());
+            return Err(UnknownClient(k.clone()));
         }
     }
     let w = loaded.window;

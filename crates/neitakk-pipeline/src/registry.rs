@@ -1,9 +1,8 @@
-//! `neitakk clients`: the registry with derived tiers, and CSV import.
+//! Client registries from CSV exports (a CRM's or a spreadsheet's): the
+//! columns each field may come under, and the rows read as clients.
 
-use crate::BadInput;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use neitakk_core::Client;
-use std::path::Path;
 
 /// A registry field and the column names CRM and spreadsheet exports give
 /// it (HubSpot, Salesforce, Pipedrive, SuperOffice, Dynamics, Tripletex, in
@@ -151,19 +150,24 @@ fn domain_of(value: &str) -> Option<String> {
     (host.contains('.') && !host.contains(char::is_whitespace)).then(|| host.to_owned())
 }
 
-/// Reads clients from CSV; errors name the row and column.
-pub fn read_csv(path: &Path, map: &[Mapped]) -> Result<(Vec<Client>, Columns)> {
-    let name = path.display().to_string();
-    if !path.is_file() {
-        return Err(BadInput(format!("{name}: no such file")).into());
-    }
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
-    parse_csv(&name, &text, map)
+/// A CSV that cannot be read as clients; each names the file, and the row
+/// and column where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CsvProblem {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("{file}: no column for the client's name (found: {found})")]
+    NoNameColumn { file: String, found: String },
 }
 
 /// Clients from CSV text, with the columns each field came from; errors
 /// name `name`, the row and the column.
-pub fn parse_csv(name: &str, text: &str, map: &[Mapped]) -> Result<(Vec<Client>, Columns)> {
+pub fn parse_csv(
+    name: &str,
+    text: &str,
+    map: &[Mapped],
+) -> Result<(Vec<Client>, Columns), CsvProblem> {
+    let bad_input = CsvProblem::Unreadable;
     // Spreadsheets set to Norwegian write semicolons; tell by the header line.
     let first = text.lines().next().unwrap_or("");
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
@@ -178,32 +182,30 @@ pub fn parse_csv(name: &str, text: &str, map: &[Mapped]) -> Result<(Vec<Client>,
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| BadInput(format!("{name}: {e}")))?
+        .map_err(|e| bad_input(format!("{name}: {e}")))?
         .iter()
         // Excel starts a UTF-8 export with a byte-order mark.
         .map(|h| h.trim_start_matches('\u{feff}').to_owned())
         .collect();
     for (field, column) in map {
         if !headers.iter().any(|h| normalize(h) == normalize(column)) {
-            return Err(BadInput(format!(
+            return Err(bad_input(format!(
                 "{name}: no column '{column}' for {field} (found: {})",
                 headers.join(", ")
-            ))
-            .into());
+            )));
         }
     }
     let (fields, report) = columns(&headers, map);
     if !fields.contains(&Some("name")) {
-        return Err(BadInput(format!(
-            "{name}: no column for the client's name (found: {}); name it with --map name=COLUMN",
-            headers.join(", ")
-        ))
-        .into());
+        return Err(CsvProblem::NoNameColumn {
+            file: name.to_owned(),
+            found: headers.join(", "),
+        });
     }
     let mut clients = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
-        let record = record.map_err(|e| BadInput(format!("{name}:{line}: {e}")))?;
+        let record = record.map_err(|e| bad_input(format!("{name}:{line}: {e}")))?;
         let mut c = Client::default();
         let mut email_domain = None;
         for ((h, field), value) in headers.iter().zip(&fields).zip(record.iter()) {
@@ -211,7 +213,7 @@ pub fn parse_csv(name: &str, text: &str, map: &[Mapped]) -> Result<(Vec<Client>,
             if value.is_empty() {
                 continue;
             }
-            let bad = |what: &str| BadInput(format!("{name}:{line}: column '{h}': {what}"));
+            let bad = |what: &str| bad_input(format!("{name}:{line}: column '{h}': {what}"));
             match *field {
                 "name" => c.name = value.to_owned(),
                 "domains" => {
@@ -256,7 +258,7 @@ pub fn parse_csv(name: &str, text: &str, map: &[Mapped]) -> Result<(Vec<Client>,
             }
         }
         if c.name.is_empty() {
-            return Err(BadInput(format!("{name}:{line}: the client has no name")).into());
+            return Err(bad_input(format!("{name}:{line}: the client has no name")));
         }
         // Without a domain column, the contact's address tells the domain.
         if c.domains.is_empty() {

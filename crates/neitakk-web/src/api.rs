@@ -355,9 +355,10 @@ async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) ->
         }),
     };
     let (config, loaded) = loaded(&app, &user, &p).await?;
-    let planned = work::blocking(move || plan::compute(&config, loaded, &goal))
+    let planned = work::blocking(move || Ok(plan::compute(&config, loaded, &goal)))
         .await
-        .map_err(Failure::json)?;
+        .map_err(Failure::json)?
+        .map_err(|e| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).json())?;
     ok(planned.json())
 }
 

@@ -109,7 +109,13 @@ impl MeetingArgs {
         let at = self.at.as_deref().map(|a| parse_at(a, tz)).transpose()?;
         let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
         let loaded = Loaded::load(&self.file, w, config)?;
-        let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)?.clone();
+        let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)
+            .map_err(|e| {
+                BadInput(format!(
+                    "{e}; `neitakk events` lists them, and --from/--to widen the search"
+                ))
+            })?
+            .clone();
         Ok((loaded, meeting))
     }
 }

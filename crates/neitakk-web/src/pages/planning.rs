@@ -26,9 +26,15 @@ async fn make_plan(
     };
     let loaded = work::load(app, &s.user, &config, w).await?;
     let cfg = config.clone();
-    let planned = work::blocking(move || plan::compute(&cfg, loaded, &goal))
+    // The page keeps no client, so none can be unknown; the words are there all the same.
+    let planned = work::blocking(move || Ok(plan::compute(&cfg, loaded, &goal)))
         .await
-        .map_err(|e| e.lang(lang))?;
+        .map_err(|e| e.lang(lang))?
+        .map_err(|e| {
+            Failure::bad(e.to_string())
+                .nb(format!("Ingen kunde heter «{}» i kunderegisteret.", e.0))
+                .lang(lang)
+        })?;
     Ok((config, planned, week))
 }
 

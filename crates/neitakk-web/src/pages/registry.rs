@@ -168,8 +168,17 @@ pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multi
         })
         .lang(s.lang)
     })?;
-    let (clients, _) = neitakk_pipeline::registry::parse_csv(&name, &text, &[])
-        .map_err(|e| Failure::from(e).lang(s.lang))?;
+    let (clients, _) = neitakk_pipeline::registry::parse_csv(&name, &text, &[]).map_err(|e| {
+        let nb = match &e {
+            neitakk_pipeline::registry::CsvProblem::NoNameColumn { file, found } => {
+                format!("{file}: ingen kolonne for kundens navn (fant: {found}).")
+            }
+            other => format!("Kundelisten kan ikke leses: {other}"),
+        };
+        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            .nb(nb)
+            .lang(s.lang)
+    })?;
     app.store
         .save_clients(&work::registry_rows(&clients)?)
         .await?;

@@ -236,7 +236,7 @@ pub async fn meeting_around(
 ) -> Result<Around, Failure> {
     let config = user_config(app, user).await?;
     let read = read(app, user, &config, around(start)).await?;
-    let meeting = find(&read.loaded, uid, start)?.clone();
+    let meeting = find(&read.loaded, uid, start, &config)?.clone();
     Ok(Around {
         config,
         read,
@@ -258,12 +258,12 @@ fn find<'a>(
     loaded: &'a Loaded,
     uid: &str,
     start: chrono::DateTime<chrono::Utc>,
+    config: &Config,
 ) -> Result<&'a Meeting, Failure> {
-    loaded
-        .calendar
-        .iter()
-        .find(|m| m.uid == uid && m.start == start)
-        .ok_or_else(|| {
+    let at = Some(neitakk_pipeline::analysis::At::Instant(start));
+    let tz = config.profile.timezone;
+    neitakk_pipeline::analysis::find(&loaded.calendar, uid, at, loaded.span, tz, config.now)
+        .map_err(|_| {
             let at = neitakk_ical::expand::rfc3339(start);
             Failure::not_found(format!("no meeting '{uid}' starting at {at}"))
                 .nb(format!("Ingen møte «{uid}» som starter {at}."))

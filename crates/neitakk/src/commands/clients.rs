@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result};
 use neitakk_compose::words;
 use neitakk_core::{derive_tiers, Client};
 use neitakk_pipeline::config::{read_toml, ClientsFile, Config};
-use neitakk_pipeline::registry::{parse_map, read_csv, Mapped};
+use neitakk_pipeline::registry::{parse_csv, parse_map, CsvProblem, Mapped};
 use neitakk_pipeline::BadInput;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -126,6 +126,25 @@ fn list(config: &Config, format: Format) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Reads clients from a CSV file; errors name the row and column.
+fn read_csv(
+    path: &Path,
+    map: &[Mapped],
+) -> Result<(Vec<Client>, neitakk_pipeline::registry::Columns)> {
+    let name = path.display().to_string();
+    if !path.is_file() {
+        return Err(BadInput(format!("{name}: no such file")).into());
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {name}"))?;
+    parse_csv(&name, &text, map).map_err(|e| {
+        BadInput(match e {
+            CsvProblem::NoNameColumn { .. } => format!("{e}; name it with --map name=COLUMN"),
+            other => other.to_string(),
+        })
+        .into()
+    })
 }
 
 fn import(config: &Config, csv_path: &Path, map: &[Mapped], target: Option<&Path>) -> Result<()> {

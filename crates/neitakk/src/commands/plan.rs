@@ -9,6 +9,7 @@ use neitakk_core::{Lang, Risk};
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::plan::{bars, compute, parse_duration, Goal};
+use neitakk_pipeline::BadInput;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -44,7 +45,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         max_risk: args.max_risk,
         keep: args.keep.clone(),
     };
-    let planned = compute(config, Loaded::load(&args.week.file, w, config)?, &goal)?;
+    let planned = compute(config, Loaded::load(&args.week.file, w, config)?, &goal)
+        .map_err(|e| BadInput(format!("--keep: {e} (`neitakk clients list` shows them)")))?;
     let (loaded, meetings, plan) = (&planned.loaded, &planned.meetings, &planned.plan);
     if meetings.is_empty() {
         let nb = lang == Lang::Nb;
