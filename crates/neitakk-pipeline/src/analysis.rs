@@ -146,6 +146,22 @@ pub fn caldav_resource(
         .ok_or_else(|| anyhow::anyhow!("event {uid} is no longer in the CalDAV calendar"))
 }
 
+/// Reads calendar text (a file's, an upload's, a CalDAV server's) and
+/// expands it in `window`; floating times in `tz`, else the profile's zone.
+pub fn read_text(
+    name: &str,
+    data: impl std::io::BufRead,
+    window: Window,
+    tz: Option<neitakk_core::Tz>,
+    config: &Config,
+) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
+    let options = Options {
+        tz,
+        default_tz: Some(config.profile.timezone),
+    };
+    neitakk_ical::read_stream(name, data, window, &options)
+}
+
 /// Reads a calendar file (`-` for stdin, `caldav` for the configured CalDAV calendar) and expands it in `window`,
 /// printing what was skipped to stderr.
 pub fn read_calendar(
@@ -154,27 +170,19 @@ pub fn read_calendar(
     tz: Option<neitakk_core::Tz>,
     config: &Config,
 ) -> Result<Vec<Meeting>> {
-    let options = Options {
-        tz,
-        default_tz: Some(config.profile.timezone),
-    };
     let cal = if path == CALDAV {
         let data = caldav_calendar(config, window)?;
-        neitakk_ical::read_stream("caldav", data.as_bytes(), window, &options)?
+        read_text("caldav", data.as_bytes(), window, tz, config)?
     } else if path == "-" {
-        neitakk_ical::read_stream("<stdin>", std::io::stdin().lock(), window, &options)?
+        read_text("<stdin>", std::io::stdin().lock(), window, tz, config)?
     } else {
         if Path::new(path).is_dir() {
             return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
         }
         let file =
             std::fs::File::open(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
-        neitakk_ical::read_stream(
-            path,
-            std::io::BufReader::with_capacity(1 << 16, file),
-            window,
-            &options,
-        )?
+        let data = std::io::BufReader::with_capacity(1 << 16, file);
+        read_text(path, data, window, tz, config)?
     };
     for w in &cal.warnings {
         tracing::warn!("{w}");
@@ -526,23 +534,28 @@ pub fn search_window(
     config: &Config,
 ) -> Result<Window> {
     let tz = config.profile.timezone;
-    Ok(match (at, from, to) {
-        (_, Some(_), Some(_)) => window(None, from, to, tz, config.now)?,
-        // Four weeks ahead too: a new time is looked for there.
-        (Some(At::Instant(t)), _, _) => Window {
+    match (from, to) {
+        (Some(_), Some(_)) => window(None, from, to, tz, config.now),
+        _ => Ok(around(at, tz, config.now)),
+    }
+}
+
+/// The window a meeting is looked for in, by which one is meant: four weeks
+/// ahead of it too (a new time is looked for there); with nothing named,
+/// the week before `now` and the year after.
+pub fn around(at: Option<At>, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Window {
+    match at {
+        Some(At::Instant(t)) => Window {
             from: t - Duration::days(1),
             to: t + Duration::days(29),
         },
-        (Some(At::Day(d)), _, _) => Window {
+        Some(At::Day(d)) => Window {
             from: midnight(d, tz),
             to: midnight(d + Duration::days(29), tz),
         },
-        (None, _, _) => {
-            let now = config.now;
-            Window {
-                from: now - Duration::days(7),
-                to: now + Duration::days(365),
-            }
-        }
-    })
+        None => Window {
+            from: now - Duration::days(7),
+            to: now + Duration::days(365),
+        },
+    }
 }

@@ -162,12 +162,16 @@ impl From<neitakk_store::Error> for Failure {
     }
 }
 
-/// Escapes text for HTML.
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// The error page's template, compiled once (it needs no session, so it
+/// stands apart from the other pages).
+fn error_page() -> &'static minijinja::Environment<'static> {
+    static PAGE: std::sync::OnceLock<minijinja::Environment<'static>> = std::sync::OnceLock::new();
+    PAGE.get_or_init(|| {
+        let mut env = minijinja::Environment::new();
+        // A built-in template that does not parse is caught by the tests.
+        let _ = env.add_template("error.html", include_str!("templates/error.html"));
+        env
+    })
 }
 
 impl IntoResponse for Failure {
@@ -196,19 +200,61 @@ impl IntoResponse for Failure {
             (_, true) => "Det gikk ikke",
             (_, false) => "That did not work",
         };
-        let back = if nb { "Tilbake" } else { "Back" };
-        let page = format!(
-            "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title} · neitakk</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>\
-             <body><main class=\"narrow\"><h1>{title}</h1><p role=\"alert\">{}</p>\
-             <p><a href=\"/week\">{back}</a></p></main></body></html>",
-            if nb { "nb" } else { "en" },
-            escape(match (&self.message_nb, nb) {
-                (Some(text), true) => text,
-                _ => &self.message,
+        let message = match (&self.message_nb, nb) {
+            (Some(text), true) => text,
+            _ => &self.message,
+        };
+        let page = error_page().get_template("error.html").and_then(|t| {
+            t.render(minijinja::context! {
+                lang => if nb { "nb" } else { "en" },
+                title,
+                message,
+                back => if nb { "Tilbake" } else { "Back" },
             })
+        });
+        match page {
+            Ok(page) => (self.status, Html(page)).into_response(),
+            // The template is built in; should it fail, the words still go out.
+            Err(_) => (self.status, format!("{title}: {message}")).into_response(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn page(f: Failure) -> (StatusCode, String) {
+        let r = f.into_response();
+        let status = r.status();
+        let body = axum::body::to_bytes(r.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_error_page_speaks_the_pages_language_and_escapes_the_message() {
+        let f = Failure::not_found("no meeting '<b>x</b>'").nb("Ingen møte «<b>x</b>».");
+        let (status, en) = page(f).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(en.contains("<h1>Not found</h1>"), "{en}");
+        assert!(
+            en.contains("no meeting &#x27;&lt;b&gt;x&lt;") && !en.contains("<b>"),
+            "{en}"
         );
-        (self.status, Html(page)).into_response()
+        let f = Failure::not_found("no meeting")
+            .nb("Ingen møte.")
+            .lang(Lang::Nb);
+        let (_, nb) = page(f).await;
+        assert!(
+            nb.contains("<html lang=\"nb\">") && nb.contains("Finnes ikke"),
+            "{nb}"
+        );
+        assert!(nb.contains("Ingen møte.") && nb.contains("Tilbake"), "{nb}");
+        // The JSON twin, for the API.
+        let (status, json) = page(Failure::bad("no week").json()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(json, r#"{"error":"no week"}"#);
     }
 }

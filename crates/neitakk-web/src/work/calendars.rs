@@ -81,11 +81,7 @@ pub fn parse(
     span: Window,
     config: &Config,
 ) -> anyhow::Result<Vec<Meeting>> {
-    let options = neitakk_ical::reader::Options {
-        tz: None,
-        default_tz: Some(config.profile.timezone),
-    };
-    let cal = neitakk_ical::read_stream(name, data, span, &options)?;
+    let cal = analysis::read_text(name, data, span, None, config)?;
     for w in &cal.warnings {
         tracing::debug!("{w}");
     }
@@ -235,7 +231,9 @@ pub async fn meeting_around(
     start: chrono::DateTime<chrono::Utc>,
 ) -> Result<Around, Failure> {
     let config = user_config(app, user).await?;
-    let read = read(app, user, &config, around(start)).await?;
+    let at = Some(analysis::At::Instant(start));
+    let window = analysis::around(at, config.profile.timezone, config.now);
+    let read = read(app, user, &config, window).await?;
     let meeting = find(&read.loaded, uid, start, &config)?.clone();
     Ok(Around {
         config,
@@ -246,13 +244,6 @@ pub async fn meeting_around(
 
 /// The window a meeting starting at `start` is decided in: a day before,
 /// and four weeks after, where a new time is looked for.
-fn around(start: chrono::DateTime<chrono::Utc>) -> Window {
-    Window {
-        from: start - chrono::Duration::days(1),
-        to: start + chrono::Duration::days(29),
-    }
-}
-
 /// The occurrence of `uid` starting at `start`.
 fn find<'a>(
     loaded: &'a Loaded,
