@@ -1,6 +1,6 @@
 //! Wiring the pipeline: calendar -> occurrences -> facts -> decisions.
 
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::BadInput;
 use anyhow::{Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
@@ -153,7 +153,7 @@ pub fn read_text(
     data: impl std::io::BufRead,
     window: Window,
     tz: Option<neitakk_core::Tz>,
-    config: &Config,
+    config: &Settings,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
     let options = Options {
         tz,
@@ -229,7 +229,7 @@ impl Loaded {
 
     /// What to read around `window`: the weeks before it (repetition) and
     /// the whole ISO weeks it touches (workload).
-    pub fn span(window: Window, config: &Config) -> Window {
+    pub fn span(window: Window, config: &Settings) -> Window {
         let tz = config.profile.timezone;
         let week_start = |t: DateTime<Utc>| {
             let d = t.with_timezone(&tz).date_naive();
@@ -252,7 +252,7 @@ impl Loaded {
         span: Window,
         calendar: Arc<Vec<Meeting>>,
         recent_limits: HashMap<String, Vec<neitakk_core::MeetingKey>>,
-        config: &Config,
+        config: &Settings,
     ) -> Loaded {
         Loaded {
             window,
@@ -264,7 +264,7 @@ impl Loaded {
     }
 
     /// The calendar indexed for gathering facts.
-    pub fn index(&self, config: &Config) -> CalendarIndex<'_> {
+    pub fn index(&self, config: &Settings) -> CalendarIndex<'_> {
         let p = &config.profile;
         CalendarIndex::new(
             &self.calendar,
@@ -281,7 +281,7 @@ impl Loaded {
     pub fn assess_all(
         &self,
         index: &CalendarIndex,
-        config: &Config,
+        config: &Settings,
         overrides: &Overrides,
     ) -> impl Iterator<Item = Assessed> {
         let tz = config.profile.timezone;
@@ -305,7 +305,7 @@ impl Loaded {
         &self,
         index: &CalendarIndex,
         m: &Meeting,
-        config: &Config,
+        config: &Settings,
         overrides: &Overrides,
     ) -> Assessed {
         let week = facts::iso_week(m.start, config.profile.timezone);
@@ -324,7 +324,7 @@ impl Loaded {
         &self,
         index: &CalendarIndex,
         weeks: &BTreeSet<IsoWeek>,
-        config: &Config,
+        config: &Settings,
         overrides: &Overrides,
     ) -> HashMap<usize, Assessed> {
         let tz = config.profile.timezone;
@@ -369,7 +369,7 @@ impl Loaded {
         &self,
         index: &CalendarIndex,
         m: &Meeting,
-        config: &Config,
+        config: &Settings,
         overrides: &Overrides,
     ) -> Assessed {
         let ctx = Context {
@@ -531,7 +531,7 @@ pub fn search_window(
     at: Option<At>,
     from: Option<&str>,
     to: Option<&str>,
-    config: &Config,
+    config: &Settings,
 ) -> Result<Window> {
     let tz = config.profile.timezone;
     match (from, to) {

@@ -3,7 +3,7 @@
 //! typed and name no flag or field: each front words them for its user.
 
 use crate::analysis::Assessed;
-use crate::config::Config;
+use crate::config::Settings;
 use crate::reply::Choice;
 use neitakk_core::{Meeting, Strategy};
 use neitakk_ical::itip::Person;
@@ -155,7 +155,7 @@ pub fn delegate_person(
     given: &str,
     meeting: &Meeting,
     client: Option<&neitakk_core::Client>,
-    config: &Config,
+    config: &Settings,
 ) -> Result<Person, Refused> {
     let (name, email) = match given.split_once('<') {
         Some((name, rest)) => (
@@ -242,7 +242,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     /// The example week as seen on its Monday morning, with no journal.
-    fn example() -> (Config, Loaded) {
+    fn example() -> (crate::config::Config, Loaded) {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let now = crate::clock::parse_now("2026-11-30T07:00:00+01:00").unwrap();
         let mut config =
@@ -254,7 +254,7 @@ mod tests {
         (config, loaded)
     }
 
-    fn assessed(config: &Config, loaded: &Loaded, uid: &str) -> Assessed {
+    fn assessed(config: &Settings, loaded: &Loaded, uid: &str) -> Assessed {
         let index = loaded.index(config);
         let m = loaded.calendar.iter().find(|m| m.uid == uid).unwrap();
         loaded.assess(&index, m, config, &Overrides::default())

@@ -247,23 +247,35 @@ pub struct Profile {
     pub working_hours: WorkingHours,
 }
 
-/// Everything loaded at start.
-#[derive(Debug, Clone)]
-pub struct Config {
+/// What assessing a meeting and writing its reply depend on: the instant,
+/// the user, the registry and the rules. No path, no server, no secret: a
+/// front that is not the command line (the server, for each user) builds
+/// one of its own.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Settings {
     /// The instant the pipeline acts as of: which meetings are ahead, what is
     /// over, the default week. Given by the binary's clock, never read here.
     pub now: DateTime<Utc>,
-    /// The file it came from, if any.
-    pub source: Option<PathBuf>,
     pub profile: Profile,
     pub clients: Vec<Client>,
-    pub clients_path: Option<PathBuf>,
-    pub templates: Option<PathBuf>,
-    pub data_dir: PathBuf,
     pub tiers: TierThresholds,
     pub policy: Policy,
     pub facts: FactSettings,
+    /// Organizers' domains whose servers ignore COUNTER.
     pub no_counter_domains: Vec<String>,
+}
+
+/// Everything loaded at start: the settings, and where the journal,
+/// templates and drafts are and which servers to use. It reads as its
+/// settings (`config.profile`), and hands them to what needs no more.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub settings: Settings,
+    /// The file it came from, if any.
+    pub source: Option<PathBuf>,
+    pub clients_path: Option<PathBuf>,
+    pub templates: Option<PathBuf>,
+    pub data_dir: PathBuf,
     /// Send replies (rather than only write drafts) unless told otherwise.
     pub send_by_default: bool,
     /// Where drafts go when sending with no --out.
@@ -272,20 +284,26 @@ pub struct Config {
     pub caldav: Option<Caldav>,
 }
 
+impl std::ops::Deref for Config {
+    type Target = Settings;
+    fn deref(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl std::ops::DerefMut for Config {
+    fn deref_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+}
+
 impl Config {
     /// Everything an assessment or a message is computed from, as stable
-    /// text for a cache key: the instant, the profile, the registry, tiers,
-    /// policy, facts, the delivery rules and the templates folder. No
+    /// text for a cache key: the settings and the templates folder. No
     /// secret, and no `Debug` text (which is for people and may change).
     pub fn fingerprint(&self) -> String {
         serde_json::json!({
-            "now": self.now,
-            "profile": self.profile,
-            "clients": self.clients,
-            "tiers": self.tiers,
-            "policy": self.policy,
-            "facts": self.facts,
-            "no_counter_domains": self.no_counter_domains,
+            "settings": self.settings,
             "templates": self.templates,
         })
         .to_string()
@@ -429,19 +447,21 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
         .map(relative)
         .unwrap_or_else(|| data_dir.join("outbox"));
     Ok(Config {
-        now,
+        settings: Settings {
+            now,
+            profile,
+            clients,
+            tiers: file.tiers,
+            policy: file.engine,
+            facts: file.facts,
+            no_counter_domains: file.delivery.no_counter_domains,
+        },
         source,
-        profile,
-        clients,
         clients_path,
         templates: env("NEITAKK_TEMPLATES")
             .map(PathBuf::from)
             .or(file.templates.map(relative)),
         data_dir,
-        tiers: file.tiers,
-        policy: file.engine,
-        facts: file.facts,
-        no_counter_domains: file.delivery.no_counter_domains,
         send_by_default: match file.delivery.deliver.as_str() {
             "outbox" => false,
             "smtp" => true,

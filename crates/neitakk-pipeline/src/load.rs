@@ -2,7 +2,7 @@
 //! time left, and hours per client with their trend.
 
 use crate::analysis::{midnight, Loaded};
-use crate::config::Config;
+use crate::config::Settings;
 use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use neitakk_core::facts::{iso_week, Overrides};
 use neitakk_core::Format as Place;
@@ -34,7 +34,7 @@ pub struct ClientLoad {
 /// Meeting load per ISO week of `w` (every week, even an empty one): client
 /// and internal time, travel, focus time left in working hours, and the
 /// time per client over the whole window, most first.
-pub fn compute(config: &Config, loaded: &Loaded, w: Window) -> (Vec<Week>, Vec<ClientLoad>) {
+pub fn compute(config: &Settings, loaded: &Loaded, w: Window) -> (Vec<Week>, Vec<ClientLoad>) {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
     let hours = &config.profile.working_hours;

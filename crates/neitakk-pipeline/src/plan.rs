@@ -2,7 +2,7 @@
 //! relationships (method.md section 5).
 
 use crate::analysis::{Assessed, Loaded};
-use crate::config::Config;
+use crate::config::Settings;
 use anyhow::Result;
 use neitakk_core::facts::Overrides;
 use neitakk_core::planner::{self, PlanItem, PlanOption, PlanRules};
@@ -70,7 +70,11 @@ pub struct Planned {
 pub struct UnknownClient(pub String);
 
 /// Plans `loaded`'s window to free `goal.free` minutes.
-pub fn compute(config: &Config, mut loaded: Loaded, goal: &Goal) -> Result<Planned, UnknownClient> {
+pub fn compute(
+    config: &Settings,
+    mut loaded: Loaded,
+    goal: &Goal,
+) -> Result<Planned, UnknownClient> {
     for k in &goal.keep {
         if !config
             .clients
@@ -162,7 +166,7 @@ pub fn bars(
     loaded: &Loaded,
     meetings: &[Assessed],
     plan: &planner::Plan,
-    config: &Config,
+    config: &Settings,
 ) -> (Vec<crate::chart::Bar>, crate::chart::Labels) {
     let nb = config.profile.language == Lang::Nb;
     let internal = if nb {

@@ -3,7 +3,7 @@
 use crate::analysis::Loaded;
 use crate::analysis::Over;
 use crate::choice::{check_choice, choose_strategy, delegate_person, Refused};
-use crate::config::Config;
+use crate::config::{Config, Settings};
 use crate::draft;
 use anyhow::{Context as _, Result};
 use neitakk_compose::{lang, Audience, Composer, Override, Request, Sender};
@@ -245,7 +245,7 @@ pub enum NoReply {
 /// accepted and attending is recommended, so there is nothing to send.
 pub fn prepare<'m>(
     composer: &Composer,
-    config: &Config,
+    config: &Settings,
     loaded: &Loaded,
     meeting: &'m neitakk_core::Meeting,
     choice: &Choice,
@@ -431,7 +431,7 @@ fn slots_and_history<'l>(
     loaded: &'l crate::analysis::Loaded,
     a: &crate::analysis::Assessed,
     strategy: Strategy,
-    config: &Config,
+    config: &Settings,
 ) -> (Vec<neitakk_core::Slot>, Vec<&'l neitakk_core::Meeting>) {
     let me = &config.profile.emails;
     let meeting = &a.meeting;

@@ -2,7 +2,7 @@
 //! for a table or a page, and as one JSON document for scripts and the API.
 
 use crate::analysis::{Assessed, Loaded};
-use crate::config::Config;
+use crate::config::Settings;
 use neitakk_compose::words;
 use neitakk_core::facts::iso_week;
 use neitakk_core::facts::Overrides;
@@ -80,7 +80,7 @@ impl Tally {
 /// a year of a busy calendar is a large document.
 pub fn write_json(
     out: &mut impl Write,
-    config: &Config,
+    config: &Settings,
     loaded: &Loaded,
     overrides: &Overrides,
 ) -> anyhow::Result<()> {

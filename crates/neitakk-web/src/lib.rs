@@ -128,10 +128,9 @@ impl App {
 
     /// The server-wide settings as of the server's clock now.
     fn config_now(&self) -> Config {
-        Config {
-            now: self.clock.now(),
-            ..self.base.clone()
-        }
+        let mut config = self.base.clone();
+        config.now = self.clock.now();
+        config
     }
 }
 
