@@ -4,9 +4,27 @@
 
 use crate::analysis::Assessed;
 use crate::config::Settings;
-use crate::reply::Choice;
-use neitakk_core::{Meeting, Strategy};
+use neitakk_core::{Lang, Meeting, Strategy};
 use neitakk_ical::itip::Person;
+
+/// What to answer and how: the options `reply` and the server's meeting page share.
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    /// Instead of the recommended strategy.
+    pub strategy: Option<Strategy>,
+    pub lang: Option<Lang>,
+    /// The length to propose when shortening.
+    pub minutes: Option<u32>,
+    /// The user's own words for a briefing.
+    pub note: Option<String>,
+    pub delegate_to: Option<String>,
+    /// Reasons the user gives.
+    pub reasons: Vec<neitakk_core::Reason>,
+    /// Answer for the whole series.
+    pub series: bool,
+    /// With `series`: meet every N-th time.
+    pub every: Option<u32>,
+}
 
 /// A reply that cannot be written as asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,7 @@
 
 use crate::analysis::Loaded;
 use crate::analysis::Over;
+pub use crate::choice::Choice;
 use crate::choice::{check_choice, choose_strategy, delegate_person, Refused};
 use crate::config::{Config, Settings};
 use crate::draft;
@@ -38,25 +39,6 @@ fn overrides(config: &Config) -> Result<Vec<Override>> {
         });
     }
     Ok(out)
-}
-
-/// What to answer and how: the options `reply` and the server's meeting page share.
-#[derive(Debug, Clone, Default)]
-pub struct Choice {
-    /// Instead of the recommended strategy.
-    pub strategy: Option<Strategy>,
-    pub lang: Option<Lang>,
-    /// The length to propose when shortening.
-    pub minutes: Option<u32>,
-    /// The user's own words for a briefing.
-    pub note: Option<String>,
-    pub delegate_to: Option<String>,
-    /// Reasons the user gives.
-    pub reasons: Vec<neitakk_core::Reason>,
-    /// Answer for the whole series.
-    pub series: bool,
-    /// With `series`: meet every N-th time.
-    pub every: Option<u32>,
 }
 
 /// A reply ready to be shown, edited, drafted or sent.
