@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Settings};
 use crate::BadInput;
-use anyhow::{Context as _, Result};
+use crate::{Context as _, Result};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use neitakk_core::engine::decide_with_status;
 use neitakk_core::facts::Overrides;
@@ -143,7 +143,9 @@ pub fn caldav_resource(
                 .lines()
                 .any(|l| l.trim_end() == wanted)
         })
-        .ok_or_else(|| anyhow::anyhow!("event {uid} is no longer in the CalDAV calendar"))
+        .ok_or_else(|| {
+            crate::Error::Input(format!("event {uid} is no longer in the CalDAV calendar"))
+        })
 }
 
 /// Reads calendar text (a file's, an upload's, a CalDAV server's) and

@@ -2,7 +2,7 @@
 //! cap, written as SVG or PNG with `plotters` and an embedded DejaVu font
 //! (no system fonts needed).
 
-use anyhow::{anyhow, Context as _, Result};
+use crate::{Context as _, Error, Result};
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use std::path::Path;
@@ -89,7 +89,8 @@ fn draw<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| anyhow!("{e}");
+    let err =
+        |e: DrawingAreaErrorKind<DB::ErrorType>| Error::Ours(format!("cannot draw the chart: {e}"));
     root.fill(&WHITE).map_err(err)?;
     let hours = |m: u32| f64::from(m) / 60.0;
     let top = bars

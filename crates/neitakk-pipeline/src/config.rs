@@ -1,7 +1,7 @@
 //! The profile, the client registry and the paths, loaded once at start from
 //! a TOML file plus `NEITAKK_*` environment variables. Loading never writes.
 
-use anyhow::{bail, Context as _, Result};
+use crate::{Context as _, Result};
 use chrono::{DateTime, NaiveTime, Utc, Weekday};
 use neitakk_core::facts::FactSettings;
 use neitakk_core::{Client, Lang, Policy, TierThresholds, WorkingHours};
@@ -154,10 +154,10 @@ impl Secret {
                 .output()
                 .with_context(|| format!("cannot run the password command '{cmd}'"))?;
             if !out.status.success() {
-                bail!(
+                return Err(crate::Error::Input(format!(
                     "the password command '{cmd}' failed: {}",
                     String::from_utf8_lossy(&out.stderr).trim()
-                );
+                )));
             }
             let text = String::from_utf8_lossy(&out.stdout);
             return Ok(Some(text.lines().next().unwrap_or("").to_owned()));
@@ -173,9 +173,12 @@ fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result
         "starttls" => Security::StartTls,
         "tls" => Security::Tls,
         "none" => Security::None,
-        other => bail!(BadInput(format!(
-            "delivery.smtp.security '{other}': use starttls, tls or none"
-        ))),
+        other => {
+            return Err(BadInput(format!(
+                "delivery.smtp.security '{other}': use starttls, tls or none"
+            ))
+            .into())
+        }
     };
     let port = f.port.unwrap_or(match security {
         Security::StartTls => 587,
@@ -371,9 +374,10 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
         None => p.weekly_cap_hours.unwrap_or(20.0),
     };
     if !(0.0..=168.0).contains(&cap_hours) {
-        bail!(BadInput(format!(
+        return Err(BadInput(format!(
             "weekly_cap_hours {cap_hours} must be between 0 and 168"
-        )));
+        ))
+        .into());
     }
     let mut emails: Vec<String> = match env("NEITAKK_EMAIL") {
         Some(v) => v.split(',').map(str::to_owned).collect(),
@@ -465,9 +469,11 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
         send_by_default: match file.delivery.deliver.as_str() {
             "outbox" => false,
             "smtp" => true,
-            other => bail!(BadInput(format!(
-                "delivery.deliver '{other}': use outbox or smtp"
-            ))),
+            other => {
+                return Err(
+                    BadInput(format!("delivery.deliver '{other}': use outbox or smtp")).into(),
+                )
+            }
         },
         outbox,
         smtp: smtp(file.delivery.smtp, relative)?,
@@ -516,7 +522,7 @@ fn hours(h: &HoursFile) -> Result<WorkingHours> {
     };
     let (start, end) = (time(&h.start)?, time(&h.end)?);
     if end <= start {
-        bail!(BadInput("working hours: end must be after start".into()));
+        return Err(BadInput("working hours: end must be after start".into()).into());
     }
     Ok(WorkingHours { start, end, days })
 }

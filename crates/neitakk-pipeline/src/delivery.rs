@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::reply::Email;
-use anyhow::{Context as _, Result};
+use crate::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use neitakk_compose::Message;
 use neitakk_store::{ReplyKey, Store};
@@ -168,7 +168,7 @@ pub fn update_partstat(
         .as_ref()
         .map(|c| c.account())
         .transpose()?
-        .context("no [caldav] section")?;
+        .ok_or_else(|| crate::Error::Input("no [caldav] section in the config".into()))?;
     use neitakk_ical::itip::When;
     let instance = meeting
         .recurrence_id
@@ -199,7 +199,9 @@ pub fn update_partstat(
             instance,
             partstat,
         )
-        .map_err(|e| anyhow::anyhow!("cannot set your answer on {}: {e}", resource.href))?;
+        .map_err(|e| {
+            crate::Error::Input(format!("cannot set your answer on {}: {e}", resource.href))
+        })?;
         match account.put(&resource.href, &changed, resource.etag.as_deref()) {
             Ok(_) => {
                 let _ = writeln!(

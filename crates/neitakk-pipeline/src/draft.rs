@@ -1,6 +1,6 @@
 //! Drafts as `.eml` files that any mail program can open or send.
 
-use anyhow::{Context as _, Result};
+use crate::{Context as _, Result};
 use std::path::{Path, PathBuf};
 
 /// A unique Message-ID in the sender's domain: 128 random bits, so that
@@ -64,5 +64,8 @@ pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
             Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
         }
     }
-    anyhow::bail!("too many drafts named {name} in {}", dir.display())
+    Err(crate::Error::Input(format!(
+        "too many drafts named {name} in {}",
+        dir.display()
+    )))
 }

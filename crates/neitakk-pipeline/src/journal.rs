@@ -1,7 +1,7 @@
 //! `neitakk journal`, and the journal's place in the data folder.
 
 use crate::config::Config;
-use anyhow::{Context as _, Result};
+use crate::{Context as _, Result};
 use neitakk_store::{Entry, Store};
 use std::collections::HashMap;
 use std::path::PathBuf;

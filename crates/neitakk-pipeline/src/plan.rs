@@ -3,7 +3,7 @@
 
 use crate::analysis::{Assessed, Loaded};
 use crate::config::Settings;
-use anyhow::Result;
+use crate::Result;
 use neitakk_core::facts::Overrides;
 use neitakk_core::planner::{self, PlanItem, PlanOption, PlanRules};
 use neitakk_core::{Lang, Reason, Risk, Strategy};

@@ -1,7 +1,7 @@
 //! Client registries from CSV exports (a CRM's or a spreadsheet's): the
 //! columns each field may come under, and the rows read as clients.
 
-use anyhow::Result;
+use crate::Result;
 use neitakk_core::Client;
 
 /// A registry field and the column names CRM and spreadsheet exports give

@@ -6,7 +6,7 @@ pub use crate::choice::Choice;
 use crate::choice::{check_choice, choose_strategy, delegate_person, Refused};
 use crate::config::{Config, Settings};
 use crate::draft;
-use anyhow::{Context as _, Result};
+use crate::{Context as _, Result};
 use neitakk_compose::{lang, Audience, Composer, Override, Request, Sender};
 use neitakk_core::facts::Overrides;
 use neitakk_core::{free_slots, Lang, SlotSearch, Strategy};

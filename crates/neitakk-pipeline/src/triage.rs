@@ -83,7 +83,7 @@ pub fn write_json(
     config: &Settings,
     loaded: &Loaded,
     overrides: &Overrides,
-) -> anyhow::Result<()> {
+) -> crate::Result<()> {
     let (tz, lang) = (config.profile.timezone, config.profile.language);
     let index = loaded.index(config);
     let mut tally = Tally::default();

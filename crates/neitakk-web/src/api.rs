@@ -88,7 +88,7 @@ fn window(
         get("from"),
         get("to"),
     );
-    let fail = |e: anyhow::Error| Failure::from(e).json();
+    let fail = |e: neitakk_pipeline::Error| Failure::from(e).json();
     match (week, from, to) {
         (None, Some(from), Some(to)) => {
             let from = analysis::parse_instant(from, tz).map_err(fail)?;
@@ -392,7 +392,7 @@ async fn put_clients(
     let rows: Vec<(String, String)> = list
         .iter()
         .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
-        .collect::<anyhow::Result<_>>()?;
+        .collect::<Result<_, serde_json::Error>>()?;
     app.store.save_clients(&rows).await.map_err(json_error)?;
     ok(json!({ "saved": rows.len() }))
 }

@@ -71,30 +71,49 @@ impl Failure {
         self
     }
 
-    /// A pipeline error: the user's (bad input) or ours.
-    pub fn from_error(e: &anyhow::Error) -> Failure {
-        let remote = e
-            .chain()
-            .any(|c| c.is::<neitakk_net::caldav::Error>() || c.is::<neitakk_net::smtp::Error>());
-        if neitakk_pipeline::is_bad_input(e) {
-            Failure::new(StatusCode::UNPROCESSABLE_ENTITY, format!("{e:#}"))
-        } else if remote {
+    /// Our own fault: logged, and shown without detail.
+    pub fn ours(e: impl std::fmt::Display) -> Failure {
+        tracing::error!("{e}");
+        Failure::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "something went wrong on our side; it has been logged",
+        )
+    }
+}
+
+/// A pipeline error, by its class: the user's, another server's, or ours.
+impl From<neitakk_pipeline::Error> for Failure {
+    fn from(e: neitakk_pipeline::Error) -> Failure {
+        if e.is_users() {
+            Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+        } else if e.is_remote() {
             // A calendar or mail server said no: theirs to fix, or the
             // settings'; the message names which and why.
-            Failure::new(StatusCode::BAD_GATEWAY, format!("{e:#}"))
+            Failure::new(StatusCode::BAD_GATEWAY, e.to_string())
         } else {
-            tracing::error!("{e:#}");
-            Failure::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "something went wrong on our side; it has been logged",
-            )
+            Failure::ours(e)
         }
     }
 }
 
+/// A mail server's refusal, and a JSON that could not be written, as the
+/// pipeline classes them.
+impl From<neitakk_net::smtp::Error> for Failure {
+    fn from(e: neitakk_net::smtp::Error) -> Failure {
+        neitakk_pipeline::Error::from(e).into()
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        neitakk_pipeline::Error::from(e).into()
+    }
+}
+
+/// The server's own errors (sealing, hashing, starting): ours.
 impl From<anyhow::Error> for Failure {
     fn from(e: anyhow::Error) -> Failure {
-        Failure::from_error(&e)
+        Failure::ours(format!("{e:#}"))
     }
 }
 
@@ -157,7 +176,7 @@ impl From<neitakk_store::Error> for Failure {
             neitakk_store::Error::Conflict { what } => {
                 Failure::new(StatusCode::CONFLICT, format!("{what}: it exists already"))
             }
-            other => Failure::from_error(&other.into()),
+            other => Failure::ours(other),
         }
     }
 }

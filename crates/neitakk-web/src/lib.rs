@@ -15,11 +15,11 @@ mod seal;
 mod text;
 mod work;
 
-use anyhow::{Context as _, Result};
 use axum::routing::{get, post};
 use axum::Router;
 use neitakk_pipeline::clock::Clock;
 use neitakk_pipeline::config::Config;
+use neitakk_pipeline::{Context as _, Error, Result};
 use neitakk_store::Store;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -120,7 +120,7 @@ impl App {
             clock,
             key: seal::Key(key),
             options,
-            pages: pages::environment()?,
+            pages: pages::environment().map_err(|e| Error::Ours(format!("{e:#}")))?,
             cache: work::Cache::default(),
             answers: work::Answers::new(options.answer_cache),
         }))
@@ -255,7 +255,9 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
                 config_clients.len()
             );
         }
-        let link = auth::new_setup_link(&store, clock.now()).await?;
+        let link = auth::new_setup_link(&store, clock.now())
+            .await
+            .map_err(|e| Error::Ours(format!("{e:#}")))?;
         println!("Create the first admin account (once, within a day): {public}/setup/{link}");
     }
     axum::serve(

@@ -3,7 +3,7 @@
 //! `NEITAKK_SERVER_KEY` (base64, 32 bytes; the same for every process of a
 //! team), else from `server.key` in the data folder, made at first start.
 
-use anyhow::{anyhow, Context as _, Result};
+use anyhow::{anyhow, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use chacha20poly1305::aead::{Aead, KeyInit};
@@ -28,7 +28,7 @@ impl Key {
 
     /// The secret `seal` made; an error if it was sealed with another key.
     pub fn open(&self, sealed: &str) -> Result<String> {
-        let bytes = B64.decode(sealed).context("a sealed secret is damaged")?;
+        let bytes = anyhow::Context::context(B64.decode(sealed), "a sealed secret is damaged")?;
         if bytes.len() < 24 {
             return Err(anyhow!("a sealed secret is damaged"));
         }
@@ -38,14 +38,15 @@ impl Key {
             .map_err(|_| {
                 anyhow!("a secret was sealed with another server key (NEITAKK_SERVER_KEY)")
             })?;
-        String::from_utf8(plain).context("a sealed secret is damaged")
+        anyhow::Context::context(String::from_utf8(plain), "a sealed secret is damaged")
     }
 }
 
 /// The server key: the one given (`NEITAKK_SERVER_KEY`), else `server.key`
 /// in `data_dir`, created (readable by its owner only) when missing.
-pub fn server_key(given: Option<&str>, data_dir: &Path) -> Result<[u8; 32]> {
-    let decode = |text: &str, origin: &str| -> Result<[u8; 32]> {
+pub fn server_key(given: Option<&str>, data_dir: &Path) -> neitakk_pipeline::Result<[u8; 32]> {
+    use neitakk_pipeline::Context as _;
+    let decode = |text: &str, origin: &str| -> neitakk_pipeline::Result<[u8; 32]> {
         B64.decode(text.trim())
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())

@@ -1,13 +1,13 @@
 //! The arguments several commands share: a calendar with a week or a span
 //! of weeks, or one meeting in it.
 
-use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
 use neitakk_core::Meeting;
 use neitakk_ical::Window;
 use neitakk_pipeline::analysis::{find, parse_at, parse_week, search_window, window, Loaded};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::Result;
 
 /// A calendar and a week or window: the arguments `triage` and `plan` share.
 #[derive(Debug, clap::Args)]

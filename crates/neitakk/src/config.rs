@@ -2,10 +2,10 @@
 //! platform's config folder; and the starting files `neitakk init` writes.
 //! Reading it is the pipeline's (`neitakk_pipeline::config`).
 
-use anyhow::Result;
 use chrono::{DateTime, Utc};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::Result;
 use std::path::{Path, PathBuf};
 
 /// The platform's folders for neitakk.

@@ -4,7 +4,6 @@
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use neitakk::{commands, config};
 use neitakk_pipeline::clock::{self, Clock};
-use neitakk_pipeline::is_bad_input;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -110,24 +109,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`neitakk triage ... | head`): not an error.
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
             // stderr may be gone too; never panic over it.
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
-            if is_bad_input(&e) {
-                ExitCode::from(2)
-            } else {
-                ExitCode::from(1)
-            }
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            // The user's to put right, or ours (or another server's).
+            ExitCode::from(if e.is_users() { 2 } else { 1 })
         }
     }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
 }
 
 /// The one place that reads the system time: everything else is handed the
@@ -140,7 +129,7 @@ fn clock(now: Option<chrono::DateTime<chrono::Utc>>) -> Clock {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> neitakk_pipeline::Result<()> {
     if let Command::Init(args) = &cli.command {
         return commands::init::run(args);
     }

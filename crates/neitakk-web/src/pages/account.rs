@@ -318,7 +318,7 @@ pub async fn save_settings(State(app): State<Arc<App>>, s: Session, form: Fields
         other_emails: Settings::of(&s.user).other_emails,
     };
     settings.check(&s.user.email).map_err(|e| e.lang(s.lang))?;
-    let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+    let json = serde_json::to_string(&settings)?;
     app.store.set_settings(s.user.id, &json).await?;
     Ok(redirect("/settings?done=settings"))
 }
@@ -359,7 +359,7 @@ pub async fn set_addresses(State(app): State<Arc<App>>, s: Session, form: Fields
         )
         .lang(s.lang));
     }
-    let json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+    let json = serde_json::to_string(&settings)?;
     app.store.set_settings(id, &json).await?;
     Ok(redirect("/users?done=addresses"))
 }

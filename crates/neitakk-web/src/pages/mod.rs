@@ -246,7 +246,7 @@ fn render(app: &App, s: Option<&Session>, lang: Lang, name: &str, page: &str, ct
         .pages
         .get_template(name)
         .and_then(|t| t.render(full))
-        .map_err(|e| Failure::from(anyhow::anyhow!("page {name}: {e:#}")).lang(lang))?;
+        .map_err(|e| Failure::ours(format!("page {name}: {e:#}")).lang(lang))?;
     Ok(Html(html).into_response())
 }
 

@@ -127,7 +127,8 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let (bars, labels) = plan::bars(&planned.loaded, &planned.meetings, p, &config);
     let (cap, caption) = (config.profile.weekly_cap_minutes, labels.title.clone());
     let chart =
-        work::blocking(move || neitakk_pipeline::chart::stacked_svg(&bars, cap, &labels)).await?;
+        work::blocking(move || Ok(neitakk_pipeline::chart::stacked_svg(&bars, cap, &labels)?))
+            .await?;
     render(
         &app,
         Some(&s),

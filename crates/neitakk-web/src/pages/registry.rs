@@ -125,7 +125,7 @@ pub async fn save_client(State(app): State<Arc<App>>, s: Session, form: Fields_)
     let client = client_from_form(&f, s.lang)?;
     // A new client, or the one edited (perhaps renamed), in one step: a
     // name another client has is refused, never overwritten.
-    let data = serde_json::to_string(&client).map_err(anyhow::Error::from)?;
+    let data = serde_json::to_string(&client)?;
     match app
         .store
         .rename_client(f.get("original"), &client.name, &data)

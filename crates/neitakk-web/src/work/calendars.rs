@@ -80,7 +80,7 @@ pub fn parse(
     data: &[u8],
     span: Window,
     config: &Config,
-) -> anyhow::Result<Vec<Meeting>> {
+) -> neitakk_pipeline::Result<Vec<Meeting>> {
     let cal = analysis::read_text(name, data, span, None, config)?;
     for w in &cal.warnings {
         tracing::debug!("{w}");
@@ -194,7 +194,8 @@ pub async fn read(
             })?;
         let cfg = config.clone();
         let live =
-            blocking(move || analysis::read_calendar(analysis::CALDAV, span, None, &cfg)).await?;
+            blocking(move || Ok(analysis::read_calendar(analysis::CALDAV, span, None, &cfg)?))
+                .await?;
         on_caldav = live.iter().map(|m| m.uid.clone()).collect();
         let mut all = calendar.as_ref().clone();
         all.extend(live);

@@ -112,7 +112,7 @@ fn same_domain(a: &str, b: &str) -> bool {
 }
 
 /// Clients as the registry stores them: name and JSON.
-pub fn registry_rows(clients: &[Client]) -> anyhow::Result<Vec<(String, String)>> {
+pub fn registry_rows(clients: &[Client]) -> neitakk_pipeline::Result<Vec<(String, String)>> {
     clients
         .iter()
         .map(|c| Ok((c.name.clone(), serde_json::to_string(c)?)))
@@ -136,7 +136,7 @@ pub async fn registry(app: &App) -> Result<Vec<Client>, Failure> {
         .into_iter()
         .map(|(name, data)| {
             serde_json::from_str(&data)
-                .map_err(|e| anyhow::anyhow!("client {name} in the database: {e}").into())
+                .map_err(|e| Failure::ours(format!("client {name} in the database: {e}")))
         })
         .collect()
 }
@@ -210,10 +210,10 @@ pub fn too_large(lang: Lang) -> Failure {
 
 /// Runs blocking pipeline work (parsing, CalDAV) off the async workers.
 pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
 ) -> Result<T, Failure> {
     match tokio::task::spawn_blocking(f).await {
-        Ok(result) => result.map_err(Failure::from),
-        Err(e) => Err(anyhow::anyhow!("a task failed: {e}").into()),
+        Ok(result) => result,
+        Err(e) => Err(Failure::ours(format!("a task failed: {e}"))),
     }
 }

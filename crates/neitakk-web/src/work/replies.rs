@@ -194,7 +194,7 @@ pub async fn save_and_send(
         }
     }
     let base = app.base.clone();
-    let server = blocking(move || neitakk_pipeline::delivery::smtp_server(&base))
+    let server = blocking(move || Ok(neitakk_pipeline::delivery::smtp_server(&base)?))
         .await?
         .ok_or_else(|| {
             Failure::new(
@@ -221,7 +221,9 @@ pub async fn save_and_send(
         Some((meeting, partstat, series)) => {
             let config = config.clone();
             blocking(move || {
-                neitakk_pipeline::delivery::update_partstat(&config, &meeting, partstat, series)
+                Ok(neitakk_pipeline::delivery::update_partstat(
+                    &config, &meeting, partstat, series,
+                )?)
             })
             .await
             .err()

@@ -1,12 +1,12 @@
 //! `neitakk clients`: the registry with derived tiers, and CSV import.
 
 use crate::table::{self, Format};
-use anyhow::{Context as _, Result};
 use neitakk_compose::words;
 use neitakk_core::{derive_tiers, Client};
 use neitakk_pipeline::config::{read_toml, ClientsFile, Config};
 use neitakk_pipeline::registry::{parse_csv, parse_map, CsvProblem, Mapped};
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::{Context as _, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -167,7 +167,7 @@ fn import(config: &Config, csv_path: &Path, map: &[Mapped], target: Option<&Path
         let block = toml::to_string(&ClientsFile {
             clients: vec![c.clone()],
         })
-        .context("cannot write TOML")?;
+        .map_err(|e| neitakk_pipeline::Error::Ours(format!("cannot write TOML: {e}")))?;
         text.push('\n');
         text.push_str(&block);
         added += 1;

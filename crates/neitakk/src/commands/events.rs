@@ -1,12 +1,12 @@
 //! `neitakk events`: the occurrences of a calendar in a window.
 
 use crate::table;
-use anyhow::Result;
 use neitakk_ical::Window;
 use neitakk_pipeline::analysis::{parse_instant, read_calendar};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::events::line;
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

@@ -2,12 +2,12 @@
 
 use crate::args::MeetingArgs;
 use crate::table;
-use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::Overrides;
 use neitakk_core::Lang;
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::explain::{fact_rows, yes_no};
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

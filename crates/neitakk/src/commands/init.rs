@@ -1,8 +1,8 @@
 //! `neitakk init`: a commented starting config and clients file.
 
 use crate::config::{default_config_path, STARTER_CLIENTS, STARTER_CONFIG};
-use anyhow::{Context as _, Result};
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::{Context as _, Result};
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -1,10 +1,10 @@
 //! `neitakk journal`, and the journal's place in the data folder.
 
 use crate::table::{self, Format};
-use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::journal::{open, path, runtime};
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,9 @@ pub struct Args {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let entries = if path(config).exists() {
         runtime()?.block_on(async {
-            Ok::<_, anyhow::Error>(open(config).await?.entries(args.client.as_deref()).await?)
+            Ok::<_, neitakk_pipeline::Error>(
+                open(config).await?.entries(args.client.as_deref()).await?,
+            )
         })?
     } else {
         Vec::new()

@@ -3,12 +3,12 @@
 
 use crate::args::PeriodArgs;
 use crate::table::{self, Format};
-use anyhow::Result;
 use neitakk_compose::words;
 use neitakk_core::Lang;
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::load::{self, ClientLoad, Week};
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

@@ -3,13 +3,13 @@
 
 use crate::args::WeekArgs;
 use crate::table::{self, Format};
-use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::{Lang, Risk};
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::plan::{bars, compute, parse_duration, Goal};
 use neitakk_pipeline::BadInput;
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

@@ -1,7 +1,6 @@
 //! `neitakk reply`: the message(s) for one meeting's strategy.
 
 use crate::args::MeetingArgs;
-use anyhow::Result;
 use neitakk_compose::words;
 use neitakk_compose::Composer;
 use neitakk_core::{Lang, Strategy};
@@ -11,6 +10,7 @@ use neitakk_pipeline::config::Config;
 use neitakk_pipeline::delivery::sendable;
 use neitakk_pipeline::delivery::{deliver, update_partstat, Draft};
 use neitakk_pipeline::reply::{composer, invitation_id, prepare, Choice, NoReply};
+use neitakk_pipeline::Result;
 use neitakk_pipeline::{draft, BadInput};
 use std::io::Write;
 use std::path::PathBuf;

@@ -2,12 +2,12 @@
 
 use crate::args::PeriodArgs;
 use crate::table::{self, Format};
-use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::series::{self, Kind, Offer};
 use neitakk_core::Lang;
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::config::Config;
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]

@@ -1,8 +1,8 @@
 //! `neitakk serve`: launches the team server (`neitakk-web`).
 
-use anyhow::Result;
 use neitakk_pipeline::clock::Clock;
 use neitakk_pipeline::config::Config;
+use neitakk_pipeline::Result;
 use std::net::SocketAddr;
 
 #[derive(Debug, clap::Args)]

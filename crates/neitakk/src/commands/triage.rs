@@ -2,13 +2,13 @@
 
 use crate::args::WeekArgs;
 use crate::table::{self, Format};
-use anyhow::Result;
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::Overrides;
 use neitakk_core::{Lang, Reason};
 use neitakk_pipeline::analysis::{Assessed, Loaded};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::triage::{self, main_reason, week_line, Tally};
+use neitakk_pipeline::Result;
 use std::io::Write;
 
 #[derive(Debug, clap::Args)]
