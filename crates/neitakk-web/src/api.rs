@@ -3,7 +3,7 @@
 //! bearer token, and the OpenAPI document that describes them.
 
 use super::auth::ApiUser;
-use super::failure::Failure;
+use super::failure::{Failure, Kind};
 use super::work::{self, Item};
 use super::App;
 use axum::body::Bytes;
@@ -50,7 +50,7 @@ pub fn router(upload_limit: DefaultBodyLimit) -> Router<Arc<App>> {
         .route("/drafts/{id}", get(draft))
         .method_not_allowed_fallback(|| async {
             Failure::new(
-                StatusCode::METHOD_NOT_ALLOWED,
+                Kind::MethodNotAllowed,
                 "this route does not take that method; see /api/v1/openapi.json",
             )
             .json()
@@ -358,7 +358,7 @@ async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) ->
     let planned = work::blocking(move || Ok(plan::compute(&config, loaded, &goal)))
         .await
         .map_err(Failure::json)?
-        .map_err(|e| Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).json())?;
+        .map_err(|e| Failure::new(Kind::Unprocessable, e.to_string()).json())?;
     ok(planned.json())
 }
 

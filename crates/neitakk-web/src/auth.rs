@@ -2,14 +2,14 @@
 //! each, API tokens, the one-time setup link, and login rate limits. Tokens
 //! are random and stored only as SHA-256 hashes.
 
-use super::failure::Failure;
+use super::failure::{Failure, Kind};
 use super::App;
 use anyhow::{anyhow, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -226,7 +226,7 @@ impl FromRequestParts<Arc<App>> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Failure> {
         let unauthorized = || {
             Failure::new(
-                StatusCode::UNAUTHORIZED,
+                Kind::Unauthorized,
                 "send an API token: Authorization: Bearer TOKEN (made on the settings page)",
             )
             .json()
@@ -289,7 +289,7 @@ pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Resu
                  or ask an admin to set a new password."
             )
         };
-        return Err(Failure::new(StatusCode::TOO_MANY_REQUESTS, message).lang(lang));
+        return Err(Failure::new(Kind::TooMany, message).lang(lang));
     }
     Ok(())
 }

@@ -8,9 +8,70 @@ use neitakk_core::Lang;
 use neitakk_pipeline::choice::{Misfit, Refused};
 use neitakk_pipeline::reply::NoReply;
 
+/// What kind of failure: each has its status code and its page's title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    TooLarge,
+    Unprocessable,
+    TooMany,
+    /// Another server (CalDAV, SMTP) said no.
+    Remote,
+    /// Ours: logged, shown without detail.
+    Ours,
+    /// Not logged in: to the login page.
+    Login,
+}
+
+impl Kind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            Kind::BadRequest => StatusCode::BAD_REQUEST,
+            Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+            Kind::Remote => StatusCode::BAD_GATEWAY,
+            Kind::Ours => StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Login => StatusCode::SEE_OTHER,
+        }
+    }
+
+    /// The error page's title, in bokmål or English.
+    fn title(self, nb: bool) -> &'static str {
+        match (self, nb) {
+            (Kind::NotFound, true) => "Finnes ikke",
+            (Kind::NotFound, false) => "Not found",
+            (Kind::Forbidden, true) => "Ikke tillatt",
+            (Kind::Forbidden, false) => "Not allowed",
+            (Kind::TooLarge, true) => "For stort",
+            (Kind::TooLarge, false) => "Too large",
+            (Kind::TooMany, true) => "For mange forsøk",
+            (Kind::TooMany, false) => "Too many attempts",
+            (Kind::Remote, true) => "En annen tjener svarte ikke som ventet",
+            (Kind::Remote, false) => "Another server did not answer as expected",
+            (Kind::Ours, true) => "Noe gikk galt",
+            (Kind::Ours, false) => "Something went wrong",
+            (_, true) => "Det gikk ikke",
+            (_, false) => "That did not work",
+        }
+    }
+}
+
+/// A request that failed: its kind, its message in English (and bokmål,
+/// where it was written in both), and whether it is for a page or the API.
 #[derive(Debug)]
 pub struct Failure {
-    pub status: StatusCode,
+    pub kind: Kind,
     pub message: String,
     /// The message in bokmål, where it was written in both.
     message_nb: Option<String>,
@@ -21,9 +82,9 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(status: StatusCode, message: impl Into<String>) -> Failure {
+    pub fn new(kind: Kind, message: impl Into<String>) -> Failure {
         Failure {
-            status,
+            kind,
             message: message.into(),
             message_nb: None,
             json: false,
@@ -33,22 +94,22 @@ impl Failure {
     }
 
     pub fn bad(message: impl Into<String>) -> Failure {
-        Failure::new(StatusCode::BAD_REQUEST, message)
+        Failure::new(Kind::BadRequest, message)
     }
 
     pub fn not_found(message: impl Into<String>) -> Failure {
-        Failure::new(StatusCode::NOT_FOUND, message)
+        Failure::new(Kind::NotFound, message)
     }
 
     pub fn forbidden(message: impl Into<String>) -> Failure {
-        Failure::new(StatusCode::FORBIDDEN, message)
+        Failure::new(Kind::Forbidden, message)
     }
 
     /// To the login page (a person without a session).
     pub fn login() -> Failure {
         Failure {
             redirect: Some("/login".into()),
-            ..Failure::new(StatusCode::SEE_OTHER, "log in first")
+            ..Failure::new(Kind::Login, "log in first")
         }
     }
 
@@ -75,7 +136,7 @@ impl Failure {
     pub fn ours(e: impl std::fmt::Display) -> Failure {
         tracing::error!("{e}");
         Failure::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Ours,
             "something went wrong on our side; it has been logged",
         )
     }
@@ -85,11 +146,11 @@ impl Failure {
 impl From<neitakk_pipeline::Error> for Failure {
     fn from(e: neitakk_pipeline::Error) -> Failure {
         if e.is_users() {
-            Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+            Failure::new(Kind::Unprocessable, e.to_string())
         } else if e.is_remote() {
             // A calendar or mail server said no: theirs to fix, or the
             // settings'; the message names which and why.
-            Failure::new(StatusCode::BAD_GATEWAY, e.to_string())
+            Failure::new(Kind::Remote, e.to_string())
         } else {
             Failure::ours(e)
         }
@@ -129,7 +190,7 @@ impl From<NoReply> for Failure {
             NoReply::Over(over) => over.message(Lang::En),
             other => other.to_string(),
         };
-        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, en).nb(nb)
+        Failure::new(Kind::Unprocessable, en).nb(nb)
     }
 }
 
@@ -174,7 +235,7 @@ impl From<neitakk_store::Error> for Failure {
     fn from(e: neitakk_store::Error) -> Failure {
         match e {
             neitakk_store::Error::Conflict { what } => {
-                Failure::new(StatusCode::CONFLICT, format!("{what}: it exists already"))
+                Failure::new(Kind::Conflict, format!("{what}: it exists already"))
             }
             other => Failure::ours(other),
         }
@@ -198,27 +259,13 @@ impl IntoResponse for Failure {
         if let Some(to) = &self.redirect {
             return (StatusCode::SEE_OTHER, [(header::LOCATION, to.clone())]).into_response();
         }
+        let status = self.kind.status();
         if self.json {
             let body = serde_json::json!({ "error": self.message });
-            return (self.status, axum::Json(body)).into_response();
+            return (status, axum::Json(body)).into_response();
         }
         let nb = self.lang == Lang::Nb;
-        let title = match (self.status.as_u16(), nb) {
-            (404, true) => "Finnes ikke",
-            (404, false) => "Not found",
-            (403, true) => "Ikke tillatt",
-            (403, false) => "Not allowed",
-            (413, true) => "For stort",
-            (413, false) => "Too large",
-            (429, true) => "For mange forsøk",
-            (429, false) => "Too many attempts",
-            (502, true) => "En annen tjener svarte ikke som ventet",
-            (502, false) => "Another server did not answer as expected",
-            (500..=599, true) => "Noe gikk galt",
-            (500..=599, false) => "Something went wrong",
-            (_, true) => "Det gikk ikke",
-            (_, false) => "That did not work",
-        };
+        let title = self.kind.title(nb);
         let message = match (&self.message_nb, nb) {
             (Some(text), true) => text,
             _ => &self.message,
@@ -232,9 +279,9 @@ impl IntoResponse for Failure {
             })
         });
         match page {
-            Ok(page) => (self.status, Html(page)).into_response(),
+            Ok(page) => (status, Html(page)).into_response(),
             // The template is built in; should it fail, the words still go out.
-            Err(_) => (self.status, format!("{title}: {message}")).into_response(),
+            Err(_) => (status, format!("{title}: {message}")).into_response(),
         }
     }
 }

@@ -351,7 +351,7 @@ pub async fn set_addresses(State(app): State<Arc<App>>, s: Session, form: Fields
             .any(|u| u.id != id && u.email.eq_ignore_ascii_case(e))
     }) {
         return Err(Failure::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             match s.lang {
                 Lang::Nb => format!("{taken} er en annen brukers adresse."),
                 Lang::En => format!("{taken} is another user's address."),
@@ -442,7 +442,7 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
     {
         Ok(_) => Ok(redirect("/users?done=user")),
         Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             match s.lang {
                 Lang::Nb => format!("{email} har allerede en konto."),
                 Lang::En => format!("{email} has an account already."),

@@ -3,7 +3,7 @@
 //! shares (rendering, forms, links); the pages are in the files beside it.
 
 use super::auth::{self, Peer, Session, FORM_COOKIE};
-use super::failure::Failure;
+use super::failure::{Failure, Kind};
 use super::text::{pick, text, texts};
 use super::work::{self, Item, Settings};
 use super::App;
@@ -322,8 +322,9 @@ fn upload_error(status: StatusCode, detail: &str, lang: Lang) -> Failure {
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         work::too_large(lang)
     } else {
+        // Whatever else the form extractor refused, the upload was malformed.
         Failure::new(
-            status,
+            Kind::BadRequest,
             format!(
                 "{} ({detail})",
                 pick(

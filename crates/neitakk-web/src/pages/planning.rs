@@ -153,7 +153,7 @@ pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_
         make_plan(&app, &s, Some(&week), f.get("free"), f.get("max_risk")).await?;
     if plan_digest(&planned) != f.get("plan") {
         return Err(Failure::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             pick(
                 s.lang,
                 "The plan has changed since you saw it (your calendar or a decision changed). Look at it again before you approve it.",

@@ -133,7 +133,7 @@ pub async fn save_client(State(app): State<Arc<App>>, s: Session, form: Fields_)
     {
         Ok(()) => Ok(redirect("/clients?done=client")),
         Err(neitakk_store::Error::Conflict { .. }) => Err(Failure::new(
-            StatusCode::CONFLICT,
+            Kind::Conflict,
             match s.lang {
                 Lang::Nb => format!("Det finnes allerede en kunde som heter «{}».", client.name),
                 Lang::En => format!("There is a client named '{}' already.", client.name),
@@ -175,7 +175,7 @@ pub async fn import_clients(State(app): State<Arc<App>>, s: Session, form: Multi
             }
             other => format!("Kundelisten kan ikke leses: {other}"),
         };
-        Failure::new(StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
+        Failure::new(Kind::Unprocessable, e.to_string())
             .nb(nb)
             .lang(s.lang)
     })?;

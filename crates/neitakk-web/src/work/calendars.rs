@@ -186,11 +186,8 @@ pub async fn read(
         check_caldav_url(&caldav.url, app.options.private_caldav)
             .await
             .map_err(|why| {
-                Failure::new(
-                    axum::http::StatusCode::CONFLICT,
-                    format!("your CalDAV account: {why}"),
-                )
-                .nb(format!("CalDAV-kontoen din: {why}"))
+                Failure::new(Kind::Conflict, format!("your CalDAV account: {why}"))
+                    .nb(format!("CalDAV-kontoen din: {why}"))
             })?;
         let cfg = config.clone();
         let live =

@@ -3,7 +3,7 @@
 //! account); beside it their calendars, replies, kept answers, and the
 //! CalDAV address check.
 
-use super::failure::Failure;
+use super::failure::{Failure, Kind};
 use super::App;
 use neitakk_core::{Client, Lang, Meeting, Strategy};
 use neitakk_ical::Window;
@@ -175,7 +175,7 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
             secret: Secret {
                 password: Some(app.key.open(&account.sealed_secret).map_err(|_| {
                     Failure::new(
-                        axum::http::StatusCode::CONFLICT,
+                        Kind::Conflict,
                         "your CalDAV password was stored under another server key \
                          (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
                     )
@@ -199,7 +199,7 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
 pub fn too_large(lang: Lang) -> Failure {
     let mb = MAX_UPLOAD / (1024 * 1024);
     Failure::new(
-        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::TooLarge,
         match lang {
             Lang::Nb => format!("Filen er for stor: høyst {mb} MB."),
             Lang::En => format!("The file is too large: {mb} MB at most."),

@@ -61,7 +61,7 @@ fn compose_one(
         if bodies.len() != r.messages.len() {
             let (form, reply) = (bodies.len(), r.messages.len());
             return Err(Failure::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Kind::Unprocessable,
                 format!("the form had {form} messages; this reply has {reply}: reload the page"),
             )
             .nb(format!(
@@ -176,7 +176,7 @@ pub async fn save_and_send(
         Ok(()) => {}
         Err(Unsendable::Unfilled(gap)) => {
             return Err(Failure::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Kind::Unprocessable,
                 format!("fill in what is in brackets before you send: {gap}"),
             )
             .nb(format!(
@@ -185,7 +185,7 @@ pub async fn save_and_send(
         }
         Err(Unsendable::NoRecipient(subject)) => {
             return Err(Failure::new(
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                Kind::Unprocessable,
                 format!("'{subject}' has no one to go to: save it and send it yourself"),
             )
             .nb(format!(
@@ -198,7 +198,7 @@ pub async fn save_and_send(
         .await?
         .ok_or_else(|| {
             Failure::new(
-                axum::http::StatusCode::CONFLICT,
+                Kind::Conflict,
                 "this server has no SMTP settings ([delivery.smtp]); save the reply to your outbox instead",
             )
             .nb("Denne tjeneren har ikke SMTP-oppsett ([delivery.smtp]). Lagre svaret i utboksen i stedet.")
