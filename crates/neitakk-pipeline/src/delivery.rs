@@ -7,7 +7,6 @@ use crate::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use neitakk_compose::Message;
 use neitakk_store::{ReplyKey, Store};
-use std::io::Write;
 use std::path::PathBuf;
 
 /// A draft written to the outbox.
@@ -76,6 +75,22 @@ pub async fn release(store: &Store, key: &ReplyKey) -> Result<(), neitakk_store:
     store.unmark_sent(key).await
 }
 
+/// What sending a reply did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivered {
+    /// There is no SMTP server to send with.
+    NoServer,
+    /// This reply to this request went out before (then, if the journal
+    /// knows when): nothing was sent.
+    Before(Option<DateTime<Utc>>),
+    /// Sent: the recipients of each message that went out, and whether the
+    /// calendar server also tells the organizer the answer (RFC 6638).
+    Now {
+        sent_to: Vec<Vec<String>>,
+        server_schedules: bool,
+    },
+}
+
 /// Sends the drafts once (see [`claim`]); messages with no recipient are
 /// left out (the caller has checked [`sendable`], or was told to send
 /// anyway). A failure names the draft, which stays in the outbox, and
@@ -86,37 +101,25 @@ pub fn deliver(
     key: &ReplyKey,
     drafts: &[Draft],
     on_caldav: bool,
-) -> Result<()> {
+) -> Result<Delivered> {
     use crate::journal;
     let Some(server) = smtp_server(config)? else {
-        return Ok(());
+        return Ok(Delivered::NoServer);
     };
     let emails: Vec<Email> = drafts.iter().map(|d| d.email.clone()).collect();
     let rt = journal::runtime()?;
     let store = rt.block_on(journal::open(config))?;
     if rt.block_on(claim(&store, key, &emails, config.now))? == Claim::SentBefore {
-        let when = rt.block_on(store.sent_at(key))?;
-        let _ = writeln!(
-            std::io::stderr(),
-            "This reply was sent{}; it is not sent again (a changed invitation may be answered anew).",
-            when.map_or(String::new(), |t| format!(
-                " on {}",
-                t.with_timezone(&config.profile.timezone).format("%Y-%m-%d %H:%M")
-            ))
-        );
-        return Ok(());
+        return Ok(Delivered::Before(rt.block_on(store.sent_at(key))?));
     }
     // A server that schedules (RFC 6638) also tells the organizer when the
     // event is updated, but only the answer: the words, the call link or the
     // new time go by mail all the same.
-    if let (Some(c), true) = (&config.caldav, on_caldav) {
-        if c.account()?.schedules()? {
-            let _ = writeln!(
-                std::io::stderr(),
-                "the calendar server also tells the organizer your answer"
-            );
-        }
-    }
+    let server_schedules = match (&config.caldav, on_caldav) {
+        (Some(c), true) => c.account()?.schedules()?,
+        _ => false,
+    };
+    let mut sent_to = Vec::new();
     for d in drafts {
         if d.email.to.is_empty() {
             tracing::warn!("{} has no recipient: not sent", d.path.display());
@@ -127,9 +130,12 @@ pub fn deliver(
             return Err(e)
                 .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()));
         }
-        let _ = writeln!(std::io::stderr(), "sent to {}", d.email.to.join(", "));
+        sent_to.push(d.email.to.clone());
     }
-    Ok(())
+    Ok(Delivered::Now {
+        sent_to,
+        server_schedules,
+    })
 }
 
 /// The SMTP server of the config, with its password fetched.
@@ -203,13 +209,7 @@ pub fn update_partstat(
             crate::Error::Input(format!("cannot set your answer on {}: {e}", resource.href))
         })?;
         match account.put(&resource.href, &changed, resource.etag.as_deref()) {
-            Ok(_) => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "your answer on the calendar is now {partstat:?}"
-                );
-                return Ok(());
-            }
+            Ok(_) => return Ok(()),
             Err(neitakk_net::caldav::Error::Changed) if attempt < 3 => {
                 tracing::info!("the event changed on the server; reading it again");
                 resource = account.get(&resource.href)?;

@@ -7,8 +7,7 @@ use neitakk_core::{Lang, Strategy};
 use neitakk_pipeline::analysis::Loaded;
 use neitakk_pipeline::choice::{Misfit, Refused};
 use neitakk_pipeline::config::Config;
-use neitakk_pipeline::delivery::sendable;
-use neitakk_pipeline::delivery::{deliver, update_partstat, Draft};
+use neitakk_pipeline::delivery::{deliver, sendable, update_partstat, Delivered, Draft};
 use neitakk_pipeline::reply::{composer, invitation_id, prepare, Choice, NoReply};
 use neitakk_pipeline::Result;
 use neitakk_pipeline::{draft, BadInput};
@@ -232,15 +231,39 @@ fn write(
     }
     if send {
         let on_caldav = args.meeting.file == neitakk_pipeline::analysis::CALDAV;
-        deliver(
+        let delivered = deliver(
             config,
             &reply.sender.email,
             &reply.key(),
             &written,
             on_caldav,
         )?;
+        let mut err = std::io::stderr().lock();
+        match delivered {
+            Delivered::NoServer => {}
+            Delivered::Before(when) => writeln!(
+                err,
+                "This reply was sent{}; it is not sent again (a changed invitation may be answered anew).",
+                when.map_or(String::new(), |t| format!(
+                    " on {}",
+                    t.with_timezone(&tz).format("%Y-%m-%d %H:%M")
+                ))
+            )?,
+            Delivered::Now {
+                sent_to,
+                server_schedules,
+            } => {
+                if server_schedules {
+                    writeln!(err, "the calendar server also tells the organizer your answer")?;
+                }
+                for to in sent_to {
+                    writeln!(err, "sent to {}", to.join(", "))?;
+                }
+            }
+        }
         if let (true, Some(partstat)) = (on_caldav, reply.partstat()) {
             update_partstat(config, meeting, partstat, args.series)?;
+            writeln!(err, "your answer on the calendar is now {partstat:?}")?;
         }
     }
     tracing::info!(
