@@ -22,6 +22,7 @@ pub mod lines;
 pub mod reader;
 mod recur;
 pub mod value;
+mod written;
 pub mod zone;
 
 use chrono::{DateTime, Utc};
