@@ -29,7 +29,9 @@ pub async fn add_calendar(
             from: now - chrono::Duration::days(366),
             to: now + chrono::Duration::days(366),
         };
-        let meetings = parse(&n, t.as_bytes(), year, &config)?;
+        let meetings = analysis::read_text(&n, t.as_bytes(), year, None, &config)
+            .map_err(|e| unreadable(&n, e))?
+            .occurrences;
         // The next meeting: not an all-day event, nor a cancelled one.
         let next = meetings
             .iter()
@@ -72,6 +74,20 @@ impl Cache {
             map.insert(key, value);
         }
     }
+}
+
+/// An upload that is not a calendar, said in both of the pages' languages.
+fn unreadable(name: &str, e: neitakk_ical::Error) -> Failure {
+    let nb = match &e {
+        neitakk_ical::Error::NotACalendar { .. } => {
+            format!("{name} er ikke en iCalendar-fil (den har ingen BEGIN:VCALENDAR).")
+        }
+        neitakk_ical::Error::NoCalendarPart { .. } => {
+            format!("{name} er en e-post uten kalenderdel (text/calendar).")
+        }
+        neitakk_ical::Error::Io { .. } => format!("{name} kan ikke leses."),
+    };
+    Failure::new(Kind::Unprocessable, e.to_string()).nb(nb)
 }
 
 /// Reads calendar text over a window, as the command line reads a file.

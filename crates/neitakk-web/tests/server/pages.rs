@@ -145,6 +145,19 @@ async fn bad_input_gets_a_clear_answer_and_stores_nothing() {
         "{}",
         r.body
     );
+    // And in bokmål on a Norwegian page.
+    admin.lang = "nb-NO,nb;q=0.9";
+    let r = admin
+        .upload(
+            "/calendars/upload",
+            &csrf,
+            "notater.txt",
+            "Kjære dagbok.".as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("er ikke en iCalendar-fil"), "{}", r.body);
+    admin.lang = "en";
     assert!(
         !r.body.contains("panicked") && !r.body.contains("src/"),
         "no trace"
