@@ -28,8 +28,8 @@ impl Role {
     }
 }
 
-/// A user account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A user account. Its `Debug` leaves out the password's hash.
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -40,6 +40,17 @@ pub struct User {
     /// The user's own settings, as JSON (the server gives them meaning).
     #[serde(skip)]
     pub settings: String,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A calendar a user uploaded, without its text.
@@ -448,5 +459,33 @@ impl Store {
             .await
             .map_err(query_error("read calendar"))?;
         Ok(row.map(|r| r.get("data")))
+    }
+}
+
+#[cfg(test)]
+mod debug {
+    use super::*;
+
+    #[test]
+    fn a_users_debug_leaves_out_the_password_hash() {
+        let u = User {
+            id: 1,
+            email: "ingrid@fjellfjord.no".into(),
+            name: "Ingrid".into(),
+            password_hash: "$argon2id$secret".into(),
+            role: Role::Admin,
+            settings: String::new(),
+        };
+        let text = format!("{u:?}");
+        assert!(
+            text.contains("ingrid@fjellfjord.no") && !text.contains("argon2"),
+            "{text}"
+        );
+        let account = crate::team::CaldavAccount {
+            url: "https://dav.example.no/".into(),
+            username: "ingrid".into(),
+            sealed_secret: "c2VhbGVk".into(),
+        };
+        assert!(!format!("{account:?}").contains("c2VhbGVk"));
     }
 }

@@ -33,12 +33,22 @@ pub struct NewDraft<'a> {
     pub eml: &'a str,
 }
 
-/// A user's CalDAV account; the secret is sealed by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user's CalDAV account; the secret is sealed by the caller, and its
+/// `Debug` leaves it out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CaldavAccount {
     pub url: String,
     pub username: String,
     pub sealed_secret: String,
+}
+
+impl std::fmt::Debug for CaldavAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaldavAccount")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Store {
