@@ -396,11 +396,12 @@ impl Context {
         let video = req.sender.video_link.clone();
         let channel = video.clone().or_else(|| req.sender.phone.clone());
         let nb = lang == Lang::Nb;
-        let title = m
-            .summary
-            .as_deref()
-            .unwrap_or(if nb { "møtet" } else { "the meeting" })
-            .to_owned();
+        // One line: the title goes into the subject, the message's first line.
+        let title = neitakk_core::text::one_line(m.summary.as_deref().unwrap_or(if nb {
+            "møtet"
+        } else {
+            "the meeting"
+        }));
         let colleague = req
             .facts
             .colleague_name

@@ -266,3 +266,27 @@ fn decline_optional_seat_nb() {
 fn decline_optional_seat_en() {
     insta::assert_snapshot!(render_with(Strategy::Decline, Lang::En, optional_seat));
 }
+
+fn title_with_a_line_break(m: &mut Meeting, _: &mut Facts, _: &mut Client) {
+    m.summary = Some("Gjennomgang\nav nettbutikken\r\nBcc: evil@example.com".into());
+}
+
+/// A title with a line break stays on the subject's line: nothing of it
+/// spills into the body.
+#[test]
+fn a_title_with_a_line_break_stays_in_the_subject() {
+    for strategy in [
+        Strategy::Decline,
+        Strategy::EmailForNow,
+        Strategy::Reschedule,
+    ] {
+        let text = render_with(strategy, Lang::Nb, title_with_a_line_break);
+        let first = text.split("\n----\n").next().unwrap();
+        let subject = first.lines().nth(1).unwrap();
+        assert!(
+            subject.contains("Gjennomgang av nettbutikken Bcc: evil@example.com"),
+            "{strategy}: {first}"
+        );
+        assert!(!first.lines().any(|l| l.starts_with("Bcc:")), "{first}");
+    }
+}

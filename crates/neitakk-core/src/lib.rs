@@ -14,6 +14,7 @@ pub mod meeting;
 pub mod planner;
 pub mod series;
 pub mod slots;
+pub mod text;
 pub mod types;
 pub mod tz;
 pub mod week;

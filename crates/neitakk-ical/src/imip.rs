@@ -59,7 +59,7 @@ pub fn build(m: &Mail) -> Result<Vec<u8>, Error> {
     let sender = mailbox(Some(m.from_name), m.from)?;
     let mut builder = lettre::Message::builder()
         .from(sender.clone())
-        .subject(m.subject)
+        .subject(neitakk_core::text::one_line(m.subject))
         .date(m.date.into())
         .message_id(Some(m.message_id.to_owned()));
     if let Some(id) = m.in_reply_to {
@@ -145,5 +145,31 @@ mod tests {
         assert!(html.contains("<p>Hei Kari,</p>"));
         assert!(html.contains("<li>A &amp; B</li>\n<li>&lt;C&gt;</li>"));
         assert!(html.contains("<p>Vennlig hilsen<br>\nIngrid</p>"));
+    }
+
+    /// A title with a line break stays one Subject line: nothing spills
+    /// into the other headers or the body.
+    #[test]
+    fn a_title_with_a_line_break_is_one_subject_line() {
+        let to = vec!["kari@client.no".to_owned()];
+        let eml = super::build(&super::Mail {
+            from_name: "Ingrid Berg",
+            from: "ingrid@firma.no",
+            to: &to,
+            subject: "Re: Status\r\nBcc: evil@example.com\n\nHello",
+            body: "Hei",
+            calendar: None,
+            in_reply_to: None,
+            message_id: "<1@firma.no>",
+            date: chrono::DateTime::UNIX_EPOCH,
+        })
+        .unwrap();
+        let text = String::from_utf8(eml).unwrap();
+        let head = text.split("\r\n\r\n").next().unwrap();
+        assert!(!head.lines().any(|l| l.starts_with("Bcc:")), "{head}");
+        assert!(
+            head.contains("Subject: Re: Status Bcc: evil@example.com Hello"),
+            "{head}"
+        );
     }
 }

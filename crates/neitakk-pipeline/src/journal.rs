@@ -18,12 +18,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 pub async fn open(config: &Config) -> Result<Store> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data folder {}",
-            config.data_dir.display()
-        )
-    })?;
+    crate::private::folder(&config.data_dir)?;
+    crate::private::file(&path(config))?;
     Ok(Store::open(&path(config)).await?)
 }
 

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod journal;
 pub mod load;
 pub mod plan;
+pub mod private;
 pub mod registry;
 pub mod reply;
 pub mod triage;

@@ -154,7 +154,8 @@ impl Store {
         Ok(Some(row.get("id")))
     }
 
-    /// Sets a user's password hash and ends their other sessions.
+    /// Sets a user's password hash and ends their other sessions and API
+    /// tokens.
     pub async fn set_password(
         &self,
         user_id: i64,
@@ -172,6 +173,12 @@ impl Store {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)
             .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        // A token made by whoever held the old password must not outlive it.
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+            .bind(user_id)
             .execute(&mut *tx)
             .await
             .map_err(query_error(what))?;
@@ -367,16 +374,29 @@ impl Store {
         Ok(row.as_ref().map(user))
     }
 
-    /// Stores a one-time setup link's hash.
+    /// Stores a one-time setup link's hash, in place of any earlier link:
+    /// one link at a time, so a restart does not leave an old one valid.
     pub async fn create_setup_link(
         &self,
         token_hash: &str,
         expires: DateTime<Utc>,
     ) -> Result<(), Error> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(query_error("create setup link"))?;
+        sqlx::query("DELETE FROM setup_links")
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("create setup link"))?;
         sqlx::query("INSERT INTO setup_links (token_hash, expires_at) VALUES ($1, $2)")
             .bind(token_hash)
             .bind(expires.to_rfc3339())
-            .execute(&self.pool)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error("create setup link"))?;
+        tx.commit()
             .await
             .map_err(query_error("create setup link"))?;
         Ok(())

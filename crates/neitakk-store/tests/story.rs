@@ -141,14 +141,24 @@ async fn accounts(store: &Store) {
     use neitakk_store::Error;
     assert_eq!(store.user_count().await.unwrap(), 0);
     let now = at("2026-11-27T12:00:00Z");
+    // One link at a time: a new one replaces the one before.
+    store
+        .create_setup_link("old-hash", at("2026-11-29T12:00:00Z"))
+        .await
+        .unwrap();
+    assert!(store.setup_link_open("old-hash", now).await.unwrap());
     store
         .create_setup_link("setup-hash", at("2026-11-28T12:00:00Z"))
         .await
         .unwrap();
-    store
-        .create_setup_link("old-hash", at("2026-11-26T12:00:00Z"))
-        .await
-        .unwrap();
+    assert!(!store.setup_link_open("old-hash", now).await.unwrap());
+    assert!(
+        !store
+            .setup_link_open("setup-hash", at("2026-11-28T12:00:01Z"))
+            .await
+            .unwrap(),
+        "an expired link does not work"
+    );
     let first = |link: &'static str| async move {
         store
             .create_first_admin(link, now, "Ingrid@Firma.no", "Ingrid Berg", "$argon2id$x")
@@ -163,7 +173,7 @@ async fn accounts(store: &Store) {
     assert_eq!(
         first("old-hash").await,
         None,
-        "an expired link does not work"
+        "a replaced link does not work"
     );
     let admin = first("setup-hash").await.expect("the first admin");
     assert_eq!(first("setup-hash").await, None, "a setup link works once");

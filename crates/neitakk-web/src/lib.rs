@@ -211,18 +211,15 @@ pub fn run(config: &Config, args: &Settings, clock: Clock) -> Result<()> {
 }
 
 async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data folder {}",
-            config.data_dir.display()
-        )
-    })?;
-    let url = args.database_url.clone().unwrap_or_else(|| {
-        format!(
-            "sqlite://{}?mode=rwc",
-            config.data_dir.join("server.sqlite").display()
-        )
-    });
+    neitakk_pipeline::private::folder(&config.data_dir)?;
+    let url = match &args.database_url {
+        Some(url) => url.clone(),
+        None => {
+            let file = config.data_dir.join("server.sqlite");
+            neitakk_pipeline::private::file(&file)?;
+            format!("sqlite://{}?mode=rwc", file.display())
+        }
+    };
     let store = Store::connect(&url).await?;
     let key = seal::server_key(args.server_key.as_deref(), &config.data_dir)?;
     let listener = tokio::net::TcpListener::bind(args.listen)

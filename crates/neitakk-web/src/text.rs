@@ -40,7 +40,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("derived_note", "* The tier follows from the client's share of revenue; set it by hand to pin it.", "* Kundenivået følger av kundens andel av omsetningen; sett det for hånd for å låse det."),
     ("domains", "Domains", "Domener"),
     ("done_settings", "Your settings are saved.", "Innstillingene er lagret."),
-    ("done_password", "Your password is changed. Your other sessions are ended.", "Passordet er byttet. De andre øktene dine er avsluttet."),
+    ("done_password", "Your password is changed. Your other sessions and your API tokens are ended.", "Passordet er byttet. De andre øktene dine og API-nøklene dine er avsluttet."),
     ("done_revoked", "The token is revoked.", "Nøkkelen er trukket tilbake."),
     ("done_user", "The user is added.", "Brukeren er lagt til."),
     ("done_removed", "The user and their data are removed.", "Brukeren og dataene deres er fjernet."),

@@ -282,14 +282,21 @@ async fn setup_links_stop_working_once_there_is_an_admin() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // One link at a time: a new one (a restart with no users) ends the old.
     let second = server::new_setup_link(&s.app.store, s.app.clock.now())
         .await
         .unwrap();
+    let mut old = s.browser();
+    assert_eq!(
+        old.get(&format!("/setup/{first}")).await.status,
+        StatusCode::FORBIDDEN,
+        "the older link no longer works"
+    );
     let mut a = s.browser();
-    let csrf = a.get(&format!("/setup/{first}")).await.csrf();
+    let csrf = a.get(&format!("/setup/{second}")).await.csrf();
     let r = a
         .post(
-            &format!("/setup/{first}"),
+            &format!("/setup/{second}"),
             &[
                 ("csrf", &csrf),
                 ("name", "A"),
@@ -299,15 +306,19 @@ async fn setup_links_stop_working_once_there_is_an_admin() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Once there is an admin, no link works, not even a new one.
+    let third = server::new_setup_link(&s.app.store, s.app.clock.now())
+        .await
+        .unwrap();
     let mut b = s.browser();
     assert_eq!(
-        b.get(&format!("/setup/{second}")).await.status,
+        b.get(&format!("/setup/{third}")).await.status,
         StatusCode::FORBIDDEN
     );
     let csrf = b.get("/login").await.csrf();
     let r = b
         .post(
-            &format!("/setup/{second}"),
+            &format!("/setup/{third}"),
             &[
                 ("csrf", &csrf),
                 ("name", "B"),

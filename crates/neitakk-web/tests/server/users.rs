@@ -132,7 +132,9 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
         .login("ola.hansen@fjellfjord.no", PASSWORD)
         .await;
 
-    // Ola changes his password: the old one and his other session stop working.
+    // Ola changes his password: the old one, his other session and his API
+    // tokens stop working.
+    let old_token = ola.token().await;
     let csrf = ola.get("/settings").await.csrf();
     let r = ola
         .post(
@@ -173,6 +175,16 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
         "/login",
         "the other one ends"
     );
+    assert_eq!(
+        api(&s, &old_token, "GET", "/calendars", None).await.status,
+        StatusCode::UNAUTHORIZED,
+        "a token made before the change ends too"
+    );
+    assert!(ola
+        .get("/settings?done=password")
+        .await
+        .body
+        .contains("API tokens are ended"));
     assert_eq!(
         s.browser()
             .login("ola.hansen@fjellfjord.no", PASSWORD)

@@ -14,7 +14,7 @@ fn serve_with_no_configuration() {
         .env_remove("NEITAKK_DATABASE_URL")
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path())
-        .env("NEITAKK_DATA_DIR", data.path())
+        .env("NEITAKK_DATA_DIR", data.path().join("data"))
         .args(["serve", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -50,6 +50,18 @@ fn serve_with_no_configuration() {
     let _ = child.wait();
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     assert!(page.contains("Set up neitakk"), "{page}");
-    assert!(data.path().join("server.sqlite").exists());
-    assert!(data.path().join("server.key").exists());
+    // The data folder and every file in it are the server's user's only.
+    let data = data.path().join("data");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700, "the data folder");
+        for entry in std::fs::read_dir(&data).unwrap() {
+            let path = entry.unwrap().path();
+            assert_eq!(mode(&path), 0o600, "{}", path.display());
+        }
+    }
+    assert!(data.join("server.sqlite").exists());
+    assert!(data.join("server.key").exists());
 }
