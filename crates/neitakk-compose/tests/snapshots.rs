@@ -290,3 +290,76 @@ fn a_title_with_a_line_break_stays_in_the_subject() {
         assert!(!first.lines().any(|l| l.starts_with("Bcc:")), "{first}");
     }
 }
+
+mod any_text {
+    use super::*;
+    use proptest::prelude::{prop_assert, proptest, ProptestConfig};
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        /// Any title, description, names and note, for every strategy: the
+        /// composer writes a message or names an error, never panics, and
+        /// its subject is one line.
+        #[test]
+        fn the_composer_never_panics(
+            title in "(\\PC|[\\r\\n\\t{}%#])*",
+            description in "(\\PC|[\\r\\n\\t{}%#])*",
+            organizer in "(\\PC|[\\r\\n])*",
+            contact in "(\\PC|[\\r\\n])*",
+            sender in "(\\PC|[\\r\\n])*",
+            note in "(\\PC|[\\r\\n{}])*",
+            strategy in 0usize..10,
+        ) {
+            let composer = Composer::new(&[]).unwrap();
+            let mut m = meeting();
+            m.summary = Some(title.as_str().into());
+            m.description = Some(description.as_str().into());
+            m.organizer = Some(std::sync::Arc::new(Attendee {
+                email: "kari@fjordkraft.no".into(),
+                name: Some(organizer),
+                ..Default::default()
+            }));
+            let f = facts();
+            let client = Client {
+                name: "Fjordkraft".into(),
+                contact: Some(contact),
+                ..Default::default()
+            };
+            let sender = Sender {
+                name: sender.clone(),
+                email: "ingrid.berg@firma.no".into(),
+                signature: sender,
+                ..Default::default()
+            };
+            let strategies = [
+                Strategy::Attend, Strategy::PhoneCall, Strategy::Shorten, Strategy::ShorterCall,
+                Strategy::EmailForNow, Strategy::BowOut, Strategy::Reschedule,
+                Strategy::Delegate, Strategy::LessOften, Strategy::Decline,
+            ];
+            for lang in [Lang::Nb, Lang::En] {
+                let req = Request {
+                    meeting: &m,
+                    facts: &f,
+                    strategy: strategies[strategy],
+                    reasons: &[Reason::Workload],
+                    client: Some(&client),
+                    sender: &sender,
+                    lang,
+                    tz: neitakk_core::Tz::named("Europe/Oslo").unwrap(),
+                    minutes: None,
+                    note: Some(&note),
+                    slots: &[],
+                    history: &[],
+                    follow_up_call: false,
+                    series: false,
+                    every: 2,
+                };
+                if let Ok(messages) = composer.compose(&req) {
+                    for message in messages {
+                        prop_assert!(!message.subject.contains(['\r', '\n']), "{:?}", message.subject);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -173,3 +173,34 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod any_text {
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Any names, subjects, bodies and addresses: a message or a clear
+        /// error, never a panic.
+        #[test]
+        fn the_mail_builder_never_panics(
+            from_name in "\\PC*|[\\r\\n\\t \"<>@,;:\\\\]{0,8}",
+            from in "\\PC{0,30}",
+            to in proptest::collection::vec("\\PC{0,30}", 0..3),
+            subject in "(\\PC|[\\r\\n])*",
+            body in "(\\PC|[\\r\\n])*",
+        ) {
+            let _ = super::build(&super::Mail {
+                from_name: &from_name,
+                from: &from,
+                to: &to,
+                subject: &subject,
+                body: &body,
+                calendar: None,
+                in_reply_to: None,
+                message_id: "<1@firma.no>",
+                date: chrono::DateTime::UNIX_EPOCH,
+            });
+        }
+    }
+}

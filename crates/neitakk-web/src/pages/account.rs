@@ -65,6 +65,7 @@ pub async fn setup(
     if name.is_empty() {
         return Err(Failure::bad(pick(lang, "Give your name.", "Skriv navnet ditt.")).lang(lang));
     }
+    check_name(name, lang)?;
     check_email(email, lang)?;
     check_password(password, lang)?;
     let hash = auth::hash_password(password)?;
@@ -154,6 +155,20 @@ fn check_password(password: &str, lang: Lang) -> Result<(), Failure> {
             Lang::Nb => format!("Passordet må ha minst {n} tegn."),
             Lang::En => format!("The password needs at least {n} characters."),
         })
+        .lang(lang));
+    }
+    Ok(())
+}
+
+/// A person's name goes into every reply's From and signature: one line of
+/// text, of a length a name has.
+fn check_name(name: &str, lang: Lang) -> Result<(), Failure> {
+    if name.chars().any(char::is_control) || name.chars().count() > 100 {
+        return Err(Failure::bad(pick(
+            lang,
+            "A name is one line of at most 100 characters.",
+            "Et navn er én linje på høyst 100 tegn.",
+        ))
         .lang(lang));
     }
     Ok(())
@@ -256,10 +271,19 @@ pub async fn settings(State(app): State<Arc<App>>, s: Session, q: Query_) -> Pag
     settings_page(&app, &s, None, done_notice(&q, s.lang)).await
 }
 
-pub async fn change_password(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+pub async fn change_password(
+    State(app): State<Arc<App>>,
+    s: Session,
+    peer: Peer,
+    form: Fields_,
+) -> Page {
     let f = Fields::read(form, s.lang)?;
     s.check(f.get("csrf"))?;
+    // A guess at the current password is a failed login like any other: a
+    // stolen session cannot try passwords here faster than at the door.
+    auth::check_rate(&app, &s.user.email, &peer, s.lang).await?;
     if !auth::password_matches(&s.user.password_hash, f.raw("current")) {
+        auth::note_failure(&app, &s.user.email, &peer).await?;
         return Err(Failure::forbidden(pick(
             s.lang,
             "The current password is incorrect.",
@@ -422,6 +446,7 @@ pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) ->
         ))
         .lang(s.lang));
     }
+    check_name(name, s.lang)?;
     check_email(email, s.lang)?;
     check_password(password, s.lang)?;
     let role = match f.get("role") {

@@ -335,3 +335,42 @@ async fn setup_links_stop_working_once_there_is_an_admin() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// Guesses at the current password on the settings page count as failed
+/// logins: past the limit even the right one waits.
+#[tokio::test]
+async fn guesses_at_the_current_password_are_failed_logins() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/settings").await.csrf();
+    for _ in 0..5 {
+        let r = admin
+            .post(
+                "/settings/password",
+                &[
+                    ("csrf", &csrf),
+                    ("current", "gjetting-1234"),
+                    ("new", "nytt-langt-passord"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    let r = admin
+        .post(
+            "/settings/password",
+            &[
+                ("csrf", &csrf),
+                ("current", PASSWORD),
+                ("new", "nytt-langt-passord"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // And the door is shut as well: they were failed logins.
+    let r = s
+        .browser()
+        .login("ingrid.berg@fjellfjord.no", PASSWORD)
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}

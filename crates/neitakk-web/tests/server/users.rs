@@ -353,3 +353,37 @@ async fn addresses_to_send_from_are_the_admins_to_give() {
     }
     assert!(settings(2).await.contains("oh@fjellfjord.no"));
 }
+
+/// A name goes into every reply's From and signature: one line, or the
+/// admin's form refuses it (and the setup form too).
+#[tokio::test]
+async fn a_name_is_one_line() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/users").await.csrf();
+    for name in [
+        "Ola\nHansen",
+        "Ola\r\nBcc: evil@example.com",
+        &"O".repeat(101),
+    ] {
+        let r = admin
+            .post(
+                "/users",
+                &[
+                    ("csrf", &csrf),
+                    ("name", name),
+                    ("email", "ola.hansen@fjellfjord.no"),
+                    ("role", "member"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{name:?}: {}", r.body);
+        assert!(r.body.contains("one line"), "{}", r.body);
+    }
+    assert_eq!(
+        s.app.store.user_count().await.unwrap(),
+        1,
+        "nobody was added"
+    );
+}
