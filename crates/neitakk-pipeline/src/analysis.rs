@@ -63,6 +63,26 @@ pub fn parse_week(s: &str, tz: neitakk_core::Tz) -> Result<Window> {
     })
 }
 
+/// The widest window one command or request reads: a year (with the weeks
+/// around it for history and whole weeks). Past it the time and memory one
+/// request takes would have no bound.
+pub const MAX_WINDOW_DAYS: i64 = 366;
+
+/// A plan frees time in one week.
+pub const MAX_PLAN_DAYS: i64 = 7;
+
+/// `w`, if it is no longer than `max_days`; else the error says the limit.
+pub fn bounded(w: Window, max_days: i64, what: &str) -> Result<Window> {
+    if w.to - w.from > Duration::days(max_days) {
+        return Err(BadInput(format!(
+            "{what} covers at most {max_days} days; this window has {}",
+            (w.to - w.from).num_days()
+        ))
+        .into());
+    }
+    Ok(w)
+}
+
 /// The window from `--week` or `--from/--to`; by default the week `now` is in.
 pub fn window(
     week: Option<&str>,

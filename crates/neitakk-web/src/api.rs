@@ -96,7 +96,8 @@ fn window(
             if to <= from {
                 return Err(bad("the window is empty: to must be after from"));
             }
-            Ok(Window { from, to })
+            analysis::bounded(Window { from, to }, analysis::MAX_WINDOW_DAYS, "a request")
+                .map_err(fail)
         }
         (_, None, None) => analysis::window(week, None, None, tz, now).map_err(fail),
         _ => Err(bad("give week, or both from and to")),
@@ -354,7 +355,14 @@ async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) ->
                 .collect()
         }),
     };
-    let (config, loaded) = loaded(&app, &user, &p).await?;
+    let config = work::user_config(&app, &user)
+        .await
+        .map_err(Failure::json)?;
+    let w = window(&p, config.profile.timezone, config.now)?;
+    analysis::bounded(w, analysis::MAX_PLAN_DAYS, "a plan").map_err(|e| Failure::from(e).json())?;
+    let loaded = work::load(&app, &user, &config, w)
+        .await
+        .map_err(Failure::json)?;
     let planned = work::blocking(move || Ok(plan::compute(&config, loaded, &goal)))
         .await
         .map_err(Failure::json)?

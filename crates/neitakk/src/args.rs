@@ -4,7 +4,9 @@
 use chrono::{DateTime, Duration, Utc};
 use neitakk_core::Meeting;
 use neitakk_ical::Window;
-use neitakk_pipeline::analysis::{find, parse_at, parse_week, search_window, window, Loaded};
+use neitakk_pipeline::analysis::{
+    bounded, find, parse_at, parse_week, search_window, window, Loaded, MAX_WINDOW_DAYS,
+};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::BadInput;
 use neitakk_pipeline::Result;
@@ -28,13 +30,14 @@ pub struct WeekArgs {
 impl WeekArgs {
     /// The window the arguments name; by default the week `now` is in.
     pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
-        window(
+        let w = window(
             self.week.as_deref(),
             self.from.as_deref(),
             self.to.as_deref(),
             tz,
             now,
-        )
+        )?;
+        bounded(w, MAX_WINDOW_DAYS, "--from/--to")
     }
 }
 
@@ -62,7 +65,9 @@ impl PeriodArgs {
     /// by default ending with the week `now` is in.
     pub fn window(&self, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Result<Window> {
         if self.from.is_some() {
-            return window(None, self.from.as_deref(), self.to.as_deref(), tz, now);
+            let w = window(None, self.from.as_deref(), self.to.as_deref(), tz, now)?;
+            // As many weeks as --weeks allows.
+            return bounded(w, 2 * MAX_WINDOW_DAYS, "--from/--to");
         }
         let last = match &self.through {
             Some(week) => parse_week(week, tz)?,
@@ -108,6 +113,11 @@ impl MeetingArgs {
         let tz = config.profile.timezone;
         let at = self.at.as_deref().map(|a| parse_at(a, tz)).transpose()?;
         let w = search_window(at, self.from.as_deref(), self.to.as_deref(), config)?;
+        // A window given with --from/--to is bounded; the default one is a year and a week.
+        let w = match self.from {
+            Some(_) => bounded(w, MAX_WINDOW_DAYS, "--from/--to")?,
+            None => w,
+        };
         let loaded = Loaded::load(&self.file, w, config)?;
         let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)
             .map_err(|e| {

@@ -262,3 +262,44 @@ async fn repeated_triage_answers_follow_every_change() {
     api(&s, &token, "DELETE", &format!("/calendars/{id}"), None).await;
     assert_eq!(triage().await["meetings"], serde_json::json!([]));
 }
+
+/// A window one request may read is bounded: a plan is for one week, and
+/// nothing reads more than a year, so no member can make the server expand
+/// three centuries of a calendar (this took 25 s and 8 GB before).
+#[tokio::test]
+async fn windows_are_bounded() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    admin.upload_example().await;
+    let token = admin.token().await;
+    let started = std::time::Instant::now();
+    for (path, limit) in [
+        ("/plan?from=1901-01-01&to=2199-12-31&free=1h", "at most"),
+        (
+            "/plan?from=2026-11-30&to=2026-12-14&free=1h",
+            "at most 7 days",
+        ),
+        ("/triage?from=1901-01-01&to=2199-12-31", "at most 366 days"),
+        ("/events?from=2026-01-01&to=2028-01-01", "at most 366 days"),
+        (
+            "/explain?uid=x&start=2026-11-30T12:00:00Z&from=1901-01-01&to=2199-12-31",
+            "",
+        ),
+    ] {
+        let r = api(&s, &token, "GET", path, None).await;
+        assert!(
+            r.status.is_client_error(),
+            "{path}: {} {}",
+            r.status,
+            r.body
+        );
+        assert!(r.body.contains(limit), "{path}: {}", r.body);
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "refused at once"
+    );
+    // A week is still a week.
+    let r = api(&s, &token, "GET", "/plan?week=2026-W49&free=1h", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}

@@ -49,6 +49,11 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     if window.to <= window.from {
         return Err(BadInput("the window is empty: --to must be after --from".into()).into());
     }
+    let window = neitakk_pipeline::analysis::bounded(
+        window,
+        neitakk_pipeline::analysis::MAX_WINDOW_DAYS,
+        "--from/--to",
+    )?;
     let occurrences = read_calendar(&args.file, window, tz, config)?;
     let mut out = std::io::stdout().lock();
     match args.format {

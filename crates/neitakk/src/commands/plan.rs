@@ -40,6 +40,11 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
     let w = args.week.window(tz, config.now)?;
+    let w = neitakk_pipeline::analysis::bounded(
+        w,
+        neitakk_pipeline::analysis::MAX_PLAN_DAYS,
+        "a plan",
+    )?;
     let goal = Goal {
         free: args.free,
         max_risk: args.max_risk,

@@ -130,3 +130,51 @@ fn plan_writes_every_draft_in_one_go_and_a_before_after_chart() {
         "{texts:?}"
     );
 }
+
+/// The command line's windows are bounded too: a plan is for one week, and
+/// triage and events read at most a year.
+#[test]
+fn windows_are_bounded() {
+    let data = tempfile::tempdir().unwrap();
+    for (args, limit) in [
+        (
+            &[
+                "plan",
+                "examples/uke49.ics",
+                "--free",
+                "1h",
+                "--from",
+                "2026-11-30",
+                "--to",
+                "2026-12-14",
+            ][..],
+            "at most 7 days",
+        ),
+        (
+            &[
+                "triage",
+                "examples/uke49.ics",
+                "--from",
+                "1901-01-01",
+                "--to",
+                "2199-12-31",
+            ][..],
+            "at most 366 days",
+        ),
+        (
+            &[
+                "events",
+                "examples/uke49.ics",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2028-01-01",
+            ][..],
+            "at most 366 days",
+        ),
+    ] {
+        let o = neitakk(data.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(limit), "{args:?}: {}", stderr(&o));
+    }
+}
