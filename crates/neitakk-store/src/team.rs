@@ -253,39 +253,53 @@ impl Store {
         Ok(())
     }
 
-    /// Notes a failed login for `key` (an address, or a client's IP).
-    pub async fn login_failed(&self, key: &str, at: DateTime<Utc>) -> Result<(), Error> {
-        sqlx::query("INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)")
+    /// Counts one more login attempt for `key` (an address or a client) in
+    /// its window, a new window when the last began before `since`, and
+    /// says how many there are now, this one included: counted and checked
+    /// in one statement, so that attempts made at the same moment all count.
+    pub async fn count_attempt(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        since: DateTime<Utc>,
+    ) -> Result<i64, Error> {
+        let row = sqlx::query(
+            "INSERT INTO login_attempts (key, window_start, attempts) VALUES ($1, $2, 1)
+             ON CONFLICT (key) DO UPDATE SET
+               attempts = CASE WHEN login_attempts.window_start < $3 THEN 1
+                               ELSE login_attempts.attempts + 1 END,
+               window_start = CASE WHEN login_attempts.window_start < $3 THEN $2
+                                   ELSE login_attempts.window_start END
+             RETURNING attempts",
+        )
+        .bind(key)
+        .bind(now.to_rfc3339())
+        .bind(since.to_rfc3339())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("count a login attempt"))?;
+        Ok(row.get("attempts"))
+    }
+
+    /// Forgets the attempts for `key`: its count starts again.
+    pub async fn forget_attempts(&self, key: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM login_attempts WHERE key = $1")
             .bind(key)
-            .bind(at.to_rfc3339())
             .execute(&self.pool)
             .await
-            .map_err(query_error("note failed login"))?;
+            .map_err(query_error("forget login attempts"))?;
         Ok(())
     }
 
-    /// Forgets the failed logins for `key` (a new password lifts the block).
-    pub async fn forget_login_failures(&self, key: &str) -> Result<(), Error> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1")
-            .bind(key)
-            .execute(&self.pool)
-            .await
-            .map_err(query_error("forget failed logins"))?;
+    /// Takes back one attempt for `key`: it was right, not a guess.
+    pub async fn undo_attempt(&self, key: &str) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE login_attempts SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0",
+        )
+        .bind(key)
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("undo a login attempt"))?;
         Ok(())
-    }
-
-    /// Failed logins for `key` since `since`; older ones are forgotten.
-    pub async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<i64, Error> {
-        sqlx::query("DELETE FROM login_failures WHERE failed_at < $1")
-            .bind(since.to_rfc3339())
-            .execute(&self.pool)
-            .await
-            .map_err(query_error("forget failed logins"))?;
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1")
-            .bind(key)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(query_error("count failed logins"))?;
-        Ok(row.get("n"))
     }
 }

@@ -241,6 +241,27 @@ async fn accounts(store: &Store) {
         store.calendar(member, mine).await.unwrap().is_none(),
         "one user cannot read another's calendar"
     );
+
+    // Login attempts are counted in one statement per attempt; a window
+    // that began before `since` starts again.
+    let key = "email:ingrid@firma.no";
+    let since = at("2026-11-27T11:45:00Z");
+    for n in 1..=3 {
+        assert_eq!(store.count_attempt(key, now, since).await.unwrap(), n);
+    }
+    store.undo_attempt(key).await.unwrap();
+    assert_eq!(store.count_attempt(key, now, since).await.unwrap(), 3);
+    let later = at("2026-11-27T12:30:00Z");
+    assert_eq!(
+        store
+            .count_attempt(key, later, at("2026-11-27T12:15:00Z"))
+            .await
+            .unwrap(),
+        1,
+        "a new window"
+    );
+    store.forget_attempts(key).await.unwrap();
+    assert_eq!(store.count_attempt(key, later, since).await.unwrap(), 1);
 }
 
 #[tokio::test]

@@ -268,16 +268,26 @@ pub fn failure_key(email: &str) -> String {
     format!("email:{}", email.to_ascii_lowercase())
 }
 
-/// Refuses a login attempt when the address, or the client, failed too
-/// often lately.
-pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Result<(), Failure> {
-    let since = app.clock.now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let by_email = app.store.login_failures(&failure_key(email), since).await?;
+/// Counts this login attempt against the address and the client, and
+/// refuses it past the limit. Counted and checked in one statement each, so
+/// that guesses made in parallel cannot all pass before any is counted; a
+/// right password takes its attempt back ([`attempt_was_right`]).
+pub async fn attempt(app: &App, email: &str, peer: &Peer, lang: Lang) -> Result<(), Failure> {
+    let now = app.clock.now();
+    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
+    let by_email = app
+        .store
+        .count_attempt(&failure_key(email), now, since)
+        .await?;
     let by_ip = match peer.0 {
-        Some(ip) => app.store.login_failures(&format!("ip:{ip}"), since).await?,
+        Some(ip) => {
+            app.store
+                .count_attempt(&format!("ip:{ip}"), now, since)
+                .await?
+        }
         None => 0,
     };
-    if by_email >= FAILURES_PER_EMAIL || by_ip >= FAILURES_PER_IP {
+    if by_email > FAILURES_PER_EMAIL || by_ip > FAILURES_PER_IP {
         let message = if lang == Lang::Nb {
             format!(
                 "For mange mislykkede innlogginger. Prøv igjen om {FAILURE_WINDOW_MINUTES} minutter, \
@@ -294,12 +304,12 @@ pub async fn check_rate(app: &App, email: &str, peer: &Peer, lang: Lang) -> Resu
     Ok(())
 }
 
-/// Notes a failed login against the address and the client.
-pub async fn note_failure(app: &App, email: &str, peer: &Peer) -> Result<(), Failure> {
-    let now = app.clock.now();
-    app.store.login_failed(&failure_key(email), now).await?;
+/// The password was right: the attempt was not a guess, and the count for
+/// the address starts again.
+pub async fn attempt_was_right(app: &App, email: &str, peer: &Peer) -> Result<(), Failure> {
+    app.store.forget_attempts(&failure_key(email)).await?;
     if let Some(ip) = peer.0 {
-        app.store.login_failed(&format!("ip:{ip}"), now).await?;
+        app.store.undo_attempt(&format!("ip:{ip}")).await?;
     }
     Ok(())
 }

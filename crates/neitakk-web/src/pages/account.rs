@@ -100,7 +100,7 @@ pub async fn login(
     let f = Fields::read(form, lang)?;
     check_public_form(&headers, &f, lang)?;
     let email = f.get("email").to_ascii_lowercase();
-    auth::check_rate(&app, &email, &peer, lang).await?;
+    auth::attempt(&app, &email, &peer, lang).await?;
     let user = app.store.user_by_email(&email).await?;
     let password = f.raw("password");
     let ok = match &user {
@@ -114,12 +114,12 @@ pub async fn login(
     };
     match user {
         Some(u) if ok => {
+            auth::attempt_was_right(&app, &email, &peer).await?;
             app.store.delete_expired_sessions(app.clock.now()).await?;
             let cookie = auth::start_session(&app, u.id).await?;
             Ok(logged_in(&app, cookie, "/week"))
         }
         _ => {
-            auth::note_failure(&app, &email, &peer).await?;
             let message = if lang == Lang::Nb {
                 "Feil e-post eller passord."
             } else {
@@ -281,9 +281,8 @@ pub async fn change_password(
     s.check(f.get("csrf"))?;
     // A guess at the current password is a failed login like any other: a
     // stolen session cannot try passwords here faster than at the door.
-    auth::check_rate(&app, &s.user.email, &peer, s.lang).await?;
+    auth::attempt(&app, &s.user.email, &peer, s.lang).await?;
     if !auth::password_matches(&s.user.password_hash, f.raw("current")) {
-        auth::note_failure(&app, &s.user.email, &peer).await?;
         return Err(Failure::forbidden(pick(
             s.lang,
             "The current password is incorrect.",
@@ -291,6 +290,7 @@ pub async fn change_password(
         ))
         .lang(s.lang));
     }
+    auth::attempt_was_right(&app, &s.user.email, &peer).await?;
     let new = f.raw("new");
     check_password(new, s.lang)?;
     // Other sessions (another browser, a stolen cookie) end here.
@@ -528,7 +528,7 @@ pub async fn reset_password(State(app): State<Arc<App>>, s: Session, form: Field
     app.store.delete_api_tokens(id).await?;
     // A new password also lifts a block after failed logins.
     app.store
-        .forget_login_failures(&auth::failure_key(&user.email))
+        .forget_attempts(&auth::failure_key(&user.email))
         .await?;
     Ok(redirect("/users?done=reset"))
 }

@@ -374,3 +374,42 @@ async fn guesses_at_the_current_password_are_failed_logins() {
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Guesses sent all at once are counted and checked one by one: at most
+/// five of forty get a password check (before, all forty were checked),
+/// and the right password after them waits.
+#[tokio::test]
+async fn parallel_guesses_do_not_pass_the_limit() {
+    let s = Server::new().await;
+    drop(s.admin().await);
+    let mut b = s.browser();
+    let csrf = b.get("/login").await.csrf();
+    let cookie = b.cookie_header();
+    let tasks: Vec<_> = (0..40)
+        .map(|_| {
+            let req = Request::post("/login")
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form(&[
+                    ("csrf", &csrf),
+                    ("email", "ingrid.berg@fjellfjord.no"),
+                    ("password", "gjetting-1234"),
+                ])))
+                .unwrap();
+            tokio::spawn(s.router.clone().oneshot(req))
+        })
+        .collect();
+    let mut checked = 0;
+    for t in tasks {
+        let status = t.await.unwrap().unwrap().status();
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            checked += 1;
+        }
+    }
+    assert!(checked <= 5, "{checked} of 40 were checked");
+    let r = s
+        .browser()
+        .login("ingrid.berg@fjellfjord.no", PASSWORD)
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
