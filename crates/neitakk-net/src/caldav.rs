@@ -39,9 +39,18 @@ pub enum Error {
     Answer(String),
 }
 
+/// How long a connection may take to open.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the server may take to begin its answer.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+
 impl Account {
     fn agent(&self) -> ureq::Agent {
         ureq::Agent::config_builder()
+            // A server that never answers is given up on soon; a large
+            // calendar still has the whole timeout to arrive.
+            .timeout_connect(Some(CONNECT_TIMEOUT.min(self.timeout)))
+            .timeout_recv_response(Some(ANSWER_TIMEOUT.min(self.timeout)))
             .timeout_global(Some(self.timeout))
             .http_status_as_error(false)
             // REPORT, MKCALENDAR and the like are WebDAV methods.

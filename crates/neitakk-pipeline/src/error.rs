@@ -8,9 +8,12 @@ pub enum Error {
     /// The user's: a file, a value, a setting or a choice that cannot be used.
     #[error("{0}")]
     Input(String),
-    /// Another server (CalDAV, SMTP) refused, or could not be reached.
+    /// Another server (CalDAV, SMTP) refused.
     #[error("{0}")]
     Remote(String),
+    /// Another server could not be reached, or did not answer in time.
+    #[error("{0}")]
+    Unreachable(String),
     /// Reading or writing a file or a stream failed.
     #[error("{}", with_what(what, source))]
     Io {
@@ -47,7 +50,13 @@ impl Error {
 
     /// Another server's (a 502 from the team server).
     pub fn is_remote(&self) -> bool {
-        matches!(self, Error::Remote(_))
+        matches!(self, Error::Remote(_) | Error::Unreachable(_))
+    }
+
+    /// Another server did not answer (down, or too slow): what it would
+    /// have given may be left out, with a note.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Unreachable(_))
     }
 
     /// The reader of the output went away (`neitakk triage ... | head`).
@@ -60,6 +69,7 @@ impl Error {
         match self {
             Error::Input(m) => Error::Input(format!("{what}: {m}")),
             Error::Remote(m) => Error::Remote(format!("{what}: {m}")),
+            Error::Unreachable(m) => Error::Unreachable(format!("{what}: {m}")),
             Error::Ours(m) => Error::Ours(format!("{what}: {m}")),
             Error::Io { what: w, source } => Error::Io {
                 what: with_what(&what.to_string(), &w),
@@ -155,7 +165,10 @@ impl From<neitakk_ical::Error> for Error {
 
 impl From<neitakk_net::caldav::Error> for Error {
     fn from(e: neitakk_net::caldav::Error) -> Error {
-        Error::Remote(e.to_string())
+        match e {
+            neitakk_net::caldav::Error::Connection(_) => Error::Unreachable(e.to_string()),
+            other => Error::Remote(other.to_string()),
+        }
     }
 }
 

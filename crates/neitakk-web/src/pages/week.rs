@@ -148,8 +148,12 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let work::Read {
         loaded,
         has_calendar,
+        calendar_note,
         ..
     } = work::read(&app, &s.user, &config, w).await?;
+    let notice = done_notice(&q, lang)
+        .map(str::to_owned)
+        .or_else(|| calendar_note.map(|(en, nb)| if lang == Lang::Nb { nb } else { en }));
     let reasons = q.reasons(lang)?;
     let choices = reason_choices(&reasons, lang);
     let given = reason_params(&reasons);
@@ -192,7 +196,7 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             prev => link("/week", &[&[("week", week_name(w.from - Duration::days(7), tz).as_str())][..], &given].concat()),
             next => link("/week", &[&[("week", week_name(w.from + Duration::days(7), tz).as_str())][..], &given].concat()),
             has_calendar,
-            notice => done_notice(&q, lang),
+            notice,
             reasons => choices,
             ..board
         },

@@ -145,6 +145,8 @@ pub struct Read {
     pub on_caldav: HashSet<String>,
     /// Whether the user has any calendar at all (an upload or CalDAV).
     pub has_calendar: bool,
+    /// A calendar that did not answer and is left out, in English and bokmål.
+    pub calendar_note: Option<(String, String)>,
 }
 
 /// [`load`], with the version of what was read and what came from CalDAV.
@@ -172,6 +174,7 @@ pub async fn read(
             .join(","),
     );
     let mut on_caldav = HashSet::new();
+    let mut calendar_note = None;
     let mut calendar = match app.cache.get(&key) {
         Some(parsed) => parsed,
         None => {
@@ -206,13 +209,31 @@ pub async fn read(
                     .nb(format!("CalDAV-kontoen din: {why}"))
             })?;
         let cfg = config.clone();
-        let live =
-            blocking(move || Ok(analysis::read_calendar(analysis::CALDAV, span, None, &cfg)?))
-                .await?;
-        on_caldav = live.iter().map(|m| m.uid.clone()).collect();
-        let mut all = calendar.as_ref().clone();
-        all.extend(live);
-        calendar = Arc::new(merged(all));
+        let live = tokio::task::spawn_blocking(move || {
+            analysis::read_calendar(analysis::CALDAV, span, None, &cfg)
+        })
+        .await
+        .map_err(|e| Failure::ours(format!("a task failed: {e}")))?;
+        match live {
+            Ok(live) => {
+                on_caldav = live.iter().map(|m| m.uid.clone()).collect();
+                let mut all = calendar.as_ref().clone();
+                all.extend(live);
+                calendar = Arc::new(merged(all));
+            }
+            // A server that does not answer does not hold the page: the
+            // other calendars are shown, with a note.
+            Err(e) if e.is_unreachable() => {
+                tracing::warn!("CalDAV for user {}: {e}", user.id);
+                calendar_note = Some((
+                    format!(
+                        "Your CalDAV calendar did not answer, so it is left out for now ({e})."
+                    ),
+                    format!("CalDAV-kalenderen din svarte ikke, så den er utelatt nå ({e})."),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
         version = None;
     }
     let now = config.now;
@@ -226,6 +247,7 @@ pub async fn read(
         version,
         on_caldav,
         has_calendar: !calendars.is_empty() || config.caldav.is_some(),
+        calendar_note,
     })
 }
 

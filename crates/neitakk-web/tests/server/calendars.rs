@@ -185,3 +185,48 @@ async fn a_caldav_account_feeds_the_board_and_takes_the_answer() {
     ]);
     assert_eq!(got.trim(), r#"{"master": "TENTATIVE"}"#);
 }
+
+/// A CalDAV server that never answers does not hold the board: after a
+/// short wait the page shows the other calendars, with a note.
+#[tokio::test]
+async fn a_caldav_server_that_never_answers_does_not_hold_the_board() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    // Accepts every connection and says nothing.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    admin.upload_example().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .post(
+            "/calendars/caldav",
+            &[
+                ("csrf", &csrf),
+                ("url", &format!("http://127.0.0.1:{port}/ingrid/cal/")),
+                ("username", "ingrid"),
+                ("password", "secret"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let started = std::time::Instant::now();
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert_eq!(board.status, StatusCode::OK, "{}", board.body);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(!cards(&board.body).is_empty(), "the uploaded week is shown");
+    assert!(
+        board.body.contains("did not answer"),
+        "a note says one is left out: {}",
+        board.body
+    );
+}
