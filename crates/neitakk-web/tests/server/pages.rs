@@ -386,3 +386,38 @@ async fn a_moved_meeting_is_shown_once_at_its_new_time() {
         .count();
     assert_eq!(standups, 5);
 }
+
+/// An organizer address that is not one (as a hand-made invitation may
+/// have) is a clear answer on the meeting page, not a 500.
+#[tokio::test]
+async fn a_malformed_organizer_address_is_a_clear_answer() {
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let odd = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\n\
+        UID:odd-organizer@havnevest.no\r\nSUMMARY:Prat om portalen\r\n\
+        DTSTART:20261202T120000Z\r\nDTEND:20261202T130000Z\r\nDTSTAMP:20261127T120000Z\r\n\
+        ORGANIZER;CN=Per Olsen:mailto:per olsen@@havnevest.no\r\n\
+        ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:ingrid.berg@fjellfjord.no\r\n\
+        END:VEVENT\r\nEND:VCALENDAR\r\n";
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .upload("/calendars/upload", &csrf, "odd.ics", odd.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = admin
+        .get(
+            "/meeting?uid=odd-organizer%40havnevest.no&start=2026-12-02T12:00:00Z&strategy=decline",
+        )
+        .await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("is not an e-mail address"),
+        "{}",
+        page.body
+    );
+}
