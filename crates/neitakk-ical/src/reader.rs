@@ -18,6 +18,9 @@ pub struct Options {
     pub tz: Option<neitakk_core::Tz>,
     /// The zone when neither `--tz` nor the file says (the profile's, else UTC).
     pub default_tz: Option<neitakk_core::Tz>,
+    /// Keep each event's lines as written (`Meeting::as_written`), to
+    /// forward it: only what answers meetings needs them.
+    pub keep_written: bool,
 }
 
 /// The end of an RDATE period.
@@ -93,10 +96,15 @@ struct EventBuilder {
 }
 
 impl EventBuilder {
-    fn at(line: usize) -> Box<EventBuilder> {
+    /// An event from its BEGIN line; `keep` its lines as written.
+    fn at(line: usize, keep: bool) -> Box<EventBuilder> {
         Box::new(EventBuilder {
             line,
-            text: "BEGIN:VEVENT\r\n".to_owned(),
+            text: if keep {
+                "BEGIN:VEVENT\r\n".to_owned()
+            } else {
+                String::new()
+            },
             ..Default::default()
         })
     }
@@ -227,10 +235,11 @@ impl Reader<'_> {
         meeting.attendees = ev.attendees.into();
         let mut text = ev.text;
         // An unterminated VEVENT is closed where the reader closed it.
-        if !text
-            .trim_end()
-            .to_ascii_uppercase()
-            .ends_with("\nEND:VEVENT")
+        if !text.is_empty()
+            && !text
+                .trim_end()
+                .to_ascii_uppercase()
+                .ends_with("\nEND:VEVENT")
         {
             text.push_str("END:VEVENT\r\n");
         }
@@ -386,7 +395,7 @@ pub fn parse(
         }
         // The event's lines as written (a new VEVENT or the calendar's end
         // closes it without being its own).
-        if let State::Event(ev) = &mut state {
+        if let (State::Event(ev), true) = (&mut state, options.keep_written) {
             let closes = matches!(
                 (l.name.as_str(), value.as_str()),
                 ("BEGIN", "VEVENT") | ("END", "VCALENDAR")
@@ -429,7 +438,9 @@ pub fn parse(
                 State::Calendar
             }
             (State::Outside, _, _) => State::Outside,
-            (State::Calendar, "BEGIN", "VEVENT") => State::Event(EventBuilder::at(n)),
+            (State::Calendar, "BEGIN", "VEVENT") => {
+                State::Event(EventBuilder::at(n, options.keep_written))
+            }
             (State::Calendar, "BEGIN", "VTIMEZONE") => State::Zone {
                 tzid: None,
                 observances: Vec::new(),
@@ -467,7 +478,7 @@ pub fn parse(
                     format!("unterminated VEVENT closed by the one at line {n}"),
                 );
                 r.finish(*ev, window, &mut events);
-                State::Event(EventBuilder::at(n))
+                State::Event(EventBuilder::at(n, options.keep_written))
             }
             (State::Event(ev), "BEGIN", _) => {
                 skipping.push(value);

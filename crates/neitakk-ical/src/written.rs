@@ -59,6 +59,10 @@ pub(crate) fn as_written<'a>(
     zones: &Zones,
 ) {
     let mut records: Vec<&mut EventRecord> = records.into_iter().collect();
+    // Read without `keep_written`: there is nothing to keep.
+    if records.iter().all(|r| r.text.is_empty()) {
+        return;
+    }
     let mut written = AsWritten::default();
     for r in &mut records {
         let times = [Some(&r.dtstart), r.dtend.as_ref(), r.recurrence_id.as_ref()]

@@ -168,6 +168,15 @@ pub fn caldav_resource(
         })
 }
 
+/// What a calendar is read for. Answering a meeting needs each event as
+/// its file wrote it (a delegate gets the organizer's invitation
+/// forwarded); assessing does not, and is spared keeping that text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Assess,
+    Answer,
+}
+
 /// Reads calendar text (a file's, an upload's, a CalDAV server's) and
 /// expands it in `window`; floating times in `tz`, else the profile's zone.
 pub fn read_text(
@@ -175,11 +184,13 @@ pub fn read_text(
     data: impl std::io::BufRead,
     window: Window,
     tz: Option<neitakk_core::Tz>,
+    purpose: Purpose,
     config: &Settings,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
     let options = Options {
         tz,
         default_tz: Some(config.profile.timezone),
+        keep_written: purpose == Purpose::Answer,
     };
     neitakk_ical::read_stream(name, data, window, &options)
 }
@@ -190,13 +201,21 @@ pub fn read_calendar(
     path: &str,
     window: Window,
     tz: Option<neitakk_core::Tz>,
+    purpose: Purpose,
     config: &Config,
 ) -> Result<Vec<Meeting>> {
     let cal = if path == CALDAV {
         let data = caldav_calendar(config, window)?;
-        read_text("caldav", data.as_bytes(), window, tz, config)?
+        read_text("caldav", data.as_bytes(), window, tz, purpose, config)?
     } else if path == "-" {
-        read_text("<stdin>", std::io::stdin().lock(), window, tz, config)?
+        read_text(
+            "<stdin>",
+            std::io::stdin().lock(),
+            window,
+            tz,
+            purpose,
+            config,
+        )?
     } else {
         if Path::new(path).is_dir() {
             return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
@@ -204,7 +223,7 @@ pub fn read_calendar(
         let file =
             std::fs::File::open(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
         let data = std::io::BufReader::with_capacity(1 << 16, file);
-        read_text(path, data, window, tz, config)?
+        read_text(path, data, window, tz, purpose, config)?
     };
     for w in &cal.warnings {
         tracing::warn!("{w}");
@@ -236,9 +255,9 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn load(path: &str, window: Window, config: &Config) -> Result<Loaded> {
+    pub fn load(path: &str, window: Window, purpose: Purpose, config: &Config) -> Result<Loaded> {
         let span = Loaded::span(window, config);
-        let calendar = read_calendar(path, span, None, config)?;
+        let calendar = read_calendar(path, span, None, purpose, config)?;
         let recent_limits = crate::journal::recent_limits(config)?;
         Ok(Loaded::new(
             window,

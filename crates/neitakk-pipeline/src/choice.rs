@@ -268,7 +268,13 @@ mod tests {
         config.data_dir = PathBuf::from("/nonexistent/neitakk-journal");
         let week = parse_week("2026-W49", config.profile.timezone).unwrap();
         let file = root.join("examples/uke49.ics");
-        let loaded = Loaded::load(file.to_str().unwrap(), week, &config).unwrap();
+        let loaded = Loaded::load(
+            file.to_str().unwrap(),
+            week,
+            crate::analysis::Purpose::Assess,
+            &config,
+        )
+        .unwrap();
         (config, loaded)
     }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use neitakk_core::Meeting;
 use neitakk_ical::Window;
 use neitakk_pipeline::analysis::{
-    bounded, find, parse_at, parse_week, search_window, window, Loaded, MAX_WINDOW_DAYS,
+    bounded, find, parse_at, parse_week, search_window, window, Loaded, Purpose, MAX_WINDOW_DAYS,
 };
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::BadInput;
@@ -118,7 +118,7 @@ impl MeetingArgs {
             Some(_) => bounded(w, MAX_WINDOW_DAYS, "--from/--to")?,
             None => w,
         };
-        let loaded = Loaded::load(&self.file, w, config)?;
+        let loaded = Loaded::load(&self.file, w, Purpose::Answer, config)?;
         let meeting = find(&loaded.calendar, &self.uid, at, w, tz, config.now)
             .map_err(|e| {
                 BadInput(format!(

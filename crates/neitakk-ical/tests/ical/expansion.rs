@@ -15,6 +15,7 @@ fn load(name: &str, from: &str, to: &str, tz: Option<neitakk_core::Tz>) -> Calen
     let options = Options {
         tz,
         default_tz: None,
+        keep_written: false,
     };
     read(
         name,

@@ -24,6 +24,7 @@ fn load_with(name: &str, tz: Option<neitakk_core::Tz>) -> Calendar {
     let options = Options {
         tz,
         default_tz: None,
+        keep_written: false,
     };
     read(name, &bytes, window, &options).unwrap()
 }

@@ -29,9 +29,16 @@ pub async fn add_calendar(
             from: now - chrono::Duration::days(366),
             to: now + chrono::Duration::days(366),
         };
-        let meetings = analysis::read_text(&n, t.as_bytes(), year, None, &config)
-            .map_err(|e| unreadable(&n, e))?
-            .occurrences;
+        let meetings = analysis::read_text(
+            &n,
+            t.as_bytes(),
+            year,
+            None,
+            analysis::Purpose::Assess,
+            &config,
+        )
+        .map_err(|e| unreadable(&n, e))?
+        .occurrences;
         // The next meeting: not an all-day event, nor a cancelled one.
         let next = meetings
             .iter()
@@ -97,7 +104,7 @@ pub fn parse(
     span: Window,
     config: &Config,
 ) -> neitakk_pipeline::Result<Vec<Meeting>> {
-    let cal = analysis::read_text(name, data, span, None, config)?;
+    let cal = analysis::read_text(name, data, span, None, analysis::Purpose::Answer, config)?;
     for w in &cal.warnings {
         tracing::debug!("{w}");
     }
@@ -210,7 +217,13 @@ pub async fn read(
             })?;
         let cfg = config.clone();
         let live = tokio::task::spawn_blocking(move || {
-            analysis::read_calendar(analysis::CALDAV, span, None, &cfg)
+            analysis::read_calendar(
+                analysis::CALDAV,
+                span,
+                None,
+                analysis::Purpose::Answer,
+                &cfg,
+            )
         })
         .await
         .map_err(|e| Failure::ours(format!("a task failed: {e}")))?;

@@ -46,9 +46,13 @@ async fn the_api_does_what_the_command_line_does() {
         };
         let week = neitakk_pipeline::analysis::parse_week(WEEK, config.profile.timezone).unwrap();
         let example = root().join("examples/uke49.ics");
-        let loaded =
-            neitakk_pipeline::analysis::Loaded::load(example.to_str().unwrap(), week, &config)
-                .unwrap();
+        let loaded = neitakk_pipeline::analysis::Loaded::load(
+            example.to_str().unwrap(),
+            week,
+            neitakk_pipeline::analysis::Purpose::Assess,
+            &config,
+        )
+        .unwrap();
         neitakk_pipeline::triage::write_json(&mut cli, &config, &loaded, &Default::default())
             .unwrap();
     }

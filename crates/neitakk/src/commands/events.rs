@@ -2,7 +2,7 @@
 
 use crate::table;
 use neitakk_ical::Window;
-use neitakk_pipeline::analysis::{parse_instant, read_calendar};
+use neitakk_pipeline::analysis::{parse_instant, read_calendar, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::events::line;
 use neitakk_pipeline::BadInput;
@@ -54,7 +54,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         neitakk_pipeline::analysis::MAX_WINDOW_DAYS,
         "--from/--to",
     )?;
-    let occurrences = read_calendar(&args.file, window, tz, config)?;
+    let occurrences = read_calendar(&args.file, window, tz, Purpose::Assess, config)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Jsonl => {

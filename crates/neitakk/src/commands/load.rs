@@ -5,7 +5,7 @@ use crate::args::PeriodArgs;
 use crate::table::{self, Format};
 use neitakk_compose::words;
 use neitakk_core::Lang;
-use neitakk_pipeline::analysis::Loaded;
+use neitakk_pipeline::analysis::{Loaded, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::load::{self, ClientLoad, Week};
 use neitakk_pipeline::Result;
@@ -27,7 +27,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
     let w = args.period.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.period.file, w, config)?;
+    let loaded = Loaded::load(&args.period.file, w, Purpose::Assess, config)?;
     let (weeks, clients) = load::compute(config, &loaded, w);
 
     if let Some(path) = &args.chart {

@@ -5,7 +5,7 @@ use crate::args::WeekArgs;
 use crate::table::{self, Format};
 use neitakk_compose::{dates, words};
 use neitakk_core::{Lang, Risk};
-use neitakk_pipeline::analysis::Loaded;
+use neitakk_pipeline::analysis::{Loaded, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::plan::{bars, compute, parse_duration, Goal};
 use neitakk_pipeline::BadInput;
@@ -50,8 +50,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         max_risk: args.max_risk,
         keep: args.keep.clone(),
     };
-    let planned = compute(config, Loaded::load(&args.week.file, w, config)?, &goal)
-        .map_err(|e| BadInput(format!("--keep: {e} (`neitakk clients list` shows them)")))?;
+    let planned = compute(
+        config,
+        Loaded::load(&args.week.file, w, Purpose::Answer, config)?,
+        &goal,
+    )
+    .map_err(|e| BadInput(format!("--keep: {e} (`neitakk clients list` shows them)")))?;
     let (loaded, meetings, plan) = (&planned.loaded, &planned.meetings, &planned.plan);
     if meetings.is_empty() {
         let nb = lang == Lang::Nb;

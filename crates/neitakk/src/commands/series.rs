@@ -5,7 +5,7 @@ use crate::table::{self, Format};
 use neitakk_compose::{dates, words};
 use neitakk_core::series::{self, Kind, Offer};
 use neitakk_core::Lang;
-use neitakk_pipeline::analysis::Loaded;
+use neitakk_pipeline::analysis::{Loaded, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::Result;
 use std::io::Write;
@@ -22,7 +22,7 @@ pub struct Args {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let (tz, lang) = (config.profile.timezone, config.profile.language);
     let w = args.period.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.period.file, w, config)?;
+    let loaded = Loaded::load(&args.period.file, w, Purpose::Assess, config)?;
     let me = &config.profile.emails;
     let meetings: Vec<_> = loaded
         .calendar

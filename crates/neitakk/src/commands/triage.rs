@@ -5,7 +5,7 @@ use crate::table::{self, Format};
 use neitakk_compose::{dates, words};
 use neitakk_core::facts::Overrides;
 use neitakk_core::{Lang, Reason};
-use neitakk_pipeline::analysis::{Assessed, Loaded};
+use neitakk_pipeline::analysis::{Assessed, Loaded, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::triage::{self, main_reason, week_line, Tally};
 use neitakk_pipeline::Result;
@@ -28,7 +28,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
     let w = args.week.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.week.file, w, config)?;
+    let loaded = Loaded::load(&args.week.file, w, Purpose::Assess, config)?;
     let overrides = Overrides {
         reasons: args.reason.clone(),
         ..Default::default()
