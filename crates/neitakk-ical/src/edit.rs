@@ -21,7 +21,7 @@ pub struct Instance {
 }
 
 /// A time as a property value: `;VALUE=DATE:20261203` or `:20261203T080000Z`.
-fn value(w: When) -> String {
+pub(crate) fn value(w: When) -> String {
     match w {
         When::At(t) => format!(":{}", t.format("%Y%m%dT%H%M%SZ")),
         When::Day(d) => format!(";VALUE=DATE:{}", d.format("%Y%m%d")),

@@ -58,10 +58,6 @@ fn name_of(line: &str) -> String {
         .to_ascii_uppercase()
 }
 
-fn value_of(line: &str) -> String {
-    parse_line(line, 0).map_or(String::new(), |l| l.value.trim().to_owned())
-}
-
 /// The VEVENT of one instance: its override when the file has one, else the
 /// master made into that instance (no rule, RECURRENCE-ID and times of its
 /// own).
@@ -69,7 +65,8 @@ fn instance(events: &[Vec<&str>], rid: &Written, start: When, end: When) -> Opti
     let rid_of = |e: &Vec<&str>| {
         e.iter()
             .find(|l| name_of(l) == "RECURRENCE-ID")
-            .map(|l| value_of(l))
+            .and_then(|l| parse_line(l, 0))
+            .map(|l| l.value.trim().to_owned())
     };
     if let Some(own) = events
         .iter()
@@ -85,10 +82,7 @@ fn instance(events: &[Vec<&str>], rid: &Written, start: When, end: When) -> Opti
     if let Some(tzid) = &rid.tzid {
         params.push_str(&format!(";TZID={}", crate::lines::param_value(tzid)));
     }
-    let time = |w: When| match w {
-        When::At(t) => format!(":{}", t.format("%Y%m%dT%H%M%SZ")),
-        When::Day(d) => format!(";VALUE=DATE:{}", d.format("%Y%m%d")),
-    };
+    let time = crate::edit::value;
     let mut out = vec![
         "BEGIN:VEVENT".to_owned(),
         format!("RECURRENCE-ID{params}:{}", rid.value),
@@ -110,39 +104,39 @@ fn instance(events: &[Vec<&str>], rid: &Written, start: When, end: When) -> Opti
 /// One VEVENT with the delegation written into its ATTENDEE lines, and
 /// whether it names the delegator.
 fn delegated(lines: Vec<String>, d: &Delegation) -> (Vec<String>, bool) {
-    let address = |p: &Person| {
-        p.uri
-            .clone()
-            .unwrap_or_else(|| format!("mailto:{}", p.email))
-    };
     let is = |l: &ContentLine, p: &Person| cal_address(&l.value).eq_ignore_ascii_case(&p.email);
     let mut out = Vec::with_capacity(lines.len() + 1);
     let (mut mine, mut theirs) = (None, false);
     let mut depth = 0usize;
     for text in lines {
-        let name = name_of(&text);
-        let value = value_of(&text).to_ascii_uppercase();
+        let Some(mut line) = parse_line(&text, 0) else {
+            if depth == 0 {
+                out.push(text);
+            }
+            continue;
+        };
+        let value = line.value.trim().to_ascii_uppercase();
         // The delegator's alarms are theirs, not the organizer's.
-        if (name == "BEGIN" && value == "VALARM") || depth > 0 {
-            match (name.as_str(), value.as_str()) {
+        if (line.name == "BEGIN" && value == "VALARM") || depth > 0 {
+            match (line.name.as_str(), value.as_str()) {
                 ("BEGIN", "VALARM") => depth += 1,
                 ("END", "VALARM") => depth = depth.saturating_sub(1),
                 _ => {}
             }
             continue;
         }
-        let Some(mut line) = parse_line(&text, 0).filter(|l| l.name == "ATTENDEE") else {
+        if line.name != "ATTENDEE" {
             out.push(text);
             continue;
-        };
+        }
         if is(&line, d.me) {
             line.set_param("PARTSTAT", "DELEGATED");
-            line.set_param("DELEGATED-TO", &address(d.delegate));
+            line.set_param("DELEGATED-TO", &d.delegate.uri());
             line.remove_param("RSVP");
             mine = Some((out.len(), line.param("ROLE").map(str::to_owned)));
         } else if is(&line, d.delegate) {
             line.set_param("PARTSTAT", "NEEDS-ACTION");
-            line.set_param("DELEGATED-FROM", &address(d.me));
+            line.set_param("DELEGATED-FROM", &d.me.uri());
             line.set_param("RSVP", "TRUE");
             theirs = true;
         }
@@ -152,7 +146,7 @@ fn delegated(lines: Vec<String>, d: &Delegation) -> (Vec<String>, bool) {
         let mut line = ContentLine {
             name: "ATTENDEE".to_owned(),
             params: Vec::new(),
-            value: address(d.delegate),
+            value: d.delegate.uri(),
             line: 0,
         };
         if let Some(name) = &d.delegate.name {
@@ -163,7 +157,7 @@ fn delegated(lines: Vec<String>, d: &Delegation) -> (Vec<String>, bool) {
         }
         line.set_param("PARTSTAT", "NEEDS-ACTION");
         line.set_param("RSVP", "TRUE");
-        line.set_param("DELEGATED-FROM", &address(d.me));
+        line.set_param("DELEGATED-FROM", &d.me.uri());
         out.insert(at + 1, line.text());
     }
     (out, mine.is_some())
