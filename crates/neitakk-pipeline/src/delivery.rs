@@ -54,12 +54,13 @@ pub enum Claim {
 /// second send at the same moment, finds the claim and sends nothing; a
 /// failed send gives the claim back ([`release`]). The claim names the
 /// message that carries the calendar answer (else the first).
-pub async fn claim(
+pub async fn claim<'e>(
     store: &Store,
     key: &ReplyKey,
-    emails: &[Email],
+    emails: impl IntoIterator<Item = &'e Email>,
     now: DateTime<Utc>,
 ) -> Result<Claim, neitakk_store::Error> {
+    let emails: Vec<&Email> = emails.into_iter().collect();
     let Some(e) = emails.iter().find(|e| e.carries_answer).or(emails.first()) else {
         return Ok(Claim::Taken);
     };
@@ -106,10 +107,10 @@ pub fn deliver(
     let Some(server) = smtp_server(config)? else {
         return Ok(Delivered::NoServer);
     };
-    let emails: Vec<Email> = drafts.iter().map(|d| d.email.clone()).collect();
     let rt = journal::runtime()?;
     let store = rt.block_on(journal::open(config))?;
-    if rt.block_on(claim(&store, key, &emails, config.now))? == Claim::SentBefore {
+    let emails = drafts.iter().map(|d| &d.email);
+    if rt.block_on(claim(&store, key, emails, config.now))? == Claim::SentBefore {
         return Ok(Delivered::Before(rt.block_on(store.sent_at(key))?));
     }
     // A server that schedules (RFC 6638) also tells the organizer when the
