@@ -22,7 +22,9 @@ pub mod week;
 pub use client::{derive_tiers, registry_problems, Client, TierThresholds};
 pub use engine::{decide, Choice, Decision, Policy, Step};
 pub use facts::{gather, CalendarIndex, Context, Facts};
-pub use meeting::{AsWritten, Attendee, Meeting, MeetingKey, PartStat, RoleParam, Series, Written};
+pub use meeting::{
+    held_bytes, AsWritten, Attendee, Meeting, MeetingKey, PartStat, RoleParam, Series, Written,
+};
 pub use slots::{free_slots, Slot, SlotSearch, WorkingHours};
 pub use types::*;
 pub use tz::Tz;

@@ -239,3 +239,93 @@ pub struct MeetingKey {
 pub fn is_me(email: &str, me: &[String]) -> bool {
     me.iter().any(|m| m.eq_ignore_ascii_case(email))
 }
+
+/// About how many bytes `meetings` hold, what they share counted once: what
+/// a cache of them weighs. (Allocator overhead is left out.)
+pub fn held_bytes(meetings: &[Meeting]) -> usize {
+    use std::collections::HashSet;
+    use std::mem::size_of;
+    let mut seen: HashSet<*const u8> = HashSet::new();
+    // Shared data, counted the first time it is seen.
+    let mut shared = |ptr: *const u8, bytes: usize| {
+        if seen.insert(ptr) {
+            bytes
+        } else {
+            0
+        }
+    };
+    let text = |s: &Option<Arc<str>>| s.as_deref().map_or(0, str::len);
+    let person = |a: &Attendee| {
+        let list = |l: &Vec<String>| l.iter().map(String::capacity).sum::<usize>();
+        a.email.capacity()
+            + a.uri.capacity()
+            + a.name.as_ref().map_or(0, String::capacity)
+            + list(&a.delegated_to)
+            + list(&a.delegated_from)
+    };
+    let mut total = std::mem::size_of_val(meetings);
+    for m in meetings {
+        total += m.uid.capacity()
+            + m.recurrence_id.as_ref().map_or(0, String::capacity)
+            + m.recurrence_id_written
+                .as_ref()
+                .map_or(0, |w| w.value.capacity())
+            + m.status.as_ref().map_or(0, String::capacity);
+        for s in [
+            &m.zone,
+            &m.summary,
+            &m.description,
+            &m.location,
+            &m.conference,
+        ] {
+            if let Some(a) = s {
+                total += shared(a.as_ptr(), text(s));
+            }
+        }
+        if let Some(o) = &m.organizer {
+            total += shared(Arc::as_ptr(o).cast(), size_of::<Attendee>() + person(o));
+        }
+        let people = size_of::<Attendee>() * m.attendees.len()
+            + m.attendees.iter().map(person).sum::<usize>();
+        total += shared(m.attendees.as_ptr().cast(), people);
+        if let Some(s) = &m.series {
+            let rids = s
+                .overrides
+                .iter()
+                .map(|w| size_of::<Written>() + w.value.capacity());
+            total += shared(s.overrides.as_ptr().cast(), rids.sum::<usize>());
+        }
+        if let Some(w) = &m.as_written {
+            let lines = w.zones.iter().map(|z| z.len()).sum::<usize>()
+                + w.events.iter().map(String::capacity).sum::<usize>();
+            total += shared(Arc::as_ptr(w).cast(), lines);
+        }
+    }
+    total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_fields_weigh_once() {
+        let long = "x".repeat(10_000);
+        let m = Meeting {
+            uid: "a".into(),
+            summary: Some(Arc::from(long.as_str())),
+            ..Meeting::default()
+        };
+        let one = held_bytes(std::slice::from_ref(&m));
+        assert!(one > 10_000, "{one}");
+        // An occurrence of the same series shares its summary.
+        let two = held_bytes(&[m.clone(), m.clone()]);
+        assert!(two - one < 1_000, "{one} then {two}");
+        // Another event's summary of the same text is its own.
+        let other = Meeting {
+            summary: Some(Arc::from(long.as_str())),
+            ..m.clone()
+        };
+        assert!(held_bytes(&[m, other]) - one > 10_000);
+    }
+}

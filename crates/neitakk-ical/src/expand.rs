@@ -12,16 +12,30 @@ use neitakk_core::{Meeting, Written};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-/// Bounds on expansion, so that no rule can hang or exhaust memory.
+/// Bounds on expansion, so that no file can hang or exhaust memory: time
+/// grows with the instances walked, memory with those kept, and both are
+/// capped for the whole calendar, whatever the file holds.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Instances walked per rule, counted from DTSTART.
     pub per_series: usize,
+    /// Instances walked in the whole calendar; past it, a series lists
+    /// only its first instance.
+    pub walked: usize,
+    /// Occurrences listed in the window; past it, the earliest are kept.
+    pub kept: usize,
 }
 
 impl Default for Limits {
+    /// Room for the largest calendars people have (the benchmark's 71 MB
+    /// export lists 190,000 occurrences in a year and walks about a million
+    /// instances), at a few seconds and a few hundred MB at most.
     fn default() -> Self {
-        Limits { per_series: 50_000 }
+        Limits {
+            per_series: 50_000,
+            walked: 5_000_000,
+            kept: 250_000,
+        }
     }
 }
 
@@ -61,9 +75,21 @@ struct Expander<'a> {
     warned_tzids: HashSet<String>,
     window: Window,
     limits: Limits,
+    /// Instances the calendar may still walk.
+    walk_left: usize,
+    /// Why some occurrences are not listed, once the budget is spent.
+    partial: Option<String>,
 }
 
 impl Expander<'_> {
+    /// Says once that the calendar's budget is spent.
+    fn spent(&mut self, line: usize, message: String) {
+        if self.partial.is_none() {
+            self.partial = Some(message.clone());
+            self.warn(line, message);
+        }
+    }
+
     fn warn(&mut self, line: usize, message: String) {
         self.warnings.push(Warning {
             file: self.file.to_owned(),
@@ -185,15 +211,25 @@ impl Expander<'_> {
                 Stamp::Date(d) if all_day => d.and_time(NaiveTime::MIN),
                 Stamp::Date(d) => d.and_hms_opt(23, 59, 59).unwrap_or_default(),
             };
-            match recur::walk(rule, start_wall, until_wall, stop, self.limits.per_series) {
+            let budget = self.limits.per_series.min(self.walk_left);
+            match recur::walk(rule, start_wall, until_wall, stop, budget) {
                 Ok(w) => {
+                    self.walk_left -= w.starts.len();
                     for part in &w.skipped {
                         self.warn(
                             *rule_line,
                             format!("series '{}': RRULE part {part} left out", r.meeting.uid),
                         );
                     }
-                    if w.capped {
+                    if w.capped && budget < self.limits.per_series {
+                        self.spent(
+                            r.line,
+                            format!(
+                                "the calendar's budget of {} recurring instances is spent at series '{}': it and the series after it list only their first instances",
+                                self.limits.walked, r.meeting.uid
+                            ),
+                        );
+                    } else if w.capped {
                         self.warn(
                             r.line,
                             format!(
@@ -318,12 +354,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         warned_tzids: HashSet::new(),
         window,
         limits: *limits,
+        walk_left: limits.walked,
+        partial: None,
     };
 
-    // Group by UID, keeping the file's order of first appearance.
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, (Vec<EventRecord>, Vec<EventRecord>)> = HashMap::new();
-    for mut e in events {
+    let mut events = events;
+    for e in &mut events {
         // What the organizer wrote, before any zone is read into it: an
         // answer names its instance the same way.
         if e.is_series() || e.recurrence_id.is_some() {
@@ -331,29 +367,37 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             e.recurrence_id_written = e.recurrence_id.as_ref().map(written);
         }
         if let Some(zone) = x.zones.calendar {
-            in_calendar_zone(&mut e, zone);
+            in_calendar_zone(e, zone);
         }
         if let (Stamp::Local(_), Some(_)) = (&e.dtstart.stamp, &e.dtstart.tzid) {
             if let Zone::Iana(tz) = x.zone_of(&e.dtstart, e.line) {
                 e.meeting.zone = Some(Arc::from(tz.name()));
             }
         }
-        let entry = groups.entry(e.meeting.uid.clone()).or_insert_with(|| {
-            order.push(e.meeting.uid.clone());
-            Default::default()
-        });
-        if e.recurrence_id.is_some() {
-            entry.1.push(e);
-        } else {
-            entry.0.push(e);
+    }
+    // Grouped by UID, in the file's order of first appearance: sorted in
+    // place (stably), so that a large file costs no second copy of its events.
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    for e in &events {
+        if !first_seen.contains_key(&e.meeting.uid) {
+            first_seen.insert(e.meeting.uid.clone(), first_seen.len());
         }
     }
+    events.sort_by_cached_key(|e| first_seen.get(&e.meeting.uid).copied());
+    drop(first_seen);
 
-    let mut out = Vec::new();
-    for uid in order {
-        let Some((mut masters, overrides)) = groups.remove(&uid) else {
+    let mut out = Kept::new(window, limits.kept);
+    let mut records = events.into_iter().peekable();
+    while let Some(first) = records.next() {
+        let mut members = vec![first];
+        while let Some(e) = records.next_if(|e| e.meeting.uid == members[0].meeting.uid) {
+            members.push(e);
+        }
+        let Some(uid) = members.first().map(|e| e.meeting.uid.clone()) else {
             continue;
         };
+        let (overrides, mut masters): (Vec<_>, Vec<_>) =
+            members.into_iter().partition(|e| e.recurrence_id.is_some());
         masters.sort_by_key(|m| m.meeting.sequence);
         let master = masters.pop();
         if let Some(dup) = masters.first() {
@@ -382,10 +426,15 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 // A single event, or instances whose series is not in the file.
                 if let Some(m) = single {
                     let placed = x.single(&m);
-                    out.push(occurrence(&m.meeting, placed, None));
+                    if out.admits(placed) {
+                        out.push(occurrence(&m.meeting, placed, None));
+                    }
                 }
                 for (k, o) in overrides {
                     let placed = x.single(&o);
+                    if !out.admits(placed) {
+                        continue;
+                    }
                     let written = o
                         .recurrence_id_written
                         .clone()
@@ -516,7 +565,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         }
         for (k, (p, v)) in placed {
             let m = &versions[v];
-            if !m.is_cancelled() && window.contains(p.start, p.end) {
+            if !m.is_cancelled() && out.admits(p) {
                 let written = own_rids
                     .get(&k)
                     .cloned()
@@ -526,12 +575,86 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         }
     }
 
-    out.retain(|m| !m.is_cancelled() || m.recurrence_id.is_none());
-    out.retain(|m| window.contains(m.start, m.end));
-    out.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+    let (occurrences, dropped) = out.finish();
+    if let (Some(last), true) = (occurrences.last(), dropped > 0) {
+        x.spent(
+            0,
+            format!(
+                "more than {} occurrences in the window: only the first {}, until {}, are listed ({dropped} left out)",
+                limits.kept,
+                limits.kept,
+                rfc3339(last.start)
+            ),
+        );
+    }
     Calendar {
-        occurrences: out,
+        occurrences,
         warnings: x.warnings,
+        partial: x.partial,
+    }
+}
+
+/// The occurrences in the window, at most `cap` of them: the earliest.
+/// Memory stays within twice the cap, whatever the calendar holds, and an
+/// occurrence that cannot be among the earliest is not even made.
+struct Kept {
+    window: Window,
+    cap: usize,
+    out: Vec<Meeting>,
+    /// Once the cap was reached: the latest start still kept.
+    cutoff: Option<DateTime<Utc>>,
+    dropped: usize,
+}
+
+impl Kept {
+    fn new(window: Window, cap: usize) -> Kept {
+        Kept {
+            window,
+            cap,
+            out: Vec::new(),
+            cutoff: None,
+            dropped: 0,
+        }
+    }
+
+    /// Whether an instance placed at `p` is in the window and may be kept.
+    fn admits(&mut self, p: Placed) -> bool {
+        if !self.window.contains(p.start, p.end) {
+            return false;
+        }
+        if self.cutoff.is_some_and(|c| p.start > c) {
+            self.dropped += 1;
+            return false;
+        }
+        true
+    }
+
+    fn push(&mut self, m: Meeting) {
+        // A cancelled instance is no occurrence; a cancelled single event is
+        // listed (its cancellation is what there is to know).
+        if m.is_cancelled() && m.recurrence_id.is_some() {
+            return;
+        }
+        self.out.push(m);
+        if self.out.len() >= self.cap.saturating_mul(2).max(1) {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.out
+            .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+        if self.out.len() > self.cap {
+            self.dropped += self.out.len() - self.cap;
+            self.out.truncate(self.cap);
+            self.cutoff = self.out.last().map(|m| m.start);
+        }
+    }
+
+    /// The occurrences in order of start, and how many were left out.
+    fn finish(mut self) -> (Vec<Meeting>, usize) {
+        self.trim();
+        (self.out, self.dropped)
     }
 }
 

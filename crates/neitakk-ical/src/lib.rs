@@ -89,6 +89,9 @@ impl Window {
 pub struct Calendar {
     pub occurrences: Vec<Meeting>,
     pub warnings: Vec<Warning>,
+    /// Set when the calendar spent its [`Limits`]: why some occurrences are
+    /// not listed (also among the warnings).
+    pub partial: Option<String>,
 }
 
 /// Reads a calendar from bytes (an `.ics`, or an `.eml` holding an
@@ -122,5 +125,5 @@ pub fn read_stream(
     } else {
         reader::parse(file, input, window, options)?
     };
-    Ok(expand(file, parsed, window, &Limits::default()))
+    Ok(expand(file, parsed, window, &options.limits))
 }

@@ -21,6 +21,8 @@ pub struct Options {
     /// Keep each event's lines as written (`Meeting::as_written`), to
     /// forward it: only what answers meetings needs them.
     pub keep_written: bool,
+    /// What expanding the calendar may take.
+    pub limits: crate::Limits,
 }
 
 /// The end of an RDATE period.

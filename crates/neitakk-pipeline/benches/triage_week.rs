@@ -45,7 +45,7 @@ fn triage_week(c: &mut Criterion) {
     let options = neitakk_ical::reader::Options {
         tz: None,
         default_tz: Some(config.profile.timezone),
-        keep_written: false,
+        ..Default::default()
     };
     let calendar =
         neitakk_ical::read_stream("year.ics", data.as_slice(), span, &options).expect("calendar");

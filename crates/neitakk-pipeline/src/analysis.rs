@@ -185,12 +185,13 @@ pub fn read_text(
     window: Window,
     tz: Option<neitakk_core::Tz>,
     purpose: Purpose,
-    config: &Settings,
+    config: &Config,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
     let options = Options {
         tz,
         default_tz: Some(config.profile.timezone),
         keep_written: purpose == Purpose::Answer,
+        limits: config.limits,
     };
     neitakk_ical::read_stream(name, data, window, &options)
 }

@@ -285,6 +285,9 @@ pub struct Config {
     pub outbox: PathBuf,
     pub smtp: Option<Smtp>,
     pub caldav: Option<Caldav>,
+    /// What one read of a calendar may take (instances walked, occurrences
+    /// kept): the same for every front; tests make it small.
+    pub limits: neitakk_ical::Limits,
 }
 
 impl std::ops::Deref for Config {
@@ -486,6 +489,7 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
                 password_command: c.password_command,
             },
         }),
+        limits: neitakk_ical::Limits::default(),
     })
 }
 

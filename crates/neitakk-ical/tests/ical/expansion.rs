@@ -14,8 +14,7 @@ fn load(name: &str, from: &str, to: &str, tz: Option<neitakk_core::Tz>) -> Calen
     let bytes = std::fs::read(&path).unwrap();
     let options = Options {
         tz,
-        default_tz: None,
-        keep_written: false,
+        ..Options::default()
     };
     read(
         name,

@@ -23,8 +23,7 @@ fn load_with(name: &str, tz: Option<neitakk_core::Tz>) -> Calendar {
     };
     let options = Options {
         tz,
-        default_tz: None,
-        keep_written: false,
+        ..Options::default()
     };
     read(name, &bytes, window, &options).unwrap()
 }

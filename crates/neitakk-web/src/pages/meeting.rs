@@ -59,6 +59,9 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
         meeting,
     } = meeting_in_context(&app, &s, &uid, get("start").unwrap_or_default()).await?;
     let (on_caldav, start) = (read.on_caldav.contains(&uid), meeting.start);
+    // A calendar that did not answer, or was read in part, changes what the
+    // advice could see: the page says so, as the week's does.
+    let notice = work::notes_in(&read.notes, lang);
     let loaded = read.loaded;
     let mut choice = parse_choice(get("strategy"), get("lang"), lang)?;
     choice.reasons = q.reasons(lang)?;
@@ -195,6 +198,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
             reasons => reason_choices(&choice.reasons, lang),
             summary_line => summary_line,
             given => choice.reasons.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            notice,
         },
     )
 }

@@ -148,12 +148,12 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     let work::Read {
         loaded,
         has_calendar,
-        calendar_note,
+        notes,
         ..
     } = work::read(&app, &s.user, &config, w).await?;
     let notice = done_notice(&q, lang)
         .map(str::to_owned)
-        .or_else(|| calendar_note.map(|(en, nb)| if lang == Lang::Nb { nb } else { en }));
+        .or_else(|| work::notes_in(&notes, lang));
     let reasons = q.reasons(lang)?;
     let choices = reason_choices(&reasons, lang);
     let given = reason_params(&reasons);

@@ -60,22 +60,38 @@ pub async fn add_calendar(
 /// A user's uploaded calendars parsed over a span, by (their ids and upload
 /// times, the span, the zone): parsed once, shared by every request after.
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<CacheKey, Arc<Vec<Meeting>>>>);
+pub struct Cache(Mutex<HashMap<CacheKey, Parsed>>);
 
 type CacheKey = (Vec<(i64, String)>, Window, String);
 
-impl Cache {
-    /// Occurrences kept at most (a few hundred MB); past it, start afresh.
-    const MAX_MEETINGS: usize = 500_000;
+/// Uploads read over a span: their meetings, merged, and the notes on any
+/// that was read only in part.
+#[derive(Clone)]
+struct Parsed {
+    meetings: Arc<Vec<Meeting>>,
+    notes: Vec<Note>,
+    bytes: usize,
+}
 
-    fn get(&self, key: &CacheKey) -> Option<Arc<Vec<Meeting>>> {
+/// Something the pages should say about a calendar, in English and bokmål.
+pub type Note = (String, String);
+
+impl Cache {
+    /// Bytes of meetings kept at most; past it, start afresh. One read
+    /// weighs a few hundred MB at most (`neitakk_ical::Limits`).
+    const MAX_BYTES: usize = 512 << 20;
+
+    fn get(&self, key: &CacheKey) -> Option<Parsed> {
         self.0.lock().ok()?.get(key).cloned()
     }
 
-    fn put(&self, key: CacheKey, value: Arc<Vec<Meeting>>) {
+    fn put(&self, key: CacheKey, value: Parsed) {
+        if value.bytes > Self::MAX_BYTES / 2 {
+            return;
+        }
         if let Ok(mut map) = self.0.lock() {
-            let held: usize = map.values().map(|v| v.len()).sum();
-            if held + value.len() > Self::MAX_MEETINGS {
+            let held: usize = map.values().map(|v| v.bytes).sum();
+            if held + value.bytes > Self::MAX_BYTES {
                 map.clear();
             }
             map.insert(key, value);
@@ -97,18 +113,25 @@ fn unreadable(name: &str, e: neitakk_ical::Error) -> Failure {
     Failure::new(Kind::Unprocessable, e.to_string()).nb(nb)
 }
 
-/// Reads calendar text over a window, as the command line reads a file.
+/// Reads calendar text over a window, as the command line reads a file:
+/// its meetings, and a note if it was larger than one read takes.
 pub fn parse(
     name: &str,
     data: &[u8],
     span: Window,
     config: &Config,
-) -> neitakk_pipeline::Result<Vec<Meeting>> {
+) -> neitakk_pipeline::Result<(Vec<Meeting>, Option<Note>)> {
     let cal = analysis::read_text(name, data, span, None, analysis::Purpose::Answer, config)?;
     for w in &cal.warnings {
         tracing::debug!("{w}");
     }
-    Ok(cal.occurrences)
+    let note = cal.partial.map(|why| {
+        (
+            format!("{name} is larger than neitakk reads at once, so some of its meetings are left out: {why}."),
+            format!("{name} er større enn neitakk leser på én gang, så noen av møtene i den er utelatt."),
+        )
+    });
+    Ok((cal.occurrences, note))
 }
 
 /// The user's calendars (uploads and CalDAV) around `window`, with their
@@ -152,8 +175,9 @@ pub struct Read {
     pub on_caldav: HashSet<String>,
     /// Whether the user has any calendar at all (an upload or CalDAV).
     pub has_calendar: bool,
-    /// A calendar that did not answer and is left out, in English and bokmål.
-    pub calendar_note: Option<(String, String)>,
+    /// What the pages should say about the calendars: one that did not
+    /// answer, one read only in part.
+    pub notes: Vec<Note>,
 }
 
 /// [`load`], with the version of what was read and what came from CalDAV.
@@ -181,8 +205,7 @@ pub async fn read(
             .join(","),
     );
     let mut on_caldav = HashSet::new();
-    let mut calendar_note = None;
-    let mut calendar = match app.cache.get(&key) {
+    let parsed = match app.cache.get(&key) {
         Some(parsed) => parsed,
         None => {
             let mut texts = Vec::new();
@@ -193,20 +216,26 @@ pub async fn read(
                 }
             }
             let cfg = config.clone();
-            let parsed = Arc::new(
-                blocking(move || {
-                    let mut all = Vec::new();
-                    for (name, data) in &texts {
-                        all.extend(parse(name, data.as_bytes(), span, &cfg)?);
-                    }
-                    Ok(merged(all))
+            let parsed = blocking(move || {
+                let (mut all, mut notes) = (Vec::new(), Vec::new());
+                for (name, data) in &texts {
+                    let (meetings, note) = parse(name, data.as_bytes(), span, &cfg)?;
+                    all.extend(meetings);
+                    notes.extend(note);
+                }
+                let meetings = merged(all);
+                Ok(Parsed {
+                    bytes: neitakk_core::held_bytes(&meetings),
+                    meetings: Arc::new(meetings),
+                    notes,
                 })
-                .await?,
-            );
+            })
+            .await?;
             app.cache.put(key, parsed.clone());
             parsed
         }
     };
+    let (mut calendar, mut notes) = (parsed.meetings, parsed.notes);
     if let Some(caldav) = &config.caldav {
         // Checked again at every read: a name may point elsewhere by now.
         check_caldav_url(&caldav.url, app.options.private_caldav)
@@ -238,7 +267,7 @@ pub async fn read(
             // other calendars are shown, with a note.
             Err(e) if e.is_unreachable() => {
                 tracing::warn!("CalDAV for user {}: {e}", user.id);
-                calendar_note = Some((
+                notes.push((
                     format!(
                         "Your CalDAV calendar did not answer, so it is left out for now ({e})."
                     ),
@@ -260,7 +289,7 @@ pub async fn read(
         version,
         on_caldav,
         has_calendar: !calendars.is_empty() || config.caldav.is_some(),
-        calendar_note,
+        notes,
     })
 }
 
@@ -308,4 +337,13 @@ fn find<'a>(
             Failure::not_found(format!("no meeting '{uid}' starting at {at}"))
                 .nb(format!("Ingen møte «{uid}» som starter {at}."))
         })
+}
+
+/// The notes in the page's language, as one text; `None` when there are none.
+pub fn notes_in(notes: &[Note], lang: Lang) -> Option<String> {
+    let texts: Vec<&str> = notes
+        .iter()
+        .map(|(en, nb)| if lang == Lang::Nb { nb } else { en }.as_str())
+        .collect();
+    (!texts.is_empty()).then(|| texts.join(" "))
 }

@@ -229,4 +229,56 @@ async fn a_caldav_server_that_never_answers_does_not_hold_the_board() {
         "a note says one is left out: {}",
         board.body
     );
+    // The meeting's page is shown too, with the same note.
+    let page = admin.get(&workshop("&lang=en")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("did not answer"), "{}", page.body);
+}
+
+/// A calendar far larger than one read takes: 1,000 meetings every hour,
+/// for ever (17 million occurrences in the two years an upload is read
+/// over). It is taken, and the board shows the week with a note that some
+/// meetings are left out. (The budget is made small here, so that the test
+/// is quick; `neitakk-ical`'s budget test measures the memory it bounds.)
+#[tokio::test]
+async fn a_calendar_past_the_budget_is_read_in_part_with_a_note() {
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for i in 0..1_000 {
+        ics.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:hourly-{i}@example.com\r\nDTSTAMP:20260101T000000Z\r\n\
+             DTSTART:20261101T000000Z\r\nDTEND:20261101T001500Z\r\nRRULE:FREQ=HOURLY\r\n\
+             SUMMARY:Every hour {i}\r\nEND:VEVENT\r\n"
+        ));
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("s.sqlite").display()
+    );
+    let store = neitakk_store::Store::connect(&url).await.unwrap();
+    let s = Server::on(store, dir, |c| {
+        c.limits = neitakk_ical::Limits {
+            walked: 100_000,
+            kept: 5_000,
+            ..neitakk_ical::Limits::default()
+        }
+    })
+    .await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .upload("/calendars/upload", &csrf, "hourly.ics", ics.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let board = admin.get(&format!("/week?week={WEEK}&lang=en")).await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(
+        board
+            .body
+            .contains("hourly.ics is larger than neitakk reads at once"),
+        "{}",
+        &board.body[..board.body.len().min(4000)]
+    );
+    assert!(cards(&board.body).len() <= 5_000);
 }
