@@ -6,6 +6,7 @@
 //! written elsewhere (`neitakk-compose`); the engine's rule trail is a list of
 //! structured [`Step`]s that a composer renders in the user's language.
 
+pub mod cancel;
 pub mod client;
 pub mod engine;
 pub mod facts;

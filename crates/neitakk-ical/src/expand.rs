@@ -389,6 +389,9 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     let mut out = Kept::new(window, limits.kept);
     let mut records = events.into_iter().peekable();
     while let Some(first) = records.next() {
+        if neitakk_core::cancel::requested() {
+            break;
+        }
         let mut members = vec![first];
         while let Some(e) = records.next_if(|e| e.meeting.uid == members[0].meeting.uid) {
             members.push(e);

@@ -364,6 +364,9 @@ pub fn parse(
     let mut skipping: Vec<String> = Vec::new();
 
     while let Some((n, text)) = lines.next_line() {
+        if neitakk_core::cancel::requested() {
+            break;
+        }
         let l = match parse_line(&text, n) {
             Some(l) => l,
             // Blanks before BEGIN:VCALENDAR (a file pasted or written by hand).

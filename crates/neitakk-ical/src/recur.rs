@@ -103,6 +103,9 @@ pub fn walk(
             out.capped = true;
             break;
         }
+        if out.starts.len() % 4096 == 4095 && neitakk_core::cancel::requested() {
+            break;
+        }
         out.starts.push(t);
     }
     Ok(out)

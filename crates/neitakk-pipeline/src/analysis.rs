@@ -383,8 +383,13 @@ impl Loaded {
         for idx in members.into_values() {
             let mut assessed: Vec<Assessed> = idx
                 .iter()
+                // Work nobody waits for ends early (and is dropped unused).
+                .take_while(|_| !neitakk_core::cancel::requested())
                 .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
                 .collect();
+            if assessed.len() < idx.len() {
+                break;
+            }
             let load = index.week_minutes(self.calendar[idx[0]].start);
             let mut items: Vec<WeekMeeting> = assessed
                 .iter_mut()

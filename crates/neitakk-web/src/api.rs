@@ -159,7 +159,7 @@ async fn triage(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) 
     if let Some(done) = key.and_then(|k| app.answers.get(&k)) {
         return Ok(json(done));
     }
-    let doc = work::blocking(move || {
+    let doc = work::heavy(&app, move || {
         let overrides = Overrides {
             reasons,
             ..Default::default()
@@ -203,7 +203,7 @@ async fn explain(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params)
         .await
         .map_err(Failure::json)?;
     let loaded = read.loaded;
-    let doc = work::blocking(move || {
+    let doc = work::heavy(&app, move || {
         let index = loaded.index(&config);
         let a = loaded.assess(
             &index,
@@ -363,7 +363,7 @@ async fn plan(State(app): State<Arc<App>>, ApiUser(user): ApiUser, q: Params) ->
     let loaded = work::load(&app, &user, &config, w)
         .await
         .map_err(Failure::json)?;
-    let planned = work::blocking(move || Ok(plan::compute(&config, loaded, &goal)))
+    let planned = work::heavy(&app, move || Ok(plan::compute(&config, loaded, &goal)))
         .await
         .map_err(Failure::json)?
         .map_err(|e| Failure::new(Kind::Unprocessable, e.to_string()).json())?;

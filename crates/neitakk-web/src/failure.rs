@@ -24,6 +24,8 @@ pub enum Kind {
     Remote,
     /// Ours: logged, shown without detail.
     Ours,
+    /// The work ran past its deadline and was stopped.
+    Unavailable,
     /// Not logged in: to the login page.
     Login,
 }
@@ -42,6 +44,7 @@ impl Kind {
             Kind::TooMany => StatusCode::TOO_MANY_REQUESTS,
             Kind::Remote => StatusCode::BAD_GATEWAY,
             Kind::Ours => StatusCode::INTERNAL_SERVER_ERROR,
+            Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Kind::Login => StatusCode::SEE_OTHER,
         }
     }
@@ -59,6 +62,8 @@ impl Kind {
             (Kind::TooMany, false) => "Too many attempts",
             (Kind::Remote, true) => "En annen tjener svarte ikke som ventet",
             (Kind::Remote, false) => "Another server did not answer as expected",
+            (Kind::Unavailable, true) => "Det tok for lang tid",
+            (Kind::Unavailable, false) => "That took too long",
             (Kind::Ours, true) => "Noe gikk galt",
             (Kind::Ours, false) => "Something went wrong",
             (_, true) => "Det gikk ikke",

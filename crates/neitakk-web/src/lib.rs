@@ -73,6 +73,9 @@ pub struct Options {
     pub private_caldav: bool,
     /// Finished answers are kept for repeated requests.
     pub answer_cache: bool,
+    /// How long the heavy work of one request (reading, assessing,
+    /// planning) may run before it is stopped with a 503.
+    pub deadline: std::time::Duration,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
             secure_cookies: false,
             private_caldav: false,
             answer_cache: true,
+            deadline: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct App {
     composer: Arc<neitakk_compose::Composer>,
     cache: work::Cache,
     answers: work::Answers,
+    /// Heavy work still running on blocking threads.
+    heavy: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl App {
@@ -123,7 +129,14 @@ impl App {
             pages: pages::environment().map_err(|e| Error::Ours(format!("{e:#}")))?,
             cache: work::Cache::default(),
             answers: work::Answers::new(options.answer_cache),
+            heavy: Default::default(),
         }))
+    }
+
+    /// How many pieces of heavy work are running now: none, once every
+    /// request that started one has been answered or has gone away.
+    pub fn heavy_work_running(&self) -> usize {
+        self.heavy.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The server-wide settings as of the server's clock now.
@@ -238,6 +251,7 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
         secure_cookies: public.starts_with("https://"),
         private_caldav: args.private_caldav,
         answer_cache: args.answer_cache,
+        ..Options::default()
     };
     let app = App::new(store.clone(), config, key, options, clock.clone())?;
     println!("neitakk serves {public}/");

@@ -70,7 +70,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     let can_send = app.base.smtp.is_some();
     let (cfg, l, c) = (config.clone(), loaded.clone(), choice.clone());
     // The facts, the trail and the choices, as `explain` gives them.
-    let (facts, trail, assessed) = work::blocking(move || {
+    let (facts, trail, assessed) = work::heavy(&app, move || {
         let m = &meeting;
         let index = l.index(&cfg);
         let overrides = Overrides {

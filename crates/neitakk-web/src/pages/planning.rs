@@ -27,7 +27,7 @@ async fn make_plan(
     let loaded = work::load(app, &s.user, &config, w).await?;
     let cfg = config.clone();
     // The page keeps no client, so none can be unknown; the words are there all the same.
-    let planned = work::blocking(move || Ok(plan::compute(&cfg, loaded, &goal)))
+    let planned = work::heavy(app, move || Ok(plan::compute(&cfg, loaded, &goal)))
         .await
         .map_err(|e| e.lang(lang))?
         .map_err(|e| {
@@ -126,9 +126,10 @@ pub async fn plan(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
     };
     let (bars, labels) = plan::bars(&planned.loaded, &planned.meetings, p, &config);
     let (cap, caption) = (config.profile.weekly_cap_minutes, labels.title.clone());
-    let chart =
-        work::blocking(move || Ok(neitakk_pipeline::chart::stacked_svg(&bars, cap, &labels)?))
-            .await?;
+    let chart = work::heavy(&app, move || {
+        Ok(neitakk_pipeline::chart::stacked_svg(&bars, cap, &labels)?)
+    })
+    .await?;
     render(
         &app,
         Some(&s),

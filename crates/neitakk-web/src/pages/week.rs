@@ -173,8 +173,10 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         };
         answered.entry(e.meeting).or_insert((e.strategy, *sent));
     }
-    let board =
-        work::blocking(move || Ok(board(&config, &loaded, lang, &reasons, &answered))).await?;
+    let board = work::heavy(&app, move || {
+        Ok(board(&config, &loaded, lang, &reasons, &answered))
+    })
+    .await?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);
     let last_day = w.to - Duration::hours(12);
     let range = format!(

@@ -23,7 +23,7 @@ pub async fn add_calendar(
     let mut config = app.config_now();
     config.profile.timezone = zone(app, user);
     let (n, t) = (name.to_owned(), text.clone());
-    let week = blocking(move || {
+    let week = heavy(app, move || {
         let now = config.now;
         let year = Window {
             from: now - chrono::Duration::days(366),
@@ -216,7 +216,7 @@ pub async fn read(
                 }
             }
             let cfg = config.clone();
-            let parsed = blocking(move || {
+            let parsed = heavy(app, move || {
                 let (mut all, mut notes) = (Vec::new(), Vec::new());
                 for (name, data) in &texts {
                     let (meetings, note) = parse(name, data.as_bytes(), span, &cfg)?;
@@ -245,17 +245,16 @@ pub async fn read(
                     .nb(format!("CalDAV-kontoen din: {why}"))
             })?;
         let cfg = config.clone();
-        let live = tokio::task::spawn_blocking(move || {
-            analysis::read_calendar(
+        let live = heavy(app, move || {
+            Ok(analysis::read_calendar(
                 analysis::CALDAV,
                 span,
                 None,
                 analysis::Purpose::Answer,
                 &cfg,
-            )
+            ))
         })
-        .await
-        .map_err(|e| Failure::ours(format!("a task failed: {e}")))?;
+        .await?;
         match live {
             Ok(live) => {
                 on_caldav = live.iter().map(|m| m.uid.clone()).collect();

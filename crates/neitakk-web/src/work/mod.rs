@@ -208,7 +208,62 @@ pub fn too_large(lang: Lang) -> Failure {
     .lang(lang)
 }
 
-/// Runs blocking pipeline work (parsing, CalDAV) off the async workers.
+/// Runs the heavy work of a request (reading, assessing, planning) on a
+/// blocking thread, with the server's deadline: past it the answer is a 503
+/// that says so, and when the request is dropped (the client went away)
+/// or times out the work is told to stop (`neitakk_core::cancel`), so that
+/// no core stays busy for nobody. Its unfinished result is dropped.
+pub async fn heavy<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Failure> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Cancels the work when the request's future ends, however it ends.
+    struct OnDrop(neitakk_core::cancel::Cancel);
+    impl Drop for OnDrop {
+        fn drop(&mut self) {
+            self.0.cancel();
+        }
+    }
+    /// Counts the work as running until its thread is done with it.
+    struct Running(Arc<AtomicUsize>);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+    let cancel = neitakk_core::cancel::Cancel::new();
+    let _on_drop = OnDrop(cancel.clone());
+    app.heavy.fetch_add(1, Ordering::Relaxed);
+    let running = Running(app.heavy.clone());
+    let flag = cancel.clone();
+    let task = tokio::task::spawn_blocking(move || {
+        let _running = running;
+        flag.run(f)
+    });
+    let deadline = app.options.deadline;
+    match tokio::time::timeout(deadline, task).await {
+        Ok(Ok(result)) if !cancel.is_cancelled() => result,
+        Ok(Err(e)) => Err(Failure::ours(format!("a task failed: {e}"))),
+        _ => {
+            let s = deadline.as_secs_f64();
+            Err(Failure::new(
+                Kind::Unavailable,
+                format!(
+                    "This took longer than {s} seconds, so it was stopped. \
+                     Try a shorter span, or try again in a while."
+                ),
+            )
+            .nb(format!(
+                "Dette tok mer enn {s} sekunder, så det ble stoppet. \
+                 Prøv et kortere tidsrom, eller prøv igjen om litt."
+            )))
+        }
+    }
+}
+
+/// Runs blocking IO (a mail or CalDAV server) off the async workers, to its
+/// end: its own timeouts bound it, and a send is never cut off half-way.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
 ) -> Result<T, Failure> {

@@ -38,7 +38,7 @@ pub async fn compose(
     items: Vec<Item>,
 ) -> Result<Vec<Option<Composed>>, Failure> {
     let composer = app.composer.clone();
-    let composed = blocking(move || {
+    let composed = heavy(app, move || {
         Ok(items
             .into_iter()
             .map(|item| compose_one(&composer, &config, &loaded, item))

@@ -421,3 +421,83 @@ async fn a_malformed_organizer_address_is_a_clear_answer() {
         page.body
     );
 }
+
+/// A week of `n` client meetings (Monday to Friday, half an hour each).
+fn crowded_week(n: usize) -> String {
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n");
+    for i in 0..n {
+        let day = 30 + i % 5; // 30 November to 4 December
+        let (month, day) = if day > 30 { (12, day - 30) } else { (11, day) };
+        let hour = 8 + (i / 5) % 8;
+        ics.push_str(&format!(
+            "BEGIN:VEVENT\r\nUID:crowd-{i}@havnevest.no\r\nDTSTAMP:20261101T000000Z\r\n\
+             DTSTART:2026{month:02}{day:02}T{hour:02}0000Z\r\nDTEND:2026{month:02}{day:02}T{hour:02}3000Z\r\n\
+             SUMMARY:Status {i}\r\nORGANIZER;CN=Kari:mailto:kari@havnevest.no\r\n\
+             ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:ingrid.berg@fjellfjord.no\r\nEND:VEVENT\r\n"
+        ));
+    }
+    ics.push_str("END:VCALENDAR\r\n");
+    ics
+}
+
+/// Waits up to `secs` for the server's heavy work to end.
+async fn work_ends_within(s: &Server, secs: u64) -> bool {
+    for _ in 0..secs * 20 {
+        if s.app.heavy_work_running() == 0 {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// Work that runs past the deadline answers 503 and stops; work whose
+/// client has gone away stops too: no core stays busy for nobody.
+#[tokio::test]
+async fn work_stops_when_nobody_waits() {
+    let s = Server::with(Options {
+        secure_cookies: false,
+        private_caldav: true,
+        answer_cache: false,
+        deadline: std::time::Duration::from_secs(5),
+    })
+    .await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let ics = crowded_week(40_000);
+    let r = admin
+        .upload("/calendars/upload", &csrf, "crowd.ics", ics.as_bytes())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(work_ends_within(&s, 10).await);
+
+    // Past the deadline: a 503 that says so, and the work ends with it
+    // (assessing this week takes far longer than the few seconds waited).
+    let started = std::time::Instant::now();
+    let board = admin.get(&format!("/week?week={WEEK}&lang=en")).await;
+    assert_eq!(
+        board.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        board.body
+    );
+    assert!(
+        board.body.contains("took longer than 5 seconds"),
+        "{}",
+        board.body
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(12));
+    assert!(
+        work_ends_within(&s, 3).await,
+        "the work went on after the 503"
+    );
+
+    // A client that goes away: its work ends too.
+    let gone = tokio::time::timeout(
+        std::time::Duration::from_millis(500),
+        admin.get(&format!("/week?week={WEEK}&lang=en")),
+    )
+    .await;
+    assert!(gone.is_err(), "the page came back before the client left");
+    assert!(work_ends_within(&s, 3).await, "the work went on for nobody");
+}
