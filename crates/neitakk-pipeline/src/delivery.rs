@@ -6,7 +6,7 @@ use crate::reply::Email;
 use crate::{Context as _, Result};
 use chrono::{DateTime, Utc};
 use neitakk_compose::Message;
-use neitakk_store::{ReplyKey, Store};
+use neitakk_store::{Attempt, ReplyKey, Store};
 use std::path::PathBuf;
 
 /// A draft written to the outbox.
@@ -43,17 +43,31 @@ pub fn sendable(messages: &[Message], emails: &[Email]) -> Result<(), Unsendable
 /// Whether a reply is now ours to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {
-    /// Claimed: send it, or give the claim back with [`release`].
-    Taken,
-    /// This reply to this request was claimed (sent) before.
-    SentBefore,
+    /// Claimed: send it, then [`finish`]. `again`: an earlier try did not
+    /// finish (refused, or cut off); the same Message-IDs go out.
+    Taken { again: bool },
+    /// Another send of this reply is under way right now.
+    Busy,
+    /// This reply to this request was handed to the mail server before
+    /// (then, if known).
+    SentBefore(Option<DateTime<Utc>>),
 }
 
+/// How long a claim may go unfinished before its send counts as cut off
+/// (its process died): far longer than sending takes with the mail
+/// client's timeouts. A server's start ends its own at once
+/// ([`Store::interrupt_sends`]).
+pub const SEND_LEASE: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+
 /// The send-once protocol both fronts follow: the reply is claimed in the
-/// `sent` table before anything goes out, so a reply sent before, or a
-/// second send at the same moment, finds the claim and sends nothing; a
-/// failed send gives the claim back ([`release`]). The claim names the
-/// message that carries the calendar answer (else the first).
+/// `sent` table (state `sending`) before anything goes out, so a reply
+/// sent before, or a second send at the same moment, finds the claim and
+/// sends nothing; it is `sent` once every message was handed over, and
+/// `failed` when the mail server said no ([`finish`]). A claim that never
+/// got that far (a crash) may be sent again: the Message-IDs are the same
+/// ([`crate::draft::message_id`]), so a copy that did arrive is dropped.
+/// The claim names the message that carries the calendar answer (else the
+/// first).
 pub async fn claim<'e>(
     store: &Store,
     key: &ReplyKey,
@@ -62,18 +76,28 @@ pub async fn claim<'e>(
 ) -> Result<Claim, neitakk_store::Error> {
     let emails: Vec<&Email> = emails.into_iter().collect();
     let Some(e) = emails.iter().find(|e| e.carries_answer).or(emails.first()) else {
-        return Ok(Claim::Taken);
+        return Ok(Claim::Taken { again: false });
     };
-    match store.mark_sent(key, &e.message_id, &e.to, now).await {
-        Ok(()) => Ok(Claim::Taken),
-        Err(neitakk_store::Error::Conflict { .. }) => Ok(Claim::SentBefore),
-        Err(other) => Err(other),
-    }
+    Ok(
+        match store
+            .claim_send(key, &e.message_id, &e.to, now, now - SEND_LEASE)
+            .await?
+        {
+            Attempt::First => Claim::Taken { again: false },
+            Attempt::Again => Claim::Taken { again: true },
+            Attempt::Busy => Claim::Busy,
+            Attempt::Sent(at) => Claim::SentBefore(at),
+        },
+    )
 }
 
-/// Gives a claim back: the reply did not go out.
-pub async fn release(store: &Store, key: &ReplyKey) -> Result<(), neitakk_store::Error> {
-    store.unmark_sent(key).await
+/// Ends a claimed send: handed over at `now`, or refused (`Err`).
+pub async fn finish(
+    store: &Store,
+    key: &ReplyKey,
+    handed_over: Result<DateTime<Utc>, ()>,
+) -> Result<(), neitakk_store::Error> {
+    store.finish_send(key, handed_over).await
 }
 
 /// What sending a reply did.
@@ -84,10 +108,14 @@ pub enum Delivered {
     /// This reply to this request went out before (then, if the journal
     /// knows when): nothing was sent.
     Before(Option<DateTime<Utc>>),
-    /// Sent: the recipients of each message that went out, and whether the
-    /// calendar server also tells the organizer the answer (RFC 6638).
+    /// Another send of this reply is under way: nothing was sent.
+    Busy,
+    /// Sent: the recipients of each message that went out, whether an
+    /// earlier try had not finished (`again`), and whether the calendar
+    /// server also tells the organizer the answer (RFC 6638).
     Now {
         sent_to: Vec<Vec<String>>,
+        again: bool,
         server_schedules: bool,
     },
 }
@@ -95,7 +123,7 @@ pub enum Delivered {
 /// Sends the drafts once (see [`claim`]); messages with no recipient are
 /// left out (the caller has checked [`sendable`], or was told to send
 /// anyway). A failure names the draft, which stays in the outbox, and
-/// gives the claim back.
+/// marks the send failed, to be tried again.
 pub fn deliver(
     config: &Config,
     from: &str,
@@ -110,15 +138,24 @@ pub fn deliver(
     let rt = journal::runtime()?;
     let store = rt.block_on(journal::open(config))?;
     let emails = drafts.iter().map(|d| &d.email);
-    if rt.block_on(claim(&store, key, emails, config.now))? == Claim::SentBefore {
-        return Ok(Delivered::Before(rt.block_on(store.sent_at(key))?));
-    }
+    let again = match rt.block_on(claim(&store, key, emails, config.now))? {
+        Claim::Taken { again } => again,
+        Claim::Busy => return Ok(Delivered::Busy),
+        Claim::SentBefore(at) => return Ok(Delivered::Before(at)),
+    };
     // A server that schedules (RFC 6638) also tells the organizer when the
     // event is updated, but only the answer: the words, the call link or the
     // new time go by mail all the same.
     let server_schedules = match (&config.caldav, on_caldav) {
-        (Some(c), true) => c.account()?.schedules()?,
-        _ => false,
+        (Some(c), true) => c.account().and_then(|a| Ok(a.schedules()?)),
+        _ => Ok(false),
+    };
+    let server_schedules = match server_schedules {
+        Ok(s) => s,
+        Err(e) => {
+            rt.block_on(finish(&store, key, Err(())))?;
+            return Err(e);
+        }
     };
     let mut sent_to = Vec::new();
     for d in drafts {
@@ -127,14 +164,16 @@ pub fn deliver(
             continue;
         }
         if let Err(e) = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml) {
-            rt.block_on(release(&store, key))?;
+            rt.block_on(finish(&store, key, Err(())))?;
             return Err(e)
                 .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()));
         }
         sent_to.push(d.email.to.clone());
     }
+    rt.block_on(finish(&store, key, Ok(config.now)))?;
     Ok(Delivered::Now {
         sent_to,
+        again,
         server_schedules,
     })
 }

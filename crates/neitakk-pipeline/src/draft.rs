@@ -1,16 +1,37 @@
 //! Drafts as `.eml` files that any mail program can open or send.
 
 use crate::{Context as _, Result};
+use neitakk_store::ReplyKey;
 use std::path::{Path, PathBuf};
 
-/// A unique Message-ID in the sender's domain: 128 random bits, so that
-/// it stays unique across processes and machines whatever the clock says.
-pub fn message_id(from: &str) -> String {
-    use rand::RngCore;
+/// The Message-ID of one message of a reply, in the sender's domain: a hash
+/// of the journal's own random name (`journal`, [`neitakk_store::Store::instance`]),
+/// what makes the reply that reply (the sender, the occurrence, the
+/// request's SEQUENCE, the strategy) and which of its messages it is. The
+/// same reply sent again from the same journal (after a crash, or a
+/// refusal) has the same Message-IDs, so a mail server or client that saw
+/// the first drops the copy; any other reply has others.
+pub fn message_id(journal: &str, from: &str, reply: &ReplyKey, n: usize) -> String {
+    use sha2::{Digest, Sha256};
     let domain = from.rsplit_once('@').map_or("neitakk.invalid", |(_, d)| d);
-    let mut bytes = [0u8; 16];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut h = Sha256::new();
+    for part in [
+        journal,
+        from,
+        &reply.meeting.uid,
+        reply.meeting.recurrence_id.as_deref().unwrap_or(""),
+        &reply.sequence.to_string(),
+        reply.strategy.as_str(),
+        &n.to_string(),
+    ] {
+        // Length-prefixed, so that parts cannot run into each other.
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    let hex: String = h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("<{hex}.neitakk@{domain}>")
 }
 

@@ -23,6 +23,13 @@ pub async fn open(config: &Config) -> Result<Store> {
     Ok(Store::open(&path(config)).await?)
 }
 
+/// The journal's own name (made with it), for the Message-IDs of replies.
+pub fn instance(config: &Config) -> Result<String> {
+    let rt = runtime()?;
+    let store = rt.block_on(open(config))?;
+    Ok(rt.block_on(store.instance())?)
+}
+
 /// Limits per client in the 30 days before `config.now`. No journal yet means none.
 pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<neitakk_core::MeetingKey>>> {
     if !path(config).exists() {

@@ -120,12 +120,14 @@ impl Reply<'_> {
     /// The messages as e-mails, each with the calendar payload it carries:
     /// the answer to the organizer goes with the first; for delegation, the
     /// request goes to the delegate.
-    pub fn emails(&self, in_reply_to: Option<&str>) -> Result<Vec<Email>> {
+    /// `journal`: the journal's name, for the Message-IDs ([`draft::message_id`]).
+    pub fn emails(&self, in_reply_to: Option<&str>, journal: &str) -> Result<Vec<Email>> {
         let itips = self.itips();
+        let key = self.key();
         let mut out = Vec::new();
         for (i, msg) in self.messages.iter().enumerate() {
             let ics = self.attached(i, &itips).map(|t| (t.method, itip::write(t)));
-            let message_id = draft::message_id(&self.sender.email);
+            let message_id = draft::message_id(journal, &self.sender.email, &key, i);
             let eml = imip::build(&imip::Mail {
                 from_name: &self.sender.name,
                 from: &self.sender.email,

@@ -65,6 +65,27 @@ pub struct Entry {
     pub outbox_path: Option<String>,
 }
 
+/// What claiming a reply for sending found ([`Store::claim_send`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Never tried: it is ours to send.
+    First,
+    /// Tried before without being handed over (refused, or cut off by a
+    /// crash): ours to send again, with the same Message-IDs.
+    Again,
+    /// Another send of it is under way right now.
+    Busy,
+    /// Handed to the mail server before (then, if known): not sent again.
+    Sent(Option<DateTime<Utc>>),
+}
+
+/// A time as the store writes it (RFC 3339).
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 /// What makes a reply the same reply: the request it answers and the strategy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyKey {
@@ -186,10 +207,20 @@ impl Store {
         Ok(out)
     }
 
-    /// When the reply with this key was sent, if it was.
+    /// The journal's own random name, made with it: what makes the
+    /// Message-IDs of its replies its own.
+    pub async fn instance(&self) -> Result<String, Error> {
+        let row = sqlx::query("SELECT id FROM instance")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error("the journal's name"))?;
+        Ok(row.get("id"))
+    }
+
+    /// When the reply with this key was handed to the mail server, if it was.
     pub async fn sent_at(&self, key: &ReplyKey) -> Result<Option<DateTime<Utc>>, Error> {
         let row = sqlx::query(
-            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5 AND state = 'sent'",
         )
         .bind(&key.meeting.uid)
         .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
@@ -199,25 +230,30 @@ impl Store {
         .fetch_optional(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "sent reply", source })?;
-        Ok(row.and_then(|r| {
-            DateTime::parse_from_rfc3339(&r.get::<String, _>("sent_at"))
-                .ok()
-                .map(|t| t.with_timezone(&Utc))
-        }))
+        Ok(row.and_then(|r| parse_time(&r.get::<String, _>("sent_at"))))
     }
 
-    /// Records that the reply with this key went out at `now`. Recording it
-    /// twice is [`Error::Conflict`]: the caller checks [`Store::sent_at`] first.
-    pub async fn mark_sent(
+    /// Claims the reply with this key for sending, before the mail server is
+    /// reached, in one statement (so that two sends at once cannot both take
+    /// it): a reply never tried is [`Attempt::First`]; one whose earlier
+    /// try failed, was interrupted, or was claimed before `stale` and never
+    /// finished (its process died) is [`Attempt::Again`]; one being sent
+    /// now is [`Attempt::Busy`]; one handed over is [`Attempt::Sent`].
+    pub async fn claim_send(
         &self,
         key: &ReplyKey,
         message_id: &str,
         recipients: &[String],
         now: DateTime<Utc>,
-    ) -> Result<(), Error> {
-        sqlx::query(
-            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        stale: DateTime<Utc>,
+    ) -> Result<Attempt, Error> {
+        let row = sqlx::query(
+            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner, state, claimed_at, attempts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', $5, 1)
+             ON CONFLICT (owner, uid, recurrence_id, sequence, strategy) DO UPDATE
+             SET state = 'sending', claimed_at = excluded.claimed_at, attempts = sent.attempts + 1
+             WHERE sent.state IN ('failed', 'interrupted') OR (sent.state = 'sending' AND sent.claimed_at < $9)
+             RETURNING attempts",
         )
         .bind(&key.meeting.uid)
         .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
@@ -227,17 +263,51 @@ impl Store {
         .bind(message_id)
         .bind(recipients.join(", "))
         .bind(self.owner)
-        .execute(&self.pool)
+        .bind(stale.to_rfc3339())
+        .fetch_optional(&self.pool)
         .await
-        .map_err(query_error("mark sent"))?;
-        Ok(())
+        .map_err(query_error("claim a send"))?;
+        if let Some(r) = row {
+            return Ok(match r.get::<i64, _>("attempts") {
+                1 => Attempt::First,
+                _ => Attempt::Again,
+            });
+        }
+        let row = sqlx::query(
+            "SELECT state, sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+        )
+        .bind(&key.meeting.uid)
+        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
+        .bind(i64::from(key.sequence))
+        .bind(key.strategy.as_str())
+        .bind(self.owner)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("claim a send"))?;
+        Ok(match row.get::<String, _>("state").as_str() {
+            "sent" => Attempt::Sent(parse_time(&row.get::<String, _>("sent_at"))),
+            _ => Attempt::Busy,
+        })
     }
 
-    /// Takes back [`Store::mark_sent`]: the reply did not go out after all.
-    pub async fn unmark_sent(&self, key: &ReplyKey) -> Result<(), Error> {
+    /// Ends a claimed send: every message was handed to the mail server
+    /// (`Ok`, at `now`), or the mail server said no (`Err`): it may be sent
+    /// again.
+    pub async fn finish_send(
+        &self,
+        key: &ReplyKey,
+        handed_over: Result<DateTime<Utc>, ()>,
+    ) -> Result<(), Error> {
+        let (state, at) = match handed_over {
+            Ok(now) => ("sent", Some(now.to_rfc3339())),
+            Err(()) => ("failed", None),
+        };
         sqlx::query(
-            "DELETE FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+            "UPDATE sent SET state = $1, sent_at = COALESCE($2, sent_at)
+             WHERE uid = $3 AND recurrence_id = $4 AND sequence = $5 AND strategy = $6 AND owner = $7",
         )
+        .bind(state)
+        .bind(at)
         .bind(&key.meeting.uid)
         .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
         .bind(i64::from(key.sequence))
@@ -245,8 +315,22 @@ impl Store {
         .bind(self.owner)
         .execute(&self.pool)
         .await
-        .map_err(query_error("unmark sent"))?;
+        .map_err(query_error("finish a send"))?;
         Ok(())
+    }
+
+    /// On a server's start, for every user: sends claimed before `started`
+    /// that never finished are interrupted (the process that claimed them
+    /// stopped), so that their next try sends them again. How many.
+    pub async fn interrupt_sends(&self, started: DateTime<Utc>) -> Result<u64, Error> {
+        let done = sqlx::query(
+            "UPDATE sent SET state = 'interrupted' WHERE state = 'sending' AND claimed_at < $1",
+        )
+        .bind(started.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("interrupt sends"))?;
+        Ok(done.rows_affected())
     }
 
     /// Every entry, newest first, optionally for one client.

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use neitakk_core::{MeetingKey, Strategy};
-use neitakk_store::{Entry, ReplyKey, Store};
+use neitakk_store::{Attempt, Entry, ReplyKey, Store};
 
 fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
@@ -95,17 +95,93 @@ async fn story(url: &str) {
         strategy: Strategy::PhoneCall,
     };
     assert_eq!(store.sent_at(&key).await.unwrap(), None);
+    // A send's states: claimed before the mail server is reached, and only
+    // a reply handed over is never sent again.
+    let (t0, t1) = (at("2026-11-27T12:00:00Z"), at("2026-11-27T12:01:00Z"));
+    let to = ["a@b".to_owned()];
+    let claim = |now, stale| store.claim_send(&key, "<id@x>", &to, now, stale);
+    assert_eq!(claim(t0, t0).await.unwrap(), Attempt::First);
+    assert_eq!(
+        claim(t1, t0).await.unwrap(),
+        Attempt::Busy,
+        "a send under way"
+    );
+    assert_eq!(
+        store.sent_at(&key).await.unwrap(),
+        None,
+        "claimed is not sent"
+    );
+    // The mail server said no: the next try sends it again.
+    store.finish_send(&key, Err(())).await.unwrap();
+    assert_eq!(claim(t1, t0).await.unwrap(), Attempt::Again);
+    // A claim whose process died (older than the lease) is taken again.
+    let t2 = at("2026-11-27T12:20:00Z");
+    assert_eq!(
+        claim(t2, t1).await.unwrap(),
+        Attempt::Busy,
+        "claimed at t1 itself"
+    );
+    assert_eq!(
+        claim(t2, at("2026-11-27T12:10:00Z")).await.unwrap(),
+        Attempt::Again
+    );
+    // A server's start ends the claims of the process before it.
+    assert_eq!(
+        store.interrupt_sends(t2).await.unwrap(),
+        0,
+        "claimed at t2 itself"
+    );
+    assert_eq!(
+        store
+            .interrupt_sends(at("2026-11-27T12:30:00Z"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        claim(at("2026-11-27T12:31:00Z"), t0).await.unwrap(),
+        Attempt::Again
+    );
     store
-        .mark_sent(&key, "<id@x>", &["a@b".into()], at("2026-11-27T12:00:00Z"))
+        .finish_send(&key, Ok(at("2026-11-27T12:32:00Z")))
         .await
         .unwrap();
-    assert!(store.sent_at(&key).await.unwrap().is_some());
-    assert!(
-        store
-            .mark_sent(&key, "<id@x>", &[], at("2026-11-27T12:01:00Z"))
+    assert_eq!(
+        store.sent_at(&key).await.unwrap(),
+        Some(at("2026-11-27T12:32:00Z"))
+    );
+    assert_eq!(
+        claim(at("2026-11-28T12:00:00Z"), at("2026-11-28T11:00:00Z"))
             .await
-            .is_err(),
+            .unwrap(),
+        Attempt::Sent(Some(at("2026-11-27T12:32:00Z"))),
         "the same reply twice"
+    );
+    // Claims at once: one takes the reply, the others find it under way.
+    let fresh = ReplyKey {
+        sequence: 9,
+        ..key.clone()
+    };
+    let tries: Vec<_> = (0..20)
+        .map(|_| {
+            let (store, fresh) = (store.clone(), fresh.clone());
+            tokio::spawn(async move { store.claim_send(&fresh, "<id@z>", &[], t0, t0).await })
+        })
+        .collect();
+    let mut found = Vec::new();
+    for t in tries {
+        found.push(t.await.unwrap().unwrap());
+    }
+    assert_eq!(
+        found.iter().filter(|a| **a == Attempt::First).count(),
+        1,
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|a| matches!(a, Attempt::First | Attempt::Busy)),
+        "{found:?}"
     );
     // Another user's journal is their own: none of the first user's
     // entries, and their answer to the same invitation is theirs to send.
@@ -117,10 +193,19 @@ async fn story(url: &str) {
         .unwrap()
         .is_empty());
     assert_eq!(other.sent_at(&key).await.unwrap(), None);
-    other
-        .mark_sent(&key, "<id@y>", &[], at("2026-11-27T12:02:00Z"))
-        .await
-        .unwrap();
+    assert_eq!(
+        other
+            .claim_send(
+                &key,
+                "<id@y>",
+                &[],
+                at("2026-11-27T12:02:00Z"),
+                at("2026-11-27T12:00:00Z")
+            )
+            .await
+            .unwrap(),
+        Attempt::First
+    );
     let newer = ReplyKey { sequence: 3, ..key };
     assert_eq!(
         store.sent_at(&newer).await.unwrap(),

@@ -315,13 +315,26 @@ async fn reply(
             work::Sent::Before => {
                 note = Some("this reply was sent before: not saved or sent again".to_owned())
             }
+            work::Sent::Busy => {
+                note =
+                    Some("this reply is being sent right now: not saved or sent again".to_owned())
+            }
             work::Sent::Now {
                 drafts: ids,
+                again,
                 calendar_problem,
             } => {
                 (drafts, sent) = (ids, true);
-                note = calendar_problem
-                    .map(|p| format!("sent, but your answer on the calendar was not set: {p}"));
+                note = match (calendar_problem, again) {
+                    (Some(p), _) => Some(format!(
+                        "sent, but your answer on the calendar was not set: {p}"
+                    )),
+                    (None, true) => Some(
+                        "an earlier try had not finished: sent again, with the same Message-IDs"
+                            .to_owned(),
+                    ),
+                    (None, false) => None,
+                };
             }
         }
     } else if b.save {

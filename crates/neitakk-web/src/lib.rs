@@ -234,6 +234,13 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
         }
     };
     let store = Store::connect(&url).await?;
+    // Sends the process before this one claimed and never finished (it
+    // stopped mid-way): each is sent again on its next try, with the same
+    // Message-IDs.
+    let cut_off = store.interrupt_sends(clock.now()).await?;
+    if cut_off > 0 {
+        tracing::warn!("{cut_off} replies were cut off while being sent; each is sent again when it is next sent");
+    }
     let key = seal::server_key(args.server_key.as_deref(), &config.data_dir)?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -114,6 +114,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("send", "Send", "Send"),
     ("sent_now", "The reply was sent.", "Svaret er sendt."),
     ("sent_before", "This reply was already sent, so it was not sent again.", "Dette svaret er allerede sendt og ble ikke sendt på nytt."),
+    ("sent_again", "An earlier try to send this reply did not finish, so it was sent again. It has the same Message-ID, so if the first copy did arrive, mail programs show it only once.", "Et tidligere forsøk på å sende dette svaret ble ikke fullført, så det er sendt på nytt. Det har samme Message-ID, så kom den første kopien fram, viser e-postprogrammene den bare én gang."),
+    ("sent_busy", "This reply is being sent right now. Look in the outbox again in a minute.", "Dette svaret sendes akkurat nå. Se i utboksen igjen om et minutt."),
     ("sent_calendar_failed", "The reply was sent, but your calendar was not updated with your answer. Set it there yourself.", "Svaret er sendt, men kalenderen ble ikke oppdatert med svaret ditt. Gjør det selv i kalenderen."),
     ("sent", "Sent", "Sendt"),
     ("set_password", "Set password", "Sett passord"),

@@ -247,6 +247,12 @@ pub async fn send_reply(State(app): State<Arc<App>>, s: Session, form: Fields_) 
         .map_err(|e| e.lang(s.lang))?;
     Ok(redirect(match sent {
         work::Sent::Before => "/outbox?sent=0",
+        work::Sent::Busy => "/outbox?sent=busy",
+        work::Sent::Now {
+            calendar_problem: None,
+            again: true,
+            ..
+        } => "/outbox?sent=again",
         work::Sent::Now {
             calendar_problem: None,
             ..

@@ -61,6 +61,8 @@ pub async fn outbox(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page 
         (_, Some("1")) if calendar_failed => Some(text(lang, "sent_calendar_failed").to_owned()),
         (_, Some("1")) => Some(text(lang, "sent_now").to_owned()),
         (_, Some("0")) => Some(text(lang, "sent_before").to_owned()),
+        (_, Some("again")) => Some(text(lang, "sent_again").to_owned()),
+        (_, Some("busy")) => Some(text(lang, "sent_busy").to_owned()),
         (Some(n), _) => Some(match (nb, n) {
             (true, 1) => "Ett utkast er lagt i utboksen.".to_owned(),
             (true, n) => format!("{n} utkast er lagt i utboksen."),

@@ -38,10 +38,11 @@ pub async fn compose(
     items: Vec<Item>,
 ) -> Result<Vec<Option<Composed>>, Failure> {
     let composer = app.composer.clone();
+    let journal = app.store.instance().await?;
     let composed = heavy(app, move || {
         Ok(items
             .into_iter()
-            .map(|item| compose_one(&composer, &config, &loaded, item))
+            .map(|item| compose_one(&composer, &config, &loaded, item, &journal))
             .collect::<Vec<_>>())
     })
     .await?;
@@ -53,6 +54,7 @@ fn compose_one(
     config: &Config,
     loaded: &Loaded,
     item: Item,
+    journal: &str,
 ) -> Result<Option<Composed>, Failure> {
     let Some(mut r) = reply::prepare(composer, config, loaded, &item.meeting, &item.choice)? else {
         return Ok(None);
@@ -73,7 +75,7 @@ fn compose_one(
             m.body = b.replace("\r\n", "\n");
         }
     }
-    let emails = r.emails(None)?;
+    let emails = r.emails(None, journal)?;
     let calendar_answer = r
         .partstat()
         .filter(|_| item.on_caldav)
@@ -142,10 +144,14 @@ async fn send_all(
 pub enum Sent {
     /// This reply to this request went out before: nothing saved or sent.
     Before,
-    /// Saved (these drafts) and sent. `calendar_problem`: why the answer
-    /// could not be set on the CalDAV event, if it could not.
+    /// Another send of this reply is under way: nothing saved or sent.
+    Busy,
+    /// Saved (these drafts) and sent; `again` when an earlier try had not
+    /// finished. `calendar_problem`: why the answer could not be set on the
+    /// CalDAV event, if it could not.
     Now {
         drafts: Vec<i64>,
+        again: bool,
         calendar_problem: Option<String>,
     },
 }
@@ -203,18 +209,21 @@ pub async fn save_and_send(
             )
             .nb("Denne tjeneren har ikke SMTP-oppsett ([delivery.smtp]). Lagre svaret i utboksen i stedet.")
         })?;
-    // Sent once (the pipeline's protocol): claimed first, the claim given
-    // back if sending fails.
-    if delivery::claim(&store, &c.key, &c.emails, app.clock.now()).await? == Claim::SentBefore {
-        return Ok(Sent::Before);
-    }
+    // Sent once (the pipeline's protocol): claimed first, marked sent once
+    // handed over, or failed (to be tried again) if the mail server says no.
+    let again = match delivery::claim(&store, &c.key, &c.emails, app.clock.now()).await? {
+        Claim::Taken { again } => again,
+        Claim::Busy => return Ok(Sent::Busy),
+        Claim::SentBefore(_) => return Ok(Sent::Before),
+    };
     let drafts = match send_all(app, user, c, server).await {
         Ok(drafts) => drafts,
         Err(e) => {
-            delivery::release(&store, &c.key).await?;
+            delivery::finish(&store, &c.key, Err(())).await?;
             return Err(e);
         }
     };
+    delivery::finish(&store, &c.key, Ok(app.clock.now())).await?;
     // The mail is out; a calendar that will not take the answer does not
     // undo that, it is told.
     let calendar_problem = match c.calendar_answer.clone() {
@@ -233,6 +242,7 @@ pub async fn save_and_send(
     };
     Ok(Sent::Now {
         drafts,
+        again,
         calendar_problem,
     })
 }

@@ -248,6 +248,47 @@ async fn sending_from_the_meeting_page() {
         drafts,
         "nothing saved twice"
     );
+
+    // A process that claimed a reply and died before the mail server
+    // answered (kill -9 at DATA): while its claim stands, the reply is
+    // under way; once a new start has ended it, the next send sends it
+    // again, and the page says so.
+    let store = s.app.store.for_owner(1);
+    let key = neitakk_store::ReplyKey {
+        meeting: neitakk_core::MeetingKey {
+            uid: WORKSHOP.into(),
+            recurrence_id: None,
+        },
+        sequence: 0,
+        strategy: neitakk_core::Strategy::Shorten,
+    };
+    let now = s.app.clock.now();
+    let claimed = store
+        .claim_send(&key, "<cut@off>", &[], now, now)
+        .await
+        .unwrap();
+    assert_eq!(claimed, neitakk_store::Attempt::First);
+    let shorten: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|&(k, v)| (k, if k == "strategy" { "shorten" } else { v }))
+        .collect();
+    let r = admin.post("/meeting/send", &shorten).await;
+    assert_eq!(r.location(), "/outbox?sent=busy", "{}", r.body);
+    assert!(admin
+        .get(r.location())
+        .await
+        .body
+        .contains("being sent right now"));
+    let started = now + chrono::Duration::seconds(1);
+    assert_eq!(s.app.store.interrupt_sends(started).await.unwrap(), 1);
+    let r = admin.post("/meeting/send", &shorten).await;
+    assert_eq!(r.location(), "/outbox?sent=again", "{}", r.body);
+    assert!(admin
+        .get(r.location())
+        .await
+        .body
+        .contains("did not finish, so it was sent again"));
+    assert!(store.sent_at(&key).await.unwrap().is_some());
 }
 
 /// Once a meeting is over there is nothing to answer: the page says so, and

@@ -184,7 +184,8 @@ fn write(
         )
         .into());
     }
-    let emails = reply.emails(invitation_id(&args.meeting.file).as_deref())?;
+    let journal = neitakk_pipeline::journal::instance(config)?;
+    let emails = reply.emails(invitation_id(&args.meeting.file).as_deref(), &journal)?;
     // The rule both fronts keep; here the user may overrule it.
     if let (true, Err(why)) = (send, sendable(&reply.messages, &emails)) {
         if !args.force {
@@ -249,10 +250,21 @@ fn write(
                     t.with_timezone(&tz).format("%Y-%m-%d %H:%M")
                 ))
             )?,
+            Delivered::Busy => writeln!(
+                err,
+                "This reply is being sent right now by another run; it is not sent twice."
+            )?,
             Delivered::Now {
                 sent_to,
+                again,
                 server_schedules,
             } => {
+                if again {
+                    writeln!(
+                        err,
+                        "An earlier try to send this reply did not finish; it is sent again, with the same Message-IDs (a copy that did arrive is shown once)."
+                    )?;
+                }
                 if server_schedules {
                     writeln!(err, "the calendar server also tells the organizer your answer")?;
                 }

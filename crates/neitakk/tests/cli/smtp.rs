@@ -37,8 +37,14 @@ fn config(dir: &Path, port: &str, extra: &str) -> PathBuf {
 }
 
 fn reply(cfg: &Path, data: &Path, password: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_neitakk"))
-        .env("NEITAKK_NOW", MONDAY)
+    reply_command(cfg, data, password, MONDAY, args)
+        .output()
+        .unwrap()
+}
+
+fn reply_command(cfg: &Path, data: &Path, password: &str, now: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_neitakk"));
+    c.env("NEITAKK_NOW", now)
         .current_dir(root())
         .env("NEITAKK_DATA_DIR", data)
         .env("NEITAKK_TEST_SMTP_SECRET", password)
@@ -49,9 +55,8 @@ fn reply(cfg: &Path, data: &Path, password: &str, args: &[&str]) -> Output {
             "examples/uke49.ics",
         ])
         .args(args)
-        .args(["--from", "2026-11-30", "--to", "2026-12-07", "--send"])
-        .output()
-        .unwrap()
+        .args(["--from", "2026-11-30", "--to", "2026-12-07", "--send"]);
+    c
 }
 
 /// Messages in the Maildir whose Message-ID was in the drafts.
@@ -253,6 +258,99 @@ fn a_refused_login_or_a_dead_server_keeps_the_draft() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert_eq!(drafts(&rude.path().join("outbox")).len(), 1);
+}
+
+/// A mail server that takes a message and then never answers its end: the
+/// moment a crash is worst. Sends the Message-ID it got, then holds on.
+fn stalls_after_data() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut out = stream.try_clone().unwrap();
+        let mut lines = BufReader::new(stream);
+        out.write_all(b"220 stalling ESMTP\r\n").unwrap();
+        let mut line = String::new();
+        let mut in_data = false;
+        while lines.read_line(&mut line).unwrap_or(0) > 0 {
+            let l = line.trim_end().to_owned();
+            line.clear();
+            if in_data {
+                if let Some(id) = l.strip_prefix("Message-ID: ") {
+                    tx.send(id.to_owned()).unwrap();
+                }
+                continue; // the end of the message is never answered
+            }
+            let word = l.split(' ').next().unwrap_or("").to_ascii_uppercase();
+            let answer: &[u8] = match word.as_str() {
+                "EHLO" => b"250-stalling\r\n250 AUTH PLAIN LOGIN\r\n",
+                "AUTH" => b"235 ok\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go on\r\n"
+                }
+                _ => b"250 ok\r\n",
+            };
+            out.write_all(answer).unwrap();
+        }
+    });
+    (port, rx)
+}
+
+/// Killed while the mail server has the message and has not answered: the
+/// reply is not lost. A second run at once finds it under way; once its
+/// claim is stale, it is sent again, with the same Message-ID.
+#[test]
+fn a_send_cut_off_at_data_is_sent_again_with_the_same_message_id() {
+    let Some(sink) = sink() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (port, got) = stalls_after_data();
+    let stalling = config(dir.path(), &port, "");
+    let uid = "tindra-logo@tindra.no";
+    let mut child = reply_command(&stalling, &data, "secret", MONDAY, &[uid])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let first_id = got
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the message reached the mail server");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let cfg = config(dir.path(), &sink.port, "");
+    let o = reply(&cfg, &data, "secret", &[uid]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("being sent right now"),
+        "{}",
+        stderr(&o)
+    );
+
+    let later = "2026-11-30T07:11:00+01:00";
+    let o = reply_command(&cfg, &data, "secret", later, &[uid])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("An earlier try"), "{}", stderr(&o));
+    let arrived: Vec<String> = std::fs::read_dir(sink.maildir.join("new"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .filter(|m| m.contains(&format!("Message-ID: {first_id}")))
+        .collect();
+    assert_eq!(arrived.len(), 1, "sent again under {first_id}");
+
+    // And once handed over, it is never sent again.
+    let o = reply_command(&cfg, &data, "secret", later, &[uid])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("it is not sent again"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// A config for one of the encrypting servers, trusting `ca` if given.
