@@ -253,38 +253,97 @@ impl Store {
         Ok(())
     }
 
-    /// Counts one more login attempt for `key` (an address or a client) in
-    /// its window, a new window when the last began before `since`, and
-    /// says how many there are now, this one included: counted and checked
-    /// in one statement, so that attempts made at the same moment all count.
-    pub async fn count_attempt(
+    /// Counts a login attempt for `key` at `now`, unless it comes too soon:
+    /// the first `free` attempts may come at once, each one after waits
+    /// twice as long as the one before (2 s, 4 s, 8 s, up to
+    /// [`LOGIN_WAIT_CAP`]), and a quiet [`LOGIN_QUIET`] starts the count
+    /// again. Checked and counted in one statement (an upsert), so that
+    /// attempts sent at once cannot all pass.
+    pub async fn try_attempt(
         &self,
         key: &str,
         now: DateTime<Utc>,
-        since: DateTime<Utc>,
-    ) -> Result<i64, Error> {
+        free: i64,
+    ) -> Result<LoginTry, Error> {
+        let (now_s, quiet) = (now.timestamp(), now.timestamp() - LOGIN_QUIET);
         let row = sqlx::query(
-            "INSERT INTO login_attempts (key, window_start, attempts) VALUES ($1, $2, 1)
+            "INSERT INTO login_attempts (key, window_start, attempts, last_at) VALUES ($1, '', 1, $2)
              ON CONFLICT (key) DO UPDATE SET
-               attempts = CASE WHEN login_attempts.window_start < $3 THEN 1
+               attempts = CASE WHEN login_attempts.last_at < $3 THEN 1
                                ELSE login_attempts.attempts + 1 END,
-               window_start = CASE WHEN login_attempts.window_start < $3 THEN $2
-                                   ELSE login_attempts.window_start END
+               last_at = $2
+             WHERE login_attempts.last_at < $3
+                OR login_attempts.attempts < $4
+                OR login_attempts.last_at + CASE
+                     WHEN login_attempts.attempts - $4 >= 9 THEN $5
+                     ELSE CAST(2 AS BIGINT) << CAST(login_attempts.attempts - $4 AS INTEGER)
+                   END <= $2
              RETURNING attempts",
         )
         .bind(key)
-        .bind(now.to_rfc3339())
-        .bind(since.to_rfc3339())
-        .fetch_one(&self.pool)
+        .bind(now_s)
+        .bind(quiet)
+        .bind(free)
+        .bind(LOGIN_WAIT_CAP)
+        .fetch_optional(&self.pool)
         .await
         .map_err(query_error("count a login attempt"))?;
-        Ok(row.get("attempts"))
+        if let Some(r) = row {
+            return Ok(LoginTry::Counted(r.get("attempts")));
+        }
+        let r = sqlx::query("SELECT attempts, last_at FROM login_attempts WHERE key = $1")
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(query_error("count a login attempt"))?;
+        let until = r.get::<i64, _>("last_at") + login_wait(r.get("attempts"), free);
+        Ok(LoginTry::Wait((until - now_s).max(1)))
+    }
+
+    /// The keys whose next login attempt must wait, as of `now`: each with
+    /// its attempts and when the next may come (seconds since 1970), for
+    /// the admin to see and clear. `free` tells how many a key may make at
+    /// once.
+    pub async fn login_waits(
+        &self,
+        now: DateTime<Utc>,
+        free: impl Fn(&str) -> i64,
+    ) -> Result<Vec<(String, i64, i64)>, Error> {
+        let rows = sqlx::query(
+            "SELECT key, attempts, last_at FROM login_attempts WHERE last_at >= $1 ORDER BY key",
+        )
+        .bind(now.timestamp() - LOGIN_QUIET)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list login waits"))?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                let key: String = r.get("key");
+                let attempts: i64 = r.get("attempts");
+                let until = r.get::<i64, _>("last_at") + login_wait(attempts, free(&key));
+                (until > now.timestamp()).then_some((key, attempts, until))
+            })
+            .collect())
     }
 
     /// Forgets the attempts for `key`: its count starts again.
     pub async fn forget_attempts(&self, key: &str) -> Result<(), Error> {
         sqlx::query("DELETE FROM login_attempts WHERE key = $1")
             .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("forget login attempts"))?;
+        Ok(())
+    }
+
+    /// Forgets the attempts for `key` and for every key that begins with
+    /// `prefix` (an account's, from each address).
+    pub async fn forget_attempts_from(&self, key: &str, prefix: &str) -> Result<(), Error> {
+        sqlx::query("DELETE FROM login_attempts WHERE key = $1 OR substr(key, 1, $3) = $2")
+            .bind(key)
+            .bind(prefix)
+            .bind(prefix.chars().count() as i64)
             .execute(&self.pool)
             .await
             .map_err(query_error("forget login attempts"))?;
@@ -301,5 +360,29 @@ impl Store {
         .await
         .map_err(query_error("undo a login attempt"))?;
         Ok(())
+    }
+}
+
+/// The longest wait between login attempts, in seconds.
+pub const LOGIN_WAIT_CAP: i64 = 15 * 60;
+/// A key with no attempt for this long starts again, in seconds.
+pub const LOGIN_QUIET: i64 = 30 * 60;
+
+/// What a login attempt found ([`Store::try_attempt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginTry {
+    /// Counted (the attempts so far, this one too): check the password.
+    Counted(i64),
+    /// Too soon: this many seconds to wait. Not counted.
+    Wait(i64),
+}
+
+/// The wait after `attempts` attempts, of which `free` may come at once:
+/// as the statement in [`Store::try_attempt`] computes it.
+pub fn login_wait(attempts: i64, free: i64) -> i64 {
+    match attempts - free {
+        n if n < 0 => 0,
+        n if n >= 9 => LOGIN_WAIT_CAP,
+        n => 2 << n,
     }
 }

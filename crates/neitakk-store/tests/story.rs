@@ -327,26 +327,56 @@ async fn accounts(store: &Store) {
         "one user cannot read another's calendar"
     );
 
-    // Login attempts are counted in one statement per attempt; a window
-    // that began before `since` starts again.
+    // Login attempts: the first three at once, then each after a wait that
+    // doubles; checked and counted in one statement.
+    use neitakk_store::team::LoginTry::{Counted, Wait};
     let key = "email:ingrid@firma.no";
-    let since = at("2026-11-27T11:45:00Z");
+    let secs = |n| now + chrono::Duration::seconds(n);
     for n in 1..=3 {
-        assert_eq!(store.count_attempt(key, now, since).await.unwrap(), n);
+        assert_eq!(store.try_attempt(key, now, 3).await.unwrap(), Counted(n));
     }
-    store.undo_attempt(key).await.unwrap();
-    assert_eq!(store.count_attempt(key, now, since).await.unwrap(), 3);
-    let later = at("2026-11-27T12:30:00Z");
+    assert_eq!(store.try_attempt(key, now, 3).await.unwrap(), Wait(2));
+    assert_eq!(store.try_attempt(key, secs(1), 3).await.unwrap(), Wait(1));
     assert_eq!(
-        store
-            .count_attempt(key, later, at("2026-11-27T12:15:00Z"))
-            .await
-            .unwrap(),
-        1,
-        "a new window"
+        store.try_attempt(key, secs(2), 3).await.unwrap(),
+        Counted(4)
+    );
+    assert_eq!(
+        store.try_attempt(key, secs(3), 3).await.unwrap(),
+        Wait(3),
+        "4 s after the 4th"
+    );
+    assert_eq!(
+        store.try_attempt(key, secs(6), 3).await.unwrap(),
+        Counted(5)
+    );
+    // The admin sees the wait, and can clear it.
+    let waits = store.login_waits(secs(7), |_| 3).await.unwrap();
+    assert_eq!(waits, vec![(key.to_owned(), 5, secs(6).timestamp() + 8)]);
+    store.undo_attempt(key).await.unwrap();
+    assert_eq!(
+        store.try_attempt(key, secs(10), 3).await.unwrap(),
+        Counted(5),
+        "4 s after"
     );
     store.forget_attempts(key).await.unwrap();
-    assert_eq!(store.count_attempt(key, later, since).await.unwrap(), 1);
+    assert!(store.login_waits(secs(10), |_| 3).await.unwrap().is_empty());
+    assert_eq!(
+        store.try_attempt(key, secs(10), 3).await.unwrap(),
+        Counted(1)
+    );
+    // Half an hour of quiet starts the count again.
+    for n in 2..=3 {
+        assert_eq!(
+            store.try_attempt(key, secs(10), 3).await.unwrap(),
+            Counted(n)
+        );
+    }
+    assert_eq!(store.try_attempt(key, secs(11), 3).await.unwrap(), Wait(1));
+    assert_eq!(
+        store.try_attempt(key, secs(10 + 1801), 3).await.unwrap(),
+        Counted(1)
+    );
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use neitakk_core::Lang;
 use neitakk_store::accounts::{Role, User};
+use neitakk_store::team::LoginTry;
 use neitakk_store::Store;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -25,10 +26,6 @@ pub const SESSION_COOKIE: &str = "neitakk_session";
 /// The CSRF token of forms shown before login (double-submit).
 pub const FORM_COOKIE: &str = "neitakk_form";
 const SESSION_DAYS: i64 = 14;
-/// Failed logins allowed per address, and per client address, in the window.
-const FAILURES_PER_EMAIL: i64 = 5;
-const FAILURES_PER_IP: i64 = 20;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
 pub const MIN_PASSWORD: usize = 10;
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -247,69 +244,175 @@ impl FromRequestParts<Arc<App>> for ApiUser {
     }
 }
 
-/// The client's address, when the server knows it (not in router tests).
+/// The client's address, when the server knows it (not in router tests):
+/// the connection's, or, when that is a trusted proxy (`--trusted-proxy`),
+/// the last address in X-Forwarded-For that is not one (a client cannot
+/// choose it by sending the header itself).
 pub struct Peer(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Peer {
+impl FromRequestParts<Arc<App>> for Peer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Peer(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        let connection = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        Ok(Peer(connection.map(|ip| {
+            client_address(ip, &forwarded, &app.options.trusted_proxies)
+        })))
     }
 }
 
-/// How failed logins for an address are counted.
+/// The client behind `connection`: itself, unless it is one of `trusted`;
+/// then the last hop of `forwarded` (X-Forwarded-For, nearest last) that is
+/// not trusted. An entry that is not an address ends the walk there.
+fn client_address(connection: IpAddr, forwarded: &str, trusted: &[IpAddr]) -> IpAddr {
+    let mut client = connection;
+    for hop in forwarded
+        .rsplit(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+    {
+        if !trusted.contains(&client) {
+            break;
+        }
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
+}
+
+/// How many attempts a login key may make at once, before each must wait
+/// (twice as long each time): one account from one address; one account
+/// from anywhere (guesses spread over many addresses); one address at any
+/// accounts. A guesser slows down only their own tries at first, not a
+/// colleague's from elsewhere.
+const FREE_PER_PAIR: i64 = 3;
+const FREE_PER_ACCOUNT: i64 = 20;
+const FREE_PER_ADDRESS: i64 = 30;
+
+/// The login keys an attempt counts against, with their free attempts.
+fn attempt_keys(email: &str, peer: &Peer) -> Vec<(String, i64)> {
+    let email = email.to_ascii_lowercase();
+    let ip = peer.0.map_or("-".to_owned(), |ip| ip.to_string());
+    let mut keys = vec![
+        (format!("pair:{email}|{ip}"), FREE_PER_PAIR),
+        (failure_key(&email), FREE_PER_ACCOUNT),
+    ];
+    if peer.0.is_some() {
+        keys.push((format!("ip:{ip}"), FREE_PER_ADDRESS));
+    }
+    keys
+}
+
+/// How many attempts a key (as [`attempt_keys`] writes them) may make at once.
+pub fn free_attempts(key: &str) -> i64 {
+    match key.split(':').next() {
+        Some("pair") => FREE_PER_PAIR,
+        Some("email") => FREE_PER_ACCOUNT,
+        _ => FREE_PER_ADDRESS,
+    }
+}
+
+/// Whose tries a login key counts, in words for the admin.
+pub fn key_words(key: &str, lang: Lang) -> String {
+    let nb = lang == Lang::Nb;
+    match key.split_once(':') {
+        Some(("pair", rest)) => {
+            let (email, ip) = rest.split_once('|').unwrap_or((rest, "-"));
+            match (nb, ip) {
+                (true, "-") => format!("{email}, fra ukjent adresse"),
+                (false, "-") => format!("{email}, from an unknown address"),
+                (true, _) => format!("{email} fra {ip}"),
+                (false, _) => format!("{email} from {ip}"),
+            }
+        }
+        Some(("email", email)) if nb => format!("{email}, fra alle adresser"),
+        Some(("email", email)) => format!("{email}, from every address"),
+        Some((_, ip)) if nb => format!("{ip}, alle kontoer"),
+        Some((_, ip)) => format!("{ip}, every account"),
+        None => key.to_owned(),
+    }
+}
+
+/// How failed logins for an account, from anywhere, are counted.
 pub fn failure_key(email: &str) -> String {
     format!("email:{}", email.to_ascii_lowercase())
 }
 
-/// Counts this login attempt against the address and the client, and
-/// refuses it past the limit. Counted and checked in one statement each, so
-/// that guesses made in parallel cannot all pass before any is counted; a
-/// right password takes its attempt back ([`attempt_was_right`]).
+/// Lifts every wait of an account (from anywhere, and from each address).
+pub async fn forget_account_attempts(app: &App, email: &str) -> Result<(), Failure> {
+    let email = email.to_ascii_lowercase();
+    app.store
+        .forget_attempts_from(&failure_key(&email), &format!("pair:{email}|"))
+        .await?;
+    Ok(())
+}
+
+/// Counts this login attempt against the account from this address, the
+/// account, and the address, and refuses it while one of them must wait.
+/// Counted and checked in one statement each, so that guesses made in
+/// parallel cannot all pass before any is counted; a right password takes
+/// its attempt back ([`attempt_was_right`]).
 pub async fn attempt(app: &App, email: &str, peer: &Peer, lang: Lang) -> Result<(), Failure> {
     let now = app.clock.now();
-    let since = now - Duration::minutes(FAILURE_WINDOW_MINUTES);
-    let by_email = app
-        .store
-        .count_attempt(&failure_key(email), now, since)
-        .await?;
-    let by_ip = match peer.0 {
-        Some(ip) => {
-            app.store
-                .count_attempt(&format!("ip:{ip}"), now, since)
-                .await?
+    for (key, free) in attempt_keys(email, peer) {
+        if let LoginTry::Wait(secs) = app.store.try_attempt(&key, now, free).await? {
+            let message = match lang {
+                Lang::Nb => format!(
+                    "For mange mislykkede innlogginger: vent {} før du prøver igjen, \
+                     eller be en administrator om å oppheve ventetiden.",
+                    wait_text(secs, lang)
+                ),
+                Lang::En => format!(
+                    "Too many failed logins: wait {} before you try again, \
+                     or ask an admin to lift the wait.",
+                    wait_text(secs, lang)
+                ),
+            };
+            return Err(Failure::new(Kind::TooMany, message).lang(lang));
         }
-        None => 0,
-    };
-    if by_email > FAILURES_PER_EMAIL || by_ip > FAILURES_PER_IP {
-        let message = if lang == Lang::Nb {
-            format!(
-                "For mange mislykkede innlogginger. Prøv igjen om {FAILURE_WINDOW_MINUTES} minutter, \
-                 eller be en administrator om å sette et nytt passord."
-            )
-        } else {
-            format!(
-                "Too many failed logins. Try again in {FAILURE_WINDOW_MINUTES} minutes, \
-                 or ask an admin to set a new password."
-            )
-        };
-        return Err(Failure::new(Kind::TooMany, message).lang(lang));
     }
     Ok(())
 }
 
+/// A wait in words: seconds under a minute, else whole minutes (rounded up).
+fn wait_text(secs: i64, lang: Lang) -> String {
+    let minutes = (secs + 59) / 60;
+    match (lang, secs) {
+        (Lang::Nb, 1) => "ett sekund".to_owned(),
+        (Lang::Nb, s) if s < 60 => format!("{s} sekunder"),
+        (Lang::Nb, _) if minutes == 1 => "ett minutt".to_owned(),
+        (Lang::Nb, _) => format!("{minutes} minutter"),
+        (Lang::En, 1) => "a second".to_owned(),
+        (Lang::En, s) if s < 60 => format!("{s} seconds"),
+        (Lang::En, _) if minutes == 1 => "a minute".to_owned(),
+        (Lang::En, _) => format!("{minutes} minutes"),
+    }
+}
+
 /// The password was right: the attempt was not a guess, and the count for
-/// the address starts again.
+/// the account from this address starts again.
 pub async fn attempt_was_right(app: &App, email: &str, peer: &Peer) -> Result<(), Failure> {
-    app.store.forget_attempts(&failure_key(email)).await?;
-    if let Some(ip) = peer.0 {
-        app.store.undo_attempt(&format!("ip:{ip}")).await?;
+    for (n, (key, _)) in attempt_keys(email, peer).into_iter().enumerate() {
+        if n == 0 {
+            app.store.forget_attempts(&key).await?;
+        } else {
+            app.store.undo_attempt(&key).await?;
+        }
     }
     Ok(())
 }

@@ -46,6 +46,9 @@ pub struct Settings {
     pub server_key: Option<String>,
     /// Keep finished answers for repeated requests (off: compute each anew).
     pub answer_cache: bool,
+    /// Reverse proxies in front of the server: from these, X-Forwarded-For
+    /// names the client (login waits are counted per client address).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -60,12 +63,13 @@ impl std::fmt::Debug for Settings {
             .field("private_caldav", &self.private_caldav)
             .field("server_key", &self.server_key.as_ref().map(|_| "(given)"))
             .field("answer_cache", &self.answer_cache)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }
 
 /// How the server behaves towards the outside.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Session cookies are Secure (served over TLS).
     pub secure_cookies: bool,
@@ -76,6 +80,8 @@ pub struct Options {
     /// How long the heavy work of one request (reading, assessing,
     /// planning) may run before it is stopped with a 503.
     pub deadline: std::time::Duration,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Options {
@@ -85,6 +91,7 @@ impl Default for Options {
             private_caldav: false,
             answer_cache: true,
             deadline: std::time::Duration::from_secs(30),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -119,6 +126,7 @@ impl App {
         clock: Clock,
     ) -> Result<Arc<App>> {
         let composer = Arc::new(neitakk_pipeline::reply::composer(&base)?);
+        let answer_cache = options.answer_cache;
         Ok(Arc::new(App {
             composer,
             store,
@@ -128,7 +136,7 @@ impl App {
             options,
             pages: pages::environment().map_err(|e| Error::Ours(format!("{e:#}")))?,
             cache: work::Cache::default(),
-            answers: work::Answers::new(options.answer_cache),
+            answers: work::Answers::new(answer_cache),
             heavy: Default::default(),
         }))
     }
@@ -185,6 +193,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/settings/password", post(pages::change_password))
         .route("/users", get(pages::users).post(pages::add_user))
         .route("/users/delete", post(pages::delete_user))
+        .route("/users/waits", post(pages::lift_wait))
         .route("/users/password", post(pages::reset_password))
         .route("/users/addresses", post(pages::set_addresses))
         .route("/static/{file}", get(pages::asset))
@@ -258,6 +267,7 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
         secure_cookies: public.starts_with("https://"),
         private_caldav: args.private_caldav,
         answer_cache: args.answer_cache,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Options::default()
     };
     let app = App::new(store.clone(), config, key, options, clock.clone())?;

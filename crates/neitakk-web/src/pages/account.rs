@@ -423,14 +423,38 @@ pub async fn users(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
             }
         })
         .collect();
+    // Who must wait before their next login, for the admin to lift.
+    let tz = work::zone(&app, &s.user);
+    let waits: Vec<Value> = app
+        .store
+        .login_waits(app.clock.now(), auth::free_attempts)
+        .await?
+        .into_iter()
+        .map(|(key, attempts, until)| {
+            let until = DateTime::from_timestamp(until, 0).unwrap_or_default();
+            context! {
+                key, who => auth::key_words(&key, lang), attempts,
+                until => until.with_timezone(&tz).format("%H:%M:%S").to_string(),
+            }
+        })
+        .collect();
     render(
         &app,
         Some(&s),
         lang,
         "users.html",
         "users",
-        context! { users => rows, notice => done_notice(&q, lang) },
+        context! { users => rows, waits, notice => done_notice(&q, lang) },
     )
+}
+
+/// An admin lifts a wait after failed logins.
+pub async fn lift_wait(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    s.require_admin()?;
+    app.store.forget_attempts(f.get("key")).await?;
+    Ok(redirect("/users?done=wait_lifted"))
 }
 
 pub async fn add_user(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
@@ -526,9 +550,7 @@ pub async fn reset_password(State(app): State<Arc<App>>, s: Session, form: Field
         .await?;
     // Whoever had the account had its tokens too: they go with the old password.
     app.store.delete_api_tokens(id).await?;
-    // A new password also lifts a block after failed logins.
-    app.store
-        .forget_attempts(&auth::failure_key(&user.email))
-        .await?;
+    // A new password also lifts the waits after failed logins.
+    auth::forget_account_attempts(&app, &user.email).await?;
     Ok(redirect("/users?done=reset"))
 }

@@ -162,6 +162,7 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "user" => "done_user",
         "removed" => "done_removed",
         "reset" => "done_reset",
+        "wait_lifted" => "done_wait_lifted",
         "addresses" => "done_addresses",
         "client" => "done_client",
         "client_deleted" => "done_client_deleted",

@@ -32,7 +32,7 @@ pub fn example() -> String {
 pub struct Server {
     pub app: Arc<App>,
     pub router: Router,
-    /// Hours the server's clock is set ahead of Monday morning (running on).
+    /// Seconds the server's clock is set ahead of Monday morning (running on).
     pub ahead: Arc<std::sync::atomic::AtomicI64>,
     pub _dir: tempfile::TempDir,
 }
@@ -85,8 +85,13 @@ pub fn form(fields: &[(&str, &str)]) -> String {
 impl Server {
     /// Moves the server's clock `hours` on.
     pub fn later(&self, hours: i64) {
+        self.seconds_later(hours * 3600);
+    }
+
+    /// Moves the server's clock `seconds` on.
+    pub fn seconds_later(&self, seconds: i64) {
         self.ahead
-            .fetch_add(hours, std::sync::atomic::Ordering::Relaxed);
+            .fetch_add(seconds, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub async fn new() -> Server {
@@ -145,10 +150,10 @@ impl Server {
         store.save_clients(&rows).await.unwrap();
         let ahead = Arc::new(std::sync::atomic::AtomicI64::new(0));
         let running = Clock::running_from(monday);
-        let hours = ahead.clone();
+        let seconds = ahead.clone();
         let clock = Clock::new(move || {
             running.now()
-                + chrono::Duration::hours(hours.load(std::sync::atomic::Ordering::Relaxed))
+                + chrono::Duration::seconds(seconds.load(std::sync::atomic::Ordering::Relaxed))
         });
         let app = App::new(store, config, [9; 32], options, clock).unwrap();
         Server {
@@ -179,6 +184,17 @@ impl Server {
             server: self,
             cookies: Vec::new(),
             lang: "en",
+            peer: None,
+            forwarded_for: None,
+        }
+    }
+
+    /// A browser connecting from `ip`, sending `forwarded_for` if given.
+    pub fn browser_at(&self, ip: &str, forwarded_for: Option<&str>) -> Browser<'_> {
+        Browser {
+            peer: Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000)),
+            forwarded_for: forwarded_for.map(str::to_owned),
+            ..self.browser()
         }
     }
 
@@ -232,6 +248,10 @@ pub struct Browser<'s> {
     pub server: &'s Server,
     pub cookies: Vec<(String, String)>,
     pub lang: &'static str,
+    /// The address it connects from (none: as the router tests have it).
+    pub peer: Option<std::net::SocketAddr>,
+    /// An X-Forwarded-For header it sends.
+    pub forwarded_for: Option<String>,
 }
 
 impl Browser<'_> {
@@ -244,11 +264,17 @@ impl Browser<'_> {
     }
 
     pub async fn send(&mut self, req: axum::http::request::Builder, body: Body) -> Reply {
-        let req = req
+        let mut req = req
             .header(header::COOKIE, self.cookie_header())
-            .header(header::ACCEPT_LANGUAGE, self.lang)
-            .body(body)
-            .unwrap();
+            .header(header::ACCEPT_LANGUAGE, self.lang);
+        if let Some(f) = &self.forwarded_for {
+            req = req.header("x-forwarded-for", f);
+        }
+        let mut req = req.body(body).unwrap();
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         let r = self.server.send(req).await;
         for v in r.headers.get_all(header::SET_COOKIE) {
             let v = v.to_str().unwrap();

@@ -460,6 +460,7 @@ async fn work_stops_when_nobody_waits() {
         private_caldav: true,
         answer_cache: false,
         deadline: std::time::Duration::from_secs(5),
+        ..Options::default()
     })
     .await;
     let mut admin = s.admin().await;

@@ -35,6 +35,16 @@ pub struct Args {
     /// Keep finished answers for repeated requests, or compute each anew.
     #[arg(long, env = "NEITAKK_ANSWER_CACHE", default_value = "on", value_parser = ["on", "off"])]
     pub answer_cache: String,
+    /// A reverse proxy in front of the server (repeat for more): from its
+    /// address, X-Forwarded-For names the client, whose failed logins are
+    /// then counted on their own. Without it the header is ignored.
+    #[arg(
+        long,
+        env = "NEITAKK_TRUSTED_PROXY",
+        value_delimiter = ',',
+        value_name = "IP"
+    )]
+    pub trusted_proxy: Vec<std::net::IpAddr>,
 }
 
 /// A secret given on the command line or in the environment: it never
@@ -63,6 +73,7 @@ pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
         private_caldav: args.private_caldav,
         server_key: args.server_key.as_ref().map(|k| k.0.clone()),
         answer_cache: args.answer_cache == "on",
+        trusted_proxies: args.trusted_proxy.clone(),
     };
     neitakk_web::run(config, &settings, clock)
 }
