@@ -196,7 +196,8 @@ pub fn read_text(
     neitakk_ical::read_stream(name, data, window, &options)
 }
 
-/// Reads a calendar file (`-` for stdin, `caldav` for the configured CalDAV calendar) and expands it in `window`,
+/// Reads a calendar file (`-` for stdin, `caldav` for the configured CalDAV
+/// calendar, a link to a published calendar) and expands it in `window`,
 /// printing what was skipped to stderr.
 pub fn read_calendar(
     path: &str,
@@ -208,6 +209,16 @@ pub fn read_calendar(
     let cal = if path == CALDAV {
         let data = caldav_calendar(config, window)?;
         read_text("caldav", data.as_bytes(), window, tz, purpose, config)?
+    } else if neitakk_net::feed::address(path).is_some() {
+        let data = crate::published::read(path, config)?;
+        read_text(
+            &crate::published::name(path),
+            data.as_slice(),
+            window,
+            tz,
+            purpose,
+            config,
+        )?
     } else if path == "-" {
         read_text(
             "<stdin>",

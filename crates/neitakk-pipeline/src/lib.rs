@@ -17,6 +17,7 @@ pub mod journal;
 pub mod load;
 pub mod plan;
 pub mod private;
+pub mod published;
 pub mod registry;
 pub mod reply;
 pub mod triage;

@@ -14,7 +14,8 @@ use neitakk_pipeline::Result;
 /// A calendar and a week or window: the arguments `triage` and `plan` share.
 #[derive(Debug, clap::Args)]
 pub struct WeekArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
+    /// or a link to a published calendar (https://, webcal://).
     pub file: String,
     /// An ISO week, e.g. 2026-W49 (default: this week).
     #[arg(long, conflicts_with_all = ["from", "to"])]
@@ -44,7 +45,8 @@ impl WeekArgs {
 /// A calendar and a span of weeks: the arguments `load` and `series` share.
 #[derive(Debug, clap::Args)]
 pub struct PeriodArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
+    /// or a link to a published calendar (https://, webcal://).
     pub file: String,
     /// How many weeks, ending with --through (default: 8).
     #[arg(long, conflicts_with_all = ["from", "to"])]
@@ -87,7 +89,8 @@ impl PeriodArgs {
 /// Picks one meeting: the arguments `explain` and `reply` share.
 #[derive(Debug, clap::Args)]
 pub struct MeetingArgs {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
+    /// or a link to a published calendar (https://, webcal://).
     pub file: String,
     /// The meeting's UID (see `neitakk events`).
     pub uid: String,

@@ -11,6 +11,7 @@ mod advice;
 mod caldav;
 mod clients;
 mod interop;
+mod links;
 mod planning;
 mod reading;
 mod replies;
