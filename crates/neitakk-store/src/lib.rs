@@ -207,6 +207,21 @@ impl Store {
         Ok(out)
     }
 
+    /// A query whose first five parameters name the reply: its UID,
+    /// RECURRENCE-ID, SEQUENCE and strategy, and the owner.
+    fn reply_query<'q>(
+        &self,
+        sql: &'q str,
+        key: &'q ReplyKey,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        sqlx::query(sql)
+            .bind(&key.meeting.uid)
+            .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
+            .bind(i64::from(key.sequence))
+            .bind(key.strategy.as_str())
+            .bind(self.owner)
+    }
+
     /// The journal's own random name, made with it: what makes the
     /// Message-IDs of its replies its own.
     pub async fn instance(&self) -> Result<String, Error> {
@@ -219,14 +234,11 @@ impl Store {
 
     /// When the reply with this key was handed to the mail server, if it was.
     pub async fn sent_at(&self, key: &ReplyKey) -> Result<Option<DateTime<Utc>>, Error> {
-        let row = sqlx::query(
-            "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5 AND state = 'sent'",
-        )
-        .bind(&key.meeting.uid)
-        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
-        .bind(i64::from(key.sequence))
-        .bind(key.strategy.as_str())
-        .bind(self.owner)
+        let row = self
+            .reply_query(
+                "SELECT sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5 AND state = 'sent'",
+                key,
+            )
         .fetch_optional(&self.pool)
         .await
         .map_err(|source| Error::Query { what: "sent reply", source })?;
@@ -247,23 +259,20 @@ impl Store {
         now: DateTime<Utc>,
         stale: DateTime<Utc>,
     ) -> Result<Attempt, Error> {
-        let row = sqlx::query(
-            "INSERT INTO sent (uid, recurrence_id, sequence, strategy, sent_at, message_id, recipients, owner, state, claimed_at, attempts)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', $5, 1)
-             ON CONFLICT (owner, uid, recurrence_id, sequence, strategy) DO UPDATE
-             SET state = 'sending', claimed_at = excluded.claimed_at, attempts = sent.attempts + 1
-             WHERE sent.state IN ('failed', 'interrupted') OR (sent.state = 'sending' AND sent.claimed_at < $9)
-             RETURNING attempts",
-        )
-        .bind(&key.meeting.uid)
-        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
-        .bind(i64::from(key.sequence))
-        .bind(key.strategy.as_str())
-        .bind(now.to_rfc3339())
-        .bind(message_id)
-        .bind(recipients.join(", "))
-        .bind(self.owner)
-        .bind(stale.to_rfc3339())
+        let row = self
+            .reply_query(
+                "INSERT INTO sent (uid, recurrence_id, sequence, strategy, owner, sent_at, message_id, recipients, state, claimed_at, attempts)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', $6, 1)
+                 ON CONFLICT (owner, uid, recurrence_id, sequence, strategy) DO UPDATE
+                 SET state = 'sending', claimed_at = excluded.claimed_at, attempts = sent.attempts + 1
+                 WHERE sent.state IN ('failed', 'interrupted') OR (sent.state = 'sending' AND sent.claimed_at < $9)
+                 RETURNING attempts",
+                key,
+            )
+            .bind(now.to_rfc3339())
+            .bind(message_id)
+            .bind(recipients.join(", "))
+            .bind(stale.to_rfc3339())
         .fetch_optional(&self.pool)
         .await
         .map_err(query_error("claim a send"))?;
@@ -273,14 +282,11 @@ impl Store {
                 _ => Attempt::Again,
             });
         }
-        let row = sqlx::query(
-            "SELECT state, sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
-        )
-        .bind(&key.meeting.uid)
-        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
-        .bind(i64::from(key.sequence))
-        .bind(key.strategy.as_str())
-        .bind(self.owner)
+        let row = self
+            .reply_query(
+                "SELECT state, sent_at FROM sent WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+                key,
+            )
         .fetch_one(&self.pool)
         .await
         .map_err(query_error("claim a send"))?;
@@ -302,17 +308,13 @@ impl Store {
             Ok(now) => ("sent", Some(now.to_rfc3339())),
             Err(()) => ("failed", None),
         };
-        sqlx::query(
-            "UPDATE sent SET state = $1, sent_at = COALESCE($2, sent_at)
-             WHERE uid = $3 AND recurrence_id = $4 AND sequence = $5 AND strategy = $6 AND owner = $7",
+        self.reply_query(
+            "UPDATE sent SET state = $6, sent_at = COALESCE($7, sent_at)
+             WHERE uid = $1 AND recurrence_id = $2 AND sequence = $3 AND strategy = $4 AND owner = $5",
+            key,
         )
         .bind(state)
         .bind(at)
-        .bind(&key.meeting.uid)
-        .bind(key.meeting.recurrence_id.clone().unwrap_or_default())
-        .bind(i64::from(key.sequence))
-        .bind(key.strategy.as_str())
-        .bind(self.owner)
         .execute(&self.pool)
         .await
         .map_err(query_error("finish a send"))?;
