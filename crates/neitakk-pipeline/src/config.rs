@@ -26,6 +26,105 @@ struct File {
     facts: FactSettings,
     delivery: DeliveryFile,
     caldav: Option<CaldavFile>,
+    inbox: Option<InboxFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InboxFile {
+    host: String,
+    port: Option<u16>,
+    /// "tls" (default), "starttls", or "none" (only to this machine).
+    security: Option<String>,
+    user: String,
+    password_env: Option<String>,
+    password_command: Option<String>,
+    /// Where invitations arrive (default INBOX).
+    folder: Option<String>,
+    /// Where drafts go (default: the mailbox marked \Drafts, else "Drafts").
+    drafts: Option<String>,
+    /// Where sent replies are filed (default: the one marked \Sent, else "Sent").
+    sent: Option<String>,
+    ca_file: Option<PathBuf>,
+}
+
+/// The mailbox invitations arrive in (`neitakk inbox`).
+#[derive(Debug, Clone)]
+pub struct Inbox {
+    pub host: String,
+    pub port: u16,
+    pub security: neitakk_net::smtp::Security,
+    pub user: String,
+    pub secret: Secret,
+    pub folder: String,
+    pub drafts: Option<String>,
+    pub sent: Option<String>,
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Inbox {
+    /// The account, with its password fetched.
+    pub fn account(&self) -> Result<neitakk_net::mailbox::Account> {
+        let password = self
+            .secret
+            .password()?
+            .ok_or_else(|| BadInput("[inbox] needs password_env or password_command".into()))?;
+        Ok(neitakk_net::mailbox::Account {
+            host: self.host.clone(),
+            port: self.port,
+            security: self.security,
+            user: self.user.clone(),
+            password,
+            timeout: std::time::Duration::from_secs(30),
+            ca_pem: self
+                .ca_file
+                .as_ref()
+                .map(|f| {
+                    std::fs::read(f)
+                        .with_context(|| format!("cannot read the CA file {}", f.display()))
+                })
+                .transpose()?,
+        })
+    }
+
+    /// The name its position is remembered under: the account and folder.
+    pub fn name(&self) -> String {
+        format!("{}@{}:{}/{}", self.user, self.host, self.port, self.folder)
+    }
+}
+
+fn inbox(file: Option<InboxFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result<Option<Inbox>> {
+    let Some(f) = file else { return Ok(None) };
+    use neitakk_net::smtp::Security;
+    let security = match f.security.as_deref().unwrap_or("tls") {
+        "tls" => Security::Tls,
+        "starttls" => Security::StartTls,
+        "none" => Security::None,
+        other => {
+            return Err(BadInput(format!(
+                "inbox.security '{other}': use tls, starttls or none"
+            ))
+            .into())
+        }
+    };
+    Ok(Some(Inbox {
+        host: f.host,
+        port: f.port.unwrap_or(match security {
+            Security::Tls => 993,
+            _ => 143,
+        }),
+        security,
+        user: f.user,
+        secret: Secret {
+            password: None,
+            password_env: f.password_env,
+            password_command: f.password_command,
+        },
+        folder: f.folder.unwrap_or_else(|| "INBOX".into()),
+        drafts: f.drafts,
+        sent: f.sent,
+        ca_file: f.ca_file.map(relative),
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,9 +243,9 @@ impl Secret {
             return Ok(Some(p.clone()));
         }
         if let Some(var) = &self.password_env {
-            return std::env::var(var).map(Some).map_err(|_| {
-                BadInput(format!("the SMTP password variable {var} is not set")).into()
-            });
+            return std::env::var(var)
+                .map(Some)
+                .map_err(|_| BadInput(format!("the password variable {var} is not set")).into());
         }
         if let Some(cmd) = &self.password_command {
             let out = std::process::Command::new("sh")
@@ -285,6 +384,7 @@ pub struct Config {
     pub outbox: PathBuf,
     pub smtp: Option<Smtp>,
     pub caldav: Option<Caldav>,
+    pub inbox: Option<Inbox>,
     /// What one read of a calendar may take (instances walked, occurrences
     /// kept): the same for every front; tests make it small.
     pub limits: neitakk_ical::Limits,
@@ -489,6 +589,7 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
                 password_command: c.password_command,
             },
         }),
+        inbox: inbox(file.inbox, relative)?,
         limits: neitakk_ical::Limits::default(),
     })
 }

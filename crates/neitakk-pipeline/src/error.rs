@@ -172,6 +172,16 @@ impl From<neitakk_net::caldav::Error> for Error {
     }
 }
 
+impl From<neitakk_net::mailbox::Error> for Error {
+    fn from(e: neitakk_net::mailbox::Error) -> Error {
+        if e.is_unreachable() {
+            Error::Unreachable(e.to_string())
+        } else {
+            Error::Remote(e.to_string())
+        }
+    }
+}
+
 impl From<neitakk_net::smtp::Error> for Error {
     fn from(e: neitakk_net::smtp::Error) -> Error {
         Error::Remote(e.to_string())

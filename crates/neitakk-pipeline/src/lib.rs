@@ -13,6 +13,7 @@ pub mod draft;
 mod error;
 pub mod events;
 pub mod explain;
+pub mod inbox;
 pub mod journal;
 pub mod load;
 pub mod plan;

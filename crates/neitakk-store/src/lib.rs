@@ -7,6 +7,7 @@
 //! binary and applied on connect.
 
 pub mod accounts;
+pub mod inbox;
 pub mod team;
 
 use chrono::{DateTime, Utc};

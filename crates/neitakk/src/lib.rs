@@ -9,6 +9,7 @@ pub mod commands {
     pub mod clients;
     pub mod events;
     pub mod explain;
+    pub mod inbox;
     pub mod init;
     pub mod journal;
     pub mod load;

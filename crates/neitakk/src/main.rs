@@ -64,6 +64,9 @@ enum Command {
     Clients(commands::clients::Command),
     /// What was decided and written, newest first.
     Journal(commands::journal::Args),
+    /// Client invitations from your mailbox ([inbox]): each recommended
+    /// reply put in your drafts mailbox, for you to read and send.
+    Inbox(commands::inbox::Args),
     /// The team server: web pages and a JSON API for everyone in the firm.
     Serve(commands::serve::Args),
 }
@@ -158,6 +161,7 @@ fn run(cli: Cli) -> neitakk_pipeline::Result<()> {
         Command::Reply(args) => commands::reply::run(&config, &args),
         Command::Clients(cmd) => commands::clients::run(&config, &cmd),
         Command::Journal(args) => commands::journal::run(&config, &args),
+        Command::Inbox(args) => commands::inbox::run(&config, &args, clock),
         Command::Serve(args) => commands::serve::run(&config, &args, clock),
     }
 }

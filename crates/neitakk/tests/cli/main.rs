@@ -10,6 +10,7 @@ mod common;
 mod advice;
 mod caldav;
 mod clients;
+mod inbox;
 mod interop;
 mod links;
 mod planning;

@@ -1,0 +1,309 @@
+//! The user's mailbox over IMAP (RFC 3501), with the `imap` crate on a
+//! stream of our own (TLS by rustls, as for SMTP and HTTPS): the messages
+//! that arrived since a remembered UID, drafts appended with `\Draft`, and
+//! drafts removed. Blocking, with timeouts on every read and write.
+
+use crate::smtp::Security;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// An IMAP account.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub user: String,
+    pub password: String,
+    pub timeout: Duration,
+    /// A certificate authority to trust besides the public ones (PEM).
+    pub ca_pem: Option<Vec<u8>>,
+}
+
+/// Why talking to the mailbox failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot reach the IMAP server: {0}")]
+    Connection(String),
+    #[error("the IMAP server refused the login: {0}")]
+    Login(String),
+    #[error("the IMAP server said no to {what}: {why}")]
+    Refused { what: String, why: String },
+}
+
+impl Error {
+    /// Whether the server could not be reached or went away (worth trying
+    /// again later), rather than saying no.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, Error::Connection(_))
+    }
+}
+
+/// A byte stream, plain or TLS.
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+/// One message that arrived, with its UID.
+#[derive(Debug, Clone)]
+pub struct Arrived {
+    pub uid: u32,
+    /// The whole message, or `None` when it is larger than the cap asked for.
+    pub bytes: Option<Vec<u8>>,
+    pub size: u32,
+}
+
+/// A logged-in session.
+pub struct Mailbox {
+    session: imap::Session<Box<dyn Stream>>,
+}
+
+fn refused(what: &str) -> impl Fn(imap::Error) -> Error + '_ {
+    move |e| match e {
+        imap::Error::Io(io) => Error::Connection(io.to_string()),
+        imap::Error::ConnectionLost => Error::Connection("the connection was lost".into()),
+        other => Error::Refused {
+            what: what.to_owned(),
+            why: other.to_string(),
+        },
+    }
+}
+
+fn tls(account: &Account, tcp: TcpStream) -> Result<Box<dyn Stream>, Error> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
+    let bad = |e: String| Error::Connection(format!("TLS: {e}"));
+    let mut roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    if let Some(pem) = &account.ca_pem {
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            roots
+                .add(cert.map_err(|e| bad(format!("the CA file: {e}")))?)
+                .map_err(|e| bad(format!("the CA file: {e}")))?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    let name = ServerName::try_from(account.host.clone()).map_err(|e| bad(e.to_string()))?;
+    let conn =
+        rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| bad(e.to_string()))?;
+    Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
+}
+
+impl Mailbox {
+    /// Connects and logs in.
+    pub fn open(account: &Account) -> Result<Mailbox, Error> {
+        let unreachable = |e: std::io::Error| Error::Connection(e.to_string());
+        let addr = std::net::ToSocketAddrs::to_socket_addrs(&(account.host.as_str(), account.port))
+            .map_err(unreachable)?
+            .next()
+            .ok_or_else(|| Error::Connection(format!("no address for {}", account.host)))?;
+        let tcp = TcpStream::connect_timeout(&addr, account.timeout.min(Duration::from_secs(10)))
+            .map_err(unreachable)?;
+        tcp.set_read_timeout(Some(account.timeout))
+            .map_err(unreachable)?;
+        tcp.set_write_timeout(Some(account.timeout))
+            .map_err(unreachable)?;
+        let stream: Box<dyn Stream> = match account.security {
+            Security::None => Box::new(tcp),
+            Security::Tls => tls(account, tcp)?,
+            Security::StartTls => {
+                let tcp = starttls(tcp)?;
+                let client = imap::Client::new(tls(account, tcp)?);
+                // After STARTTLS there is no second greeting.
+                let session = client
+                    .login(&account.user, &account.password)
+                    .map_err(|(e, _)| Error::Login(e.to_string()))?;
+                return Ok(Mailbox { session });
+            }
+        };
+        let mut client = imap::Client::new(stream);
+        client.read_greeting().map_err(refused("the greeting"))?;
+        let session = client
+            .login(&account.user, &account.password)
+            .map_err(|(e, _)| match e {
+                imap::Error::Io(io) => Error::Connection(io.to_string()),
+                e => Error::Login(e.to_string()),
+            })?;
+        Ok(Mailbox { session })
+    }
+
+    /// The mailbox marked with `special` (RFC 6154, `\Drafts`, `\Sent`),
+    /// else `fallback`.
+    pub fn special(&mut self, special: &str, fallback: &str) -> Result<String, Error> {
+        use imap_proto::NameAttribute;
+        let names = self
+            .session
+            .list(None, Some("*"))
+            .map_err(refused("LIST"))?;
+        let wanted = |a: &NameAttribute| match (a, special) {
+            (NameAttribute::Drafts, "\\Drafts") | (NameAttribute::Sent, "\\Sent") => true,
+            (NameAttribute::Extension(e), s) => e.eq_ignore_ascii_case(s),
+            _ => false,
+        };
+        Ok(names
+            .iter()
+            .find(|n| n.attributes().iter().any(wanted))
+            .map_or_else(|| fallback.to_owned(), |n| n.name().to_owned()))
+    }
+
+    /// The folder's UIDVALIDITY, and the messages that arrived since
+    /// `known` (its UIDVALIDITY then, and the last UID handled): all of
+    /// them when there is none, or the folder's UIDs were renumbered since.
+    /// In UID order; a message larger than `max_bytes` comes without its
+    /// bytes. Flags are not touched (the bodies are read with BODY.PEEK).
+    pub fn arrived(
+        &mut self,
+        folder: &str,
+        known: Option<(u32, u32)>,
+        max_bytes: u32,
+    ) -> Result<(u32, Vec<Arrived>), Error> {
+        let status = self.session.select(folder).map_err(refused("SELECT"))?;
+        let validity = status.uid_validity.unwrap_or(0);
+        let after = known.filter(|(v, _)| *v == validity).map(|(_, last)| last);
+        let from = after.map_or(1, |u| u.saturating_add(1));
+        let sizes = self
+            .session
+            .uid_fetch(format!("{from}:*"), "(UID RFC822.SIZE)")
+            .map_err(refused("FETCH"))?;
+        let mut found: Vec<(u32, u32)> = sizes
+            .iter()
+            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            // "n:*" names the last message even when its UID is below n.
+            .filter(|(uid, _)| *uid >= from)
+            .collect();
+        found.sort_unstable();
+        let mut out = Vec::new();
+        for (uid, size) in found {
+            let bytes = if size > max_bytes {
+                None
+            } else {
+                let fetched = self
+                    .session
+                    .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+                    .map_err(refused("FETCH"))?;
+                fetched
+                    .iter()
+                    .find(|f| f.uid == Some(uid))
+                    .and_then(|f| f.body())
+                    .map(<[u8]>::to_vec)
+            };
+            out.push(Arrived { uid, bytes, size });
+        }
+        Ok((validity, out))
+    }
+
+    /// Appends a message to `folder` as a draft; its UID there, when the
+    /// server tells it (UIDPLUS).
+    pub fn append_draft(&mut self, folder: &str, message: &[u8]) -> Result<Option<u32>, Error> {
+        let appended = self
+            .session
+            .append(folder, message)
+            .flag(imap::types::Flag::Draft)
+            .finish()
+            .map_err(refused("APPEND"))?;
+        Ok(appended
+            .uids
+            .and_then(|u| u.into_iter().next())
+            .map(|m| match m {
+                imap_proto::UidSetMember::Uid(u) => u,
+                imap_proto::UidSetMember::UidRange(r) => *r.start(),
+            }))
+    }
+
+    /// Removes the messages of `folder` whose Message-ID is `message_id`
+    /// (the drafts neitakk made: found by their own id, so that a draft the
+    /// user moved or a UID that changed does not matter). How many.
+    pub fn remove(&mut self, folder: &str, message_id: &str) -> Result<usize, Error> {
+        self.session.select(folder).map_err(refused("SELECT"))?;
+        let found = self
+            .session
+            .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
+            .map_err(refused("SEARCH"))?;
+        if found.is_empty() {
+            return Ok(0);
+        }
+        let set: Vec<String> = found.iter().map(u32::to_string).collect();
+        let set = set.join(",");
+        self.session
+            .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
+            .map_err(refused("STORE"))?;
+        self.session.uid_expunge(&set).map_err(refused("EXPUNGE"))?;
+        Ok(found.len())
+    }
+
+    /// Whether `folder` holds a message with this Message-ID.
+    pub fn holds(&mut self, folder: &str, message_id: &str) -> Result<bool, Error> {
+        self.session.select(folder).map_err(refused("SELECT"))?;
+        let found = self
+            .session
+            .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
+            .map_err(refused("SEARCH"))?;
+        Ok(!found.is_empty())
+    }
+
+    pub fn close(mut self) {
+        let _ = self.session.logout();
+    }
+}
+
+/// Reads the greeting and asks for STARTTLS on a plain connection.
+fn starttls(mut tcp: TcpStream) -> Result<TcpStream, Error> {
+    let greeting = read_line(&mut tcp)?;
+    if !greeting.starts_with("* OK") {
+        return Err(Error::Connection(format!(
+            "the greeting: {}",
+            greeting.trim()
+        )));
+    }
+    tcp.write_all(b"a0 STARTTLS\r\n")
+        .map_err(|e| Error::Connection(e.to_string()))?;
+    loop {
+        let answer = read_line(&mut tcp)?;
+        if answer.starts_with("a0 OK") {
+            return Ok(tcp);
+        }
+        if answer.starts_with("a0 ") {
+            return Err(Error::Refused {
+                what: "STARTTLS".into(),
+                why: answer.trim().to_owned(),
+            });
+        }
+    }
+}
+
+/// One line, a byte at a time: nothing of a TLS handshake may be read ahead.
+fn read_line(tcp: &mut TcpStream) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    let mut b = [0u8; 1];
+    while !bytes.ends_with(b"\r\n") {
+        match tcp.read(&mut b) {
+            Ok(0) => return Err(Error::Connection("the connection was closed".into())),
+            Ok(_) => bytes.push(b[0]),
+            Err(e) => return Err(Error::Connection(e.to_string())),
+        }
+        if bytes.len() > 8192 {
+            return Err(Error::Connection("a line without end".into()));
+        }
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// An IMAP quoted string.
+fn quoted(s: &str) -> String {
+    let escaped: String = s
+        .chars()
+        .filter(|c| !c.is_control())
+        .flat_map(|c| match c {
+            '"' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}

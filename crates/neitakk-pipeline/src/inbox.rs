@@ -1,0 +1,289 @@
+//! Meeting people where invitations arrive: the messages of the inbox
+//! folder not handled yet are read (remembered by UIDVALIDITY and UID, so
+//! that none is handled twice or skipped), each client invitation is decided
+//! as `reply` decides it, and the recommended reply is put in the drafts
+//! mailbox, threaded to the invitation, for the user to read anywhere and
+//! send. An update (a higher SEQUENCE) replaces its draft; a cancellation
+//! removes it. Nothing is sent here.
+
+use crate::analysis::{self, Loaded, Purpose};
+use crate::config::Config;
+use crate::reply::{self, Choice};
+use crate::{journal, Context as _, Result};
+use chrono::{DateTime, Duration, Utc};
+use neitakk_core::{MeetingKey, Strategy};
+use neitakk_ical::Window;
+use neitakk_net::mailbox::{Arrived, Mailbox};
+use neitakk_store::inbox::InboxDraft;
+use neitakk_store::Store;
+use std::sync::Arc;
+
+/// The largest message read; a larger one is passed over.
+pub const MAX_MESSAGE: u32 = 25 * 1024 * 1024;
+
+/// What became of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The recommended reply is in the drafts mailbox.
+    Drafted,
+    /// An updated invitation: its draft was made anew.
+    Replaced,
+    /// A cancellation: the draft was removed.
+    Removed,
+    /// Handled before (the same request): nothing done.
+    Already,
+    /// Not for a draft: why (internal, attending, not an invitation…).
+    PassedOver(String),
+}
+
+/// One invitation handled, for the line `neitakk inbox` prints.
+#[derive(Debug, Clone)]
+pub struct Handled {
+    pub uid: String,
+    pub start: Option<DateTime<Utc>>,
+    pub summary: Option<String>,
+    pub client: Option<String>,
+    pub strategy: Option<Strategy>,
+    pub minutes_freed: u32,
+    pub outcome: Outcome,
+}
+
+/// Reads the inbox folder once: every message not handled yet.
+pub fn once(config: &Config) -> Result<Vec<Handled>> {
+    let inbox = config.inbox.as_ref().ok_or_else(|| {
+        crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
+    })?;
+    let account = inbox.account()?;
+    let rt = journal::runtime()?;
+    let store = rt.block_on(journal::open(config))?;
+    let journal_name = rt.block_on(store.instance())?;
+    let mut mailbox = Mailbox::open(&account)?;
+    let drafts = match &inbox.drafts {
+        Some(d) => d.clone(),
+        None => mailbox.special("\\Drafts", "Drafts")?,
+    };
+    let name = inbox.name();
+    let known = rt.block_on(store.inbox_position(&name))?;
+    let (validity, arrived) = mailbox.arrived(&inbox.folder, known, MAX_MESSAGE)?;
+    let mut run = Run {
+        config,
+        composer: reply::composer(config)?,
+        store,
+        rt,
+        mailbox,
+        drafts,
+        journal_name,
+    };
+    let mut out = Vec::new();
+    for message in arrived {
+        out.extend(run.handle(&message)?);
+        // Recorded message by message: a run cut off goes on from here.
+        run.rt
+            .block_on(run.store.set_inbox_position(&name, validity, message.uid))?;
+    }
+    run.mailbox.close();
+    Ok(out)
+}
+
+/// One reading of the inbox: what handling each message needs.
+struct Run<'c> {
+    config: &'c Config,
+    composer: neitakk_compose::Composer,
+    store: Store,
+    rt: tokio::runtime::Runtime,
+    mailbox: Mailbox,
+    /// The drafts mailbox.
+    drafts: String,
+    /// The journal's name, for the Message-IDs.
+    journal_name: String,
+}
+
+impl Run<'_> {
+    /// Handles one message: `None` when it is no invitation at all.
+    fn handle(&mut self, message: &Arrived) -> Result<Option<Handled>> {
+        let Run {
+            config,
+            composer,
+            store,
+            rt,
+            mailbox,
+            drafts,
+            journal_name,
+        } = self;
+        let (config, drafts) = (*config, drafts.as_str());
+        let passed = |why: &str| Handled {
+            uid: String::new(),
+            start: None,
+            summary: None,
+            client: None,
+            strategy: None,
+            minutes_freed: 0,
+            outcome: Outcome::PassedOver(why.to_owned()),
+        };
+        let Some(bytes) = &message.bytes else {
+            tracing::warn!(
+                "message {} is larger than {} MB: passed over",
+                message.uid,
+                MAX_MESSAGE >> 20
+            );
+            return Ok(Some(passed("too large")));
+        };
+        let file = format!("message {}", message.uid);
+        let Ok(ics) = neitakk_ical::invite::calendar_part(&file, bytes) else {
+            return Ok(None); // not an invitation
+        };
+        let method = method_of(&ics);
+        if !matches!(method.as_deref(), Some("REQUEST" | "CANCEL")) {
+            return Ok(None);
+        }
+        let now = config.now;
+        let tz = config.profile.timezone;
+        let ahead = Window {
+            from: now - Duration::days(1),
+            to: now + Duration::days(analysis::MAX_WINDOW_DAYS),
+        };
+        let cal = match analysis::read_text(
+            &file,
+            ics.as_slice(),
+            ahead,
+            None,
+            Purpose::Answer,
+            config,
+        ) {
+            Ok(cal) => cal,
+            Err(e) => {
+                tracing::warn!("{file}: its calendar part cannot be read ({e}): left as it is");
+                return Ok(Some(passed("calendar part unreadable")));
+            }
+        };
+        for w in &cal.warnings {
+            tracing::warn!("{w}");
+        }
+        let Some(uid) = cal.occurrences.first().map(|m| m.uid.clone()) else {
+            return Ok(Some(passed("no meeting ahead")));
+        };
+        let Ok(meeting) = analysis::find(&cal.occurrences, &uid, None, ahead, tz, now) else {
+            return Ok(Some(passed("no meeting ahead")));
+        };
+        let meeting = meeting.clone();
+        let key = MeetingKey {
+            uid: meeting.uid.clone(),
+            recurrence_id: None,
+        };
+        let earlier = rt.block_on(store.inbox_draft(&key))?;
+        let mut handled = Handled {
+            uid: meeting.uid.clone(),
+            start: Some(meeting.start),
+            summary: meeting.summary.as_deref().map(str::to_owned),
+            client: None,
+            strategy: None,
+            minutes_freed: 0,
+            outcome: Outcome::Already,
+        };
+        if method.as_deref() == Some("CANCEL") {
+            if let Some(d) = earlier {
+                remove(mailbox, &d)?;
+                rt.block_on(store.forget_inbox_draft(&key))?;
+                handled.outcome = Outcome::Removed;
+            } else {
+                handled.outcome = Outcome::PassedOver("a cancellation with no draft".into());
+            }
+            return Ok(Some(handled));
+        }
+        if earlier
+            .as_ref()
+            .is_some_and(|d| d.sequence >= meeting.sequence)
+        {
+            return Ok(Some(handled));
+        }
+        // Decided as `reply` decides it: around the meeting, with the journal.
+        let window = analysis::around(Some(analysis::At::Instant(meeting.start)), tz, now);
+        let span = Loaded::span(window, config);
+        let mut calendar =
+            analysis::read_text(&file, ics.as_slice(), span, None, Purpose::Answer, config)?
+                .occurrences;
+        if config.caldav.is_some() {
+            calendar.extend(analysis::read_calendar(
+                analysis::CALDAV,
+                span,
+                None,
+                Purpose::Answer,
+                config,
+            )?);
+        }
+        let loaded = Loaded::new(
+            window,
+            span,
+            Arc::new(calendar),
+            journal::recent_limits(config)?,
+            config,
+        );
+        let prepared = match reply::prepare(composer, config, &loaded, &meeting, &Choice::default())
+        {
+            Ok(p) => p,
+            Err(e) => {
+                handled.outcome = Outcome::PassedOver(format!("{e:?}"));
+                return Ok(Some(handled));
+            }
+        };
+        let Some(reply) = prepared else {
+            handled.outcome = Outcome::PassedOver("accepted, and attending is recommended".into());
+            return Ok(Some(handled));
+        };
+        handled.client = reply.assessed.facts.client.clone();
+        handled.strategy = Some(reply.strategy);
+        handled.minutes_freed = reply.assessed.decision.recommended.minutes_freed;
+        if handled.client.is_none() {
+            handled.outcome = Outcome::PassedOver("internal".into());
+            return Ok(Some(handled));
+        }
+        let invitation_id = neitakk_ical::invite::message_id(bytes);
+        let emails = reply.emails(invitation_id.as_deref(), journal_name)?;
+        if let Some(d) = &earlier {
+            remove(mailbox, d)?;
+        }
+        for e in &emails {
+            // A draft already there (a run cut off before it was recorded) is
+            // not made twice: its Message-ID is the same.
+            if !mailbox.holds(drafts, &e.message_id)? {
+                mailbox.append_draft(drafts, &e.eml)?;
+            }
+        }
+        let draft = InboxDraft {
+            meeting: key,
+            sequence: meeting.sequence,
+            strategy: reply.strategy,
+            message_ids: emails.iter().map(|e| e.message_id.clone()).collect(),
+            folder: drafts.to_owned(),
+            made_at: String::new(),
+        };
+        rt.block_on(store.put_inbox_draft(&draft, now))?;
+        // A draft made is a decision, as `reply` journals one.
+        journal::record(config, &reply.entry(Some(format!("imap:{drafts}"))))
+            .context("the journal")?;
+        handled.outcome = if earlier.is_some() {
+            Outcome::Replaced
+        } else {
+            Outcome::Drafted
+        };
+        Ok(Some(handled))
+    }
+}
+
+/// Removes an earlier draft's messages from its folder.
+fn remove(mailbox: &mut Mailbox, d: &InboxDraft) -> Result<()> {
+    for id in &d.message_ids {
+        mailbox.remove(&d.folder, id)?;
+    }
+    Ok(())
+}
+
+/// The calendar's METHOD, upper-case.
+fn method_of(ics: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(ics).lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("METHOD")
+            .then(|| value.trim().to_ascii_uppercase())
+    })
+}

@@ -1,0 +1,141 @@
+//! The inbox's memory: how far each folder was read, and the draft made for
+//! each invitation.
+
+use crate::{query_error, Error, Store};
+use chrono::{DateTime, Utc};
+use neitakk_core::{MeetingKey, Strategy};
+use sqlx::Row;
+use std::str::FromStr;
+
+/// The draft made for an invitation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxDraft {
+    pub meeting: MeetingKey,
+    /// The SEQUENCE of the request it answers.
+    pub sequence: u32,
+    pub strategy: Strategy,
+    /// The Message-IDs of its messages, in the drafts folder.
+    pub message_ids: Vec<String>,
+    pub folder: String,
+    pub made_at: String,
+}
+
+impl Store {
+    /// How far `mailbox` (an account and folder) was read: its UIDVALIDITY
+    /// and the last UID handled.
+    pub async fn inbox_position(&self, mailbox: &str) -> Result<Option<(u32, u32)>, Error> {
+        let row = sqlx::query(
+            "SELECT uidvalidity, last_uid FROM inbox_seen WHERE owner = $1 AND mailbox = $2",
+        )
+        .bind(self.owner)
+        .bind(mailbox)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("the inbox's position"))?;
+        Ok(row.map(|r| {
+            let n = |c: &str| u32::try_from(r.get::<i64, _>(c)).unwrap_or(0);
+            (n("uidvalidity"), n("last_uid"))
+        }))
+    }
+
+    /// Records that `mailbox` was read up to `last_uid`.
+    pub async fn set_inbox_position(
+        &self,
+        mailbox: &str,
+        uidvalidity: u32,
+        last_uid: u32,
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO inbox_seen (owner, mailbox, uidvalidity, last_uid) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (owner, mailbox) DO UPDATE SET uidvalidity = $3, last_uid = $4",
+        )
+        .bind(self.owner)
+        .bind(mailbox)
+        .bind(i64::from(uidvalidity))
+        .bind(i64::from(last_uid))
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("the inbox's position"))?;
+        Ok(())
+    }
+
+    /// The draft made for this occurrence's invitation, if any.
+    pub async fn inbox_draft(&self, meeting: &MeetingKey) -> Result<Option<InboxDraft>, Error> {
+        let row = sqlx::query(
+            "SELECT * FROM inbox_drafts WHERE owner = $1 AND uid = $2 AND recurrence_id = $3",
+        )
+        .bind(self.owner)
+        .bind(&meeting.uid)
+        .bind(meeting.recurrence_id.clone().unwrap_or_default())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("an inbox draft"))?;
+        Ok(row.as_ref().map(draft_of))
+    }
+
+    /// Every draft the inbox made, oldest first.
+    pub async fn inbox_drafts(&self) -> Result<Vec<InboxDraft>, Error> {
+        let rows = sqlx::query("SELECT * FROM inbox_drafts WHERE owner = $1 ORDER BY made_at, uid")
+            .bind(self.owner)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(query_error("the inbox drafts"))?;
+        Ok(rows.iter().map(draft_of).collect())
+    }
+
+    /// Records the draft made for an invitation (replacing an earlier one).
+    pub async fn put_inbox_draft(&self, d: &InboxDraft, now: DateTime<Utc>) -> Result<(), Error> {
+        sqlx::query(
+            "INSERT INTO inbox_drafts (owner, uid, recurrence_id, sequence, strategy, message_ids, folder, made_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (owner, uid, recurrence_id) DO UPDATE SET
+               sequence = $4, strategy = $5, message_ids = $6, folder = $7, made_at = $8",
+        )
+        .bind(self.owner)
+        .bind(&d.meeting.uid)
+        .bind(d.meeting.recurrence_id.clone().unwrap_or_default())
+        .bind(i64::from(d.sequence))
+        .bind(d.strategy.as_str())
+        .bind(d.message_ids.join(" "))
+        .bind(&d.folder)
+        .bind(now.to_rfc3339())
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("an inbox draft"))?;
+        Ok(())
+    }
+
+    /// Forgets the draft made for this occurrence's invitation.
+    pub async fn forget_inbox_draft(&self, meeting: &MeetingKey) -> Result<(), Error> {
+        sqlx::query(
+            "DELETE FROM inbox_drafts WHERE owner = $1 AND uid = $2 AND recurrence_id = $3",
+        )
+        .bind(self.owner)
+        .bind(&meeting.uid)
+        .bind(meeting.recurrence_id.clone().unwrap_or_default())
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("an inbox draft"))?;
+        Ok(())
+    }
+}
+
+fn draft_of(r: &sqlx::any::AnyRow) -> InboxDraft {
+    let rid: String = r.get("recurrence_id");
+    InboxDraft {
+        meeting: MeetingKey {
+            uid: r.get("uid"),
+            recurrence_id: (!rid.is_empty()).then_some(rid),
+        },
+        sequence: u32::try_from(r.get::<i64, _>("sequence")).unwrap_or(0),
+        strategy: Strategy::from_str(&r.get::<String, _>("strategy")).unwrap_or(Strategy::Attend),
+        message_ids: r
+            .get::<String, _>("message_ids")
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        folder: r.get("folder"),
+        made_at: r.get("made_at"),
+    }
+}

@@ -1,0 +1,89 @@
+//! `neitakk inbox`: client invitations from the mailbox, each with its
+//! recommended reply put in the drafts mailbox (nothing is sent).
+
+use neitakk_compose::{dates, words};
+use neitakk_pipeline::clock::Clock;
+use neitakk_pipeline::config::Config;
+use neitakk_pipeline::inbox::{self, Handled, Outcome};
+use neitakk_pipeline::Result;
+use std::io::Write;
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Read the folder once and stop; without it, keep looking.
+    #[arg(long)]
+    once: bool,
+    /// Minutes between looks, when it keeps looking.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    every: u64,
+}
+
+pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
+    if args.once {
+        return print(config, &inbox::once(config)?);
+    }
+    // Keeps looking until stopped (Ctrl-C): what was handled is recorded
+    // message by message, and a draft is never made twice, so stopping at
+    // any moment loses nothing. A mail server that goes away is tried
+    // again, waiting longer each time (up to 15 minutes).
+    let mut wait = Duration::from_secs(args.every * 60);
+    loop {
+        let mut now = config.clone();
+        now.now = clock.now();
+        match inbox::once(&now) {
+            Ok(handled) => {
+                print(config, &handled)?;
+                wait = Duration::from_secs(args.every * 60);
+            }
+            Err(e) if e.is_unreachable() => {
+                wait = (wait * 2).min(Duration::from_secs(15 * 60));
+                tracing::warn!("{e}; trying again in {} s", wait.as_secs());
+            }
+            Err(e) => return Err(e),
+        }
+        std::thread::sleep(wait);
+    }
+}
+
+/// One line per invitation: when, client, strategy, what it frees, what
+/// was done.
+fn print(config: &Config, handled: &[Handled]) -> Result<()> {
+    let (lang, tz) = (config.profile.language, config.profile.timezone);
+    let nb = lang == neitakk_core::Lang::Nb;
+    let mut out = std::io::stdout().lock();
+    for h in handled {
+        let done = match (&h.outcome, nb) {
+            (Outcome::Drafted, false) => "draft made".to_owned(),
+            (Outcome::Drafted, true) => "utkast laget".to_owned(),
+            (Outcome::Replaced, false) => "updated: draft made anew".to_owned(),
+            (Outcome::Replaced, true) => "endret: nytt utkast".to_owned(),
+            (Outcome::Removed, false) => "cancelled: draft removed".to_owned(),
+            (Outcome::Removed, true) => "avlyst: utkastet fjernet".to_owned(),
+            (Outcome::Already, false) => "handled before".to_owned(),
+            (Outcome::Already, true) => "behandlet før".to_owned(),
+            (Outcome::PassedOver(why), false) => format!("passed over ({why})"),
+            (Outcome::PassedOver(why), true) => format!("hoppet over ({why})"),
+        };
+        let when = h
+            .start
+            .map(|t| dates::short(t, tz, lang))
+            .unwrap_or_default();
+        let strategy = h.strategy.map(|s| words::strategy(s, lang)).unwrap_or("");
+        let frees = match (h.minutes_freed, nb) {
+            (0, _) => String::new(),
+            (m, false) => format!("frees {}", words::hours(m, lang)),
+            (m, true) => format!("frigjør {}", words::hours(m, lang)),
+        };
+        let what = h.summary.as_deref().unwrap_or(&h.uid);
+        let client = h.client.as_deref().unwrap_or("");
+        let line = [when.as_str(), client, what, strategy, &frees, &done]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("  ");
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
