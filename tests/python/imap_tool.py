@@ -2,6 +2,7 @@
 
 usage: imap_tool.py PORT USER append FOLDER FILE
        imap_tool.py PORT USER list FOLDER
+       imap_tool.py PORT USER clear FOLDER
 `list` prints one JSON object per message: its flags, Message-ID, subject,
 In-Reply-To, and the METHOD and UID of its calendar part (parsed with
 Python's email package and icalendar).
@@ -23,6 +24,11 @@ if command == "append":
     data = open(sys.argv[5], "rb").read()
     typ, answer = m.append(folder, None, None, data)
     assert typ == "OK", answer
+elif command == "clear":
+    typ, count = m.select(folder)
+    if int(count[0]) > 0:
+        m.store("1:*", "+FLAGS.SILENT", "(\\Deleted)")
+        m.expunge()
 else:
     m.select(folder, readonly=True)
     typ, found = m.uid("SEARCH", None, "ALL")
