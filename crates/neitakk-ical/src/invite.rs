@@ -39,3 +39,33 @@ pub fn message_id(bytes: &[u8]) -> Option<String> {
     let message = mail_parser::MessageParser::default().parse(bytes)?;
     message.message_id().map(|id| format!("<{id}>"))
 }
+
+/// Who an e-mail is from and to, as its headers say: the sender's address,
+/// and every address in To and Cc (lower-cased), and its subject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Envelope {
+    pub from: Option<String>,
+    pub to: Vec<String>,
+    pub subject: String,
+}
+
+/// The envelope of an e-mail, if it is one.
+pub fn envelope(bytes: &[u8]) -> Option<Envelope> {
+    let message = mail_parser::MessageParser::default().parse(bytes)?;
+    let addresses = |a: Option<&mail_parser::Address>| -> Vec<String> {
+        a.map(|a| {
+            a.iter()
+                .filter_map(|x| x.address())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let mut to = addresses(message.to());
+    to.extend(addresses(message.cc()));
+    Some(Envelope {
+        from: addresses(message.from()).into_iter().next(),
+        to,
+        subject: message.subject().unwrap_or_default().to_owned(),
+    })
+}

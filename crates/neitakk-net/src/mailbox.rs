@@ -202,10 +202,24 @@ impl Mailbox {
     /// Appends a message to `folder` as a draft; its UID there, when the
     /// server tells it (UIDPLUS).
     pub fn append_draft(&mut self, folder: &str, message: &[u8]) -> Result<Option<u32>, Error> {
+        self.append(folder, message, imap::types::Flag::Draft)
+    }
+
+    /// Files a sent message in `folder`, read.
+    pub fn append_sent(&mut self, folder: &str, message: &[u8]) -> Result<Option<u32>, Error> {
+        self.append(folder, message, imap::types::Flag::Seen)
+    }
+
+    fn append(
+        &mut self,
+        folder: &str,
+        message: &[u8],
+        flag: imap::types::Flag<'static>,
+    ) -> Result<Option<u32>, Error> {
         let appended = self
             .session
             .append(folder, message)
-            .flag(imap::types::Flag::Draft)
+            .flag(flag)
             .finish()
             .map_err(refused("APPEND"))?;
         Ok(appended
@@ -217,15 +231,39 @@ impl Mailbox {
             }))
     }
 
-    /// Removes the messages of `folder` whose Message-ID is `message_id`
-    /// (the drafts neitakk made: found by their own id, so that a draft the
-    /// user moved or a UID that changed does not matter). How many.
-    pub fn remove(&mut self, folder: &str, message_id: &str) -> Result<usize, Error> {
+    /// The message of `folder` whose Message-ID is `message_id`, if it is there.
+    pub fn fetch(&mut self, folder: &str, message_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        let Some(uid) = self.find(folder, message_id)?.into_iter().next() else {
+            return Ok(None);
+        };
+        let fetched = self
+            .session
+            .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
+            .map_err(refused("FETCH"))?;
+        Ok(fetched
+            .iter()
+            .find(|f| f.uid == Some(uid))
+            .and_then(|f| f.body())
+            .map(<[u8]>::to_vec))
+    }
+
+    /// The UIDs of the messages of `folder` with this Message-ID.
+    fn find(&mut self, folder: &str, message_id: &str) -> Result<Vec<u32>, Error> {
         self.session.select(folder).map_err(refused("SELECT"))?;
         let found = self
             .session
             .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
             .map_err(refused("SEARCH"))?;
+        let mut found: Vec<u32> = found.into_iter().collect();
+        found.sort_unstable();
+        Ok(found)
+    }
+
+    /// Removes the messages of `folder` whose Message-ID is `message_id`
+    /// (the drafts neitakk made: found by their own id, so that a draft the
+    /// user moved or a UID that changed does not matter). How many.
+    pub fn remove(&mut self, folder: &str, message_id: &str) -> Result<usize, Error> {
+        let found = self.find(folder, message_id)?;
         if found.is_empty() {
             return Ok(0);
         }
@@ -240,12 +278,7 @@ impl Mailbox {
 
     /// Whether `folder` holds a message with this Message-ID.
     pub fn holds(&mut self, folder: &str, message_id: &str) -> Result<bool, Error> {
-        self.session.select(folder).map_err(refused("SELECT"))?;
-        let found = self
-            .session
-            .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
-            .map_err(refused("SEARCH"))?;
-        Ok(!found.is_empty())
+        Ok(!self.find(folder, message_id)?.is_empty())
     }
 
     pub fn close(mut self) {

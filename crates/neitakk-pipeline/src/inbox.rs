@@ -287,3 +287,112 @@ fn method_of(ics: &[u8]) -> Option<String> {
             .then(|| value.trim().to_ascii_uppercase())
     })
 }
+
+/// The drafts the inbox made that are not sent yet, oldest first.
+pub fn pending(config: &Config) -> Result<Vec<InboxDraft>> {
+    let rt = journal::runtime()?;
+    let store = rt.block_on(journal::open(config))?;
+    Ok(rt.block_on(store.inbox_drafts())?)
+}
+
+/// What sending an inbox draft did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sent {
+    /// Sent (to these recipients, per message), filed in the sent
+    /// mailbox and taken out of the drafts.
+    Now {
+        sent_to: Vec<Vec<String>>,
+        again: bool,
+        sent_folder: String,
+    },
+    /// This reply went out before (then, if known): nothing was sent.
+    Before(Option<DateTime<Utc>>),
+    /// Another send of it is under way.
+    Busy,
+}
+
+/// Sends the draft made for the invitation of `uid`, as it is in the drafts
+/// mailbox now, once (the same claim as every other send), files it in the
+/// sent mailbox and removes the draft.
+pub fn send(config: &Config, uid: &str) -> Result<Sent> {
+    use crate::delivery::{self, Delivered, Draft};
+    use crate::error::BadInput;
+    let inbox = config
+        .inbox
+        .as_ref()
+        .ok_or_else(|| BadInput("`neitakk inbox` needs an [inbox] section in the config".into()))?;
+    if config.smtp.is_none() {
+        return Err(BadInput("sending needs [delivery.smtp] in the config".into()).into());
+    }
+    let rt = journal::runtime()?;
+    let store = rt.block_on(journal::open(config))?;
+    let key = MeetingKey {
+        uid: uid.to_owned(),
+        recurrence_id: None,
+    };
+    let draft = rt.block_on(store.inbox_draft(&key))?.ok_or_else(|| {
+        BadInput(format!(
+            "no draft for '{uid}' (`neitakk inbox --pending` lists them)"
+        ))
+    })?;
+    let mut mailbox = Mailbox::open(&inbox.account()?)?;
+    let mut drafts = Vec::new();
+    for id in &draft.message_ids {
+        let Some(eml) = mailbox.fetch(&draft.folder, id)? else {
+            return Err(BadInput(format!(
+                "the draft {id} is no longer in {} as neitakk made it (changed, moved or sent \
+                 in your mail program): send it from there",
+                draft.folder
+            ))
+            .into());
+        };
+        let envelope =
+            neitakk_ical::invite::envelope(&eml).unwrap_or(neitakk_ical::invite::Envelope {
+                from: None,
+                to: Vec::new(),
+                subject: String::new(),
+            });
+        let carries_answer = neitakk_ical::invite::calendar_part("draft", &eml).is_ok();
+        drafts.push(Draft {
+            path: format!("{}:{id}", draft.folder).into(),
+            email: reply::Email {
+                kind: draft.strategy.as_str().to_owned(),
+                to: envelope.to,
+                subject: envelope.subject,
+                message_id: id.clone(),
+                eml,
+                carries_answer,
+            },
+        });
+    }
+    let from = config.profile.emails.first().cloned().unwrap_or_default();
+    let reply_key = neitakk_store::ReplyKey {
+        meeting: key.clone(),
+        sequence: draft.sequence,
+        strategy: draft.strategy,
+    };
+    let (sent_to, again) = match delivery::deliver(config, &from, &reply_key, &drafts, false)? {
+        Delivered::Now { sent_to, again, .. } => (sent_to, again),
+        Delivered::Before(at) => return Ok(Sent::Before(at)),
+        Delivered::Busy => return Ok(Sent::Busy),
+        Delivered::NoServer => {
+            return Err(BadInput("sending needs [delivery.smtp] in the config".into()).into())
+        }
+    };
+    // Out: filed as sent, and the draft taken away.
+    let sent_folder = match &inbox.sent {
+        Some(s) => s.clone(),
+        None => mailbox.special("\\Sent", "Sent")?,
+    };
+    for d in &drafts {
+        mailbox.append_sent(&sent_folder, &d.email.eml)?;
+        mailbox.remove(&draft.folder, &d.email.message_id)?;
+    }
+    rt.block_on(store.forget_inbox_draft(&key))?;
+    mailbox.close();
+    Ok(Sent::Now {
+        sent_to,
+        again,
+        sent_folder,
+    })
+}

@@ -12,8 +12,16 @@ use std::time::Duration;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Read the folder once and stop; without it, keep looking.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["pending", "send"])]
     once: bool,
+    /// List the drafts it made that are not sent yet.
+    #[arg(long, conflicts_with = "send")]
+    pending: bool,
+    /// Send the draft made for this invitation (its UID, as --pending
+    /// shows it), as it is in your drafts mailbox now; it is filed in the
+    /// sent mailbox and the draft removed.
+    #[arg(long, value_name = "UID")]
+    send: Option<String>,
     /// Minutes between looks, when it keeps looking.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=1440))]
     every: u64,
@@ -22,6 +30,44 @@ pub struct Args {
 pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
     if args.once {
         return print(config, &inbox::once(config)?);
+    }
+    if args.pending {
+        let mut out = std::io::stdout().lock();
+        for d in inbox::pending(config)? {
+            let strategy = words::strategy(d.strategy, config.profile.language);
+            writeln!(out, "{}  {strategy}  {}", d.meeting.uid, d.folder)?;
+        }
+        return Ok(());
+    }
+    if let Some(uid) = &args.send {
+        let mut err = std::io::stderr().lock();
+        match inbox::send(config, uid)? {
+            inbox::Sent::Now {
+                sent_to,
+                again,
+                sent_folder,
+            } => {
+                if again {
+                    writeln!(
+                        err,
+                        "An earlier try to send this reply did not finish; it is sent again, with the same Message-IDs."
+                    )?;
+                }
+                for to in sent_to {
+                    writeln!(err, "sent to {}", to.join(", "))?;
+                }
+                writeln!(err, "filed in {sent_folder}; the draft is removed")?;
+            }
+            inbox::Sent::Before(_) => writeln!(
+                err,
+                "This reply was sent before; it is not sent again (the draft stays for you to remove)."
+            )?,
+            inbox::Sent::Busy => writeln!(
+                err,
+                "This reply is being sent right now by another run; it is not sent twice."
+            )?,
+        }
+        return Ok(());
     }
     // Keeps looking until stopped (Ctrl-C): what was handled is recorded
     // message by message, and a draft is never made twice, so stopping at

@@ -43,8 +43,13 @@ impl Imap {
             .collect()
     }
 
-    /// A config like the example's, reading `user`'s mailbox.
+    /// A config like the example's, reading `user`'s mailbox (and sending
+    /// through `smtp`, the test mail server's port, if given).
     fn config(&self, dir: &Path, user: &str) -> PathBuf {
+        self.config_with(dir, user, None)
+    }
+
+    fn config_with(&self, dir: &Path, user: &str, smtp: Option<&str>) -> PathBuf {
         let example = std::fs::read_to_string(root().join("examples/neitakk.toml")).unwrap();
         let text = example.replace(
             "clients = \"clients.toml\"",
@@ -52,7 +57,9 @@ impl Imap {
         ) + &format!(
             "\n[inbox]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nuser = \"{user}\"\npassword_env = \"NEITAKK_TEST_IMAP_SECRET\"\n",
             self.port
-        );
+        ) + &smtp.map_or(String::new(), |port| format!(
+            "[delivery.smtp]\nhost = \"127.0.0.1\"\nport = {port}\nsecurity = \"none\"\nuser = \"neitakk\"\npassword_env = \"NEITAKK_TEST_SMTP_SECRET\"\n"
+        ));
         let path = dir.join("neitakk.toml");
         std::fs::write(&path, text).unwrap();
         path
@@ -60,11 +67,17 @@ impl Imap {
 }
 
 fn inbox(cfg: &Path, data: &Path) -> Output {
+    inbox_with(cfg, data, &["--once"])
+}
+
+fn inbox_with(cfg: &Path, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_neitakk"))
         .env("NEITAKK_NOW", MONDAY)
         .env("NEITAKK_DATA_DIR", data)
         .env("NEITAKK_TEST_IMAP_SECRET", "secret")
-        .args(["--config", cfg.to_str().unwrap(), "inbox", "--once"])
+        .env("NEITAKK_TEST_SMTP_SECRET", "secret")
+        .args(["--config", cfg.to_str().unwrap(), "inbox"])
+        .args(args)
         .output()
         .unwrap()
 }
@@ -167,4 +180,138 @@ fn invitations_in_the_inbox_become_drafts_once() {
     let drafts = imap.list(user, "Drafts");
     assert_eq!(drafts.len(), 1, "{drafts:?}");
     assert_eq!(drafts[0]["uid"], "7kukuqrfedlm2f9t0vkdoi6a5c@google.com");
+}
+
+/// A draft in the mailbox is sent only on the user's word: `--pending`
+/// lists it, `--send` sends it through the mail server (aiosmtpd) once,
+/// files it in Sent and removes the draft.
+#[test]
+fn a_pending_draft_is_sent_once_and_filed() {
+    let Some(imap) = imap() else { return };
+    let vars = ["NEITAKK_TEST_SMTP_PORT", "NEITAKK_TEST_SMTP_MAILDIR"];
+    let Some([smtp, maildir]) =
+        peer(&vars, "SMTP server").and_then(|v| <[String; 2]>::try_from(v).ok())
+    else {
+        return;
+    };
+    let user = "inbox2";
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = imap.config_with(dir.path(), user, Some(&smtp));
+    let data = dir.path().join("data");
+    for folder in ["INBOX", "Drafts", "Sent"] {
+        imap.tool(user, &["clear", folder]);
+    }
+    imap.deliver(user, "google-invitation.eml");
+    assert!(inbox(&cfg, &data).status.success());
+    let uid = "7kukuqrfedlm2f9t0vkdoi6a5c@google.com";
+    let pending = inbox_with(&cfg, &data, &["--pending"]);
+    assert!(stdout(&pending).contains(uid), "{}", stdout(&pending));
+    let draft = imap.list(user, "Drafts").remove(0);
+
+    let o = inbox_with(&cfg, &data, &["--send", uid]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sent to kari.nilsen@lofotensjomat.no"),
+        "{}",
+        stderr(&o)
+    );
+    let id = draft["message_id"].as_str().unwrap();
+    let arrived = std::fs::read_dir(Path::new(&maildir).join("new"))
+        .unwrap()
+        .filter(|e| {
+            std::fs::read_to_string(e.as_ref().unwrap().path())
+                .unwrap()
+                .contains(&format!("Message-ID: {id}"))
+        })
+        .count();
+    assert_eq!(arrived, 1, "at the mail server once");
+    let sent = imap.list(user, "Sent");
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0]["message_id"], id);
+    assert!(sent[0]["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "\\Seen"));
+    assert!(imap.list(user, "Drafts").is_empty());
+    assert_eq!(stdout(&inbox_with(&cfg, &data, &["--pending"])), "");
+    // Once sent, there is nothing more to send.
+    let again = inbox_with(&cfg, &data, &["--send", uid]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("no draft for"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// Forwards to the IMAP server; the first connection is cut once the
+/// server has sent `cut_after` bytes (in the middle of a fetch), the next
+/// ones are left alone.
+fn cutting_proxy(server_port: &str, cut_after: usize) -> String {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = format!("127.0.0.1:{server_port}");
+    std::thread::spawn(move || {
+        for (n, client) in listener.incoming().enumerate().take(4) {
+            let client = client.unwrap();
+            let upstream = TcpStream::connect(&server).unwrap();
+            let (mut c_read, mut u_write) =
+                (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+            std::thread::spawn(move || std::io::copy(&mut c_read, &mut u_write));
+            let (mut u_read, mut c_write) = (upstream, client);
+            std::thread::spawn(move || {
+                let limit = if n == 0 { cut_after } else { usize::MAX };
+                let (mut sent, mut buf) = (0, [0u8; 512]);
+                while let Ok(k) = u_read.read(&mut buf) {
+                    if k == 0 || sent + k > limit {
+                        break;
+                    }
+                    if c_write.write_all(&buf[..k]).is_err() {
+                        break;
+                    }
+                    sent += k;
+                }
+                let _ = c_write.shutdown(std::net::Shutdown::Both);
+                let _ = u_read.shutdown(std::net::Shutdown::Both);
+            });
+        }
+    });
+    port
+}
+
+/// A connection that drops in the middle of a fetch loses nothing: the run
+/// says so, and the next one goes on where it stopped, without a second
+/// draft of anything.
+#[test]
+fn a_connection_cut_mid_fetch_is_survived() {
+    let Some(imap) = imap() else { return };
+    let user = "inbox3";
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["INBOX", "Drafts"] {
+        imap.tool(user, &["clear", folder]);
+    }
+    for file in ["outlook-invitation.eml", "google-invitation.eml"] {
+        imap.deliver(user, file);
+    }
+    let through = Imap {
+        port: cutting_proxy(&imap.port, 2500),
+        python: imap.python.clone(),
+    };
+    let (cfg, data) = (through.config(dir.path(), user), dir.path().join("data"));
+    let cut = inbox(&cfg, &data);
+    assert_eq!(
+        cut.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&cut),
+        stderr(&cut)
+    );
+    assert!(stderr(&cut).contains("IMAP server"), "{}", stderr(&cut));
+    let o = inbox(&cfg, &data);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let drafts = imap.list(user, "Drafts");
+    assert_eq!(drafts.len(), 2, "one each, none twice: {drafts:?}");
 }
