@@ -41,9 +41,47 @@ impl Error {
     }
 }
 
-/// A byte stream, plain or TLS.
-trait Stream: Read + Write + Send {}
-impl<T: Read + Write + Send> Stream for T {}
+/// The connection, plain or TLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// IDLE waits with the socket's own read timeout.
+impl imap::extensions::idle::SetReadTimeout for Conn {
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> imap::Result<()> {
+        let socket = match self {
+            Conn::Plain(s) => s,
+            Conn::Tls(s) => &s.sock,
+        };
+        socket.set_read_timeout(timeout).map_err(imap::Error::Io)
+    }
+}
 
 /// One message that arrived, with its UID.
 #[derive(Debug, Clone)]
@@ -56,7 +94,7 @@ pub struct Arrived {
 
 /// A logged-in session.
 pub struct Mailbox {
-    session: imap::Session<Box<dyn Stream>>,
+    session: imap::Session<Conn>,
 }
 
 fn refused(what: &str) -> impl Fn(imap::Error) -> Error + '_ {
@@ -70,7 +108,7 @@ fn refused(what: &str) -> impl Fn(imap::Error) -> Error + '_ {
     }
 }
 
-fn tls(account: &Account, tcp: TcpStream) -> Result<Box<dyn Stream>, Error> {
+fn tls(account: &Account, tcp: TcpStream) -> Result<Conn, Error> {
     use rustls::pki_types::{pem::PemObject, CertificateDer, ServerName};
     let bad = |e: String| Error::Connection(format!("TLS: {e}"));
     let mut roots = rustls::RootCertStore {
@@ -93,7 +131,7 @@ fn tls(account: &Account, tcp: TcpStream) -> Result<Box<dyn Stream>, Error> {
     let name = ServerName::try_from(account.host.clone()).map_err(|e| bad(e.to_string()))?;
     let conn =
         rustls::ClientConnection::new(Arc::new(config), name).map_err(|e| bad(e.to_string()))?;
-    Ok(Box::new(rustls::StreamOwned::new(conn, tcp)))
+    Ok(Conn::Tls(Box::new(rustls::StreamOwned::new(conn, tcp))))
 }
 
 impl Mailbox {
@@ -110,8 +148,8 @@ impl Mailbox {
             .map_err(unreachable)?;
         tcp.set_write_timeout(Some(account.timeout))
             .map_err(unreachable)?;
-        let stream: Box<dyn Stream> = match account.security {
-            Security::None => Box::new(tcp),
+        let stream = match account.security {
+            Security::None => Conn::Plain(tcp),
             Security::Tls => tls(account, tcp)?,
             Security::StartTls => {
                 let tcp = starttls(tcp)?;
@@ -279,6 +317,40 @@ impl Mailbox {
     /// Whether `folder` holds a message with this Message-ID.
     pub fn holds(&mut self, folder: &str, message_id: &str) -> Result<bool, Error> {
         Ok(!self.find(folder, message_id)?.is_empty())
+    }
+
+    /// Waits in `folder` until something changes there, or `at_most` has
+    /// passed: with IDLE where the server has it, else by waiting.
+    pub fn wait(&mut self, folder: &str, at_most: Duration) -> Result<(), Error> {
+        let idle = self
+            .session
+            .capabilities()
+            .map_err(refused("CAPABILITY"))?
+            .has_str("IDLE");
+        if !idle {
+            std::thread::sleep(at_most);
+            return Ok(());
+        }
+        self.session.select(folder).map_err(refused("SELECT"))?;
+        let waited = self
+            .session
+            .idle()
+            .timeout(at_most)
+            .keepalive(false)
+            .wait_while(imap::extensions::idle::stop_on_any);
+        match waited {
+            Ok(_) => Ok(()),
+            // The timeout ends the wait as a read error on some systems.
+            Err(imap::Error::Io(e))
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(refused("IDLE")(e)),
+        }
     }
 
     pub fn close(mut self) {

@@ -396,3 +396,15 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
         sent_folder,
     })
 }
+
+/// Waits until something arrives in the inbox folder (IDLE where the
+/// server has it), or `at_most` has passed.
+pub fn wait(config: &Config, at_most: std::time::Duration) -> Result<()> {
+    let inbox = config.inbox.as_ref().ok_or_else(|| {
+        crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
+    })?;
+    let mut mailbox = Mailbox::open(&inbox.account()?)?;
+    mailbox.wait(&inbox.folder, at_most)?;
+    mailbox.close();
+    Ok(())
+}

@@ -71,24 +71,28 @@ pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
     }
     // Keeps looking until stopped (Ctrl-C): what was handled is recorded
     // message by message, and a draft is never made twice, so stopping at
-    // any moment loses nothing. A mail server that goes away is tried
-    // again, waiting longer each time (up to 15 minutes).
-    let mut wait = Duration::from_secs(args.every * 60);
+    // any moment loses nothing. Between looks it waits for news (IMAP IDLE
+    // where the server has it) for `--every` minutes at most. A mail server
+    // that goes away is tried again, waiting longer each time (up to 15
+    // minutes).
+    let every = Duration::from_secs(args.every * 60);
+    let mut backoff = Duration::from_secs(5);
     loop {
         let mut now = config.clone();
         now.now = clock.now();
-        match inbox::once(&now) {
-            Ok(handled) => {
-                print(config, &handled)?;
-                wait = Duration::from_secs(args.every * 60);
-            }
+        let looked = inbox::once(&now).and_then(|handled| {
+            print(config, &handled)?;
+            inbox::wait(config, every)
+        });
+        match looked {
+            Ok(()) => backoff = Duration::from_secs(5),
             Err(e) if e.is_unreachable() => {
-                wait = (wait * 2).min(Duration::from_secs(15 * 60));
-                tracing::warn!("{e}; trying again in {} s", wait.as_secs());
+                tracing::warn!("{e}; trying again in {} s", backoff.as_secs());
+                std::thread::sleep(backoff);
+                backoff = (backoff * 2).min(Duration::from_secs(15 * 60));
             }
             Err(e) => return Err(e),
         }
-        std::thread::sleep(wait);
     }
 }
 

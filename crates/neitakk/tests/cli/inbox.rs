@@ -315,3 +315,40 @@ fn a_connection_cut_mid_fetch_is_survived() {
     let drafts = imap.list(user, "Drafts");
     assert_eq!(drafts.len(), 2, "one each, none twice: {drafts:?}");
 }
+
+/// Without --once it keeps watching: an invitation that arrives is drafted
+/// within seconds (IMAP IDLE), though the next look by the clock would be
+/// an hour away.
+#[test]
+fn watching_drafts_what_arrives_at_once() {
+    let Some(imap) = imap() else { return };
+    let user = "inbox4";
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["INBOX", "Drafts"] {
+        imap.tool(user, &["clear", folder]);
+    }
+    let (cfg, data) = (imap.config(dir.path(), user), dir.path().join("data"));
+    let mut watching = Command::new(env!("CARGO_BIN_EXE_neitakk"))
+        .env("NEITAKK_NOW", MONDAY)
+        .env("NEITAKK_DATA_DIR", &data)
+        .env("NEITAKK_TEST_IMAP_SECRET", "secret")
+        .args(["--config", cfg.to_str().unwrap(), "inbox", "--every", "60"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it look once and begin to wait.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    imap.deliver(user, "google-invitation.eml");
+    let mut drafted = false;
+    for _ in 0..60 {
+        if !imap.list(user, "Drafts").is_empty() {
+            drafted = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    watching.kill().unwrap();
+    watching.wait().unwrap();
+    assert!(drafted, "the invitation was drafted while watching");
+}
