@@ -16,7 +16,10 @@ pub struct Account {
     pub port: u16,
     pub security: Security,
     pub user: String,
+    /// The password, or with `oauth2` an access token.
     pub password: String,
+    /// Log in with SASL XOAUTH2 (Microsoft 365, Gmail) instead of LOGIN.
+    pub oauth2: bool,
     pub timeout: Duration,
     /// A certificate authority to trust besides the public ones (PEM).
     pub ca_pem: Option<Vec<u8>>,
@@ -155,21 +158,16 @@ impl Mailbox {
                 let tcp = starttls(tcp)?;
                 let client = imap::Client::new(tls(account, tcp)?);
                 // After STARTTLS there is no second greeting.
-                let session = client
-                    .login(&account.user, &account.password)
-                    .map_err(|(e, _)| Error::Login(e.to_string()))?;
-                return Ok(Mailbox { session });
+                return Ok(Mailbox {
+                    session: login(client, account)?,
+                });
             }
         };
         let mut client = imap::Client::new(stream);
         client.read_greeting().map_err(refused("the greeting"))?;
-        let session = client
-            .login(&account.user, &account.password)
-            .map_err(|(e, _)| match e {
-                imap::Error::Io(io) => Error::Connection(io.to_string()),
-                e => Error::Login(e.to_string()),
-            })?;
-        Ok(Mailbox { session })
+        Ok(Mailbox {
+            session: login(client, account)?,
+        })
     }
 
     /// The mailbox marked with `special` (RFC 6154, `\Drafts`, `\Sent`),
@@ -355,6 +353,44 @@ impl Mailbox {
 
     pub fn close(mut self) {
         let _ = self.session.logout();
+    }
+}
+
+/// Logs in with the password, or with XOAUTH2 and the access token.
+fn login(client: imap::Client<Conn>, account: &Account) -> Result<imap::Session<Conn>, Error> {
+    let refused = |(e, _): (imap::Error, _)| match e {
+        imap::Error::Io(io) => Error::Connection(io.to_string()),
+        e => Error::Login(e.to_string()),
+    };
+    if account.oauth2 {
+        client
+            .authenticate("XOAUTH2", &XOAuth2 { account })
+            .map_err(refused)
+    } else {
+        client
+            .login(&account.user, &account.password)
+            .map_err(refused)
+    }
+}
+
+/// SASL XOAUTH2: the user and the bearer token; to the server's error
+/// challenge, the empty answer that ends the exchange.
+struct XOAuth2<'a> {
+    account: &'a Account,
+}
+
+impl imap::Authenticator for XOAuth2<'_> {
+    type Response = String;
+
+    fn process(&self, challenge: &[u8]) -> String {
+        if challenge.is_empty() {
+            format!(
+                "user={}\x01auth=Bearer {}\x01\x01",
+                self.account.user, self.account.password
+            )
+        } else {
+            String::new()
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{SmtpTransport, Transport};
 use std::time::Duration;
@@ -25,6 +26,8 @@ pub struct Server {
     pub security: Security,
     /// User name and password, if the server wants a login.
     pub login: Option<(String, String)>,
+    /// The "password" is an OAuth2 access token: log in with XOAUTH2.
+    pub xoauth2: bool,
     pub timeout: Duration,
     /// A certificate authority to trust besides the public ones (PEM), for a
     /// company's own mail server.
@@ -85,6 +88,9 @@ pub fn send(server: &Server, from: &str, to: &[String], raw: &[u8]) -> Result<()
     };
     if let Some((user, password)) = &server.login {
         builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        if server.xoauth2 {
+            builder = builder.authentication(vec![Mechanism::Xoauth2]);
+        }
     }
     let transport = builder.build();
     transport.send_raw(&envelope, raw).map_err(|e| {

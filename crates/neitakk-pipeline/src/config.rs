@@ -39,6 +39,9 @@ struct InboxFile {
     user: String,
     password_env: Option<String>,
     password_command: Option<String>,
+    /// A command that prints an OAuth2 access token (Microsoft 365, Gmail):
+    /// the login is then SASL XOAUTH2.
+    token_command: Option<String>,
     /// Where invitations arrive (default INBOX).
     folder: Option<String>,
     /// Where drafts go (default: the mailbox marked \Drafts, else "Drafts").
@@ -75,6 +78,7 @@ impl Inbox {
             security: self.security,
             user: self.user.clone(),
             password,
+            oauth2: self.secret.is_token(),
             timeout: std::time::Duration::from_secs(30),
             ca_pem: self
                 .ca_file
@@ -119,6 +123,7 @@ fn inbox(file: Option<InboxFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Resu
             password: None,
             password_env: f.password_env,
             password_command: f.password_command,
+            token_command: f.token_command,
         },
         folder: f.folder.unwrap_or_else(|| "INBOX".into()),
         drafts: f.drafts,
@@ -163,6 +168,9 @@ struct SmtpFile {
     password_env: Option<String>,
     /// A command that prints the password (e.g. `pass show smtp`).
     password_command: Option<String>,
+    /// A command that prints an OAuth2 access token: the login is then
+    /// SASL XOAUTH2.
+    token_command: Option<String>,
     /// A PEM file with a certificate authority to trust (a company's own CA).
     ca_file: Option<PathBuf>,
 }
@@ -187,6 +195,9 @@ pub struct Secret {
     pub password: Option<String>,
     pub password_env: Option<String>,
     pub password_command: Option<String>,
+    /// A command that prints an OAuth2 access token (then the login is
+    /// XOAUTH2, and a refused token is asked for once more).
+    pub token_command: Option<String>,
 }
 
 /// The CalDAV calendar to read from and update (`caldav` as the calendar).
@@ -229,6 +240,7 @@ impl std::fmt::Debug for Secret {
             (Some(_), _, _) => "sealed in the server's store".to_owned(),
             (None, Some(var), _) => format!("the variable {var}"),
             (None, None, Some(_)) => "a command".to_owned(),
+            (None, None, None) if self.token_command.is_some() => "a token command".to_owned(),
             (None, None, None) => "nowhere".to_owned(),
         };
         write!(f, "Secret(from {from})")
@@ -238,6 +250,16 @@ impl std::fmt::Debug for Secret {
 impl Secret {
     /// The password: from the environment variable, else the command's
     /// first line of output. Never from the config file itself.
+    /// Whether it is an OAuth2 access token (from `token_command`).
+    pub fn is_token(&self) -> bool {
+        self.password.is_none()
+            && self.password_env.is_none()
+            && self.password_command.is_none()
+            && self.token_command.is_some()
+    }
+
+    /// The password, or the access token (run afresh each time: a token
+    /// helper hands out a new one when the last has expired).
     pub fn password(&self) -> Result<Option<String>> {
         if let Some(p) = &self.password {
             return Ok(Some(p.clone()));
@@ -247,7 +269,11 @@ impl Secret {
                 .map(Some)
                 .map_err(|_| BadInput(format!("the password variable {var} is not set")).into());
         }
-        if let Some(cmd) = &self.password_command {
+        if let Some(cmd) = self
+            .password_command
+            .as_ref()
+            .or(self.token_command.as_ref())
+        {
             let out = std::process::Command::new("sh")
                 .args(["-c", cmd])
                 .output()
@@ -293,6 +319,7 @@ fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result
             password: None,
             password_env: f.password_env,
             password_command: f.password_command,
+            token_command: f.token_command,
         },
         ca_file: f.ca_file.map(relative),
     }))
@@ -587,6 +614,7 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
                 password: None,
                 password_env: c.password_env,
                 password_command: c.password_command,
+                token_command: None,
             },
         }),
         inbox: inbox(file.inbox, relative)?,

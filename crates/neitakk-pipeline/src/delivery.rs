@@ -132,7 +132,7 @@ pub fn deliver(
     on_caldav: bool,
 ) -> Result<Delivered> {
     use crate::journal;
-    let Some(server) = smtp_server(config)? else {
+    let Some(mut server) = smtp_server(config)? else {
         return Ok(Delivered::NoServer);
     };
     let rt = journal::runtime()?;
@@ -163,7 +163,15 @@ pub fn deliver(
             tracing::warn!("{} has no recipient: not sent", d.path.display());
             continue;
         }
-        if let Err(e) = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml) {
+        let mut sent = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml);
+        if let (Err(neitakk_net::smtp::Error::Login { .. }), true) = (&sent, server.xoauth2) {
+            // The access token may have expired: the token command once more.
+            if let Some(fresh) = smtp_server(config)? {
+                server = fresh;
+                sent = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml);
+            }
+        }
+        if let Err(e) = sent {
             rt.block_on(finish(&store, key, Err(())))?;
             return Err(e)
                 .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()));
@@ -189,6 +197,7 @@ pub fn smtp_server(config: &Config) -> Result<Option<neitakk_net::smtp::Server>>
         port: smtp.port,
         security: smtp.security,
         login: smtp.user.clone().zip(password),
+        xoauth2: smtp.secret.is_token(),
         timeout: std::time::Duration::from_secs(30),
         ca_pem: smtp
             .ca_file

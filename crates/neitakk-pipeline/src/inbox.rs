@@ -53,11 +53,10 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
     let inbox = config.inbox.as_ref().ok_or_else(|| {
         crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
     })?;
-    let account = inbox.account()?;
     let rt = journal::runtime()?;
     let store = rt.block_on(journal::open(config))?;
     let journal_name = rt.block_on(store.instance())?;
-    let mut mailbox = Mailbox::open(&account)?;
+    let mut mailbox = open(inbox)?;
     let drafts = match &inbox.drafts {
         Some(d) => d.clone(),
         None => mailbox.special("\\Drafts", "Drafts")?,
@@ -270,6 +269,18 @@ impl Run<'_> {
     }
 }
 
+/// Logs in to the mailbox. An access token the server refuses (it may
+/// have expired) is asked for once more from the token command.
+fn open(inbox: &crate::config::Inbox) -> Result<Mailbox> {
+    match Mailbox::open(&inbox.account()?) {
+        Err(neitakk_net::mailbox::Error::Login(why)) if inbox.secret.is_token() => {
+            tracing::info!("the access token was refused ({why}): asking the token command again");
+            Ok(Mailbox::open(&inbox.account()?)?)
+        }
+        other => Ok(other?),
+    }
+}
+
 /// Removes an earlier draft's messages from its folder.
 fn remove(mailbox: &mut Mailbox, d: &InboxDraft) -> Result<()> {
     for id in &d.message_ids {
@@ -335,7 +346,7 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
             "no draft for '{uid}' (`neitakk inbox --pending` lists them)"
         ))
     })?;
-    let mut mailbox = Mailbox::open(&inbox.account()?)?;
+    let mut mailbox = open(inbox)?;
     let mut drafts = Vec::new();
     for id in &draft.message_ids {
         let Some(eml) = mailbox.fetch(&draft.folder, id)? else {
@@ -403,7 +414,7 @@ pub fn wait(config: &Config, at_most: std::time::Duration) -> Result<()> {
     let inbox = config.inbox.as_ref().ok_or_else(|| {
         crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
     })?;
-    let mut mailbox = Mailbox::open(&inbox.account()?)?;
+    let mut mailbox = open(inbox)?;
     mailbox.wait(&inbox.folder, at_most)?;
     mailbox.close();
     Ok(())

@@ -184,8 +184,7 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
                          (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere.",
                     )
                 })?),
-                password_env: None,
-                password_command: None,
+                ..Secret::default()
             },
             url: account.url,
             user: Some(account.username),
