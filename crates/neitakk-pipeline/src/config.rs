@@ -27,6 +27,15 @@ struct File {
     delivery: DeliveryFile,
     caldav: Option<CaldavFile>,
     inbox: Option<InboxFile>,
+    calendar: CalendarFile,
+}
+
+/// The calendar commands read when none is given.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CalendarFile {
+    /// A published calendar link (or a file, or `caldav`).
+    url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -412,6 +421,8 @@ pub struct Config {
     pub smtp: Option<Smtp>,
     pub caldav: Option<Caldav>,
     pub inbox: Option<Inbox>,
+    /// The calendar a command reads when it is given none (`[calendar] url`).
+    pub calendar: Option<String>,
     /// What one read of a calendar may take (instances walked, occurrences
     /// kept): the same for every front; tests make it small.
     pub limits: neitakk_ical::Limits,
@@ -618,6 +629,7 @@ pub fn load(file: Option<&Path>, data_dir: Option<PathBuf>, now: DateTime<Utc>) 
             },
         }),
         inbox: inbox(file.inbox, relative)?,
+        calendar: file.calendar.url,
         limits: neitakk_ical::Limits::default(),
     })
 }

@@ -15,8 +15,9 @@ use neitakk_pipeline::Result;
 #[derive(Debug, clap::Args)]
 pub struct WeekArgs {
     /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
-    /// or a link to a published calendar (https://, webcal://).
-    pub file: String,
+    /// or a link to a published calendar (https://, webcal://). Default:
+    /// `[calendar] url` in the config.
+    pub file: Option<String>,
     /// An ISO week, e.g. 2026-W49 (default: this week).
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub week: Option<String>,
@@ -46,8 +47,9 @@ impl WeekArgs {
 #[derive(Debug, clap::Args)]
 pub struct PeriodArgs {
     /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
-    /// or a link to a published calendar (https://, webcal://).
-    pub file: String,
+    /// or a link to a published calendar (https://, webcal://). Default:
+    /// `[calendar] url` in the config.
+    pub file: Option<String>,
     /// How many weeks, ending with --through (default: 8).
     #[arg(long, conflicts_with_all = ["from", "to"])]
     pub weeks: Option<u32>,
@@ -84,6 +86,21 @@ impl PeriodArgs {
             to: last.to,
         })
     }
+}
+
+/// The calendar a command reads: the one given, else the config's
+/// `[calendar] url`.
+pub fn calendar(given: &Option<String>, config: &Config) -> Result<String> {
+    given
+        .clone()
+        .or_else(|| config.calendar.clone())
+        .ok_or_else(|| {
+            BadInput(
+            "which calendar? Give a file, a link, - or caldav, or set [calendar] url in the config"
+                .into(),
+        )
+        .into()
+        })
 }
 
 /// Picks one meeting: the arguments `explain` and `reply` share.

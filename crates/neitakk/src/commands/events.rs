@@ -11,8 +11,9 @@ use std::io::Write;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The calendar: an .ics file, an .eml invitation, - for stdin, or caldav.
-    file: String,
+    /// The calendar: an .ics file, an .eml invitation, - for stdin, caldav,
+    /// or a link to a published calendar. Default: `[calendar] url` in the config.
+    file: Option<String>,
     /// Start of the window: a date (2026-12-01) or an RFC 3339 date-time.
     #[arg(long)]
     from: String,
@@ -54,7 +55,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         neitakk_pipeline::analysis::MAX_WINDOW_DAYS,
         "--from/--to",
     )?;
-    let occurrences = read_calendar(&args.file, window, tz, Purpose::Assess, config)?;
+    let file = crate::args::calendar(&args.file, config)?;
+    let occurrences = read_calendar(&file, window, tz, Purpose::Assess, config)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Jsonl => {

@@ -27,7 +27,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
     let w = args.period.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.period.file, w, Purpose::Assess, config)?;
+    let loaded = Loaded::load(
+        &crate::args::calendar(&args.period.file, config)?,
+        w,
+        Purpose::Assess,
+        config,
+    )?;
     let (weeks, clients) = load::compute(config, &loaded, w);
 
     if let Some(path) = &args.chart {

@@ -50,9 +50,10 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         max_risk: args.max_risk,
         keep: args.keep.clone(),
     };
+    let file = crate::args::calendar(&args.week.file, config)?;
     let planned = compute(
         config,
-        Loaded::load(&args.week.file, w, Purpose::Answer, config)?,
+        Loaded::load(&file, w, Purpose::Answer, config)?,
         &goal,
     )
     .map_err(|e| BadInput(format!("--keep: {e} (`neitakk clients list` shows them)")))?;
@@ -76,13 +77,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         for (a, c) in meetings.iter().zip(&plan.choices) {
             if let Some(c) = c {
                 crate::commands::reply::draft(
-                    &composer,
-                    config,
-                    loaded,
-                    &args.week.file,
-                    &a.meeting,
-                    c.strategy,
-                    dir,
+                    &composer, config, loaded, &file, &a.meeting, c.strategy, dir,
                 )?;
             }
         }

@@ -22,7 +22,12 @@ pub struct Args {
 pub fn run(config: &Config, args: &Args) -> Result<()> {
     let (tz, lang) = (config.profile.timezone, config.profile.language);
     let w = args.period.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.period.file, w, Purpose::Assess, config)?;
+    let loaded = Loaded::load(
+        &crate::args::calendar(&args.period.file, config)?,
+        w,
+        Purpose::Assess,
+        config,
+    )?;
     let me = &config.profile.emails;
     let meetings: Vec<_> = loaded
         .calendar

@@ -28,7 +28,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let tz = config.profile.timezone;
     let lang = config.profile.language;
     let w = args.week.window(tz, config.now)?;
-    let loaded = Loaded::load(&args.week.file, w, Purpose::Assess, config)?;
+    let loaded = Loaded::load(
+        &crate::args::calendar(&args.week.file, config)?,
+        w,
+        Purpose::Assess,
+        config,
+    )?;
     let overrides = Overrides {
         reasons: args.reason.clone(),
         ..Default::default()

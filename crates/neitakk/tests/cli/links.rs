@@ -125,3 +125,44 @@ fn a_published_calendar_link_is_read_kept_and_asked_again() {
         stderr(&never)
     );
 }
+
+/// `[calendar] url` is the calendar of every command given none.
+#[test]
+fn the_configured_link_is_the_default_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, _) = service(1);
+    let example = std::fs::read_to_string(root().join("examples/neitakk.toml")).unwrap();
+    let cfg = dir.path().join("neitakk.toml");
+    std::fs::write(
+        &cfg,
+        example.replace(
+            "clients = \"clients.toml\"",
+            &format!(
+                "clients = \"{}\"",
+                root().join("examples/clients.toml").display()
+            ),
+        ) + &format!("\n[calendar]\nurl = \"{base}/s3cr3t/basic.ics\"\n"),
+    )
+    .unwrap();
+    let run = |config: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_neitakk"))
+            .env("NEITAKK_NOW", MONDAY)
+            .env("NEITAKK_DATA_DIR", dir.path().join("data"))
+            .args([
+                "--config",
+                config.to_str().unwrap(),
+                "triage",
+                "--week",
+                "2026-W49",
+            ])
+            .output()
+            .unwrap()
+    };
+    let o = run(&cfg);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Havnevest"), "{}", stdout(&o));
+    // With none configured, a clear word.
+    let o = run(&root().join("examples/neitakk.toml"));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("which calendar?"), "{}", stderr(&o));
+}
