@@ -36,6 +36,8 @@ pub enum Error {
     NotFound,
     #[error("the calendar link answered {0}")]
     Status(u16),
+    #[error("the calendar link sends elsewhere (a redirect): give the address it ends at")]
+    Redirected,
     #[error("the link gives a web page, not a calendar: use the calendar's ICS (iCal) address")]
     WebPage,
     #[error("the calendar at this link is larger than {0} MB")]
@@ -87,20 +89,21 @@ pub fn is_loopback(link: &str) -> bool {
 
 /// Fetches the calendar at `url` (as [`address`] gives it), unless it is
 /// the same as when `kept` was fetched. At most `max_bytes`; the whole
-/// fetch within `timeout`.
+/// fetch within `timeout`; following at most `redirects` redirects (the
+/// team server follows none: each address is checked before it is asked).
 pub fn fetch(
     url: &str,
     kept: &Validators,
     timeout: Duration,
     max_bytes: u64,
+    redirects: u32,
 ) -> Result<Fetched, Error> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(5).min(timeout)))
         .timeout_recv_response(Some(Duration::from_secs(15).min(timeout)))
         .timeout_global(Some(timeout))
         .http_status_as_error(false)
-        // Published links carry no login, and services move them about.
-        .max_redirects(5)
+        .max_redirects(redirects)
         .build()
         .into();
     let mut builder = Request::get(url).header("Accept", "text/calendar, */*;q=0.5");
@@ -119,6 +122,7 @@ pub fn fetch(
     let status = response.status().as_u16();
     match status {
         304 => return Ok(Fetched::NotModified),
+        300..=399 => return Err(Error::Redirected),
         401 | 403 => return Err(Error::Refused(status)),
         404 | 410 => return Err(Error::NotFound),
         200..=299 => {}

@@ -53,7 +53,8 @@ pub fn read(link: &str, config: &Config) -> Result<Vec<u8>> {
         etag: kept.etag.clone(),
         last_modified: kept.last_modified.clone(),
     };
-    match feed::fetch(&url, &validators, TIMEOUT, MAX_BYTES) {
+    // Published links carry no login, and services move them about.
+    match feed::fetch(&url, &validators, TIMEOUT, MAX_BYTES, 5) {
         Ok(Fetched::Changed { body, validators }) => {
             crate::private::folder(copy.parent().unwrap_or(&config.data_dir))?;
             write_private(&copy, &body)?;

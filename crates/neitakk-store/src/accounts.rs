@@ -59,6 +59,18 @@ pub struct CalendarInfo {
     pub id: i64,
     pub name: String,
     pub uploaded_at: String,
+    /// A published link it is fetched from (else an upload).
+    pub link: bool,
+}
+
+/// A calendar fetched from a link, with what to ask next time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CalendarLink {
+    pub id: i64,
+    pub user_id: i64,
+    pub url: String,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
 }
 
 fn user(r: &AnyRow) -> User {
@@ -443,7 +455,7 @@ impl Store {
     /// A user's calendars.
     pub async fn calendars(&self, user_id: i64) -> Result<Vec<CalendarInfo>, Error> {
         let rows = sqlx::query(
-            "SELECT id, name, uploaded_at FROM calendars WHERE user_id = $1 ORDER BY id",
+            "SELECT id, name, uploaded_at, url FROM calendars WHERE user_id = $1 ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -455,6 +467,7 @@ impl Store {
                 id: r.get("id"),
                 name: r.get("name"),
                 uploaded_at: r.get("uploaded_at"),
+                link: r.get::<Option<String>, _>("url").is_some(),
             })
             .collect())
     }
@@ -471,6 +484,77 @@ impl Store {
     }
 
     /// A calendar's text, only if it belongs to `user_id`.
+    /// Stores a calendar fetched from a published link; its id.
+    pub async fn add_calendar_link(
+        &self,
+        user_id: i64,
+        name: &str,
+        link: &CalendarLink,
+        data: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, Error> {
+        let row = sqlx::query(
+            "INSERT INTO calendars (user_id, name, data, uploaded_at, url, etag, last_modified)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(data)
+        .bind(now.to_rfc3339())
+        .bind(&link.url)
+        .bind(&link.etag)
+        .bind(&link.last_modified)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(query_error("add a calendar link"))?;
+        Ok(row.get("id"))
+    }
+
+    /// The calendars fetched from links: one user's, or (`None`) everyone's.
+    pub async fn calendar_links(&self, user_id: Option<i64>) -> Result<Vec<CalendarLink>, Error> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, url, etag, last_modified FROM calendars
+             WHERE url IS NOT NULL AND (CAST($1 AS BIGINT) IS NULL OR user_id = $1) ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list calendar links"))?;
+        Ok(rows
+            .iter()
+            .map(|r| CalendarLink {
+                id: r.get("id"),
+                user_id: r.get("user_id"),
+                url: r.get("url"),
+                etag: r.get("etag"),
+                last_modified: r.get("last_modified"),
+            })
+            .collect())
+    }
+
+    /// A link's calendar as fetched anew, at `now`.
+    pub async fn refresh_calendar_link(
+        &self,
+        link: &CalendarLink,
+        data: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        sqlx::query(
+            "UPDATE calendars SET data = $1, uploaded_at = $2, etag = $3, last_modified = $4
+             WHERE id = $5 AND user_id = $6",
+        )
+        .bind(data)
+        .bind(now.to_rfc3339())
+        .bind(&link.etag)
+        .bind(&link.last_modified)
+        .bind(link.id)
+        .bind(link.user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(query_error("refresh a calendar link"))?;
+        Ok(())
+    }
+
     pub async fn calendar(&self, user_id: i64, id: i64) -> Result<Option<String>, Error> {
         let row = sqlx::query("SELECT data FROM calendars WHERE id = $1 AND user_id = $2")
             .bind(id)

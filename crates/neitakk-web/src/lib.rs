@@ -186,6 +186,8 @@ pub fn router(app: Arc<App>) -> Router {
             post(pages::upload_calendar).layer(upload_limit),
         )
         .route("/calendars/delete", post(pages::delete_calendar))
+        .route("/calendars/link", post(pages::add_calendar_link))
+        .route("/calendars/refresh", post(pages::refresh_links))
         .route("/calendars/caldav", post(pages::save_caldav))
         .route("/settings", get(pages::settings).post(pages::save_settings))
         .route("/settings/token", post(pages::create_token))
@@ -288,6 +290,19 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
             .map_err(|e| Error::Ours(format!("{e:#}")))?;
         println!("Create the first admin account (once, within a day): {public}/setup/{link}");
     }
+    // Calendar links are fetched anew every 15 minutes (and on demand from
+    // the Calendars page); one that fails keeps its last copy.
+    let refresher = app.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(15 * 60));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = work::refresh_links(&refresher, None).await {
+                tracing::warn!("refreshing calendar links: {}", e.message);
+            }
+        }
+    });
     axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),

@@ -172,6 +172,8 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "calendar_deleted" => "done_calendar_deleted",
         "draft_deleted" => "done_draft_deleted",
         "caldav" => "done_caldav",
+        "linked" => "done_linked",
+        "refreshed" => "done_refreshed",
         "caldav_removed" => "done_caldav_removed",
         _ => return None,
     };

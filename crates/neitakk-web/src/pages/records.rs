@@ -167,9 +167,12 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Pa
         .await?
         .into_iter()
         .map(|c| {
-            context! { id => c.id, name => c.name, uploaded => stored_time(c.uploaded_at, tz, lang) }
+            context! { id => c.id, name => c.name, link => c.link, uploaded => stored_time(c.uploaded_at, tz, lang) }
         })
         .collect();
+    let has_links = list
+        .iter()
+        .any(|c| c.get_attr("link").is_ok_and(|l| l.is_true()));
     let caldav = app
         .store
         .caldav(s.user.id)
@@ -181,7 +184,7 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Pa
         lang,
         "calendars.html",
         "calendars",
-        context! { calendars => list, caldav, notice => done_notice(&q, lang) },
+        context! { calendars => list, has_links, caldav, notice => done_notice(&q, lang) },
     )
 }
 
@@ -204,6 +207,28 @@ pub async fn upload_calendar(State(app): State<Arc<App>>, s: Session, form: Mult
             ),
         ],
     )))
+}
+
+pub async fn add_calendar_link(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let (_, week) = work::add_calendar_link(&app, &s.user, f.get("url"))
+        .await
+        .map_err(|e| e.lang(s.lang))?;
+    Ok(redirect(&link(
+        "/week",
+        &[("week", week.as_deref().unwrap_or("")), ("done", "linked")],
+    )))
+}
+
+pub async fn refresh_links(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    let problems = work::refresh_links(&app, Some(s.user.id)).await?;
+    if let Some(first) = problems.first() {
+        return Err(Failure::new(Kind::Remote, first.clone()).lang(s.lang));
+    }
+    Ok(redirect("/calendars?done=refreshed"))
 }
 
 pub async fn delete_calendar(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {

@@ -2,6 +2,7 @@
 //! (parsed once per upload set and cached), merged, and searched.
 
 use super::*;
+use neitakk_store::accounts::CalendarLink;
 
 /// Stores an uploaded calendar for a user, once it has been read without
 /// error (so that nothing unreadable is stored): its id, and the ISO week
@@ -12,6 +13,17 @@ pub async fn add_calendar(
     name: &str,
     bytes: Vec<u8>,
 ) -> Result<(i64, Option<String>), Failure> {
+    let text = calendar_text(name, bytes)?;
+    let week = check_calendar(app, zone(app, user), name, &text).await?;
+    let id = app
+        .store
+        .add_calendar(user.id, name, &text, app.clock.now())
+        .await?;
+    Ok((id, week))
+}
+
+/// A calendar's bytes as text: UTF-8, and not empty.
+fn calendar_text(name: &str, bytes: Vec<u8>) -> Result<String, Failure> {
     let text = String::from_utf8(bytes).map_err(|_| {
         Failure::bad(format!("{name} is not a calendar: it is not UTF-8 text")).nb(format!(
             "{name} er ikke en kalender: det er ikke UTF-8-tekst."
@@ -20,10 +32,21 @@ pub async fn add_calendar(
     if text.trim().is_empty() {
         return Err(Failure::bad(format!("{name} is empty")).nb(format!("{name} er tom.")));
     }
+    Ok(text)
+}
+
+/// Reads a calendar over two years around now, as its user's zone says:
+/// an error if it cannot be read, else the ISO week of its next meeting.
+async fn check_calendar(
+    app: &App,
+    tz: neitakk_core::Tz,
+    name: &str,
+    text: &str,
+) -> Result<Option<String>, Failure> {
     let mut config = app.config_now();
-    config.profile.timezone = zone(app, user);
-    let (n, t) = (name.to_owned(), text.clone());
-    let week = heavy(app, move || {
+    config.profile.timezone = tz;
+    let (n, t) = (name.to_owned(), text.to_owned());
+    heavy(app, move || {
         let now = config.now;
         let year = Window {
             from: now - chrono::Duration::days(366),
@@ -49,12 +72,122 @@ pub async fn add_calendar(
             format!("{y}-W{w:02}")
         }))
     })
-    .await?;
+    .await
+}
+
+/// Adds a calendar by its published link (Google's secret ICS address,
+/// Outlook's published calendar…): the address is checked as a CalDAV
+/// account's is (public addresses only, no redirect), the calendar fetched
+/// and read before it is stored. Its id, and the week of its next meeting.
+pub async fn add_calendar_link(
+    app: &App,
+    user: &User,
+    link: &str,
+) -> Result<(i64, Option<String>), Failure> {
+    let url = neitakk_net::feed::address(link.trim()).ok_or_else(|| {
+        Failure::bad(format!(
+            "'{link}' is not a calendar link (https:// or webcal://)"
+        ))
+        .nb(format!(
+            "«{link}» er ikke en kalenderlenke (https:// eller webcal://)."
+        ))
+    })?;
+    let name = format!("{} (link)", neitakk_net::feed::host(&url));
+    let mut found = CalendarLink {
+        id: 0,
+        user_id: user.id,
+        url,
+        etag: None,
+        last_modified: None,
+    };
+    let Some(text) = fetch_link(app, &mut found, &name).await? else {
+        return Err(Failure::new(
+            Kind::Remote,
+            "the calendar link answered 304 to a first fetch",
+        ));
+    };
+    let week = check_calendar(app, zone(app, user), &name, &text).await?;
     let id = app
         .store
-        .add_calendar(user.id, name, &text, app.clock.now())
+        .add_calendar_link(user.id, &name, &found, &text, app.clock.now())
         .await?;
     Ok((id, week))
+}
+
+/// Fetches a link's calendar if it changed (its validators updated in
+/// `link`); `None` when it did not.
+async fn fetch_link(
+    app: &App,
+    link: &mut CalendarLink,
+    name: &str,
+) -> Result<Option<String>, Failure> {
+    // Checked again at every fetch: a name may point elsewhere by now.
+    check_caldav_url(&link.url, app.options.private_caldav)
+        .await
+        .map_err(|why| Failure::bad(format!("{name}: {why}")).nb(format!("{name}: {why}")))?;
+    let (url, kept) = (
+        link.url.clone(),
+        neitakk_net::feed::Validators {
+            etag: link.etag.clone(),
+            last_modified: link.last_modified.clone(),
+        },
+    );
+    let fetched = blocking(move || {
+        let max = neitakk_pipeline::published::MAX_BYTES;
+        Ok(neitakk_net::feed::fetch(
+            &url,
+            &kept,
+            std::time::Duration::from_secs(30),
+            max,
+            0,
+        ))
+    })
+    .await?
+    .map_err(|e| {
+        let kind = if e.is_unreachable() {
+            Kind::Remote
+        } else {
+            Kind::Unprocessable
+        };
+        Failure::new(kind, format!("{name}: {e}")).nb(format!("{name}: {e}"))
+    })?;
+    match fetched {
+        neitakk_net::feed::Fetched::NotModified => Ok(None),
+        neitakk_net::feed::Fetched::Changed { body, validators } => {
+            link.etag = validators.etag;
+            link.last_modified = validators.last_modified;
+            Ok(Some(calendar_text(name, body)?))
+        }
+    }
+}
+
+/// Fetches the link calendars anew (one user's, or everyone's): a changed
+/// one is read and stored, one that cannot be fetched or read is kept as it
+/// was. What went wrong, one line per link.
+pub async fn refresh_links(app: &App, user_id: Option<i64>) -> Result<Vec<String>, Failure> {
+    let mut problems = Vec::new();
+    for mut link in app.store.calendar_links(user_id).await? {
+        let name = format!("{} (link)", neitakk_net::feed::host(&link.url));
+        let refreshed = async {
+            if let Some(text) = fetch_link(app, &mut link, &name).await? {
+                check_calendar(app, app.base.profile.timezone, &name, &text).await?;
+                app.store
+                    .refresh_calendar_link(&link, &text, app.clock.now())
+                    .await?;
+            }
+            Ok::<_, Failure>(())
+        };
+        if let Err(e) = refreshed.await {
+            tracing::warn!(
+                "calendar link {} of user {}: {}",
+                link.id,
+                link.user_id,
+                e.message
+            );
+            problems.push(e.message);
+        }
+    }
+    Ok(problems)
 }
 
 /// A user's uploaded calendars parsed over a span, by (their ids and upload

@@ -282,3 +282,126 @@ async fn a_calendar_past_the_budget_is_read_in_part_with_a_note() {
     );
     assert!(cards(&board.body).len() <= 5_000);
 }
+
+/// A calendar service on loopback: serves `calendar` at /s3cr3t/basic.ics
+/// with an ETag of its version (304 when asked with the current one), and a
+/// redirect at /moved.
+fn calendar_service(calendar: std::sync::Arc<std::sync::Mutex<(u32, String)>>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let (mut request, mut line, mut etag) = (String::new(), String::new(), None);
+            reader.read_line(&mut request).unwrap();
+            while reader.read_line(&mut line).unwrap() > 2 {
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("if-none-match: ") {
+                    etag = Some(v.trim().to_owned());
+                }
+                line.clear();
+            }
+            let (version, text) = calendar.lock().unwrap().clone();
+            let tag = format!("\"v{version}\"");
+            let answer = match request.split(' ').nth(1).unwrap_or("") {
+                "/moved" => "HTTP/1.1 302 Found\r\nLocation: /s3cr3t/basic.ics\r\nContent-Length: 0\r\n\r\n".to_owned(),
+                _ if etag.as_deref() == Some(tag.as_str()) => {
+                    format!("HTTP/1.1 304 Not Modified\r\nETag: {tag}\r\nContent-Length: 0\r\n\r\n")
+                }
+                _ => format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/calendar\r\nETag: {tag}\r\nContent-Length: {}\r\n\r\n{text}",
+                    text.len()
+                ),
+            };
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    base
+}
+
+/// A calendar added by its published link is on the board; fetched anew,
+/// its changes are; a redirect and a private address are refused.
+#[tokio::test]
+async fn a_calendar_link_feeds_the_board_and_is_fetched_anew() {
+    let calendar = std::sync::Arc::new(std::sync::Mutex::new((1, example())));
+    let base = calendar_service(calendar.clone());
+    let s = Server::new().await;
+    let mut admin = s.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .post(
+            "/calendars/link",
+            &[("csrf", &csrf), ("url", &format!("{base}/moved"))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("redirect"), "{}", r.body);
+    let r = admin
+        .post(
+            "/calendars/link",
+            &[
+                ("csrf", &csrf),
+                ("url", &format!("{base}/s3cr3t/basic.ics")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().contains("done=linked"), "{}", r.location());
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert!(
+        board.body.contains("Workshop: ny kundeportal"),
+        "{}",
+        board.body
+    );
+    let page = admin.get("/calendars").await;
+    assert!(
+        page.body.contains("(link)") && !page.body.contains("s3cr3t"),
+        "{}",
+        page.body
+    );
+
+    // The service changes the calendar: fetched anew, the board shows it.
+    {
+        let mut c = calendar.lock().unwrap();
+        *c = (
+            2,
+            c.1.replace("Workshop: ny kundeportal", "Workshop: kundeportal, del 2"),
+        );
+    }
+    let r = admin
+        .post("/calendars/refresh", &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(r.location(), "/calendars?done=refreshed", "{}", r.body);
+    let board = admin.get(&format!("/week?week={WEEK}")).await;
+    assert!(
+        board.body.contains("Workshop: kundeportal, del 2"),
+        "{}",
+        board.body
+    );
+    // Unchanged since: a 304, and the copy stands.
+    let r = admin
+        .post("/calendars/refresh", &[("csrf", &page.csrf())])
+        .await;
+    assert_eq!(r.location(), "/calendars?done=refreshed");
+    assert!(admin
+        .get(&format!("/week?week={WEEK}"))
+        .await
+        .body
+        .contains("del 2"));
+
+    // A server that reads only public calendars refuses this one.
+    let public_only = Server::with(Options::default()).await;
+    let mut admin = public_only.admin().await;
+    let csrf = admin.get("/calendars").await.csrf();
+    let r = admin
+        .post(
+            "/calendars/link",
+            &[
+                ("csrf", &csrf),
+                ("url", &format!("{base}/s3cr3t/basic.ics")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
