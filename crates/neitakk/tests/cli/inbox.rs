@@ -387,3 +387,44 @@ fn an_expired_token_is_asked_for_once_more() {
     );
     assert_eq!(imap.list(user, "Drafts").len(), 1);
 }
+
+/// TLS from the first byte (port 993's way) and STARTTLS, trusting a
+/// company's own CA given as `ca_file`; without it, the unknown CA is a
+/// clear refusal and nothing is read.
+#[test]
+fn tls_and_starttls_with_a_company_ca() {
+    let Some(imap) = imap() else { return };
+    let vars = ["NEITAKK_TEST_IMAPS_PORT", "NEITAKK_TEST_IMAP_CA"];
+    let Some([imaps, ca]) =
+        peer(&vars, "IMAP server with TLS").and_then(|v| <[String; 2]>::try_from(v).ok())
+    else {
+        return;
+    };
+    let user = "inbox5";
+    for (security, port) in [("tls", imaps.as_str()), ("starttls", imap.port.as_str())] {
+        for folder in ["INBOX", "Drafts"] {
+            imap.tool(user, &["clear", folder]);
+        }
+        imap.deliver(user, "google-invitation.eml");
+        let dir = tempfile::tempdir().unwrap();
+        let plain = imap.config(dir.path(), user);
+        let text = std::fs::read_to_string(&plain)
+            .unwrap()
+            .replace(&format!("port = {}", imap.port), &format!("port = {port}"))
+            .replace("security = \"none\"", &format!("security = \"{security}\""));
+        let untrusted = dir.path().join("untrusted.toml");
+        std::fs::write(&untrusted, &text).unwrap();
+        let o = inbox(&untrusted, &dir.path().join("data"));
+        assert_eq!(o.status.code(), Some(1), "{security}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("TLS") || stderr(&o).contains("certificate"),
+            "{security}: {}",
+            stderr(&o)
+        );
+        let trusted = dir.path().join("trusted.toml");
+        std::fs::write(&trusted, text + &format!("ca_file = \"{ca}\"\n")).unwrap();
+        let o = inbox(&trusted, &dir.path().join("data"));
+        assert!(o.status.success(), "{security}: {}", stderr(&o));
+        assert_eq!(imap.list(user, "Drafts").len(), 1, "{security}");
+    }
+}
