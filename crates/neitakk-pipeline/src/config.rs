@@ -89,14 +89,7 @@ impl Inbox {
             password,
             oauth2: self.secret.is_token(),
             timeout: std::time::Duration::from_secs(30),
-            ca_pem: self
-                .ca_file
-                .as_ref()
-                .map(|f| {
-                    std::fs::read(f)
-                        .with_context(|| format!("cannot read the CA file {}", f.display()))
-                })
-                .transpose()?,
+            ca_pem: ca_pem(self.ca_file.as_deref())?,
         })
     }
 
@@ -106,20 +99,29 @@ impl Inbox {
     }
 }
 
+/// A connection's security as the config writes it.
+fn security(value: &str, key: &str) -> Result<neitakk_net::smtp::Security> {
+    use neitakk_net::smtp::Security;
+    match value {
+        "tls" => Ok(Security::Tls),
+        "starttls" => Ok(Security::StartTls),
+        "none" => Ok(Security::None),
+        other => Err(BadInput(format!("{key} '{other}': use tls, starttls or none")).into()),
+    }
+}
+
+/// The certificate authority a config's `ca_file` names, read.
+pub fn ca_pem(file: Option<&Path>) -> Result<Option<Vec<u8>>> {
+    file.map(|f| {
+        std::fs::read(f).with_context(|| format!("cannot read the CA file {}", f.display()))
+    })
+    .transpose()
+}
+
 fn inbox(file: Option<InboxFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result<Option<Inbox>> {
     let Some(f) = file else { return Ok(None) };
     use neitakk_net::smtp::Security;
-    let security = match f.security.as_deref().unwrap_or("tls") {
-        "tls" => Security::Tls,
-        "starttls" => Security::StartTls,
-        "none" => Security::None,
-        other => {
-            return Err(BadInput(format!(
-                "inbox.security '{other}': use tls, starttls or none"
-            ))
-            .into())
-        }
-    };
+    let security = security(f.security.as_deref().unwrap_or("tls"), "inbox.security")?;
     Ok(Some(Inbox {
         host: f.host,
         port: f.port.unwrap_or(match security {
@@ -303,17 +305,10 @@ impl Secret {
 fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result<Option<Smtp>> {
     let Some(f) = file else { return Ok(None) };
     use neitakk_net::smtp::Security;
-    let security = match f.security.as_deref().unwrap_or("starttls") {
-        "starttls" => Security::StartTls,
-        "tls" => Security::Tls,
-        "none" => Security::None,
-        other => {
-            return Err(BadInput(format!(
-                "delivery.smtp.security '{other}': use starttls, tls or none"
-            ))
-            .into())
-        }
-    };
+    let security = security(
+        f.security.as_deref().unwrap_or("starttls"),
+        "delivery.smtp.security",
+    )?;
     let port = f.port.unwrap_or(match security {
         Security::StartTls => 587,
         Security::Tls => 465,

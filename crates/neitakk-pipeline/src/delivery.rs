@@ -199,13 +199,7 @@ pub fn smtp_server(config: &Config) -> Result<Option<neitakk_net::smtp::Server>>
         login: smtp.user.clone().zip(password),
         xoauth2: smtp.secret.is_token(),
         timeout: std::time::Duration::from_secs(30),
-        ca_pem: smtp
-            .ca_file
-            .as_ref()
-            .map(|f| {
-                std::fs::read(f).with_context(|| format!("cannot read the CA file {}", f.display()))
-            })
-            .transpose()?,
+        ca_pem: crate::config::ca_pem(smtp.ca_file.as_deref())?,
     }))
 }
 
