@@ -1,6 +1,7 @@
 """An SMTP server for the tests (aiosmtpd): saves every message it receives
 into a Maildir. Logins are required and checked: user "neitakk", password
-"secret".
+"secret", or SASL XOAUTH2 with the access token "fresh-token" (any other
+token is refused, as an expired one is).
 
 usage: smtp_sink.py PORT MAILDIR [starttls|tls CA_OUT]
   plain (default): no encryption, as it listens on loopback only
@@ -8,6 +9,7 @@ usage: smtp_sink.py PORT MAILDIR [starttls|tls CA_OUT]
   Both use a certificate for "localhost" from a throwaway CA (trustme),
   whose certificate is written to CA_OUT for the client to trust.
 """
+import base64
 import sys
 import time
 
@@ -20,6 +22,17 @@ def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login == b"neitakk" and auth_data.password == b"secret"
     # handled=False: aiosmtpd answers 535 itself (handled=True would leave the client waiting)
     return AuthResult(success=ok, handled=False)
+
+
+class Sink(Mailbox):
+    async def auth_XOAUTH2(self, server, args):
+        """SASL XOAUTH2: user=...^Aauth=Bearer TOKEN^A^A, sent with the command."""
+        try:
+            fields = base64.b64decode(args[1]).decode().split("\x01")
+        except Exception:
+            return AuthResult(success=False, handled=False)
+        token = next((f[len("auth=Bearer "):] for f in fields if f.startswith("auth=Bearer ")), None)
+        return AuthResult(success=token == "fresh-token", handled=False)
 
 
 def main():
@@ -42,7 +55,7 @@ def main():
         else:
             # aiosmtpd counts only STARTTLS as TLS for AUTH; this whole connection is TLS.
             options.update(ssl_context=context, auth_require_tls=False)
-    controller = Controller(Mailbox(maildir), **options)
+    controller = Controller(Sink(maildir), **options)
     controller.start()
     print("ready", flush=True)
     try:

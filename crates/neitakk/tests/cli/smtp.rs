@@ -408,3 +408,38 @@ fn starttls_and_tls_with_a_company_ca() {
         );
     }
 }
+
+/// OAuth2 for sending (Microsoft 365, Gmail): `token_command`'s access token
+/// over SASL XOAUTH2. The first token has expired: the server's refusal runs
+/// the command once more, and the reply goes out with the second.
+#[test]
+fn an_expired_token_is_asked_for_once_more() {
+    let Some(sink) = sink() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("calls");
+    let helper = root().join("tests/python/token_helper.sh");
+    let cfg = config(dir.path(), &sink.port, "");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace(
+        "password_env = \"NEITAKK_TEST_SMTP_SECRET\"",
+        &format!(
+            "token_command = \"sh {} {}\"",
+            helper.display(),
+            calls.display()
+        ),
+    );
+    std::fs::write(&cfg, text).unwrap();
+    let o = reply(
+        &cfg,
+        &dir.path().join("data"),
+        "unused",
+        &["tindra-logo@tindra.no"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&calls).unwrap().trim(),
+        "2",
+        "asked twice"
+    );
+    let kept = drafts(&dir.path().join("outbox"));
+    assert_eq!(received(&sink.maildir, &kept).len(), 1);
+}
