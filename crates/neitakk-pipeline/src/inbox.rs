@@ -32,8 +32,27 @@ pub enum Outcome {
     Removed,
     /// Handled before (the same request): nothing done.
     Already,
-    /// Not for a draft: why (internal, attending, not an invitation…).
-    PassedOver(String),
+    /// Not for a draft: why.
+    PassedOver(Pass),
+}
+
+/// Why an invitation gets no draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// The message is over [`MAX_MESSAGE`].
+    TooLarge,
+    /// Its calendar part cannot be read.
+    Unreadable,
+    /// It has no meeting from yesterday on.
+    NoMeetingAhead,
+    /// The meeting is over.
+    Over,
+    /// A cancellation, with no draft to remove.
+    NoDraftToCancel,
+    /// Accepted already, and attending is recommended: nothing to say.
+    Attending,
+    /// Not a client's.
+    Internal,
 }
 
 /// One invitation handled, for the line `neitakk inbox` prints.
@@ -110,14 +129,14 @@ impl Run<'_> {
             journal_name,
         } = self;
         let (config, drafts) = (*config, drafts.as_str());
-        let passed = |why: &str| Handled {
+        let passed = |why: Pass| Handled {
             uid: String::new(),
             start: None,
             summary: None,
             client: None,
             strategy: None,
             minutes_freed: 0,
-            outcome: Outcome::PassedOver(why.to_owned()),
+            outcome: Outcome::PassedOver(why),
         };
         let Some(bytes) = &message.bytes else {
             tracing::warn!(
@@ -125,7 +144,7 @@ impl Run<'_> {
                 message.uid,
                 MAX_MESSAGE >> 20
             );
-            return Ok(Some(passed("too large")));
+            return Ok(Some(passed(Pass::TooLarge)));
         };
         let file = format!("message {}", message.uid);
         let Ok(ics) = neitakk_ical::invite::calendar_part(&file, bytes) else {
@@ -152,17 +171,17 @@ impl Run<'_> {
             Ok(cal) => cal,
             Err(e) => {
                 tracing::warn!("{file}: its calendar part cannot be read ({e}): left as it is");
-                return Ok(Some(passed("calendar part unreadable")));
+                return Ok(Some(passed(Pass::Unreadable)));
             }
         };
         for w in &cal.warnings {
             tracing::warn!("{w}");
         }
         let Some(uid) = cal.occurrences.first().map(|m| m.uid.clone()) else {
-            return Ok(Some(passed("no meeting ahead")));
+            return Ok(Some(passed(Pass::NoMeetingAhead)));
         };
         let Ok(meeting) = analysis::find(&cal.occurrences, &uid, None, ahead, tz, now) else {
-            return Ok(Some(passed("no meeting ahead")));
+            return Ok(Some(passed(Pass::NoMeetingAhead)));
         };
         let meeting = meeting.clone();
         let key = MeetingKey {
@@ -185,7 +204,7 @@ impl Run<'_> {
                 rt.block_on(store.forget_inbox_draft(&key))?;
                 handled.outcome = Outcome::Removed;
             } else {
-                handled.outcome = Outcome::PassedOver("a cancellation with no draft".into());
+                handled.outcome = Outcome::PassedOver(Pass::NoDraftToCancel);
             }
             return Ok(Some(handled));
         }
@@ -220,20 +239,21 @@ impl Run<'_> {
         let prepared = match reply::prepare(composer, config, &loaded, &meeting, &Choice::default())
         {
             Ok(p) => p,
-            Err(e) => {
-                handled.outcome = Outcome::PassedOver(format!("{e:?}"));
+            Err(reply::NoReply::Over(_)) => {
+                handled.outcome = Outcome::PassedOver(Pass::Over);
                 return Ok(Some(handled));
             }
+            Err(e) => return Err(crate::Error::Ours(e.to_string())),
         };
         let Some(reply) = prepared else {
-            handled.outcome = Outcome::PassedOver("accepted, and attending is recommended".into());
+            handled.outcome = Outcome::PassedOver(Pass::Attending);
             return Ok(Some(handled));
         };
         handled.client = reply.assessed.facts.client.clone();
         handled.strategy = Some(reply.strategy);
         handled.minutes_freed = reply.assessed.decision.recommended.minutes_freed;
         if handled.client.is_none() {
-            handled.outcome = Outcome::PassedOver("internal".into());
+            handled.outcome = Outcome::PassedOver(Pass::Internal);
             return Ok(Some(handled));
         }
         let invitation_id = neitakk_ical::invite::message_id(bytes);

@@ -4,7 +4,7 @@
 use neitakk_compose::{dates, words};
 use neitakk_pipeline::clock::Clock;
 use neitakk_pipeline::config::Config;
-use neitakk_pipeline::inbox::{self, Handled, Outcome};
+use neitakk_pipeline::inbox::{self, Handled, Outcome, Pass};
 use neitakk_pipeline::Result;
 use std::io::Write;
 use std::time::Duration;
@@ -96,6 +96,26 @@ pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
     }
 }
 
+/// Why an invitation got no draft, in words.
+fn pass_words(why: Pass, nb: bool) -> &'static str {
+    match (why, nb) {
+        (Pass::TooLarge, false) => "over 25 MB",
+        (Pass::TooLarge, true) => "over 25 MB",
+        (Pass::Unreadable, false) => "its calendar cannot be read",
+        (Pass::Unreadable, true) => "kalenderen kan ikke leses",
+        (Pass::NoMeetingAhead, false) => "no meeting ahead",
+        (Pass::NoMeetingAhead, true) => "ingen møter fram i tid",
+        (Pass::Over, false) => "already over",
+        (Pass::Over, true) => "allerede over",
+        (Pass::NoDraftToCancel, false) => "cancelled, with no draft to remove",
+        (Pass::NoDraftToCancel, true) => "avlyst, uten utkast å fjerne",
+        (Pass::Attending, false) => "accepted, and attending is recommended",
+        (Pass::Attending, true) => "godtatt, og det anbefales å delta",
+        (Pass::Internal, false) => "internal",
+        (Pass::Internal, true) => "internt",
+    }
+}
+
 /// One line per invitation: when, client, strategy, what it frees, what
 /// was done.
 fn print(config: &Config, handled: &[Handled]) -> Result<()> {
@@ -112,8 +132,10 @@ fn print(config: &Config, handled: &[Handled]) -> Result<()> {
             (Outcome::Removed, true) => "avlyst: utkastet fjernet".to_owned(),
             (Outcome::Already, false) => "handled before".to_owned(),
             (Outcome::Already, true) => "behandlet før".to_owned(),
-            (Outcome::PassedOver(why), false) => format!("passed over ({why})"),
-            (Outcome::PassedOver(why), true) => format!("hoppet over ({why})"),
+            (Outcome::PassedOver(why), false) => {
+                format!("passed over ({})", pass_words(*why, false))
+            }
+            (Outcome::PassedOver(why), true) => format!("hoppet over ({})", pass_words(*why, true)),
         };
         let when = h
             .start
