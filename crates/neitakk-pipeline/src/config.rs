@@ -130,12 +130,7 @@ fn inbox(file: Option<InboxFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Resu
         }),
         security,
         user: f.user,
-        secret: Secret {
-            password: None,
-            password_env: f.password_env,
-            password_command: f.password_command,
-            token_command: f.token_command,
-        },
+        secret: Secret::from_file(f.password_env, f.password_command, f.token_command),
         folder: f.folder.unwrap_or_else(|| "INBOX".into()),
         drafts: f.drafts,
         sent: f.sent,
@@ -261,6 +256,20 @@ impl std::fmt::Debug for Secret {
 impl Secret {
     /// The password: from the environment variable, else the command's
     /// first line of output. Never from the config file itself.
+    /// Where a config file says the password or token comes from.
+    fn from_file(
+        password_env: Option<String>,
+        password_command: Option<String>,
+        token_command: Option<String>,
+    ) -> Secret {
+        Secret {
+            password: None,
+            password_env,
+            password_command,
+            token_command,
+        }
+    }
+
     /// Whether it is an OAuth2 access token (from `token_command`).
     pub fn is_token(&self) -> bool {
         self.password.is_none()
@@ -319,12 +328,7 @@ fn smtp(file: Option<SmtpFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Result
         port,
         security,
         user: f.user,
-        secret: Secret {
-            password: None,
-            password_env: f.password_env,
-            password_command: f.password_command,
-            token_command: f.token_command,
-        },
+        secret: Secret::from_file(f.password_env, f.password_command, f.token_command),
         ca_file: f.ca_file.map(relative),
     }))
 }

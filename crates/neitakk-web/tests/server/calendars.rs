@@ -328,24 +328,10 @@ async fn a_calendar_link_feeds_the_board_and_is_fetched_anew() {
     let base = calendar_service(calendar.clone());
     let s = Server::new().await;
     let mut admin = s.admin().await;
-    let csrf = admin.get("/calendars").await.csrf();
-    let r = admin
-        .post(
-            "/calendars/link",
-            &[("csrf", &csrf), ("url", &format!("{base}/moved"))],
-        )
-        .await;
+    let r = add_link(&mut admin, &format!("{base}/moved")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("redirect"), "{}", r.body);
-    let r = admin
-        .post(
-            "/calendars/link",
-            &[
-                ("csrf", &csrf),
-                ("url", &format!("{base}/s3cr3t/basic.ics")),
-            ],
-        )
-        .await;
+    let r = add_link(&mut admin, &format!("{base}/s3cr3t/basic.ics")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().contains("done=linked"), "{}", r.location());
     let board = admin.get(&format!("/week?week={WEEK}")).await;
@@ -393,15 +379,13 @@ async fn a_calendar_link_feeds_the_board_and_is_fetched_anew() {
     // A server that reads only public calendars refuses this one.
     let public_only = Server::with(Options::default()).await;
     let mut admin = public_only.admin().await;
-    let csrf = admin.get("/calendars").await.csrf();
-    let r = admin
-        .post(
-            "/calendars/link",
-            &[
-                ("csrf", &csrf),
-                ("url", &format!("{base}/s3cr3t/basic.ics")),
-            ],
-        )
-        .await;
+    let r = add_link(&mut admin, &format!("{base}/s3cr3t/basic.ics")).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+}
+
+/// Adds a calendar by its link on the Calendars page.
+async fn add_link(b: &mut Browser<'_>, url: &str) -> Reply {
+    let csrf = b.get("/calendars").await.csrf();
+    b.post("/calendars/link", &[("csrf", &csrf), ("url", url)])
+        .await
 }
