@@ -1,6 +1,6 @@
 """A user's mailbox on the test Dovecot, as another mail program sees it.
 
-usage: imap_tool.py PORT USER append FOLDER FILE
+usage: imap_tool.py PORT USER append FOLDER FILE [ARRIVED, e.g. "01-Sep-2026"]
        imap_tool.py PORT USER list FOLDER
        imap_tool.py PORT USER clear FOLDER
 `list` prints one JSON object per message: its flags, Message-ID, subject,
@@ -22,7 +22,8 @@ m = imaplib.IMAP4("127.0.0.1", int(port))
 m.login(user, "secret")
 if command == "append":
     data = open(sys.argv[5], "rb").read()
-    typ, answer = m.append(folder, None, None, data)
+    arrived = f'"{sys.argv[6]} 09:00:00 +0000"' if len(sys.argv) > 6 else None
+    typ, answer = m.append(folder, None, arrived, data)
     assert typ == "OK", answer
 elif command == "clear":
     typ, count = m.select(folder)

@@ -190,20 +190,36 @@ impl Mailbox {
     }
 
     /// The folder's UIDVALIDITY, and the messages that arrived since
-    /// `known` (its UIDVALIDITY then, and the last UID handled): all of
-    /// them when there is none, or the folder's UIDs were renumbered since.
-    /// In UID order; a message larger than `max_bytes` comes without its
-    /// bytes. Flags are not touched (the bodies are read with BODY.PEEK).
+    /// `known` (its UIDVALIDITY then, and the last UID handled); when there
+    /// is none, or the folder's UIDs were renumbered since, those that
+    /// arrived on or after `first_since` (so that a first look at years of
+    /// mail reads the last weeks, not all of it). In UID order; a message
+    /// larger than `max_bytes` comes without its bytes. Flags are not
+    /// touched (the bodies are read with BODY.PEEK).
     pub fn arrived(
         &mut self,
         folder: &str,
         known: Option<(u32, u32)>,
+        first_since: chrono::NaiveDate,
         max_bytes: u32,
     ) -> Result<(u32, Vec<Arrived>), Error> {
         let status = self.session.select(folder).map_err(refused("SELECT"))?;
         let validity = status.uid_validity.unwrap_or(0);
         let after = known.filter(|(v, _)| *v == validity).map(|(_, last)| last);
-        let from = after.map_or(1, |u| u.saturating_add(1));
+        let from = match after {
+            Some(last) => last.saturating_add(1),
+            None => {
+                let since = first_since.format("%d-%b-%Y");
+                let recent = self
+                    .session
+                    .uid_search(format!("SINCE {since}"))
+                    .map_err(refused("SEARCH"))?;
+                match recent.into_iter().min() {
+                    Some(first) => first,
+                    None => return Ok((validity, Vec::new())),
+                }
+            }
+        };
         let sizes = self
             .session
             .uid_fetch(format!("{from}:*"), "(UID RFC822.SIZE)")

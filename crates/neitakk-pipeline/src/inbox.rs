@@ -20,6 +20,8 @@ use std::sync::Arc;
 
 /// The largest message read; a larger one is passed over.
 pub const MAX_MESSAGE: u32 = 25 * 1024 * 1024;
+/// How far back a first look at a folder reads (by the day mail arrived).
+pub const FIRST_LOOK_DAYS: i64 = 30;
 
 /// What became of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +84,9 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
     };
     let name = inbox.name();
     let known = rt.block_on(store.inbox_position(&name))?;
-    let (validity, arrived) = mailbox.arrived(&inbox.folder, known, MAX_MESSAGE)?;
+    // A first look reads the last month's mail, not the years before it.
+    let first_since = (config.now - Duration::days(FIRST_LOOK_DAYS)).date_naive();
+    let (validity, arrived) = mailbox.arrived(&inbox.folder, known, first_since, MAX_MESSAGE)?;
     let mut run = Run {
         config,
         composer: reply::composer(config)?,

@@ -428,3 +428,28 @@ fn tls_and_starttls_with_a_company_ca() {
         assert_eq!(imap.list(user, "Drafts").len(), 1, "{security}");
     }
 }
+
+/// A first look at a mailbox reads the last month's mail, not years of it;
+/// after that, everything that arrives.
+#[test]
+fn a_first_look_reads_the_last_month() {
+    let Some(imap) = imap() else { return };
+    let user = "inbox6";
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["INBOX", "Drafts"] {
+        imap.tool(user, &["clear", folder]);
+    }
+    let old = root().join("crates/neitakk/tests/data/inbox/google-invitation.eml");
+    imap.tool(
+        user,
+        &["append", "INBOX", old.to_str().unwrap(), "01-Sep-2026"],
+    );
+    let (cfg, data) = (imap.config(dir.path(), user), dir.path().join("data"));
+    let o = inbox(&cfg, &data);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "", "three months old: not read");
+    imap.deliver(user, "outlook-invitation.eml");
+    let o = inbox(&cfg, &data);
+    assert!(stdout(&o).contains("Havnevest"), "{}", stdout(&o));
+    assert_eq!(imap.list(user, "Drafts").len(), 1);
+}
