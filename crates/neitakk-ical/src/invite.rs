@@ -42,7 +42,7 @@ pub fn message_id(bytes: &[u8]) -> Option<String> {
 
 /// Who an e-mail is from and to, as its headers say: the sender's address,
 /// and every address in To and Cc (lower-cased), and its subject.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Envelope {
     pub from: Option<String>,
     pub to: Vec<String>,

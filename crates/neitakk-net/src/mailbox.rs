@@ -86,18 +86,18 @@ impl imap::extensions::idle::SetReadTimeout for Conn {
     }
 }
 
-/// One message that arrived, with its UID.
-#[derive(Debug, Clone)]
+/// One message that arrived: its UID and size.
+#[derive(Debug, Clone, Copy)]
 pub struct Arrived {
     pub uid: u32,
-    /// The whole message, or `None` when it is larger than the cap asked for.
-    pub bytes: Option<Vec<u8>>,
     pub size: u32,
 }
 
 /// A logged-in session.
 pub struct Mailbox {
     session: imap::Session<Conn>,
+    /// The folder selected now, and its UIDVALIDITY.
+    selected: Option<(String, u32)>,
 }
 
 fn refused(what: &str) -> impl Fn(imap::Error) -> Error + '_ {
@@ -160,6 +160,7 @@ impl Mailbox {
                 // After STARTTLS there is no second greeting.
                 return Ok(Mailbox {
                     session: login(client, account)?,
+                    selected: None,
                 });
             }
         };
@@ -167,6 +168,7 @@ impl Mailbox {
         client.read_greeting().map_err(refused("the greeting"))?;
         Ok(Mailbox {
             session: login(client, account)?,
+            selected: None,
         })
     }
 
@@ -193,18 +195,16 @@ impl Mailbox {
     /// `known` (its UIDVALIDITY then, and the last UID handled); when there
     /// is none, or the folder's UIDs were renumbered since, those that
     /// arrived on or after `first_since` (so that a first look at years of
-    /// mail reads the last weeks, not all of it). In UID order; a message
-    /// larger than `max_bytes` comes without its bytes. Flags are not
-    /// touched (the bodies are read with BODY.PEEK).
+    /// mail reads the last weeks, not all of it). In UID order, with their
+    /// sizes: each body is read on its own ([`Mailbox::body`]), so that
+    /// memory holds one message at a time.
     pub fn arrived(
         &mut self,
         folder: &str,
         known: Option<(u32, u32)>,
         first_since: chrono::NaiveDate,
-        max_bytes: u32,
     ) -> Result<(u32, Vec<Arrived>), Error> {
-        let status = self.session.select(folder).map_err(refused("SELECT"))?;
-        let validity = status.uid_validity.unwrap_or(0);
+        let validity = self.select(folder)?;
         let after = known.filter(|(v, _)| *v == validity).map(|(_, last)| last);
         let from = match after {
             Some(last) => last.saturating_add(1),
@@ -224,70 +224,25 @@ impl Mailbox {
             .session
             .uid_fetch(format!("{from}:*"), "(UID RFC822.SIZE)")
             .map_err(refused("FETCH"))?;
-        let mut found: Vec<(u32, u32)> = sizes
+        let mut found: Vec<Arrived> = sizes
             .iter()
-            .filter_map(|f| Some((f.uid?, f.size.unwrap_or(0))))
+            .filter_map(|f| {
+                Some(Arrived {
+                    uid: f.uid?,
+                    size: f.size.unwrap_or(0),
+                })
+            })
             // "n:*" names the last message even when its UID is below n.
-            .filter(|(uid, _)| *uid >= from)
+            .filter(|m| m.uid >= from)
             .collect();
-        found.sort_unstable();
-        let mut out = Vec::new();
-        for (uid, size) in found {
-            let bytes = if size > max_bytes {
-                None
-            } else {
-                let fetched = self
-                    .session
-                    .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-                    .map_err(refused("FETCH"))?;
-                fetched
-                    .iter()
-                    .find(|f| f.uid == Some(uid))
-                    .and_then(|f| f.body())
-                    .map(<[u8]>::to_vec)
-            };
-            out.push(Arrived { uid, bytes, size });
-        }
-        Ok((validity, out))
+        found.sort_unstable_by_key(|m| m.uid);
+        Ok((validity, found))
     }
 
-    /// Appends a message to `folder` as a draft; its UID there, when the
-    /// server tells it (UIDPLUS).
-    pub fn append_draft(&mut self, folder: &str, message: &[u8]) -> Result<Option<u32>, Error> {
-        self.append(folder, message, imap::types::Flag::Draft)
-    }
-
-    /// Files a sent message in `folder`, read.
-    pub fn append_sent(&mut self, folder: &str, message: &[u8]) -> Result<Option<u32>, Error> {
-        self.append(folder, message, imap::types::Flag::Seen)
-    }
-
-    fn append(
-        &mut self,
-        folder: &str,
-        message: &[u8],
-        flag: imap::types::Flag<'static>,
-    ) -> Result<Option<u32>, Error> {
-        let appended = self
-            .session
-            .append(folder, message)
-            .flag(flag)
-            .finish()
-            .map_err(refused("APPEND"))?;
-        Ok(appended
-            .uids
-            .and_then(|u| u.into_iter().next())
-            .map(|m| match m {
-                imap_proto::UidSetMember::Uid(u) => u,
-                imap_proto::UidSetMember::UidRange(r) => *r.start(),
-            }))
-    }
-
-    /// The message of `folder` whose Message-ID is `message_id`, if it is there.
-    pub fn fetch(&mut self, folder: &str, message_id: &str) -> Result<Option<Vec<u8>>, Error> {
-        let Some(uid) = self.find(folder, message_id)?.into_iter().next() else {
-            return Ok(None);
-        };
+    /// The whole message `uid` of `folder`, without touching its flags
+    /// (BODY.PEEK); `None` if it is gone.
+    pub fn body(&mut self, folder: &str, uid: u32) -> Result<Option<Vec<u8>>, Error> {
+        self.select(folder)?;
         let fetched = self
             .session
             .uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
@@ -299,9 +254,54 @@ impl Mailbox {
             .map(<[u8]>::to_vec))
     }
 
+    /// Appends a message to `folder` as a draft.
+    pub fn append_draft(&mut self, folder: &str, message: &[u8]) -> Result<(), Error> {
+        self.append(folder, message, imap::types::Flag::Draft)
+    }
+
+    /// Files a sent message in `folder`, read.
+    pub fn append_sent(&mut self, folder: &str, message: &[u8]) -> Result<(), Error> {
+        self.append(folder, message, imap::types::Flag::Seen)
+    }
+
+    fn append(
+        &mut self,
+        folder: &str,
+        message: &[u8],
+        flag: imap::types::Flag<'static>,
+    ) -> Result<(), Error> {
+        self.session
+            .append(folder, message)
+            .flag(flag)
+            .finish()
+            .map_err(refused("APPEND"))?;
+        Ok(())
+    }
+
+    /// The message of `folder` whose Message-ID is `message_id`, if it is there.
+    pub fn fetch(&mut self, folder: &str, message_id: &str) -> Result<Option<Vec<u8>>, Error> {
+        match self.find(folder, message_id)?.first() {
+            Some(&uid) => self.body(folder, uid),
+            None => Ok(None),
+        }
+    }
+
+    /// Selects `folder`, unless it is selected already; its UIDVALIDITY.
+    fn select(&mut self, folder: &str) -> Result<u32, Error> {
+        if let Some((selected, validity)) = &self.selected {
+            if selected == folder {
+                return Ok(*validity);
+            }
+        }
+        let status = self.session.select(folder).map_err(refused("SELECT"))?;
+        let validity = status.uid_validity.unwrap_or(0);
+        self.selected = Some((folder.to_owned(), validity));
+        Ok(validity)
+    }
+
     /// The UIDs of the messages of `folder` with this Message-ID.
     fn find(&mut self, folder: &str, message_id: &str) -> Result<Vec<u32>, Error> {
-        self.session.select(folder).map_err(refused("SELECT"))?;
+        self.select(folder)?;
         let found = self
             .session
             .uid_search(format!("HEADER Message-ID {}", quoted(message_id)))
@@ -313,11 +313,11 @@ impl Mailbox {
 
     /// Removes the messages of `folder` whose Message-ID is `message_id`
     /// (the drafts neitakk made: found by their own id, so that a draft the
-    /// user moved or a UID that changed does not matter). How many.
-    pub fn remove(&mut self, folder: &str, message_id: &str) -> Result<usize, Error> {
+    /// user moved or a UID that changed does not matter).
+    pub fn remove(&mut self, folder: &str, message_id: &str) -> Result<(), Error> {
         let found = self.find(folder, message_id)?;
         if found.is_empty() {
-            return Ok(0);
+            return Ok(());
         }
         let set: Vec<String> = found.iter().map(u32::to_string).collect();
         let set = set.join(",");
@@ -325,7 +325,7 @@ impl Mailbox {
             .uid_store(&set, "+FLAGS.SILENT (\\Deleted)")
             .map_err(refused("STORE"))?;
         self.session.uid_expunge(&set).map_err(refused("EXPUNGE"))?;
-        Ok(found.len())
+        Ok(())
     }
 
     /// Whether `folder` holds a message with this Message-ID.
@@ -345,7 +345,7 @@ impl Mailbox {
             std::thread::sleep(at_most);
             return Ok(());
         }
-        self.session.select(folder).map_err(refused("SELECT"))?;
+        self.select(folder)?;
         let waited = self
             .session
             .idle()

@@ -135,8 +135,7 @@ pub fn deliver(
     let Some(mut server) = smtp_server(config)? else {
         return Ok(Delivered::NoServer);
     };
-    let rt = journal::runtime()?;
-    let store = rt.block_on(journal::open(config))?;
+    let (rt, store) = journal::opened(config)?;
     let emails = drafts.iter().map(|d| &d.email);
     let again = match rt.block_on(claim(&store, key, emails, config.now))? {
         Claim::Taken { again } => again,

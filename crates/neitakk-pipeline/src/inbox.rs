@@ -9,11 +9,11 @@
 use crate::analysis::{self, Loaded, Purpose};
 use crate::config::Config;
 use crate::reply::{self, Choice};
-use crate::{journal, Context as _, Result};
+use crate::{journal, Result};
 use chrono::{DateTime, Duration, Utc};
 use neitakk_core::{MeetingKey, Strategy};
 use neitakk_ical::Window;
-use neitakk_net::mailbox::{Arrived, Mailbox};
+use neitakk_net::mailbox::Mailbox;
 use neitakk_store::inbox::InboxDraft;
 use neitakk_store::Store;
 use std::sync::Arc;
@@ -69,13 +69,33 @@ pub struct Handled {
     pub outcome: Outcome,
 }
 
+/// The config's `[inbox]`.
+fn inbox_of(config: &Config) -> Result<&crate::config::Inbox> {
+    config.inbox.as_ref().ok_or_else(|| {
+        crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
+            .into()
+    })
+}
+
+impl Handled {
+    /// A message passed over before its meeting was known.
+    fn passed(why: Pass) -> Handled {
+        Handled {
+            uid: String::new(),
+            start: None,
+            summary: None,
+            client: None,
+            strategy: None,
+            minutes_freed: 0,
+            outcome: Outcome::PassedOver(why),
+        }
+    }
+}
+
 /// Reads the inbox folder once: every message not handled yet.
 pub fn once(config: &Config) -> Result<Vec<Handled>> {
-    let inbox = config.inbox.as_ref().ok_or_else(|| {
-        crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
-    })?;
-    let rt = journal::runtime()?;
-    let store = rt.block_on(journal::open(config))?;
+    let inbox = inbox_of(config)?;
+    let (rt, store) = journal::opened(config)?;
     let journal_name = rt.block_on(store.instance())?;
     let mut mailbox = open(inbox)?;
     let drafts = match &inbox.drafts {
@@ -86,7 +106,7 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
     let known = rt.block_on(store.inbox_position(&name))?;
     // A first look reads the last month's mail, not the years before it.
     let first_since = (config.now - Duration::days(FIRST_LOOK_DAYS)).date_naive();
-    let (validity, arrived) = mailbox.arrived(&inbox.folder, known, first_since, MAX_MESSAGE)?;
+    let (validity, arrived) = mailbox.arrived(&inbox.folder, known, first_since)?;
     let mut run = Run {
         config,
         composer: reply::composer(config)?,
@@ -98,7 +118,17 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
     };
     let mut out = Vec::new();
     for message in arrived {
-        out.extend(run.handle(&message)?);
+        if message.size > MAX_MESSAGE {
+            tracing::warn!(
+                "message {} is larger than {} MB: passed over",
+                message.uid,
+                MAX_MESSAGE >> 20
+            );
+            out.push(Handled::passed(Pass::TooLarge));
+        // One message in memory at a time; one gone meanwhile is passed by.
+        } else if let Some(bytes) = run.mailbox.body(&inbox.folder, message.uid)? {
+            out.extend(run.handle(message.uid, &bytes)?);
+        }
         // Recorded message by message: a run cut off goes on from here.
         run.rt
             .block_on(run.store.set_inbox_position(&name, validity, message.uid))?;
@@ -121,8 +151,8 @@ struct Run<'c> {
 }
 
 impl Run<'_> {
-    /// Handles one message: `None` when it is no invitation at all.
-    fn handle(&mut self, message: &Arrived) -> Result<Option<Handled>> {
+    /// Handles message `uid`: `None` when it is no invitation at all.
+    fn handle(&mut self, uid: u32, bytes: &[u8]) -> Result<Option<Handled>> {
         let Run {
             config,
             composer,
@@ -133,24 +163,8 @@ impl Run<'_> {
             journal_name,
         } = self;
         let (config, drafts) = (*config, drafts.as_str());
-        let passed = |why: Pass| Handled {
-            uid: String::new(),
-            start: None,
-            summary: None,
-            client: None,
-            strategy: None,
-            minutes_freed: 0,
-            outcome: Outcome::PassedOver(why),
-        };
-        let Some(bytes) = &message.bytes else {
-            tracing::warn!(
-                "message {} is larger than {} MB: passed over",
-                message.uid,
-                MAX_MESSAGE >> 20
-            );
-            return Ok(Some(passed(Pass::TooLarge)));
-        };
-        let file = format!("message {}", message.uid);
+        let passed = Handled::passed;
+        let file = format!("message {uid}");
         let Ok(ics) = neitakk_ical::invite::calendar_part(&file, bytes) else {
             return Ok(None); // not an invitation
         };
@@ -160,24 +174,24 @@ impl Run<'_> {
         }
         let now = config.now;
         let tz = config.profile.timezone;
+        // Read once, wide enough for the meeting ahead and the weeks before
+        // it that deciding looks at.
         let ahead = Window {
             from: now - Duration::days(1),
             to: now + Duration::days(analysis::MAX_WINDOW_DAYS),
         };
-        let cal = match analysis::read_text(
-            &file,
-            ics.as_slice(),
-            ahead,
-            None,
-            Purpose::Answer,
-            config,
-        ) {
-            Ok(cal) => cal,
-            Err(e) => {
-                tracing::warn!("{file}: its calendar part cannot be read ({e}): left as it is");
-                return Ok(Some(passed(Pass::Unreadable)));
-            }
+        let wide = Window {
+            from: now - Duration::days(analysis::MAX_WINDOW_DAYS),
+            to: ahead.to,
         };
+        let cal =
+            match analysis::read_text(&file, ics.as_slice(), wide, None, Purpose::Answer, config) {
+                Ok(cal) => cal,
+                Err(e) => {
+                    tracing::warn!("{file}: its calendar part cannot be read ({e}): left as it is");
+                    return Ok(Some(passed(Pass::Unreadable)));
+                }
+            };
         for w in &cal.warnings {
             tracing::warn!("{w}");
         }
@@ -221,9 +235,11 @@ impl Run<'_> {
         // Decided as `reply` decides it: around the meeting, with the journal.
         let window = analysis::around(Some(analysis::At::Instant(meeting.start)), tz, now);
         let span = Loaded::span(window, config);
-        let mut calendar =
-            analysis::read_text(&file, ics.as_slice(), span, None, Purpose::Answer, config)?
-                .occurrences;
+        let mut calendar: Vec<_> = cal
+            .occurrences
+            .into_iter()
+            .filter(|m| span.contains(m.start, m.end))
+            .collect();
         if config.caldav.is_some() {
             calendar.extend(analysis::read_calendar(
                 analysis::CALDAV,
@@ -233,13 +249,8 @@ impl Run<'_> {
                 config,
             )?);
         }
-        let loaded = Loaded::new(
-            window,
-            span,
-            Arc::new(calendar),
-            journal::recent_limits(config)?,
-            config,
-        );
+        let limits = rt.block_on(store.recent_limits(now - Duration::days(30), now))?;
+        let loaded = Loaded::new(window, span, Arc::new(calendar), limits, config);
         let prepared = match reply::prepare(composer, config, &loaded, &meeting, &Choice::default())
         {
             Ok(p) => p,
@@ -282,8 +293,7 @@ impl Run<'_> {
         };
         rt.block_on(store.put_inbox_draft(&draft, now))?;
         // A draft made is a decision, as `reply` journals one.
-        journal::record(config, &reply.entry(Some(format!("imap:{drafts}"))))
-            .context("the journal")?;
+        rt.block_on(store.record(&reply.entry(Some(format!("imap:{drafts}")))))?;
         handled.outcome = if earlier.is_some() {
             Outcome::Replaced
         } else {
@@ -325,8 +335,7 @@ fn method_of(ics: &[u8]) -> Option<String> {
 
 /// The drafts the inbox made that are not sent yet, oldest first.
 pub fn pending(config: &Config) -> Result<Vec<InboxDraft>> {
-    let rt = journal::runtime()?;
-    let store = rt.block_on(journal::open(config))?;
+    let (rt, store) = journal::opened(config)?;
     Ok(rt.block_on(store.inbox_drafts())?)
 }
 
@@ -352,15 +361,12 @@ pub enum Sent {
 pub fn send(config: &Config, uid: &str) -> Result<Sent> {
     use crate::delivery::{self, Delivered, Draft};
     use crate::error::BadInput;
-    let inbox = config
-        .inbox
-        .as_ref()
-        .ok_or_else(|| BadInput("`neitakk inbox` needs an [inbox] section in the config".into()))?;
+    let inbox = inbox_of(config)?;
+    let no_smtp = || BadInput("sending needs [delivery.smtp] in the config".into()).into();
     if config.smtp.is_none() {
-        return Err(BadInput("sending needs [delivery.smtp] in the config".into()).into());
+        return Err(no_smtp());
     }
-    let rt = journal::runtime()?;
-    let store = rt.block_on(journal::open(config))?;
+    let (rt, store) = journal::opened(config)?;
     let key = MeetingKey {
         uid: uid.to_owned(),
         recurrence_id: None,
@@ -381,12 +387,7 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
             ))
             .into());
         };
-        let envelope =
-            neitakk_ical::invite::envelope(&eml).unwrap_or(neitakk_ical::invite::Envelope {
-                from: None,
-                to: Vec::new(),
-                subject: String::new(),
-            });
+        let envelope = neitakk_ical::invite::envelope(&eml).unwrap_or_default();
         let carries_answer = neitakk_ical::invite::calendar_part("draft", &eml).is_ok();
         drafts.push(Draft {
             path: format!("{}:{id}", draft.folder).into(),
@@ -410,9 +411,7 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
         Delivered::Now { sent_to, again, .. } => (sent_to, again),
         Delivered::Before(at) => return Ok(Sent::Before(at)),
         Delivered::Busy => return Ok(Sent::Busy),
-        Delivered::NoServer => {
-            return Err(BadInput("sending needs [delivery.smtp] in the config".into()).into())
-        }
+        Delivered::NoServer => return Err(no_smtp()),
     };
     // Out: filed as sent, and the draft taken away.
     let sent_folder = match &inbox.sent {
@@ -435,9 +434,7 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
 /// Waits until something arrives in the inbox folder (IDLE where the
 /// server has it), or `at_most` has passed.
 pub fn wait(config: &Config, at_most: std::time::Duration) -> Result<()> {
-    let inbox = config.inbox.as_ref().ok_or_else(|| {
-        crate::error::BadInput("`neitakk inbox` needs an [inbox] section in the config".into())
-    })?;
+    let inbox = inbox_of(config)?;
     let mut mailbox = open(inbox)?;
     mailbox.wait(&inbox.folder, at_most)?;
     mailbox.close();

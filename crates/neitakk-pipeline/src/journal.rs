@@ -23,10 +23,17 @@ pub async fn open(config: &Config) -> Result<Store> {
     Ok(Store::open(&path(config)).await?)
 }
 
-/// The journal's own name (made with it), for the Message-IDs of replies.
-pub fn instance(config: &Config) -> Result<String> {
+/// The journal opened for a command that is not async: with the runtime
+/// its queries run on.
+pub fn opened(config: &Config) -> Result<(tokio::runtime::Runtime, Store)> {
     let rt = runtime()?;
     let store = rt.block_on(open(config))?;
+    Ok((rt, store))
+}
+
+/// The journal's own name (made with it), for the Message-IDs of replies.
+pub fn instance(config: &Config) -> Result<String> {
+    let (rt, store) = opened(config)?;
     Ok(rt.block_on(store.instance())?)
 }
 
