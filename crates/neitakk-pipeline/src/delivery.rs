@@ -162,15 +162,7 @@ pub fn deliver(
             tracing::warn!("{} has no recipient: not sent", d.path.display());
             continue;
         }
-        let mut sent = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml);
-        if let (Err(neitakk_net::smtp::Error::Login { .. }), true) = (&sent, server.xoauth2) {
-            // The access token may have expired: the token command once more.
-            if let Some(fresh) = smtp_server(config)? {
-                server = fresh;
-                sent = neitakk_net::smtp::send(&server, from, &d.email.to, &d.email.eml);
-            }
-        }
-        if let Err(e) = sent {
+        if let Err(e) = send_mail(config, &mut server, from, &d.email.to, &d.email.eml) {
             rt.block_on(finish(&store, key, Err(())))?;
             return Err(e)
                 .with_context(|| format!("not sent; the draft is kept in {}", d.path.display()));
@@ -183,6 +175,27 @@ pub fn deliver(
         again,
         server_schedules,
     })
+}
+
+/// Sends one message through `server`. A login refused with an access
+/// token (it may have expired) asks the token command once more, and tries
+/// again with the new token (kept in `server` for the messages after).
+pub fn send_mail(
+    config: &Config,
+    server: &mut neitakk_net::smtp::Server,
+    from: &str,
+    to: &[String],
+    eml: &[u8],
+) -> Result<()> {
+    match neitakk_net::smtp::send(server, from, to, eml) {
+        Err(neitakk_net::smtp::Error::Login { .. }) if server.xoauth2 => {
+            if let Some(fresh) = smtp_server(config)? {
+                *server = fresh;
+            }
+            Ok(neitakk_net::smtp::send(server, from, to, eml)?)
+        }
+        sent => Ok(sent?),
+    }
 }
 
 /// The SMTP server of the config, with its password fetched.

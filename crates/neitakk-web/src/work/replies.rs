@@ -131,10 +131,22 @@ async fn send_all(
 ) -> Result<Vec<i64>, Failure> {
     let store = app.store.for_owner(user.id);
     let drafts = save(app, user, c).await?;
-    let server = Arc::new(server);
+    let mut server = server;
     for (e, id) in c.emails.iter().zip(&drafts) {
-        let (server, from, to, eml) = (server.clone(), c.from.clone(), e.to.clone(), e.eml.clone());
-        blocking(move || Ok(neitakk_net::smtp::send(&server, &from, &to, &eml)?)).await?;
+        let (base, from, to, eml) = (
+            app.base.clone(),
+            c.from.clone(),
+            e.to.clone(),
+            e.eml.clone(),
+        );
+        // The same sending as the command line's (a refused token asked
+        // for once more); the server, with any new token, comes back.
+        server = blocking(move || {
+            let mut server = server;
+            neitakk_pipeline::delivery::send_mail(&base, &mut server, &from, &to, &eml)?;
+            Ok(server)
+        })
+        .await?;
         store.mark_draft_sent(*id, app.clock.now()).await?;
     }
     Ok(drafts)
