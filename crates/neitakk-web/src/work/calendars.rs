@@ -92,7 +92,7 @@ pub async fn add_calendar_link(
             "«{link}» er ikke en kalenderlenke (https:// eller webcal://)."
         ))
     })?;
-    let name = format!("{} (link)", neitakk_net::feed::host(&url));
+    let name = link_name(&url);
     let mut found = CalendarLink {
         id: 0,
         user_id: user.id,
@@ -112,6 +112,11 @@ pub async fn add_calendar_link(
         .add_calendar_link(user.id, &name, &found, &text, app.clock.now())
         .await?;
     Ok((id, week))
+}
+
+/// A link calendar's name: its host (the rest may be a secret).
+fn link_name(url: &str) -> String {
+    format!("{} (link)", neitakk_net::feed::host(url))
 }
 
 /// Fetches a link's calendar if it changed (its validators updated in
@@ -167,7 +172,7 @@ async fn fetch_link(
 pub async fn refresh_links(app: &App, user_id: Option<i64>) -> Result<Vec<String>, Failure> {
     let mut problems = Vec::new();
     for mut link in app.store.calendar_links(user_id).await? {
-        let name = format!("{} (link)", neitakk_net::feed::host(&link.url));
+        let name = link_name(&link.url);
         let refreshed = async {
             if let Some(text) = fetch_link(app, &mut link, &name).await? {
                 check_calendar(app, app.base.profile.timezone, &name, &text).await?;
