@@ -349,7 +349,7 @@ pub fn key_words(key: &str, lang: Lang) -> String {
 }
 
 /// How failed logins for an account, from anywhere, are counted.
-pub fn failure_key(email: &str) -> String {
+fn failure_key(email: &str) -> String {
     format!("email:{}", email.to_ascii_lowercase())
 }
 

@@ -424,26 +424,12 @@ async fn guesses_at_the_current_password_are_failed_logins() {
     let csrf = admin.get("/settings").await.csrf();
     for _ in 0..3 {
         let r = admin
-            .post(
-                "/settings/password",
-                &[
-                    ("csrf", &csrf),
-                    ("current", "gjetting-1234"),
-                    ("new", "nytt-langt-passord"),
-                ],
-            )
+            .change_password(&csrf, "gjetting-1234", "nytt-langt-passord")
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
     let r = admin
-        .post(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current", PASSWORD),
-                ("new", "nytt-langt-passord"),
-            ],
-        )
+        .change_password(&csrf, PASSWORD, "nytt-langt-passord")
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     // And the door is shut as well: they were failed logins.

@@ -325,6 +325,15 @@ impl Browser<'_> {
         .await
     }
 
+    /// The settings page's password change.
+    pub async fn change_password(&mut self, csrf: &str, current: &str, new: &str) -> Reply {
+        self.post(
+            "/settings/password",
+            &[("csrf", csrf), ("current", current), ("new", new)],
+        )
+        .await
+    }
+
     pub async fn login(&mut self, email: &str, password: &str) -> Reply {
         let csrf = self.get("/login").await.csrf();
         self.post(

@@ -137,32 +137,13 @@ async fn passwords_tokens_and_users_can_be_changed_and_revoked() {
     let old_token = ola.token().await;
     let csrf = ola.get("/settings").await.csrf();
     let r = ola
-        .post(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current", "gjettet-1234"),
-                ("new", "nytt-langt-passord"),
-            ],
-        )
+        .change_password(&csrf, "gjettet-1234", "nytt-langt-passord")
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = ola
-        .post(
-            "/settings/password",
-            &[("csrf", &csrf), ("current", PASSWORD), ("new", "kort")],
-        )
-        .await;
+    let r = ola.change_password(&csrf, PASSWORD, "kort").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = ola
-        .post(
-            "/settings/password",
-            &[
-                ("csrf", &csrf),
-                ("current", PASSWORD),
-                ("new", "nytt-langt-passord"),
-            ],
-        )
+        .change_password(&csrf, PASSWORD, "nytt-langt-passord")
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
