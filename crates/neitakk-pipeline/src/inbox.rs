@@ -289,9 +289,9 @@ impl Run<'_> {
             strategy: reply.strategy,
             message_ids: emails.iter().map(|e| e.message_id.clone()).collect(),
             folder: drafts.to_owned(),
-            made_at: String::new(),
+            made_at: now.to_rfc3339(),
         };
-        rt.block_on(store.put_inbox_draft(&draft, now))?;
+        rt.block_on(store.put_inbox_draft(&draft))?;
         // A draft made is a decision, as `reply` journals one.
         rt.block_on(store.record(&reply.entry(Some(format!("imap:{drafts}")))))?;
         handled.outcome = if earlier.is_some() {

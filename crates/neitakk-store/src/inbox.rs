@@ -2,7 +2,6 @@
 //! each invitation.
 
 use crate::{query_error, Error, Store};
-use chrono::{DateTime, Utc};
 use neitakk_core::{MeetingKey, Strategy};
 use sqlx::Row;
 use std::str::FromStr;
@@ -17,6 +16,7 @@ pub struct InboxDraft {
     /// The Message-IDs of its messages, in the drafts folder.
     pub message_ids: Vec<String>,
     pub folder: String,
+    /// When it was made (RFC 3339).
     pub made_at: String,
 }
 
@@ -84,7 +84,7 @@ impl Store {
     }
 
     /// Records the draft made for an invitation (replacing an earlier one).
-    pub async fn put_inbox_draft(&self, d: &InboxDraft, now: DateTime<Utc>) -> Result<(), Error> {
+    pub async fn put_inbox_draft(&self, d: &InboxDraft) -> Result<(), Error> {
         sqlx::query(
             "INSERT INTO inbox_drafts (owner, uid, recurrence_id, sequence, strategy, message_ids, folder, made_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -98,7 +98,7 @@ impl Store {
         .bind(d.strategy.as_str())
         .bind(d.message_ids.join(" "))
         .bind(&d.folder)
-        .bind(now.to_rfc3339())
+        .bind(&d.made_at)
         .execute(&self.pool)
         .await
         .map_err(query_error("an inbox draft"))?;
