@@ -9,14 +9,15 @@
 use crate::analysis::{self, Loaded, Purpose};
 use crate::config::Config;
 use crate::reply::{self, Choice};
-use crate::{journal, Result};
+use crate::{journal, Context as _, Result};
 use chrono::{DateTime, Duration, Utc};
-use neitakk_core::{MeetingKey, Strategy};
+use neitakk_core::{Meeting, MeetingKey, Strategy};
 use neitakk_ical::Window;
 use neitakk_net::mailbox::Mailbox;
 use neitakk_store::inbox::InboxDraft;
 use neitakk_store::Store;
 use std::sync::Arc;
+use tokio::runtime::Handle;
 
 /// The largest message read; a larger one is passed over.
 pub const MAX_MESSAGE: u32 = 25 * 1024 * 1024;
@@ -92,11 +93,75 @@ impl Handled {
     }
 }
 
-/// Reads the inbox folder once: every message not handled yet.
+/// An invitation found in the inbox, read.
+pub struct Invitation<'a> {
+    /// The occurrence it invites to (the first from yesterday on).
+    pub meeting: Meeting,
+    /// All its occurrences, read over the weeks deciding looks at.
+    pub occurrences: Vec<Meeting>,
+    /// Its calendar part as it came.
+    pub ics: &'a [u8],
+    /// The invitation's own Message-ID, for the reply to be threaded to.
+    pub message_id: Option<String>,
+}
+
+/// What a front recommends for an invitation.
+pub struct Decided {
+    pub client: Option<String>,
+    pub strategy: Option<Strategy>,
+    pub minutes_freed: u32,
+    /// The reply's messages, for the drafts mailbox; or why there is none.
+    pub drafts: std::result::Result<Vec<reply::Email>, Pass>,
+    /// The decision, journalled once the drafts are in the mailbox (with
+    /// the mailbox as its place); `None` when the front journalled it itself.
+    pub entry: Option<neitakk_store::Entry>,
+}
+
+/// How a front decides the invitations the inbox finds: the command line
+/// against the invitation, CalDAV and its journal; the server against the
+/// user's calendars, with the reply also in their outbox. The reading, the
+/// remembering and the drafts mailbox are the same for both.
+pub trait Front {
+    /// Decides an invitation (new, or updated with a higher SEQUENCE).
+    fn decide(&mut self, invitation: &Invitation) -> Result<Decided>;
+    /// An invitation was cancelled (whether or not a draft was made for it).
+    fn cancelled(&mut self, _invitation: &Invitation) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads the inbox folder once: every message not handled yet, decided
+/// against the invitation, CalDAV and the journal.
 pub fn once(config: &Config) -> Result<Vec<Handled>> {
     let inbox = inbox_of(config)?;
-    let (rt, store) = journal::opened(config)?;
+    // The store is used through a handle (as the server uses it from its
+    // blocking threads), which needs a worker of the runtime's own.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    let store = rt.block_on(journal::open(config))?;
     let journal_name = rt.block_on(store.instance())?;
+    let mut front = Alone {
+        config,
+        composer: reply::composer(config)?,
+        store: &store,
+        rt: rt.handle(),
+        journal_name,
+    };
+    read(config, inbox, &store, rt.handle(), &mut front)
+}
+
+/// Reads `inbox` once for the owner of `store`, each invitation decided by
+/// `front`. Called off any async runtime: the store is used through `rt`.
+pub fn read(
+    config: &Config,
+    inbox: &crate::config::Inbox,
+    store: &Store,
+    rt: &Handle,
+    front: &mut dyn Front,
+) -> Result<Vec<Handled>> {
     let mut mailbox = open(inbox)?;
     let drafts = match &inbox.drafts {
         Some(d) => d.clone(),
@@ -109,12 +174,11 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
     let (validity, arrived) = mailbox.arrived(&inbox.folder, known, first_since)?;
     let mut run = Run {
         config,
-        composer: reply::composer(config)?,
         store,
         rt,
         mailbox,
         drafts,
-        journal_name,
+        front,
     };
     let mut out = Vec::new();
     for message in arrived {
@@ -130,8 +194,7 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
             out.extend(run.handle(message.uid, &bytes)?);
         }
         // Recorded message by message: a run cut off goes on from here.
-        run.rt
-            .block_on(run.store.set_inbox_position(&name, validity, message.uid))?;
+        rt.block_on(store.set_inbox_position(&name, validity, message.uid))?;
     }
     run.mailbox.close();
     Ok(out)
@@ -140,29 +203,18 @@ pub fn once(config: &Config) -> Result<Vec<Handled>> {
 /// One reading of the inbox: what handling each message needs.
 struct Run<'c> {
     config: &'c Config,
-    composer: neitakk_compose::Composer,
-    store: Store,
-    rt: tokio::runtime::Runtime,
+    store: &'c Store,
+    rt: &'c Handle,
     mailbox: Mailbox,
     /// The drafts mailbox.
     drafts: String,
-    /// The journal's name, for the Message-IDs.
-    journal_name: String,
+    front: &'c mut dyn Front,
 }
 
 impl Run<'_> {
     /// Handles message `uid`: `None` when it is no invitation at all.
     fn handle(&mut self, uid: u32, bytes: &[u8]) -> Result<Option<Handled>> {
-        let Run {
-            config,
-            composer,
-            store,
-            rt,
-            mailbox,
-            drafts,
-            journal_name,
-        } = self;
-        let (config, drafts) = (*config, drafts.as_str());
+        let (config, store, rt) = (self.config, self.store, self.rt);
         let passed = Handled::passed;
         let file = format!("message {uid}");
         let Ok(ics) = neitakk_ical::invite::calendar_part(&file, bytes) else {
@@ -172,8 +224,7 @@ impl Run<'_> {
         if !matches!(method.as_deref(), Some("REQUEST" | "CANCEL")) {
             return Ok(None);
         }
-        let now = config.now;
-        let tz = config.profile.timezone;
+        let (now, tz) = (config.now, config.profile.timezone);
         // Read once, wide enough for the meeting ahead and the weeks before
         // it that deciding looks at.
         let ahead = Window {
@@ -201,7 +252,13 @@ impl Run<'_> {
         let Ok(meeting) = analysis::find(&cal.occurrences, &uid, None, ahead, tz, now) else {
             return Ok(Some(passed(Pass::NoMeetingAhead)));
         };
-        let meeting = meeting.clone();
+        let invitation = Invitation {
+            meeting: meeting.clone(),
+            occurrences: cal.occurrences,
+            ics: &ics,
+            message_id: neitakk_ical::invite::message_id(bytes),
+        };
+        let meeting = &invitation.meeting;
         let key = MeetingKey {
             uid: meeting.uid.clone(),
             recurrence_id: None,
@@ -217,13 +274,15 @@ impl Run<'_> {
             outcome: Outcome::Already,
         };
         if method.as_deref() == Some("CANCEL") {
-            if let Some(d) = earlier {
-                remove(mailbox, &d)?;
-                rt.block_on(store.forget_inbox_draft(&key))?;
-                handled.outcome = Outcome::Removed;
-            } else {
-                handled.outcome = Outcome::PassedOver(Pass::NoDraftToCancel);
-            }
+            self.front.cancelled(&invitation)?;
+            handled.outcome = match earlier {
+                Some(d) => {
+                    remove(&mut self.mailbox, &d)?;
+                    rt.block_on(store.forget_inbox_draft(&key))?;
+                    Outcome::Removed
+                }
+                None => Outcome::PassedOver(Pass::NoDraftToCancel),
+            };
             return Ok(Some(handled));
         }
         if earlier
@@ -232,13 +291,74 @@ impl Run<'_> {
         {
             return Ok(Some(handled));
         }
-        // Decided as `reply` decides it: around the meeting, with the journal.
+        let decided = self.front.decide(&invitation)?;
+        handled.client = decided.client;
+        handled.strategy = decided.strategy;
+        handled.minutes_freed = decided.minutes_freed;
+        let (emails, strategy) = match (decided.drafts, decided.strategy) {
+            (Ok(emails), Some(strategy)) => (emails, strategy),
+            (Err(why), _) => {
+                handled.outcome = Outcome::PassedOver(why);
+                return Ok(Some(handled));
+            }
+            (Ok(_), None) => return Err(crate::Error::Ours("a draft with no strategy".into())),
+        };
+        let drafts = self.drafts.as_str();
+        if let Some(d) = &earlier {
+            remove(&mut self.mailbox, d)?;
+        }
+        for e in &emails {
+            // A draft already there (a run cut off before it was recorded) is
+            // not made twice: its Message-ID is the same.
+            if !self.mailbox.holds(drafts, &e.message_id)? {
+                self.mailbox.append_draft(drafts, &e.eml)?;
+            }
+        }
+        let draft = InboxDraft {
+            meeting: key,
+            sequence: meeting.sequence,
+            strategy,
+            message_ids: emails.iter().map(|e| e.message_id.clone()).collect(),
+            folder: drafts.to_owned(),
+            made_at: now.to_rfc3339(),
+        };
+        rt.block_on(store.put_inbox_draft(&draft))?;
+        if let Some(mut entry) = decided.entry {
+            entry.outbox_path = Some(format!("imap:{drafts}"));
+            rt.block_on(store.record(&entry))?;
+        }
+        handled.outcome = if earlier.is_some() {
+            Outcome::Replaced
+        } else {
+            Outcome::Drafted
+        };
+        Ok(Some(handled))
+    }
+}
+
+/// The command line's front: an invitation is decided as `reply` decides
+/// one, around the meeting, with CalDAV where configured and the journal.
+struct Alone<'c> {
+    config: &'c Config,
+    composer: neitakk_compose::Composer,
+    store: &'c Store,
+    rt: &'c Handle,
+    /// The journal's name, for the Message-IDs.
+    journal_name: String,
+}
+
+impl Front for Alone<'_> {
+    fn decide(&mut self, invitation: &Invitation) -> Result<Decided> {
+        let config = self.config;
+        let (now, tz) = (config.now, config.profile.timezone);
+        let meeting = &invitation.meeting;
         let window = analysis::around(Some(analysis::At::Instant(meeting.start)), tz, now);
         let span = Loaded::span(window, config);
-        let mut calendar: Vec<_> = cal
+        let mut calendar: Vec<_> = invitation
             .occurrences
-            .into_iter()
+            .iter()
             .filter(|m| span.contains(m.start, m.end))
+            .cloned()
             .collect();
         if config.caldav.is_some() {
             calendar.extend(analysis::read_calendar(
@@ -249,63 +369,43 @@ impl Run<'_> {
                 config,
             )?);
         }
-        let limits = rt.block_on(store.recent_limits(now - Duration::days(30), now))?;
+        let limits = self
+            .rt
+            .block_on(self.store.recent_limits(now - Duration::days(30), now))?;
         let loaded = Loaded::new(window, span, Arc::new(calendar), limits, config);
-        let prepared = match reply::prepare(composer, config, &loaded, &meeting, &Choice::default())
-        {
-            Ok(p) => p,
-            Err(reply::NoReply::Over(_)) => {
-                handled.outcome = Outcome::PassedOver(Pass::Over);
-                return Ok(Some(handled));
-            }
-            Err(e) => return Err(crate::Error::Ours(e.to_string())),
+        let pass = |why| Decided {
+            client: None,
+            strategy: None,
+            minutes_freed: 0,
+            drafts: Err(why),
+            entry: None,
         };
-        let Some(reply) = prepared else {
-            handled.outcome = Outcome::PassedOver(Pass::Attending);
-            return Ok(Some(handled));
+        let reply =
+            match reply::prepare(&self.composer, config, &loaded, meeting, &Choice::default()) {
+                Ok(Some(reply)) => reply,
+                Ok(None) => return Ok(pass(Pass::Attending)),
+                Err(reply::NoReply::Over(_)) => return Ok(pass(Pass::Over)),
+                Err(e) => return Err(crate::Error::Ours(e.to_string())),
+            };
+        let client = reply.assessed.facts.client.clone();
+        let drafts = match client {
+            None => Err(Pass::Internal),
+            Some(_) => Ok(reply.emails(invitation.message_id.as_deref(), &self.journal_name)?),
         };
-        handled.client = reply.assessed.facts.client.clone();
-        handled.strategy = Some(reply.strategy);
-        handled.minutes_freed = reply.assessed.decision.recommended.minutes_freed;
-        if handled.client.is_none() {
-            handled.outcome = Outcome::PassedOver(Pass::Internal);
-            return Ok(Some(handled));
-        }
-        let invitation_id = neitakk_ical::invite::message_id(bytes);
-        let emails = reply.emails(invitation_id.as_deref(), journal_name)?;
-        if let Some(d) = &earlier {
-            remove(mailbox, d)?;
-        }
-        for e in &emails {
-            // A draft already there (a run cut off before it was recorded) is
-            // not made twice: its Message-ID is the same.
-            if !mailbox.holds(drafts, &e.message_id)? {
-                mailbox.append_draft(drafts, &e.eml)?;
-            }
-        }
-        let draft = InboxDraft {
-            meeting: key,
-            sequence: meeting.sequence,
-            strategy: reply.strategy,
-            message_ids: emails.iter().map(|e| e.message_id.clone()).collect(),
-            folder: drafts.to_owned(),
-            made_at: now.to_rfc3339(),
-        };
-        rt.block_on(store.put_inbox_draft(&draft))?;
-        // A draft made is a decision, as `reply` journals one.
-        rt.block_on(store.record(&reply.entry(Some(format!("imap:{drafts}")))))?;
-        handled.outcome = if earlier.is_some() {
-            Outcome::Replaced
-        } else {
-            Outcome::Drafted
-        };
-        Ok(Some(handled))
+        Ok(Decided {
+            client,
+            strategy: Some(reply.strategy),
+            minutes_freed: reply.assessed.decision.recommended.minutes_freed,
+            // A draft made is a decision, as `reply` journals one.
+            entry: Some(reply.entry(None)),
+            drafts,
+        })
     }
 }
 
 /// Logs in to the mailbox. An access token the server refuses (it may
 /// have expired) is asked for once more from the token command.
-fn open(inbox: &crate::config::Inbox) -> Result<Mailbox> {
+pub fn open(inbox: &crate::config::Inbox) -> Result<Mailbox> {
     match Mailbox::open(&inbox.account()?) {
         Err(neitakk_net::mailbox::Error::Login(why)) if inbox.secret.is_token() => {
             tracing::info!("the access token was refused ({why}): asking the token command again");
@@ -413,15 +513,8 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
         Delivered::Busy => return Ok(Sent::Busy),
         Delivered::NoServer => return Err(no_smtp()),
     };
-    // Out: filed as sent, and the draft taken away.
-    let sent_folder = match &inbox.sent {
-        Some(s) => s.clone(),
-        None => mailbox.special("\\Sent", "Sent")?,
-    };
-    for d in &drafts {
-        mailbox.append_sent(&sent_folder, &d.email.eml)?;
-        mailbox.remove(&draft.folder, &d.email.message_id)?;
-    }
+    let sent: Vec<&[u8]> = drafts.iter().map(|d| d.email.eml.as_slice()).collect();
+    let sent_folder = file_sent(&mut mailbox, inbox, &draft, &sent)?;
     rt.block_on(store.forget_inbox_draft(&key))?;
     mailbox.close();
     Ok(Sent::Now {
@@ -429,6 +522,25 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
         again,
         sent_folder,
     })
+}
+
+/// Files the messages sent for an inbox draft in the sent mailbox and
+/// takes the draft's messages out of the drafts mailbox; the sent mailbox.
+pub fn file_sent(
+    mailbox: &mut Mailbox,
+    inbox: &crate::config::Inbox,
+    draft: &InboxDraft,
+    sent: &[&[u8]],
+) -> Result<String> {
+    let sent_folder = match &inbox.sent {
+        Some(s) => s.clone(),
+        None => mailbox.special("\\Sent", "Sent")?,
+    };
+    for eml in sent {
+        mailbox.append_sent(&sent_folder, eml)?;
+    }
+    remove(mailbox, draft)?;
+    Ok(sent_folder)
 }
 
 /// Waits until something arrives in the inbox folder (IDLE where the

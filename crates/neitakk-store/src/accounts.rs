@@ -61,6 +61,8 @@ pub struct CalendarInfo {
     pub uploaded_at: String,
     /// A published link it is fetched from (else an upload).
     pub link: bool,
+    /// An invitation read from the inbox (its UID).
+    pub invitation: Option<String>,
 }
 
 /// A calendar fetched from a link, with what to ask next time.
@@ -202,14 +204,20 @@ impl Store {
     pub async fn delete_user(&self, user_id: i64) -> Result<bool, Error> {
         let what = "delete user";
         let mut tx = self.pool.begin().await.map_err(query_error(what))?;
-        for table in ["sessions", "api_tokens", "calendars", "caldav_accounts"] {
+        for table in [
+            "sessions",
+            "api_tokens",
+            "calendars",
+            "caldav_accounts",
+            "inbox_accounts",
+        ] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(query_error(what))?;
         }
-        for table in ["drafts", "journal", "sent"] {
+        for table in ["drafts", "journal", "sent", "inbox_seen", "inbox_drafts"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE owner = $1"))
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -455,7 +463,7 @@ impl Store {
     /// A user's calendars.
     pub async fn calendars(&self, user_id: i64) -> Result<Vec<CalendarInfo>, Error> {
         let rows = sqlx::query(
-            "SELECT id, name, uploaded_at, url FROM calendars WHERE user_id = $1 ORDER BY id",
+            "SELECT id, name, uploaded_at, url, invitation FROM calendars WHERE user_id = $1 ORDER BY id",
         )
         .bind(user_id)
         .fetch_all(&self.pool)
@@ -468,6 +476,7 @@ impl Store {
                 name: r.get("name"),
                 uploaded_at: r.get("uploaded_at"),
                 link: r.get::<Option<String>, _>("url").is_some(),
+                invitation: r.get("invitation"),
             })
             .collect())
     }
@@ -508,6 +517,40 @@ impl Store {
         .await
         .map_err(query_error("add a calendar link"))?;
         Ok(row.get("id"))
+    }
+
+    /// Keeps an invitation read from the inbox as one of the user's
+    /// calendars, in place of an earlier version of it (by its UID).
+    pub async fn put_invitation(
+        &self,
+        user_id: i64,
+        uid: &str,
+        name: &str,
+        data: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), Error> {
+        let what = "keep an invitation";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("DELETE FROM calendars WHERE user_id = $1 AND invitation = $2")
+            .bind(user_id)
+            .bind(uid)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        sqlx::query(
+            "INSERT INTO calendars (user_id, name, data, uploaded_at, invitation)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(data)
+        .bind(now.to_rfc3339())
+        .bind(uid)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(())
     }
 
     /// The calendars fetched from links: one user's, or (`None`) everyone's.

@@ -139,3 +139,137 @@ fn draft_of(r: &sqlx::any::AnyRow) -> InboxDraft {
         made_at: r.get("made_at"),
     }
 }
+
+/// A user's inbox account on the team server. The secret (a password, or
+/// a command that prints an access token) is sealed by the caller, and
+/// `Debug` leaves it out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InboxAccount {
+    pub user_id: i64,
+    pub host: String,
+    pub port: u16,
+    /// `tls`, `starttls` or `none`.
+    pub security: String,
+    pub username: String,
+    pub sealed_secret: String,
+    /// The secret is a token command (else a password).
+    pub token: bool,
+    pub folder: String,
+    pub drafts: Option<String>,
+    pub sent: Option<String>,
+    /// When it was last looked at (RFC 3339), and what went wrong then.
+    pub looked_at: Option<String>,
+    pub problem: Option<String>,
+}
+
+impl std::fmt::Debug for InboxAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InboxAccount")
+            .field("user_id", &self.user_id)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("token", &self.token)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Sets (or replaces) a user's inbox account. A new account starts
+    /// unlooked-at.
+    pub async fn set_inbox_account(&self, a: &InboxAccount) -> Result<(), Error> {
+        let what = "save the inbox account";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("DELETE FROM inbox_accounts WHERE user_id = $1")
+            .bind(a.user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        sqlx::query(
+            "INSERT INTO inbox_accounts
+               (user_id, host, port, security, username, secret, token, folder, drafts, sent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(a.user_id)
+        .bind(&a.host)
+        .bind(i64::from(a.port))
+        .bind(&a.security)
+        .bind(&a.username)
+        .bind(&a.sealed_secret)
+        .bind(i64::from(a.token))
+        .bind(&a.folder)
+        .bind(&a.drafts)
+        .bind(&a.sent)
+        .execute(&mut *tx)
+        .await
+        .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(())
+    }
+
+    /// A user's inbox account (or, with `None`, everyone's).
+    pub async fn inbox_accounts(&self, user_id: Option<i64>) -> Result<Vec<InboxAccount>, Error> {
+        let rows = sqlx::query(
+            "SELECT * FROM inbox_accounts
+             WHERE CAST($1 AS BIGINT) IS NULL OR user_id = $1 ORDER BY user_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("read inbox accounts"))?;
+        Ok(rows
+            .iter()
+            .map(|r| InboxAccount {
+                user_id: r.get("user_id"),
+                host: r.get("host"),
+                port: u16::try_from(r.get::<i64, _>("port")).unwrap_or(993),
+                security: r.get("security"),
+                username: r.get("username"),
+                sealed_secret: r.get("secret"),
+                token: r.get::<i64, _>("token") == 1,
+                folder: r.get("folder"),
+                drafts: r.get("drafts"),
+                sent: r.get("sent"),
+                looked_at: r.get("looked_at"),
+                problem: r.get("problem"),
+            })
+            .collect())
+    }
+
+    /// Records a look at a user's inbox: when, and what went wrong (if anything).
+    pub async fn inbox_looked(
+        &self,
+        user_id: i64,
+        at: chrono::DateTime<chrono::Utc>,
+        problem: Option<&str>,
+    ) -> Result<(), Error> {
+        sqlx::query("UPDATE inbox_accounts SET looked_at = $1, problem = $2 WHERE user_id = $3")
+            .bind(at.to_rfc3339())
+            .bind(problem)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("record a look at the inbox"))?;
+        Ok(())
+    }
+
+    /// Removes a user's inbox account, and what was remembered of it.
+    pub async fn delete_inbox_account(&self, user_id: i64) -> Result<(), Error> {
+        let what = "remove the inbox account";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("DELETE FROM inbox_accounts WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
+        for table in ["inbox_seen", "inbox_drafts"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE owner = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(query_error(what))?;
+        }
+        tx.commit().await.map_err(query_error(what))?;
+        Ok(())
+    }
+}
