@@ -100,7 +100,7 @@ impl Inbox {
 }
 
 /// A connection's security as the config writes it.
-fn security(value: &str, key: &str) -> Result<neitakk_net::smtp::Security> {
+pub fn security(value: &str, key: &str) -> Result<neitakk_net::smtp::Security> {
     use neitakk_net::smtp::Security;
     match value {
         "tls" => Ok(Security::Tls),

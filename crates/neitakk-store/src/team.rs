@@ -119,8 +119,18 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Puts a draft in this store's owner's outbox, made at `now`.
+    /// Puts a draft in this store's owner's outbox, made at `now`. An
+    /// unsent draft of the same message (the same Message-ID: the same
+    /// reply to the same request, saved before) gives way to it.
     pub async fn add_draft(&self, d: &NewDraft<'_>, now: DateTime<Utc>) -> Result<i64, Error> {
+        let what = "save draft";
+        let mut tx = self.pool.begin().await.map_err(query_error(what))?;
+        sqlx::query("DELETE FROM drafts WHERE owner = $1 AND message_id = $2 AND sent_at IS NULL")
+            .bind(self.owner)
+            .bind(d.message_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(query_error(what))?;
         let row = sqlx::query(
             "INSERT INTO drafts (owner, created_at, uid, strategy, kind, recipients, subject, message_id, eml)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -134,9 +144,10 @@ impl Store {
         .bind(d.subject)
         .bind(d.message_id)
         .bind(d.eml)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(query_error("save draft"))?;
+        .map_err(query_error(what))?;
+        tx.commit().await.map_err(query_error(what))?;
         Ok(row.get("id"))
     }
 

@@ -290,6 +290,7 @@ async fn reply(
         config.clone(),
         read.loaded,
         vec![Item {
+            in_reply_to: None,
             on_caldav: read.on_caldav.contains(&meeting.uid),
             meeting,
             choice,

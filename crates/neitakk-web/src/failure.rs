@@ -137,6 +137,18 @@ impl Failure {
         self
     }
 
+    /// The same, as the pipeline's error (for work the pipeline drives,
+    /// such as the inbox's reading), by its class.
+    pub fn into_error(self) -> neitakk_pipeline::Error {
+        use neitakk_pipeline::Error;
+        match self.kind {
+            Kind::Remote => Error::Remote(self.message),
+            Kind::Unavailable => Error::Unreachable(self.message),
+            Kind::Ours => Error::Ours(self.message),
+            _ => Error::Input(self.message),
+        }
+    }
+
     /// Our own fault: logged, and shown without detail.
     pub fn ours(e: impl std::fmt::Display) -> Failure {
         tracing::error!("{e}");

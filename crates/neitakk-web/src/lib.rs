@@ -25,6 +25,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use auth::new_setup_link;
+
+/// Looks at every user's inbox every `every`, for as long as the runtime
+/// runs (`neitakk serve` starts it with `Options::inbox_every`).
+pub async fn watch_inboxes(app: Arc<App>, every: std::time::Duration) {
+    work::watch_inboxes(app, every).await
+}
 pub use failure::Failure;
 
 /// The server's own settings, beside the pipeline's `Config`: where and how
@@ -49,6 +55,9 @@ pub struct Settings {
     /// Reverse proxies in front of the server: from these, X-Forwarded-For
     /// names the client (login waits are counted per client address).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Users may give their inbox a token command (run on this machine)
+    /// instead of a password.
+    pub token_commands: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -64,6 +73,7 @@ impl std::fmt::Debug for Settings {
             .field("server_key", &self.server_key.as_ref().map(|_| "(given)"))
             .field("answer_cache", &self.answer_cache)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("token_commands", &self.token_commands)
             .finish()
     }
 }
@@ -82,6 +92,11 @@ pub struct Options {
     pub deadline: std::time::Duration,
     /// Reverse proxies whose X-Forwarded-For names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Inbox accounts may sign in with a token command: a command of the
+    /// user's, run on this machine, so only where its admin allows it.
+    pub token_commands: bool,
+    /// How often the watcher looks at every inbox.
+    pub inbox_every: std::time::Duration,
 }
 
 impl Default for Options {
@@ -92,6 +107,8 @@ impl Default for Options {
             answer_cache: true,
             deadline: std::time::Duration::from_secs(30),
             trusted_proxies: Vec::new(),
+            token_commands: false,
+            inbox_every: std::time::Duration::from_secs(2 * 60),
         }
     }
 }
@@ -114,6 +131,8 @@ pub struct App {
     answers: work::Answers,
     /// Heavy work still running on blocking threads.
     heavy: Arc<std::sync::atomic::AtomicUsize>,
+    /// The users whose inbox is being looked at now, by this process.
+    inbox_busy: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 impl App {
@@ -138,6 +157,7 @@ impl App {
             cache: work::Cache::default(),
             answers: work::Answers::new(answer_cache),
             heavy: Default::default(),
+            inbox_busy: Default::default(),
         }))
     }
 
@@ -189,6 +209,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/calendars/link", post(pages::add_calendar_link))
         .route("/calendars/refresh", post(pages::refresh_links))
         .route("/calendars/caldav", post(pages::save_caldav))
+        .route("/calendars/inbox", post(pages::save_inbox))
+        .route("/calendars/inbox/look", post(pages::look_inbox))
         .route("/settings", get(pages::settings).post(pages::save_settings))
         .route("/settings/token", post(pages::create_token))
         .route("/settings/token/revoke", post(pages::revoke_token))
@@ -270,6 +292,7 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
         private_caldav: args.private_caldav,
         answer_cache: args.answer_cache,
         trusted_proxies: args.trusted_proxies.clone(),
+        token_commands: args.token_commands,
         ..Options::default()
     };
     let app = App::new(store.clone(), config, key, options, clock.clone())?;
@@ -303,6 +326,9 @@ async fn serve(config: Config, args: &Settings, clock: Clock) -> Result<()> {
             }
         }
     });
+    // Every inbox is looked at every two minutes (and on demand from the
+    // Calendars page).
+    tokio::spawn(work::watch_inboxes(app.clone(), app.options.inbox_every));
     axum::serve(
         listener,
         router(app).into_make_service_with_connect_info::<SocketAddr>(),

@@ -99,6 +99,7 @@ pub async fn meeting(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page
     // A reply only where there is one to write.
     let composed = if decided && over.is_none() {
         let items = vec![Item {
+            in_reply_to: None,
             meeting: m.clone(),
             choice: choice.clone(),
             bodies: None,
@@ -218,6 +219,7 @@ async fn reply_from_form(
     let mut choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
     choice.reasons = f.reasons(s.lang)?;
     let items = vec![Item {
+        in_reply_to: None,
         on_caldav: read.on_caldav.contains(&meeting.uid),
         meeting,
         choice,

@@ -175,6 +175,9 @@ fn done_notice(q: &Fields, lang: Lang) -> Option<&'static str> {
         "linked" => "done_linked",
         "refreshed" => "done_refreshed",
         "caldav_removed" => "done_caldav_removed",
+        "inbox" => "done_inbox",
+        "inbox_removed" => "done_inbox_removed",
+        "looked" => "done_looked",
         _ => return None,
     };
     Some(text(lang, key))

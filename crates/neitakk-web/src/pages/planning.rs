@@ -167,6 +167,7 @@ pub async fn approve_plan(State(app): State<Arc<App>>, s: Session, form: Fields_
         .rows()
         .filter_map(|(a, c, _)| {
             c.map(|c| Item {
+                in_reply_to: None,
                 meeting: a.meeting.clone(),
                 choice: Choice {
                     strategy: Some(c.strategy),

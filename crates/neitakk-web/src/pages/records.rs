@@ -178,13 +178,24 @@ pub async fn calendars(State(app): State<Arc<App>>, s: Session, q: Query_) -> Pa
         .caldav(s.user.id)
         .await?
         .map(|a| context! { url => a.url, username => a.username });
+    let inbox = work::inbox_account(&app, s.user.id).await?.map(|a| {
+        context! {
+            host => a.host, port => a.port, security => a.security, username => a.username,
+            folder => a.folder, drafts => a.drafts, sent => a.sent, token => a.token,
+            looked => a.looked_at.map(|t| stored_time(t, tz, lang)), problem => a.problem,
+        }
+    });
     render(
         &app,
         Some(&s),
         lang,
         "calendars.html",
         "calendars",
-        context! { calendars => list, has_links, caldav, notice => done_notice(&q, lang) },
+        context! {
+            calendars => list, has_links, caldav, inbox,
+            token_commands => app.options.token_commands,
+            notice => done_notice(&q, lang),
+        },
     )
 }
 
@@ -279,4 +290,37 @@ pub async fn save_caldav(State(app): State<Arc<App>>, s: Session, form: Fields_)
     };
     app.store.set_caldav(s.user.id, &account).await?;
     Ok(redirect("/calendars?done=caldav"))
+}
+
+pub async fn save_inbox(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    if f.get("remove") == "1" {
+        app.store.delete_inbox_account(s.user.id).await?;
+        return Ok(redirect("/calendars?done=inbox_removed"));
+    }
+    let new = work::NewInbox {
+        host: f.get("host"),
+        port: f.get("port"),
+        security: f.get("security"),
+        username: f.get("username"),
+        secret: f.raw("password"),
+        token: f.get("token") == "1",
+        folder: f.get("folder"),
+        drafts: f.get("drafts"),
+        sent: f.get("sent"),
+    };
+    work::set_inbox(&app, &s.user, &new)
+        .await
+        .map_err(|e| e.lang(s.lang))?;
+    Ok(redirect("/calendars?done=inbox"))
+}
+
+pub async fn look_inbox(State(app): State<Arc<App>>, s: Session, form: Fields_) -> Page {
+    let f = Fields::read(form, s.lang)?;
+    s.check(f.get("csrf"))?;
+    work::look(&app, &s.user)
+        .await
+        .map_err(|e| e.lang(s.lang))?;
+    Ok(redirect("/calendars?done=looked"))
 }

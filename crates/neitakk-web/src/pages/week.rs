@@ -49,6 +49,7 @@ fn board(
     lang: Lang,
     reasons: &[Reason],
     answered: &std::collections::HashMap<neitakk_core::MeetingKey, (Strategy, bool)>,
+    invited: &std::collections::HashSet<String>,
 ) -> Value {
     let tz = config.profile.timezone;
     let index = loaded.index(config);
@@ -74,6 +75,7 @@ fn board(
                         href => meeting_link(&m.uid, m.start, &given),
                         time => format!("{}–{}", dates::time(m.start, tz, lang), dates::time(m.end, tz, lang)),
                         summary => m.summary.as_deref().unwrap_or(&m.uid),
+                        invitation => invited.contains(&m.uid),
                         client => a.facts.client.clone().unwrap_or_else(|| if lang == Lang::Nb { "internt" } else { "internal" }.into()),
                         strategy => if a.decision.is_decided() { words::strategy(r.strategy, lang) } else { "–" },
                         frees => if a.decision.is_decided() { frees(r.minutes_freed, r.travel_minutes_freed, lang) } else { String::new() },
@@ -173,8 +175,15 @@ pub async fn week(State(app): State<Arc<App>>, s: Session, q: Query_) -> Page {
         };
         answered.entry(e.meeting).or_insert((e.strategy, *sent));
     }
+    // The invitations read from the inbox, with a reply drafted.
+    let invited = store
+        .inbox_drafts()
+        .await?
+        .into_iter()
+        .map(|d| d.meeting.uid)
+        .collect();
     let board = work::heavy(&app, move || {
-        Ok(board(&config, &loaded, lang, &reasons, &answered))
+        Ok(board(&config, &loaded, lang, &reasons, &answered, &invited))
     })
     .await?;
     let (_, n) = neitakk_core::facts::iso_week(w.from, tz);

@@ -1,5 +1,5 @@
-//! Which CalDAV addresses the server may fetch: public ones, unless the
-//! admin allows the private network.
+//! Which servers (CalDAV, calendar links, inboxes) the server may reach:
+//! public ones, unless the admin allows the private network.
 
 /// Checks a CalDAV URL before it is stored: http(s), and, unless the server
 /// allows it, on a public address: the server fetches it on the user's
@@ -32,6 +32,13 @@ pub async fn check_caldav_url(url: &str, private_ok: bool) -> Result<(), String>
     if host.is_empty() {
         return Err(not_url());
     }
+    check_host(host, port, private_ok).await
+}
+
+/// Checks a server's host (a calendar's or a mailbox's) before the server
+/// reaches it on a user's behalf: on a public address, unless the server
+/// allows the private network.
+pub async fn check_host(host: &str, port: u16, private_ok: bool) -> Result<(), String> {
     if private_ok {
         return Ok(());
     }
@@ -41,8 +48,8 @@ pub async fn check_caldav_url(url: &str, private_ok: bool) -> Result<(), String>
     for a in addresses {
         if !is_public(a.ip()) {
             return Err(format!(
-                "{host} is on this machine or a private network; this server reads only \
-                 public calendar servers (its admin can allow others with --private-caldav)"
+                "{host} is on this machine or a private network; this server reaches only \
+                 public servers (its admin can allow others with --private-caldav)"
             ));
         }
     }

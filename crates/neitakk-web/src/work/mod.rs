@@ -20,11 +20,13 @@ use std::sync::{Arc, Mutex};
 mod address;
 mod answers;
 mod calendars;
+mod inbox;
 mod replies;
 
 pub use address::*;
 pub use answers::*;
 pub use calendars::*;
+pub use inbox::*;
 pub use replies::*;
 
 /// The largest calendar or CSV file taken.

@@ -8,6 +8,8 @@ use neitakk_pipeline::delivery::{self, Claim, Unsendable};
 /// A reply, composed: its messages (edited bodies applied) and e-mails.
 pub struct Composed {
     pub strategy: Strategy,
+    /// What the recommended strategy frees, in minutes.
+    pub minutes_freed: u32,
     pub lang: Lang,
     pub messages: Vec<neitakk_compose::Message>,
     pub emails: Vec<Email>,
@@ -27,6 +29,9 @@ pub struct Item {
     pub bodies: Option<Vec<String>>,
     /// The meeting was read from the user's CalDAV calendar.
     pub on_caldav: bool,
+    /// The invitation's Message-ID, when it came by mail: the reply is
+    /// threaded to it.
+    pub in_reply_to: Option<String>,
 }
 
 /// Composes replies in one go; `None` for a meeting with nothing to send
@@ -75,13 +80,14 @@ fn compose_one(
             m.body = b.replace("\r\n", "\n");
         }
     }
-    let emails = r.emails(None, journal)?;
+    let emails = r.emails(item.in_reply_to.as_deref(), journal)?;
     let calendar_answer = r
         .partstat()
         .filter(|_| item.on_caldav)
         .map(|p| (item.meeting.clone(), p, item.choice.series));
     Ok(Some(Composed {
         calendar_answer,
+        minutes_freed: r.assessed.decision.recommended.minutes_freed,
         strategy: r.strategy,
         lang: r.lang,
         entry: r.entry(None),
@@ -236,6 +242,8 @@ pub async fn save_and_send(
         }
     };
     delivery::finish(&store, &c.key, Ok(app.clock.now())).await?;
+    // A reply to an invitation from the inbox: filed as sent there.
+    file_sent(app, user, c).await;
     // The mail is out; a calendar that will not take the answer does not
     // undo that, it is told.
     let calendar_problem = match c.calendar_answer.clone() {

@@ -10,6 +10,7 @@ mod harness;
 mod accounts;
 mod api;
 mod calendars;
+mod inbox;
 mod pages;
 mod registry;
 mod replies;

@@ -45,6 +45,11 @@ pub struct Args {
         value_name = "IP"
     )]
     pub trusted_proxy: Vec<std::net::IpAddr>,
+    /// Users may sign their inbox in with a token command (one that prints
+    /// an OAuth2 access token, as for Microsoft 365 or Gmail), which this
+    /// server then runs on their behalf; by default only passwords.
+    #[arg(long, env = "NEITAKK_ALLOW_TOKEN_COMMANDS")]
+    pub allow_token_commands: bool,
 }
 
 /// A secret given on the command line or in the environment: it never
@@ -74,6 +79,7 @@ pub fn run(config: &Config, args: &Args, clock: Clock) -> Result<()> {
         server_key: args.server_key.as_ref().map(|k| k.0.clone()),
         answer_cache: args.answer_cache == "on",
         trusted_proxies: args.trusted_proxy.clone(),
+        token_commands: args.allow_token_commands,
     };
     neitakk_web::run(config, &settings, clock)
 }
