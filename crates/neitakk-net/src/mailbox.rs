@@ -18,11 +18,25 @@ pub struct Account {
     pub user: String,
     /// The password, or with `oauth2` an access token.
     pub password: String,
-    /// Log in with SASL XOAUTH2 (Microsoft 365, Gmail) instead of LOGIN.
-    pub oauth2: bool,
+    /// Log in with an OAuth2 access token (Microsoft 365, Gmail) instead
+    /// of LOGIN, by this SASL mechanism.
+    pub oauth2: Option<OAuth>,
     pub timeout: Duration,
     /// A certificate authority to trust besides the public ones (PEM).
     pub ca_pem: Option<Vec<u8>>,
+}
+
+/// How an OAuth2 access token is given to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OAuth {
+    /// XOAUTH2 where the server offers it (Microsoft 365 and Gmail do),
+    /// else OAUTHBEARER.
+    #[default]
+    Offered,
+    /// SASL XOAUTH2, Google's and Microsoft's own.
+    XOAuth2,
+    /// SASL OAUTHBEARER (RFC 7628), the standard one.
+    OAuthBearer,
 }
 
 /// Why talking to the mailbox failed.
@@ -373,39 +387,71 @@ impl Mailbox {
 }
 
 /// Logs in with the password, or with XOAUTH2 and the access token.
-fn login(client: imap::Client<Conn>, account: &Account) -> Result<imap::Session<Conn>, Error> {
+fn login(mut client: imap::Client<Conn>, account: &Account) -> Result<imap::Session<Conn>, Error> {
     let refused = |(e, _): (imap::Error, _)| match e {
         imap::Error::Io(io) => Error::Connection(io.to_string()),
         e => Error::Login(e.to_string()),
     };
-    if account.oauth2 {
-        client
-            .authenticate("XOAUTH2", &XOAuth2 { account })
-            .map_err(refused)
+    let mechanism = match account.oauth2 {
+        None => {
+            return client
+                .login(&account.user, &account.password)
+                .map_err(refused)
+        }
+        Some(OAuth::Offered) => {
+            let offered = client.capabilities().map_err(refused_capabilities)?;
+            if offered.has_str("AUTH=XOAUTH2") || !offered.has_str("AUTH=OAUTHBEARER") {
+                OAuth::XOAuth2
+            } else {
+                OAuth::OAuthBearer
+            }
+        }
+        Some(chosen) => chosen,
+    };
+    let token = Token {
+        account,
+        bearer: mechanism == OAuth::OAuthBearer,
+    };
+    let name = if token.bearer {
+        "OAUTHBEARER"
     } else {
-        client
-            .login(&account.user, &account.password)
-            .map_err(refused)
+        "XOAUTH2"
+    };
+    client.authenticate(name, &token).map_err(refused)
+}
+
+fn refused_capabilities(e: imap::Error) -> Error {
+    match e {
+        imap::Error::Io(io) => Error::Connection(io.to_string()),
+        e => Error::Login(format!("the server's capabilities: {e}")),
     }
 }
 
-/// SASL XOAUTH2: the user and the bearer token; to the server's error
-/// challenge, the empty answer that ends the exchange.
-struct XOAuth2<'a> {
+/// An access token, by SASL XOAUTH2 or OAUTHBEARER: first the user and
+/// the bearer token; to the server's error challenge, the answer that ends
+/// the exchange (empty for XOAUTH2, a lone ^A for OAUTHBEARER), so that
+/// the server says no and the token can be asked for anew.
+struct Token<'a> {
     account: &'a Account,
+    bearer: bool,
 }
 
-impl imap::Authenticator for XOAuth2<'_> {
+impl imap::Authenticator for Token<'_> {
     type Response = String;
 
     fn process(&self, challenge: &[u8]) -> String {
-        if challenge.is_empty() {
-            format!(
-                "user={}\x01auth=Bearer {}\x01\x01",
-                self.account.user, self.account.password
-            )
-        } else {
-            String::new()
+        let (a, token) = (self.account, &self.account.password);
+        match (challenge.is_empty(), self.bearer) {
+            (true, false) => format!("user={}\x01auth=Bearer {token}\x01\x01", a.user),
+            // RFC 7628: the GS2 header names the user (`,` and `=` escaped).
+            (true, true) => format!(
+                "n,a={},\x01host={}\x01port={}\x01auth=Bearer {token}\x01\x01",
+                a.user.replace('=', "=3D").replace(',', "=2C"),
+                a.host,
+                a.port
+            ),
+            (false, false) => String::new(),
+            (false, true) => "\x01".to_owned(),
         }
     }
 }

@@ -49,8 +49,11 @@ struct InboxFile {
     password_env: Option<String>,
     password_command: Option<String>,
     /// A command that prints an OAuth2 access token (Microsoft 365, Gmail):
-    /// the login is then SASL XOAUTH2.
+    /// the login is then SASL XOAUTH2 or OAUTHBEARER.
     token_command: Option<String>,
+    /// "xoauth2" or "oauthbearer" (default: XOAUTH2 where the server
+    /// offers it, else OAUTHBEARER).
+    oauth: Option<String>,
     /// Where invitations arrive (default INBOX).
     folder: Option<String>,
     /// Where drafts go (default: the mailbox marked \Drafts, else "Drafts").
@@ -72,6 +75,8 @@ pub struct Inbox {
     pub drafts: Option<String>,
     pub sent: Option<String>,
     pub ca_file: Option<PathBuf>,
+    /// How a token command's access token is given.
+    pub oauth: neitakk_net::mailbox::OAuth,
 }
 
 impl Inbox {
@@ -87,7 +92,7 @@ impl Inbox {
             security: self.security,
             user: self.user.clone(),
             password,
-            oauth2: self.secret.is_token(),
+            oauth2: self.secret.is_token().then_some(self.oauth),
             timeout: std::time::Duration::from_secs(30),
             ca_pem: ca_pem(self.ca_file.as_deref())?,
         })
@@ -122,7 +127,20 @@ fn inbox(file: Option<InboxFile>, relative: impl Fn(PathBuf) -> PathBuf) -> Resu
     let Some(f) = file else { return Ok(None) };
     use neitakk_net::smtp::Security;
     let security = security(f.security.as_deref().unwrap_or("tls"), "inbox.security")?;
+    use neitakk_net::mailbox::OAuth;
+    let oauth = match f.oauth.as_deref() {
+        None => OAuth::Offered,
+        Some("xoauth2") => OAuth::XOAuth2,
+        Some("oauthbearer") => OAuth::OAuthBearer,
+        Some(other) => {
+            return Err(BadInput(format!(
+                "inbox.oauth '{other}': use xoauth2 or oauthbearer (or leave it out)"
+            ))
+            .into())
+        }
+    };
     Ok(Some(Inbox {
+        oauth,
         host: f.host,
         port: f.port.unwrap_or(match security {
             Security::Tls => 993,

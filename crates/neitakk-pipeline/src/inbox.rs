@@ -321,6 +321,7 @@ impl Run<'_> {
             message_ids: emails.iter().map(|e| e.message_id.clone()).collect(),
             folder: drafts.to_owned(),
             made_at: now.to_rfc3339(),
+            in_reply_to: invitation.message_id.clone(),
         };
         rt.block_on(store.put_inbox_draft(&draft))?;
         if let Some(mut entry) = decided.entry {

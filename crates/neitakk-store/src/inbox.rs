@@ -18,6 +18,8 @@ pub struct InboxDraft {
     pub folder: String,
     /// When it was made (RFC 3339).
     pub made_at: String,
+    /// The invitation's Message-ID, which the reply is threaded to.
+    pub in_reply_to: Option<String>,
 }
 
 impl Store {
@@ -86,10 +88,10 @@ impl Store {
     /// Records the draft made for an invitation (replacing an earlier one).
     pub async fn put_inbox_draft(&self, d: &InboxDraft) -> Result<(), Error> {
         sqlx::query(
-            "INSERT INTO inbox_drafts (owner, uid, recurrence_id, sequence, strategy, message_ids, folder, made_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            "INSERT INTO inbox_drafts (owner, uid, recurrence_id, sequence, strategy, message_ids, folder, made_at, in_reply_to)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
              ON CONFLICT (owner, uid, recurrence_id) DO UPDATE SET
-               sequence = $4, strategy = $5, message_ids = $6, folder = $7, made_at = $8",
+               sequence = $4, strategy = $5, message_ids = $6, folder = $7, made_at = $8, in_reply_to = $9",
         )
         .bind(self.owner)
         .bind(&d.meeting.uid)
@@ -99,6 +101,7 @@ impl Store {
         .bind(d.message_ids.join(" "))
         .bind(&d.folder)
         .bind(&d.made_at)
+        .bind(&d.in_reply_to)
         .execute(&self.pool)
         .await
         .map_err(query_error("an inbox draft"))?;
@@ -137,6 +140,7 @@ fn draft_of(r: &sqlx::any::AnyRow) -> InboxDraft {
             .collect(),
         folder: r.get("folder"),
         made_at: r.get("made_at"),
+        in_reply_to: r.get("in_reply_to"),
     }
 }
 

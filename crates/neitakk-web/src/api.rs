@@ -290,7 +290,7 @@ async fn reply(
         config.clone(),
         read.loaded,
         vec![Item {
-            in_reply_to: None,
+            in_reply_to: work::invitation_id(&app, &user, &meeting.uid).await?,
             on_caldav: read.on_caldav.contains(&meeting.uid),
             meeting,
             choice,

@@ -18,3 +18,6 @@ CREATE TABLE inbox_accounts (
 -- An invitation read from the inbox is kept as one of the user's calendars
 -- (so that it is on the week board), by its UID: an update replaces it.
 ALTER TABLE calendars ADD COLUMN invitation TEXT;
+-- The invitation's Message-ID, so that a reply sent from a page is
+-- threaded to it as its draft was.
+ALTER TABLE inbox_drafts ADD COLUMN in_reply_to TEXT;

@@ -219,7 +219,7 @@ async fn reply_from_form(
     let mut choice = parse_choice(Some(f.get("strategy")), Some(f.get("lang")), s.lang)?;
     choice.reasons = f.reasons(s.lang)?;
     let items = vec![Item {
-        in_reply_to: None,
+        in_reply_to: work::invitation_id(app, &s.user, &meeting.uid).await?,
         on_caldav: read.on_caldav.contains(&meeting.uid),
         meeting,
         choice,

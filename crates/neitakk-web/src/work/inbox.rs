@@ -139,6 +139,7 @@ fn inbox_config(app: &App, a: &InboxAccount) -> Result<Inbox, Failure> {
         drafts: a.drafts.clone(),
         sent: a.sent.clone(),
         ca_file: None,
+        oauth: Default::default(),
     })
 }
 
@@ -334,6 +335,17 @@ async fn decide(app: &App, user: &User, invitation: &Invitation<'_>) -> Result<D
         // Journalled by `save`, with its place in the outbox.
         entry: None,
     })
+}
+
+/// The Message-ID of the invitation to a meeting that came by the user's
+/// inbox: a reply to it, sent from any page, is threaded to it.
+pub async fn invitation_id(app: &App, user: &User, uid: &str) -> Result<Option<String>, Failure> {
+    let key = neitakk_core::MeetingKey {
+        uid: uid.to_owned(),
+        recurrence_id: None,
+    };
+    let made = app.store.for_owner(user.id).inbox_draft(&key).await?;
+    Ok(made.and_then(|d| d.in_reply_to))
 }
 
 /// Once a reply made from the inbox is sent: the sent messages are filed

@@ -59,6 +59,23 @@ fn bodies(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// The board, once `done` says it is as awaited (or after 15 seconds).
+async fn board_until(
+    browser: &mut Browser<'_>,
+    board: &str,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    let mut seen = String::new();
+    for _ in 0..60 {
+        seen = browser.get(board).await.body;
+        if done(&seen) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    seen
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_servers_inbox_watcher_puts_the_invitation_on_the_board() {
     let Some([imap, smtp, maildir, python]) = peers() else {
@@ -141,16 +158,10 @@ async fn the_servers_inbox_watcher_puts_the_invitation_on_the_board() {
         &["append", "INBOX", invitation.to_str().unwrap()],
     );
     let board = format!("/week?week={WEEK}");
-    let mut seen = String::new();
-    for _ in 0..60 {
-        seen = admin.get(&board).await.body;
-        if seen.contains("invitation in your inbox") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    let marked = |page: &str| page.matches("invitation in your inbox").count();
+    let seen = board_until(&mut admin, &board, |page| marked(page) == 1).await;
     assert!(
-        seen.contains("invitation in your inbox") && seen.contains("Lofoten"),
+        marked(&seen) == 1 && seen.contains("Lofoten"),
         "the invitation is on the board: {seen}"
     );
     assert!(
@@ -172,6 +183,30 @@ async fn the_servers_inbox_watcher_puts_the_invitation_on_the_board() {
     assert_eq!(
         s.app.store.for_owner(1).drafts().await.unwrap().len(),
         outbox.len()
+    );
+
+    // Another invitation, then its cancellation: its drafts come and go,
+    // in the mailbox and the outbox alike.
+    let deliver = |file: &str| {
+        let path = root().join("crates/neitakk/tests/data/inbox").join(file);
+        imap_tool(
+            &python,
+            &imap,
+            user,
+            &["append", "INBOX", path.to_str().unwrap()],
+        );
+    };
+    deliver("outlook-invitation.eml");
+    let seen = board_until(&mut admin, &board, |page| marked(page) == 2).await;
+    assert!(seen.contains("Gjennomgang av tilbudet"), "{seen}");
+    assert!(listed(&python, &imap, user, "Drafts").len() > drafts.len());
+    deliver("outlook-cancel.eml");
+    board_until(&mut admin, &board, |page| marked(page) == 1).await;
+    assert_eq!(listed(&python, &imap, user, "Drafts").len(), drafts.len());
+    assert_eq!(
+        s.app.store.for_owner(1).drafts().await.unwrap(),
+        outbox,
+        "the outbox is as it was"
     );
 
     // Nobody else's: the member's board, outbox and inbox know nothing of it.
@@ -220,6 +255,7 @@ async fn the_servers_inbox_watcher_puts_the_invitation_on_the_board() {
     let sent = listed(&python, &imap, user, "Sent");
     assert_eq!(sent.len(), drafts.len(), "{sent:?}");
     assert_eq!(sent[0]["message_id"], id);
+    assert_eq!(sent[0]["in_reply_to"], drafts[0]["in_reply_to"], "threaded");
     assert!(listed(&python, &imap, user, "Drafts").is_empty());
     let outbox = s.app.store.for_owner(1).drafts().await.unwrap();
     assert!(

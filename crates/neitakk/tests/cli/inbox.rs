@@ -354,38 +354,41 @@ fn watching_drafts_what_arrives_at_once() {
 }
 
 /// Signing in with OAuth2 (as Microsoft 365 and Gmail want): the token
-/// command's access token over SASL XOAUTH2, checked by Dovecot's oauth2
+/// command's access token over SASL XOAUTH2 or OAUTHBEARER, checked by Dovecot's oauth2
 /// passdb at a token introspection endpoint. The first token has expired:
 /// the server's refusal runs the command once more, and the second works.
 #[test]
 fn an_expired_token_is_asked_for_once_more() {
     let Some(imap) = imap() else { return };
     let user = "oauth1";
-    let dir = tempfile::tempdir().unwrap();
-    for folder in ["INBOX", "Drafts"] {
-        imap.tool(user, &["clear", folder]);
+    // Dovecot offers both: by default XOAUTH2, else as the config says.
+    for oauth in ["", "oauth = \"oauthbearer\"\n", "oauth = \"xoauth2\"\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["INBOX", "Drafts"] {
+            imap.tool(user, &["clear", folder]);
+        }
+        imap.deliver(user, "google-invitation.eml");
+        let calls = dir.path().join("calls");
+        let helper = root().join("tests/python/token_helper.sh");
+        let cfg = imap.config(dir.path(), user);
+        let text = std::fs::read_to_string(&cfg).unwrap().replace(
+            "password_env = \"NEITAKK_TEST_IMAP_SECRET\"\n",
+            &format!(
+                "token_command = \"sh {} {}\"\n{oauth}",
+                helper.display(),
+                calls.display()
+            ),
+        );
+        std::fs::write(&cfg, text).unwrap();
+        let o = inbox(&cfg, &dir.path().join("data"));
+        assert!(o.status.success(), "{oauth}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::read_to_string(&calls).unwrap().trim(),
+            "2",
+            "{oauth}: asked twice"
+        );
+        assert_eq!(imap.list(user, "Drafts").len(), 1, "{oauth}");
     }
-    imap.deliver(user, "google-invitation.eml");
-    let calls = dir.path().join("calls");
-    let helper = root().join("tests/python/token_helper.sh");
-    let cfg = imap.config(dir.path(), user);
-    let text = std::fs::read_to_string(&cfg).unwrap().replace(
-        "password_env = \"NEITAKK_TEST_IMAP_SECRET\"",
-        &format!(
-            "token_command = \"sh {} {}\"",
-            helper.display(),
-            calls.display()
-        ),
-    );
-    std::fs::write(&cfg, text).unwrap();
-    let o = inbox(&cfg, &dir.path().join("data"));
-    assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(
-        std::fs::read_to_string(&calls).unwrap().trim(),
-        "2",
-        "asked twice"
-    );
-    assert_eq!(imap.list(user, "Drafts").len(), 1);
 }
 
 /// TLS from the first byte (port 993's way) and STARTTLS, trusting a
