@@ -56,6 +56,8 @@ pub enum Pass {
     Attending,
     /// Not a client's.
     Internal,
+    /// It could not be decided (the warning says why).
+    Undecided,
 }
 
 /// One invitation handled, for the line `neitakk inbox` prints.
@@ -291,7 +293,18 @@ impl Run<'_> {
         {
             return Ok(Some(handled));
         }
-        let decided = self.front.decide(&invitation)?;
+        let decided = match self.front.decide(&invitation) {
+            Ok(decided) => decided,
+            // One that cannot be decided (the user's to put right: a
+            // template, a setting) is passed over, not read again and again;
+            // a server away stops the reading, to go on from here later.
+            Err(e) if e.is_users() => {
+                tracing::warn!("{file}: it cannot be decided ({e}): left as it is");
+                handled.outcome = Outcome::PassedOver(Pass::Undecided);
+                return Ok(Some(handled));
+            }
+            Err(e) => return Err(e),
+        };
         handled.client = decided.client;
         handled.strategy = decided.strategy;
         handled.minutes_freed = decided.minutes_freed;

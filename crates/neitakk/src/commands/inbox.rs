@@ -113,6 +113,8 @@ fn pass_words(why: Pass, nb: bool) -> &'static str {
         (Pass::Attending, true) => "godtatt, og det anbefales å delta",
         (Pass::Internal, false) => "internal",
         (Pass::Internal, true) => "internt",
+        (Pass::Undecided, false) => "it cannot be decided",
+        (Pass::Undecided, true) => "kan ikke avgjøres",
     }
 }
 
