@@ -119,6 +119,19 @@ pub struct Decided {
     pub entry: Option<neitakk_store::Entry>,
 }
 
+impl Decided {
+    /// No draft, for this reason.
+    pub fn passed(why: Pass) -> Decided {
+        Decided {
+            client: None,
+            strategy: None,
+            minutes_freed: 0,
+            drafts: Err(why),
+            entry: None,
+        }
+    }
+}
+
 /// How a front decides the invitations the inbox finds: the command line
 /// against the invitation, CalDAV and its journal; the server against the
 /// user's calendars, with the reply also in their outbox. The reading, the
@@ -387,13 +400,7 @@ impl Front for Alone<'_> {
             .rt
             .block_on(self.store.recent_limits(now - Duration::days(30), now))?;
         let loaded = Loaded::new(window, span, Arc::new(calendar), limits, config);
-        let pass = |why| Decided {
-            client: None,
-            strategy: None,
-            minutes_freed: 0,
-            drafts: Err(why),
-            entry: None,
-        };
+        let pass = Decided::passed;
         let reply =
             match reply::prepare(&self.composer, config, &loaded, meeting, &Choice::default()) {
                 Ok(Some(reply)) => reply,

@@ -95,17 +95,7 @@ pub async fn inbox_account(app: &App, user_id: i64) -> Result<Option<InboxAccoun
 
 /// The pipeline's `[inbox]` for a stored account, its secret opened.
 fn inbox_config(app: &App, a: &InboxAccount) -> Result<Inbox, Failure> {
-    let opened = app.key.open(&a.sealed_secret).map_err(|_| {
-        Failure::new(
-            Kind::Conflict,
-            "your inbox password was stored under another server key \
-             (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
-        )
-        .nb(
-            "Innboks-passordet ditt ble lagret med en annen nøkkel på tjeneren \
-             (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere.",
-        )
-    })?;
+    let opened = open_sealed(app, &a.sealed_secret, ("inbox", "Innboks"))?;
     let secret = if a.token {
         // Allowed when it was stored; asked again, as an admin may have
         // taken the permission back since.
@@ -292,13 +282,7 @@ async fn forget_outbox(app: &App, user: &User, uid: &str) -> Result<(), Failure>
 }
 
 async fn decide(app: &App, user: &User, invitation: &Invitation<'_>) -> Result<Decided, Failure> {
-    let pass = |why| Decided {
-        client: None,
-        strategy: None,
-        minutes_freed: 0,
-        drafts: Err(why),
-        entry: None,
-    };
+    let pass = Decided::passed;
     let m = &invitation.meeting;
     if m.end <= app.clock.now() {
         return Ok(pass(Pass::Over));

@@ -175,17 +175,11 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
     config.caldav = match app.store.caldav(user.id).await? {
         Some(account) => Some(Caldav {
             secret: Secret {
-                password: Some(app.key.open(&account.sealed_secret).map_err(|_| {
-                    Failure::new(
-                        Kind::Conflict,
-                        "your CalDAV password was stored under another server key \
-                         (NEITAKK_SERVER_KEY): enter it again on the Calendars page",
-                    )
-                    .nb(
-                        "CalDAV-passordet ditt ble lagret med en annen nøkkel på tjeneren \
-                         (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere.",
-                    )
-                })?),
+                password: Some(open_sealed(
+                    app,
+                    &account.sealed_secret,
+                    ("CalDAV", "CalDAV"),
+                )?),
                 ..Secret::default()
             },
             url: account.url,
@@ -194,6 +188,26 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
         None => None,
     };
     Ok(config)
+}
+
+/// A secret the server sealed (a CalDAV or inbox password), opened; one
+/// sealed under another server key is the user's to give again. `whose`
+/// names the account in English and bokmål.
+fn open_sealed(app: &App, sealed: &str, whose: (&str, &str)) -> Result<String, Failure> {
+    let (en, nb) = whose;
+    app.key.open(sealed).map_err(|_| {
+        Failure::new(
+            Kind::Conflict,
+            format!(
+                "your {en} password was stored under another server key \
+                 (NEITAKK_SERVER_KEY): enter it again on the Calendars page"
+            ),
+        )
+        .nb(format!(
+            "{nb}-passordet ditt ble lagret med en annen nøkkel på tjeneren \
+             (NEITAKK_SERVER_KEY). Skriv det inn på nytt under Kalendere."
+        ))
+    })
 }
 
 /// "Too large", for an upload over [`MAX_UPLOAD`].
