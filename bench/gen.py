@@ -5,6 +5,12 @@
                            2,000 recurring series with overrides, EXDATEs,
                            attendees, descriptions and a few VTIMEZONEs
     gen.py year OUT.ics    ~1.4 MB: a normal person's year, ~3,000 events
+    gen.py week N OUT.ics  N single events in one working week, 2026-W24
+                           (8 June 2026 on), for how triage grows with a week
+    gen.py split IN.ics BYTES PREFIX
+                           IN's events in calendars of at most about BYTES
+                           each (PREFIX1.ics, PREFIX2.ics, ...), every one with
+                           IN's time zones: for servers that cap uploads
 """
 import random
 import sys
@@ -118,10 +124,43 @@ def year(rng):
     return lines
 
 
+def week(rng, n):
+    lines = vtimezone("Europe/Oslo", *ZONES["Europe/Oslo"])
+    monday = datetime(2026, 6, 8)
+    for i in range(n):
+        start = monday + timedelta(days=rng.randrange(5), hours=rng.randrange(8, 16),
+                                   minutes=rng.choice((0, 15, 30, 45)))
+        lines += event(rng, f"week-{i}@bench", start, rng.choice((30, 45, 60, 90)), "Europe/Oslo",
+                       attendees=rng.randrange(1, 3), words=5)
+    return lines
+
+
+def split(path, most, prefix):
+    text = open(path, "rb").read()
+    head, _, rest = text.partition(b"BEGIN:VEVENT")
+    events = [b"BEGIN:VEVENT" + e for e in rest.split(b"BEGIN:VEVENT")]
+    events[-1] = events[-1].replace(b"END:VCALENDAR\r\n", b"")
+    parts, part = [], []
+    for e in events:
+        if part and len(head) + sum(map(len, part)) + len(e) > most:
+            parts.append(part)
+            part = []
+        part.append(e)
+    parts.append(part)
+    for k, part in enumerate(parts, 1):
+        with open(f"{prefix}{k}.ics", "wb") as f:
+            f.write(head + b"".join(part) + b"END:VCALENDAR\r\n")
+
+
 def main():
-    kind, out = sys.argv[1], sys.argv[2]
+    if sys.argv[1] == "split":
+        return split(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     rng = random.Random(49)
-    body = {"large": large, "year": year}[kind](rng)
+    if sys.argv[1] == "week":
+        out, body = sys.argv[3], week(rng, int(sys.argv[2]))
+    else:
+        out = sys.argv[2]
+        body = {"large": large, "year": year}[sys.argv[1]](rng)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//neitakk//bench//EN", *body, "END:VCALENDAR"]
     with open(out, "wb") as f:
         for line in lines:

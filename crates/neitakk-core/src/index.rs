@@ -22,11 +22,10 @@ pub const REPETITION_CAP: u32 = 20;
 #[derive(Debug)]
 pub struct CalendarIndex<'a> {
     calendar: &'a [Meeting],
-    /// Indices into `calendar`, by start.
-    by_start: Vec<usize>,
-    /// The longest meeting that blocks time, to bound overlap searches.
-    longest: Duration,
-    blocks: Vec<bool>,
+    /// The meetings that block my time and that I accepted (what a
+    /// conflict is with), by start, with their ends for the overlap search.
+    accepted: Vec<usize>,
+    accepted_ends: Ends,
     /// Per client, indices of its meetings by start.
     by_client: HashMap<usize, Vec<usize>>,
     /// Title words as ids, sorted.
@@ -49,6 +48,12 @@ impl<'a> CalendarIndex<'a> {
         let mut by_start: Vec<usize> = (0..calendar.len()).collect();
         by_start.sort_by_key(|&i| calendar[i].start);
         let blocks: Vec<bool> = calendar.iter().map(|m| m.blocks_time(me)).collect();
+        let accepted: Vec<usize> = by_start
+            .iter()
+            .copied()
+            .filter(|&i| blocks[i] && calendar[i].accepted_by(me))
+            .collect();
+        let accepted_ends = Ends::new(accepted.iter().map(|&i| calendar[i].end).collect());
         let mut vocabulary = HashMap::new();
         let words = calendar
             .iter()
@@ -81,20 +86,17 @@ impl<'a> CalendarIndex<'a> {
         }
         // The week's load: its meetings, and the way to and from clients.
         let mut week_minutes = HashMap::new();
-        let mut longest = Duration::zero();
         for (i, m) in calendar.iter().enumerate().filter(|(i, _)| blocks[*i]) {
             let client = client_of[i].map(|c| &clients[c]);
             let travel = travel_of(m, format_of(m), client, office).saturating_mul(2);
             let week: &mut (u32, u32) = week_minutes.entry(iso_week(m.start, tz)).or_default();
             week.0 = week.0.saturating_add(m.minutes());
             week.1 = week.1.saturating_add(travel);
-            longest = longest.max(m.end - m.start);
         }
         CalendarIndex {
             calendar,
-            by_start,
-            longest,
-            blocks,
+            accepted,
+            accepted_ends,
             by_client,
             words,
             vocabulary,
@@ -117,21 +119,6 @@ impl<'a> CalendarIndex<'a> {
             .get(&iso_week(t, self.tz))
             .copied()
             .unwrap_or_default()
-    }
-
-    /// Indices of the meetings that start in `[from, to)`, by start.
-    pub(crate) fn starting(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> impl Iterator<Item = usize> + '_ {
-        let first = self
-            .by_start
-            .partition_point(|&i| self.calendar[i].start < from);
-        self.by_start[first..]
-            .iter()
-            .copied()
-            .take_while(move |&i| self.calendar[i].start < to)
     }
 
     pub(crate) fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
@@ -162,21 +149,160 @@ impl<'a> CalendarIndex<'a> {
         count
     }
 
+    /// The first meeting (by start) that overlaps `meeting` and blocks my
+    /// time, of those I said yes to (method.md: an accepted event). Found
+    /// in the tree of ends, not by walking the meetings near it, so that a
+    /// crowded week costs no more per meeting than a quiet one.
     pub(crate) fn conflict(&self, meeting: &Meeting, me: &[String]) -> Option<Conflict> {
         if !meeting.blocks_time(me) {
             return None;
         }
-        self.starting(meeting.start - self.longest, meeting.end)
-            .filter(|&i| self.blocks[i])
-            .map(|i| &self.calendar[i])
-            // A clash is with something I said yes to (method.md: an accepted event).
-            .filter(|m| m.accepted_by(me))
-            .find(|m| m.end > meeting.start && !m.same_occurrence(meeting))
-            .map(|m| Conflict {
-                summary: m.summary.as_deref().map(str::to_owned),
-                uid: m.uid.clone(),
-                from_minute: u32::try_from((m.start - meeting.start).num_minutes().max(0))
-                    .unwrap_or(0),
+        let cal = self.calendar;
+        let to = self
+            .accepted
+            .partition_point(|&i| cal[i].start < meeting.end);
+        let mut from = 0;
+        while let Some(k) = self.accepted_ends.first_after(from, to, meeting.start) {
+            let m = &cal[self.accepted[k]];
+            if !m.same_occurrence(meeting) {
+                return Some(Conflict {
+                    summary: m.summary.as_deref().map(str::to_owned),
+                    uid: m.uid.clone(),
+                    from_minute: u32::try_from((m.start - meeting.start).num_minutes().max(0))
+                        .unwrap_or(0),
+                });
+            }
+            from = k + 1;
+        }
+        None
+    }
+}
+
+/// The latest end in each span of a list of meetings (a segment tree over
+/// their ends), to find the first of a span that ends after an instant in
+/// logarithmic time.
+#[derive(Debug)]
+struct Ends {
+    /// Leaves from `size` on; node `n` holds the later of `2n` and `2n + 1`.
+    latest: Vec<DateTime<Utc>>,
+    size: usize,
+}
+
+impl Ends {
+    fn new(ends: Vec<DateTime<Utc>>) -> Ends {
+        let size = ends.len().next_power_of_two();
+        let mut latest = vec![DateTime::<Utc>::MIN_UTC; 2 * size];
+        latest[size..size + ends.len()].copy_from_slice(&ends);
+        for n in (1..size).rev() {
+            latest[n] = latest[2 * n].max(latest[2 * n + 1]);
+        }
+        Ends { latest, size }
+    }
+
+    /// The first position in `[from, to)` whose end is after `t`.
+    fn first_after(&self, from: usize, to: usize, t: DateTime<Utc>) -> Option<usize> {
+        self.descend(1, (0, self.size), from, to, t)
+    }
+
+    fn descend(
+        &self,
+        node: usize,
+        (lo, hi): (usize, usize),
+        from: usize,
+        to: usize,
+        t: DateTime<Utc>,
+    ) -> Option<usize> {
+        if hi <= from || to <= lo || self.latest[node] <= t {
+            return None;
+        }
+        if hi - lo == 1 {
+            return Some(lo);
+        }
+        let mid = (lo + hi) / 2;
+        self.descend(2 * node, (lo, mid), from, to, t)
+            .or_else(|| self.descend(2 * node + 1, (mid, hi), from, to, t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::meeting::{Attendee, PartStat};
+
+    /// A tiny deterministic generator, so a failure reproduces.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// A crowded, untidy calendar: short and very long meetings, some only
+    /// pending or declined, transparent, and the same occurrence twice.
+    fn random_calendar(rng: &mut Rng) -> Vec<Meeting> {
+        let monday = "2026-06-08T06:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        (0..1 + rng.below(60))
+            .map(|i| {
+                let start = monday + Duration::minutes(15 * i64::try_from(rng.below(200)).unwrap());
+                let minutes = [15, 30, 60, 90, 600][usize::try_from(rng.below(5)).unwrap()];
+                let partstat = [
+                    PartStat::Accepted,
+                    PartStat::NeedsAction,
+                    PartStat::Declined,
+                ][usize::try_from(rng.below(3)).unwrap()];
+                Meeting {
+                    // Each its own title, to tell them apart; UIDs shared.
+                    summary: Some(format!("#{i}").into()),
+                    uid: format!("m{}", rng.below(40)),
+                    start,
+                    end: start + Duration::minutes(minutes),
+                    transparent: rng.below(8) == 0,
+                    attendees: vec![Attendee {
+                        email: "me@firma.no".into(),
+                        partstat,
+                        ..Default::default()
+                    }]
+                    .into(),
+                    ..Default::default()
+                }
             })
+            .collect()
+    }
+
+    /// The conflict as a walk over every meeting says it: the first by
+    /// start that overlaps, blocks my time, was accepted, and is another.
+    fn walked(calendar: &[Meeting], meeting: &Meeting, me: &[String]) -> Option<String> {
+        if !meeting.blocks_time(me) {
+            return None;
+        }
+        let mut by_start: Vec<&Meeting> = calendar.iter().collect();
+        by_start.sort_by_key(|m| m.start);
+        by_start
+            .into_iter()
+            .find(|m| {
+                m.start < meeting.end
+                    && m.end > meeting.start
+                    && m.blocks_time(me)
+                    && m.accepted_by(me)
+                    && !m.same_occurrence(meeting)
+            })
+            .and_then(|m| m.summary.as_deref().map(str::to_owned))
+    }
+
+    #[test]
+    fn conflicts_are_found_as_a_walk_over_every_meeting_finds_them() {
+        let me = ["me@firma.no".to_owned()];
+        let mut rng = Rng(0x5eed_1234_abcd);
+        for _ in 0..500 {
+            let calendar = random_calendar(&mut rng);
+            let index = CalendarIndex::new(&calendar, &me, &[], &[], Tz::UTC);
+            for m in &calendar {
+                let found = index.conflict(m, &me).and_then(|c| c.summary);
+                assert_eq!(found, walked(&calendar, m, &me), "{m:?}");
+            }
+        }
     }
 }
