@@ -425,7 +425,7 @@ pub fn matter_of(meeting: &Meeting) -> Matter {
 }
 
 /// The words of a title that say what it is about (lower-case, no numbers).
-fn title_words(title: &str) -> Vec<String> {
+pub(crate) fn title_words(title: &str) -> Vec<String> {
     words_of(&title.to_lowercase())
         .into_iter()
         .map(str::to_owned)

@@ -26,8 +26,11 @@ pub struct CalendarIndex<'a> {
     /// conflict is with), by start, with their ends for the overlap search.
     accepted: Vec<usize>,
     accepted_ends: Ends,
-    /// Per client, indices of its meetings by start.
-    by_client: HashMap<usize, Vec<usize>>,
+    /// Per client and title word, indices of its meetings with that word,
+    /// by start; and per client and UID, the same: where the meetings like
+    /// a meeting are looked for.
+    by_client_word: HashMap<(usize, u32), Vec<usize>>,
+    by_client_uid: HashMap<(usize, &'a str), Vec<usize>>,
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
@@ -55,7 +58,7 @@ impl<'a> CalendarIndex<'a> {
             .collect();
         let accepted_ends = Ends::new(accepted.iter().map(|&i| calendar[i].end).collect());
         let mut vocabulary = HashMap::new();
-        let words = calendar
+        let words: Vec<Vec<u32>> = calendar
             .iter()
             .map(|m| {
                 let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
@@ -78,10 +81,15 @@ impl<'a> CalendarIndex<'a> {
             .iter()
             .map(|m| match_client(m, me, clients))
             .collect();
-        let mut by_client: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_client_word: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
+        let mut by_client_uid: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
         for &i in &by_start {
             if let Some(c) = client_of[i] {
-                by_client.entry(c).or_default().push(i);
+                for &w in &words[i] {
+                    by_client_word.entry((c, w)).or_default().push(i);
+                }
+                let uid = calendar[i].uid.as_str();
+                by_client_uid.entry((c, uid)).or_default().push(i);
             }
         }
         // The week's load: its meetings, and the way to and from clients.
@@ -97,7 +105,8 @@ impl<'a> CalendarIndex<'a> {
             calendar,
             accepted,
             accepted_ends,
-            by_client,
+            by_client_word,
+            by_client_uid,
             words,
             vocabulary,
             week_minutes,
@@ -121,6 +130,12 @@ impl<'a> CalendarIndex<'a> {
             .unwrap_or_default()
     }
 
+    /// How many of the client's meetings in the `weeks` before `meeting`
+    /// are like it (the same UID, or titles sharing half their words), up
+    /// to [`REPETITION_CAP`]. Only the meetings that share a word with it
+    /// can be like it, and of its k words any k/2 + 1 will do (a title
+    /// alike shares at least half of them): the rarest are looked in, so
+    /// that a client with thousands of meetings costs few look-ups each.
     pub(crate) fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
         let since = meeting.start - Duration::weeks(i64::from(weeks));
         let lower = meeting.summary.as_deref().unwrap_or("").to_lowercase();
@@ -129,24 +144,38 @@ impl<'a> CalendarIndex<'a> {
             .map(|w| self.vocabulary.get(*w).copied().unwrap_or(u32::MAX))
             .collect();
         title.sort_unstable();
-        let Some(theirs) = self.by_client.get(&client) else {
-            return 0;
-        };
-        let first = theirs.partition_point(|&i| self.calendar[i].start < since);
-        let mut count = 0;
-        for &i in theirs[first..]
+        fn list(found: Option<&Vec<usize>>) -> &[usize] {
+            found.map_or(&[], Vec::as_slice)
+        }
+        let mut lists: Vec<&[usize]> = title
             .iter()
-            .take_while(|&&i| self.calendar[i].start < meeting.start)
-        {
-            let m = &self.calendar[i];
-            if !m.is_cancelled() && (m.uid == meeting.uid || alike(&title, &self.words[i])) {
-                count += 1;
-                if count == REPETITION_CAP {
-                    break;
+            .map(|&w| list(self.by_client_word.get(&(client, w))))
+            .collect();
+        lists.sort_by_key(|l| l.len());
+        lists.truncate(title.len() / 2 + 1);
+        lists.push(list(
+            self.by_client_uid.get(&(client, meeting.uid.as_str())),
+        ));
+        // Counted ones, to count each once however many lists hold it.
+        let mut counted: Vec<usize> = Vec::new();
+        for l in lists {
+            let first = l.partition_point(|&i| self.calendar[i].start < since);
+            for &i in l[first..]
+                .iter()
+                .take_while(|&&i| self.calendar[i].start < meeting.start)
+            {
+                let m = &self.calendar[i];
+                let like =
+                    !m.is_cancelled() && (m.uid == meeting.uid || alike(&title, &self.words[i]));
+                if like && !counted.contains(&i) {
+                    counted.push(i);
+                    if counted.len() == REPETITION_CAP as usize {
+                        return REPETITION_CAP;
+                    }
                 }
             }
         }
-        count
+        u32::try_from(counted.len()).unwrap_or(REPETITION_CAP)
     }
 
     /// The first meeting (by start) that overlaps `meeting` and blocks my
@@ -302,6 +331,74 @@ mod tests {
             for m in &calendar {
                 let found = index.conflict(m, &me).and_then(|c| c.summary);
                 assert_eq!(found, walked(&calendar, m, &me), "{m:?}");
+            }
+        }
+    }
+
+    /// Repetition as a walk over all of the client's meetings counts it.
+    fn walked_repetition(index: &CalendarIndex, meeting: &Meeting, client: usize) -> u32 {
+        let since = meeting.start - Duration::weeks(4);
+        let title = crate::facts::title_words(meeting.summary.as_deref().unwrap_or(""));
+        let n = index
+            .calendar
+            .iter()
+            .filter(|m| {
+                m.start >= since
+                    && m.start < meeting.start
+                    && m.attendees[0].email.ends_with(&format!("@c{client}.no"))
+                    && !m.is_cancelled()
+                    && (m.uid == meeting.uid
+                        || alike(
+                            &title,
+                            &crate::facts::title_words(m.summary.as_deref().unwrap_or("")),
+                        ))
+            })
+            .count();
+        u32::try_from(n).unwrap().min(REPETITION_CAP)
+    }
+
+    #[test]
+    fn repetition_counts_as_a_walk_over_every_meeting_counts() {
+        const WORDS: [&str; 6] = ["status", "review", "møte", "plan", "demo", "risk"];
+        let clients: Vec<Client> = (0..3)
+            .map(|c| Client {
+                name: format!("C{c}"),
+                domains: vec![format!("c{c}.no")],
+                ..Default::default()
+            })
+            .collect();
+        let me = ["me@firma.no".to_owned()];
+        let monday = "2026-05-04T06:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let mut rng = Rng(0xfeed_beef_1234);
+        let mut pick = |n: u64| usize::try_from(rng.below(n)).unwrap();
+        for _ in 0..200 {
+            let calendar: Vec<Meeting> = (0..1 + pick(80))
+                .map(|_| {
+                    let start = monday + Duration::hours(i64::try_from(pick(24 * 42)).unwrap());
+                    let title: Vec<&str> = (0..pick(4)).map(|_| WORDS[pick(6)]).collect();
+                    Meeting {
+                        uid: format!("m{}", pick(30)),
+                        summary: Some(title.join(" ").into()),
+                        start,
+                        end: start + Duration::minutes(30),
+                        status: (pick(10) == 0).then(|| "CANCELLED".to_owned()),
+                        attendees: vec![Attendee {
+                            email: format!("p@c{}.no", pick(3)),
+                            ..Default::default()
+                        }]
+                        .into(),
+                        ..Default::default()
+                    }
+                })
+                .collect();
+            let index = CalendarIndex::new(&calendar, &me, &clients, &[], Tz::UTC);
+            for m in &calendar {
+                let client = crate::facts::match_client(m, &me, &clients).unwrap();
+                assert_eq!(
+                    index.repetition(m, client, 4),
+                    walked_repetition(&index, m, client),
+                    "{m:?}"
+                );
             }
         }
     }
