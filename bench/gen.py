@@ -5,8 +5,11 @@
                            2,000 recurring series with overrides, EXDATEs,
                            attendees, descriptions and a few VTIMEZONEs
     gen.py year OUT.ics    ~1.4 MB: a normal person's year, ~3,000 events
-    gen.py week N OUT.ics  N single events in one working week, 2026-W24
-                           (8 June 2026 on), for how triage grows with a week
+    gen.py week N OUT.ics [pending]
+                           N single events in one working week, 2026-W24
+                           (8 June 2026 on), for how triage grows with a week;
+                           with "pending", each an invitation from a client
+                           not answered yet (nothing accepted to clash with)
     gen.py split IN.ics BYTES PREFIX
                            IN's events in calendars of at most about BYTES
                            each (PREFIX1.ics, PREFIX2.ics, ...), every one with
@@ -124,14 +127,21 @@ def year(rng):
     return lines
 
 
-def week(rng, n):
+def week(rng, n, pending=False):
     lines = vtimezone("Europe/Oslo", *ZONES["Europe/Oslo"])
+    me = "ATTENDEE;CN=Ingrid Berg;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:ingrid.berg@fjellfjord.no"
     monday = datetime(2026, 6, 8)
     for i in range(n):
         start = monday + timedelta(days=rng.randrange(5), hours=rng.randrange(8, 16),
                                    minutes=rng.choice((0, 15, 30, 45)))
-        lines += event(rng, f"week-{i}@bench", start, rng.choice((30, 45, 60, 90)), "Europe/Oslo",
-                       attendees=rng.randrange(1, 3), words=5)
+        e = event(rng, f"week-{i}@bench", start, rng.choice((30, 45, 60, 90)), "Europe/Oslo",
+                  attendees=rng.randrange(1, 3), words=5)
+        if pending:
+            # Organized by the first client attendee; I am asked.
+            client = next(x for x in e if x.startswith("ATTENDEE")).split("mailto:")[1]
+            e = [f"ORGANIZER;CN=Client:mailto:{client}" if x.startswith("ORGANIZER") else x for x in e]
+            e.insert(-2, me)
+        lines += e
     return lines
 
 
@@ -157,7 +167,7 @@ def main():
         return split(sys.argv[2], int(sys.argv[3]), sys.argv[4])
     rng = random.Random(49)
     if sys.argv[1] == "week":
-        out, body = sys.argv[3], week(rng, int(sys.argv[2]))
+        out, body = sys.argv[3], week(rng, int(sys.argv[2]), sys.argv[4:] == ["pending"])
     else:
         out = sys.argv[2]
         body = {"large": large, "year": year}[sys.argv[1]](rng)
