@@ -257,17 +257,7 @@ impl Ends {
 mod tests {
     use super::*;
     use crate::meeting::{Attendee, PartStat};
-
-    /// A tiny deterministic generator, so a failure reproduces.
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n
-        }
-    }
+    use crate::planner::tests::Rng;
 
     /// A crowded, untidy calendar: short and very long meetings, some only
     /// pending or declined, transparent, and the same occurrence twice.

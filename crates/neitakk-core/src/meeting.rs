@@ -235,6 +235,16 @@ pub struct MeetingKey {
     pub recurrence_id: Option<String>,
 }
 
+impl MeetingKey {
+    /// An event (or a whole series) by its UID alone.
+    pub fn whole(uid: &str) -> MeetingKey {
+        MeetingKey {
+            uid: uid.to_owned(),
+            recurrence_id: None,
+        }
+    }
+}
+
 /// Whether `email` is one of `me` (case-insensitive).
 pub fn is_me(email: &str, me: &[String]) -> bool {
     me.iter().any(|m| m.eq_ignore_ascii_case(email))

@@ -269,13 +269,14 @@ pub fn plan(items: &[PlanItem], target_minutes: u32, rules: &PlanRules) -> Plan 
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    /// A tiny deterministic generator, so a failure reproduces.
-    struct Rng(u64);
+    /// A tiny deterministic generator, so a failure reproduces (the
+    /// index's randomised tests use it too).
+    pub(crate) struct Rng(pub(crate) u64);
     impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
+        pub(crate) fn below(&mut self, n: u64) -> u64 {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;

@@ -274,10 +274,7 @@ impl Run<'_> {
             message_id: neitakk_ical::invite::message_id(bytes),
         };
         let meeting = &invitation.meeting;
-        let key = MeetingKey {
-            uid: meeting.uid.clone(),
-            recurrence_id: None,
-        };
+        let key = MeetingKey::whole(&meeting.uid);
         let earlier = rt.block_on(store.inbox_draft(&key))?;
         let mut handled = Handled {
             uid: meeting.uid.clone(),
@@ -488,10 +485,7 @@ pub fn send(config: &Config, uid: &str) -> Result<Sent> {
         return Err(no_smtp());
     }
     let (rt, store) = journal::opened(config)?;
-    let key = MeetingKey {
-        uid: uid.to_owned(),
-        recurrence_id: None,
-    };
+    let key = MeetingKey::whole(uid);
     let draft = rt.block_on(store.inbox_draft(&key))?.ok_or_else(|| {
         BadInput(format!(
             "no draft for '{uid}' (`neitakk inbox --pending` lists them)"

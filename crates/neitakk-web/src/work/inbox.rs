@@ -266,10 +266,7 @@ async fn keep(app: &App, user: &User, invitation: &Invitation<'_>) -> Result<(),
 /// user's own saved drafts stay).
 async fn forget_outbox(app: &App, user: &User, uid: &str) -> Result<(), Failure> {
     let store = app.store.for_owner(user.id);
-    let key = neitakk_core::MeetingKey {
-        uid: uid.to_owned(),
-        recurrence_id: None,
-    };
+    let key = neitakk_core::MeetingKey::whole(uid);
     let Some(made) = store.inbox_draft(&key).await? else {
         return Ok(());
     };
@@ -324,10 +321,7 @@ async fn decide(app: &App, user: &User, invitation: &Invitation<'_>) -> Result<D
 /// The Message-ID of the invitation to a meeting that came by the user's
 /// inbox: a reply to it, sent from any page, is threaded to it.
 pub async fn invitation_id(app: &App, user: &User, uid: &str) -> Result<Option<String>, Failure> {
-    let key = neitakk_core::MeetingKey {
-        uid: uid.to_owned(),
-        recurrence_id: None,
-    };
+    let key = neitakk_core::MeetingKey::whole(uid);
     let made = app.store.for_owner(user.id).inbox_draft(&key).await?;
     Ok(made.and_then(|d| d.in_reply_to))
 }
