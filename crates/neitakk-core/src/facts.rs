@@ -163,7 +163,9 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
     let travel_minutes = overrides
         .travel_minutes
         .unwrap_or_else(|| travel_of(meeting, format, client, ctx.office));
-    let matter = overrides.matter.unwrap_or_else(|| matter_of(meeting));
+    let matter = overrides
+        .matter
+        .unwrap_or_else(|| ctx.index.matter(meeting));
     let planned = meeting.minutes();
     let needed = overrides.needed_minutes.unwrap_or(match matter {
         Matter::Routine => s.needed_routine,

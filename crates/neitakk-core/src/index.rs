@@ -2,11 +2,14 @@
 //! block my time, each ISO week's load, repetition and conflicts.
 
 use crate::client::Client;
-use crate::facts::{alike, format_of, match_client, travel_of, words_of, Conflict};
+use crate::facts::{alike, format_of, match_client, matter_of, travel_of, words_of, Conflict};
 use crate::meeting::Meeting;
+use crate::types::Matter;
 use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The ISO week (year, week) of an instant in a zone.
 pub fn iso_week(t: DateTime<Utc>, tz: Tz) -> (i32, u32) {
@@ -34,6 +37,11 @@ pub struct CalendarIndex<'a> {
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
+    /// Per shared title (its address), a meeting that has it: a series'
+    /// occurrences share one title, read once.
+    by_title: HashMap<usize, usize>,
+    /// Per shared title and description, what the meeting is about.
+    matters: HashMap<(usize, usize), Matter>,
     /// Per ISO week: minutes in meetings, and travel to and from clients.
     week_minutes: HashMap<(i32, u32), (u32, u32)>,
     tz: Tz,
@@ -58,25 +66,32 @@ impl<'a> CalendarIndex<'a> {
             .collect();
         let accepted_ends = Ends::new(accepted.iter().map(|&i| calendar[i].end).collect());
         let mut vocabulary = HashMap::new();
-        let words: Vec<Vec<u32>> = calendar
-            .iter()
-            .map(|m| {
-                let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
-                let mut ids: Vec<u32> = words_of(&lower)
-                    .into_iter()
-                    .map(|w| match vocabulary.get(w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
-                            vocabulary.insert(w.to_owned(), id);
-                            id
-                        }
-                    })
-                    .collect();
-                ids.sort_unstable();
-                ids
-            })
-            .collect();
+        let mut by_title: HashMap<usize, usize> = HashMap::new();
+        let mut matters = HashMap::new();
+        let mut words: Vec<Vec<u32>> = Vec::with_capacity(calendar.len());
+        for (i, m) in calendar.iter().enumerate() {
+            matters.entry(text_key(m)).or_insert_with(|| matter_of(m));
+            if let Some(&first) = by_title.get(&address(&m.summary)) {
+                let same = words[first].clone();
+                words.push(same);
+                continue;
+            }
+            by_title.insert(address(&m.summary), i);
+            let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
+            let mut ids: Vec<u32> = words_of(&lower)
+                .into_iter()
+                .map(|w| match vocabulary.get(w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
+                        vocabulary.insert(w.to_owned(), id);
+                        id
+                    }
+                })
+                .collect();
+            ids.sort_unstable();
+            words.push(ids);
+        }
         let client_of: Vec<Option<usize>> = calendar
             .iter()
             .map(|m| match_client(m, me, clients))
@@ -109,6 +124,8 @@ impl<'a> CalendarIndex<'a> {
             by_client_uid,
             words,
             vocabulary,
+            by_title,
+            matters,
             week_minutes,
             tz,
         }
@@ -138,12 +155,7 @@ impl<'a> CalendarIndex<'a> {
     /// that a client with thousands of meetings costs few look-ups each.
     pub(crate) fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
         let since = meeting.start - Duration::weeks(i64::from(weeks));
-        let lower = meeting.summary.as_deref().unwrap_or("").to_lowercase();
-        let mut title: Vec<u32> = words_of(&lower)
-            .iter()
-            .map(|w| self.vocabulary.get(*w).copied().unwrap_or(u32::MAX))
-            .collect();
-        title.sort_unstable();
+        let title = self.title(meeting);
         fn list(found: Option<&Vec<usize>>) -> &[usize] {
             found.map_or(&[], Vec::as_slice)
         }
@@ -178,6 +190,28 @@ impl<'a> CalendarIndex<'a> {
         u32::try_from(counted.len()).unwrap_or(REPETITION_CAP)
     }
 
+    /// What a meeting is about, read once per title and description.
+    pub(crate) fn matter(&self, meeting: &Meeting) -> Matter {
+        match self.matters.get(&text_key(meeting)) {
+            Some(&m) => m,
+            None => matter_of(meeting),
+        }
+    }
+
+    /// A meeting's title words as ids, sorted (unknown words as `u32::MAX`).
+    fn title(&self, meeting: &Meeting) -> Cow<'_, [u32]> {
+        if let Some(&i) = self.by_title.get(&address(&meeting.summary)) {
+            return Cow::Borrowed(&self.words[i]);
+        }
+        let lower = meeting.summary.as_deref().unwrap_or("").to_lowercase();
+        let mut title: Vec<u32> = words_of(&lower)
+            .iter()
+            .map(|w| self.vocabulary.get(*w).copied().unwrap_or(u32::MAX))
+            .collect();
+        title.sort_unstable();
+        Cow::Owned(title)
+    }
+
     /// The first meeting (by start) that overlaps `meeting` and blocks my
     /// time, of those I said yes to (method.md: an accepted event). Found
     /// in the tree of ends, not by walking the meetings near it, so that a
@@ -205,6 +239,18 @@ impl<'a> CalendarIndex<'a> {
         }
         None
     }
+}
+
+/// Where a shared text lives: the same address is the same text, as long
+/// as the calendar that holds it lives (0 for none).
+fn address(text: &Option<Arc<str>>) -> usize {
+    text.as_ref()
+        .map_or(0, |t| Arc::as_ptr(t).cast::<u8>() as usize)
+}
+
+/// What a meeting's matter is read from: its title and description.
+fn text_key(m: &Meeting) -> (usize, usize) {
+    (address(&m.summary), address(&m.description))
 }
 
 /// The latest end in each span of a list of meetings (a segment tree over

@@ -3,7 +3,7 @@
 
 use crate::reader::{EventRecord, Parsed, PeriodEnd};
 use crate::recur;
-use crate::value::{Duration, Stamp, Time};
+use crate::value::{date_text, date_time_text, Duration, Stamp, Time};
 use crate::written::{as_written, with_zone, written, written_rid};
 use crate::zone::{Zone, Zones};
 use crate::{Calendar, Warning, Window};
@@ -50,14 +50,14 @@ impl Key {
     fn text(self) -> String {
         match self {
             Key::At(t) => rfc3339(t),
-            Key::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Key::Day(d) => date_text(d, false),
         }
     }
 }
 
 /// UTC as `2026-12-03T09:00:00Z`.
 pub fn rfc3339(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    date_time_text(t.naive_utc(), false) + "Z"
 }
 
 /// One placed instance before its fields are attached.
@@ -645,8 +645,18 @@ impl Kept {
     }
 
     fn trim(&mut self) {
-        self.out
-            .sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.uid.cmp(&b.uid)));
+        // Sorted as a list of places, then moved once: a meeting is a large
+        // value to move at every step of a sort.
+        let mut order: Vec<usize> = (0..self.out.len()).collect();
+        let out = &self.out;
+        order.sort_by(|&a, &b| {
+            (out[a].start.cmp(&out[b].start)).then_with(|| out[a].uid.cmp(&out[b].uid))
+        });
+        let mut slots: Vec<Option<Meeting>> = std::mem::take(&mut self.out)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.out = order.into_iter().filter_map(|i| slots[i].take()).collect();
         if self.out.len() > self.cap {
             self.dropped += self.out.len() - self.cap;
             self.out.truncate(self.cap);

@@ -1,6 +1,8 @@
 //! Content lines: unfolding at the byte level and splitting a line into name,
 //! parameters and value (RFC 5545 section 3.1).
 
+use std::borrow::Cow;
+
 /// One unfolded content line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentLine {
@@ -93,116 +95,236 @@ pub fn fold(line: &str) -> String {
     out
 }
 
+/// The longest logical line kept: the rest of a longer one is skipped (and
+/// said), so that a file without line breaks cannot fill memory.
+pub const MAX_LINE: usize = 1 << 20;
+
 /// Reads the unfolded logical lines of a stream with their starting line
 /// number. Folding is removed before decoding, so a fold that splits a
-/// multi-byte character joins it back whole. Only one logical line is held
-/// in memory at a time.
+/// multi-byte character joins it back whole. One logical line is held at a
+/// time, in a buffer that is reused.
 pub struct Unfolder<R> {
     input: R,
-    /// The next physical line, read ahead to see whether it continues the last.
-    pending: Option<Vec<u8>>,
+    buf: Vec<u8>,
     line: usize,
     started: bool,
     /// The first read error, if any; reading stops there.
     pub error: Option<std::io::Error>,
+    /// The lines that were longer than [`MAX_LINE`] and skipped.
+    pub too_long: Vec<usize>,
 }
 
 impl<R: std::io::BufRead> Unfolder<R> {
     pub fn new(input: R) -> Self {
         Unfolder {
             input,
-            pending: None,
+            buf: Vec::new(),
             line: 0,
             started: false,
             error: None,
+            too_long: Vec::new(),
         }
     }
 
-    /// The next physical line without its line ending.
-    fn physical(&mut self) -> Option<Vec<u8>> {
-        if let Some(l) = self.pending.take() {
-            return Some(l);
-        }
-        let mut buf = Vec::new();
-        match self.input.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
-            Ok(_) => {}
-            Err(e) => {
-                self.error = Some(e);
-                return None;
+    /// Appends the next physical line, without its line ending, to the
+    /// buffer; `false` at the end. Returns whether it fit.
+    fn physical(&mut self) -> Option<bool> {
+        let mut any = false;
+        let mut fit = true;
+        loop {
+            let available = match self.input.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.error = Some(e);
+                    break;
+                }
+            };
+            if available.is_empty() {
+                break;
+            }
+            any = true;
+            let (take, used, done) = match memchr::memchr(b'\n', available) {
+                Some(i) => (i, i + 1, true),
+                None => (available.len(), available.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(self.buf.len());
+            fit &= take <= room;
+            self.buf.extend_from_slice(&available[..take.min(room)]);
+            self.input.consume(used);
+            if done {
+                break;
             }
         }
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
+        if !any {
+            return None;
         }
-        if buf.last() == Some(&b'\r') {
-            buf.pop();
+        if self.buf.last() == Some(&b'\r') {
+            self.buf.pop();
         }
         if !self.started {
             self.started = true;
-            if buf.starts_with(b"\xEF\xBB\xBF") {
-                buf.drain(..3);
+            if self.buf.starts_with(b"\xEF\xBB\xBF") {
+                self.buf.drain(..3);
             }
         }
-        Some(buf)
+        Some(fit)
+    }
+
+    /// Whether the next physical line continues this one (starts with a
+    /// space or tab); if so, its first byte is consumed.
+    fn folded(&mut self) -> bool {
+        match self.input.fill_buf() {
+            Ok([b' ' | b'\t', ..]) => {
+                self.input.consume(1);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The physical lines read so far.
+    pub fn line_number(&self) -> usize {
+        self.line
     }
 
     /// The next logical line: `(line number, text)`; `None` at the end.
-    pub fn next_line(&mut self) -> Option<(usize, String)> {
+    pub fn next_line(&mut self) -> Option<(usize, &str)> {
         loop {
-            let mut buf = self.physical()?;
+            self.buf.clear();
+            let mut fit = self.physical()?;
             self.line += 1;
             let start = self.line;
-            while let Some(next) = self.physical() {
-                if matches!(next.first(), Some(b' ' | b'\t')) {
-                    buf.extend_from_slice(&next[1..]);
-                    self.line += 1;
-                } else {
-                    self.pending = Some(next);
-                    break;
-                }
+            while self.folded() {
+                fit &= self.physical().unwrap_or(true);
+                self.line += 1;
             }
-            if buf.iter().all(u8::is_ascii_whitespace) {
+            if !fit {
+                self.too_long.push(start);
                 continue;
             }
-            return Some((
-                start,
-                String::from_utf8(buf)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            ));
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            if std::str::from_utf8(&self.buf).is_err() {
+                self.buf = String::from_utf8_lossy(&self.buf).into_owned().into_bytes();
+            }
+            return Some((start, std::str::from_utf8(&self.buf).unwrap_or_default()));
         }
     }
 }
 
-/// Splits a logical line into name, parameters and value. `None` when the
-/// line is not a content line (no colon, or a bad name).
-pub fn parse_line(text: &str, line: usize) -> Option<ContentLine> {
+/// One unfolded content line, borrowed from the text it was read from: what
+/// the reader uses, so that reading a line allocates nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// The property name, upper-cased.
+    pub name: Cow<'a, str>,
+    /// The parameters as written, from the first `;` up to the value's colon.
+    params: &'a str,
+    pub value: &'a str,
+    /// 1-based line where it starts in the file.
+    pub line: usize,
+}
+
+impl<'a> Line<'a> {
+    /// Each parameter: its name as written and its values, RFC 6868's
+    /// escapes read.
+    pub fn params(&self) -> impl Iterator<Item = (&'a str, Vec<Cow<'a, str>>)> + 'a {
+        let text = self.params;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let (name, values, next) = next_param(text, i)?;
+            i = next;
+            Some((name, values))
+        })
+    }
+
+    /// The first value of a parameter (its name in upper case).
+    pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
+        self.params()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .and_then(|(_, v)| v.into_iter().next())
+    }
+
+    /// The line as an owned [`ContentLine`], names upper-cased.
+    pub fn to_owned(&self) -> ContentLine {
+        ContentLine {
+            name: self.name.clone().into_owned(),
+            params: self
+                .params()
+                .map(|(n, v)| {
+                    (
+                        n.to_ascii_uppercase(),
+                        v.into_iter().map(Cow::into_owned).collect(),
+                    )
+                })
+                .collect(),
+            value: self.value.to_owned(),
+            line: self.line,
+        }
+    }
+}
+
+/// The parameter that starts at `text[i]` (a `;`): its name (trimmed), its
+/// values and where the next begins. `None` at the end or when malformed.
+fn next_param(text: &str, i: usize) -> Option<(&str, Vec<Cow<'_, str>>, usize)> {
     let bytes = text.as_bytes();
-    let name_end = bytes.iter().position(|&b| b == b';' || b == b':')?;
+    if bytes.get(i) != Some(&b';') {
+        return None;
+    }
+    let mut i = i + 1;
+    let eq = i + text[i..].find('=')?;
+    let name = text[i..eq].trim();
+    i = eq + 1;
+    let mut values = Vec::new();
+    loop {
+        if bytes.get(i) == Some(&b'"') {
+            let close = i + 1 + text[i + 1..].find('"')?;
+            values.push(caret_decoded(&text[i + 1..close]));
+            i = close + 1;
+        } else {
+            let end = i + text[i..].find([',', ';', ':']).unwrap_or(text.len() - i);
+            values.push(caret_decoded(&text[i..end]));
+            i = end;
+        }
+        if bytes.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    Some((name, values, i))
+}
+
+/// Splits a logical line into name, parameters and value, borrowing it.
+/// `None` when the line is not a content line (no colon, a bad name, a
+/// malformed parameter).
+pub fn split_line(text: &str, line: usize) -> Option<Line<'_>> {
+    let bytes = text.as_bytes();
+    let name_end = memchr::memchr2(b';', b':', bytes)?;
     let name = &text[..name_end];
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return None;
     }
-    let mut params = Vec::new();
+    // The parameters end at the first colon outside quotes; most lines
+    // have none, or none quoted.
     let mut i = name_end;
     while bytes.get(i) == Some(&b';') {
-        i += 1;
-        let eq = i + text[i..].find('=')?;
-        let pname = text[i..eq].trim().to_ascii_uppercase();
+        let eq = i + 1 + memchr::memchr(b'=', &bytes[i + 1..])?;
+        let pname = text[i + 1..eq].trim();
         if pname.is_empty() || pname.contains([':', ';']) {
             return None;
         }
         i = eq + 1;
-        let mut values = Vec::new();
         loop {
             if bytes.get(i) == Some(&b'"') {
-                let close = i + 1 + text[i + 1..].find('"')?;
-                values.push(caret_decoded(&text[i + 1..close]));
-                i = close + 1;
+                i = i + 2 + memchr::memchr(b'"', &bytes[i + 1..])?;
             } else {
-                let end = i + text[i..].find([',', ';', ':']).unwrap_or(text.len() - i);
-                values.push(caret_decoded(&text[i..end]));
-                i = end;
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b';' | b':'))
+                    .unwrap_or(bytes.len() - i);
             }
             if bytes.get(i) == Some(&b',') {
                 i += 1;
@@ -210,24 +332,38 @@ pub fn parse_line(text: &str, line: usize) -> Option<ContentLine> {
                 break;
             }
         }
-        params.push((pname, values));
     }
     if bytes.get(i) != Some(&b':') {
         return None;
     }
-    Some(ContentLine {
-        name: name.to_ascii_uppercase(),
-        params,
-        value: text[i + 1..].to_owned(),
+    Some(Line {
+        name: upper(name),
+        params: &text[name_end..i],
+        value: &text[i + 1..],
         line,
     })
 }
 
+/// `s` upper-cased, borrowed when it is already (as almost every name is).
+pub fn upper(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_lowercase()) {
+        Cow::Owned(s.to_ascii_uppercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Splits a logical line into an owned [`ContentLine`]; `None` as for
+/// [`split_line`].
+pub fn parse_line(text: &str, line: usize) -> Option<ContentLine> {
+    split_line(text, line).map(|l| l.to_owned())
+}
+
 /// A parameter value with RFC 6868's escapes read: `^'` is a double quote,
 /// `^n` a line break, `^^` a caret; any other caret is itself.
-fn caret_decoded(s: &str) -> String {
+fn caret_decoded(s: &str) -> Cow<'_, str> {
     if !s.contains('^') {
-        return s.to_owned();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -248,7 +384,7 @@ fn caret_decoded(s: &str) -> String {
             (c, _) => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -277,9 +413,42 @@ mod tests {
         // "blåbær" with the fold between the two bytes of "å"
         let data = b"SUMMARY:bl\xC3\r\n \xA5b\xC3\xA6r\r\nUID:x\r\n";
         let mut u = Unfolder::new(&data[..]);
-        assert_eq!(u.next_line(), Some((1, "SUMMARY:blåbær".to_owned())));
-        assert_eq!(u.next_line(), Some((3, "UID:x".to_owned())));
+        assert_eq!(u.next_line(), Some((1, "SUMMARY:blåbær")));
+        assert_eq!(u.next_line(), Some((3, "UID:x")));
         assert_eq!(u.next_line(), None);
+    }
+
+    #[test]
+    fn a_line_past_the_bound_is_skipped_not_held() {
+        // A folded line that grows past the bound, read through a small
+        // buffer: skipped whole, and the next line read as usual.
+        let mut data = b"DESCRIPTION:".to_vec();
+        for _ in 0..(MAX_LINE / 70 + 2) {
+            data.extend_from_slice(&[b'x'; 70]);
+            data.extend_from_slice(b"\r\n ");
+        }
+        data.extend_from_slice(b"end\r\nUID:after\r\n");
+        let mut u = Unfolder::new(std::io::BufReader::with_capacity(64, &data[..]));
+        let (n, text) = u.next_line().unwrap();
+        assert_eq!((n, text), (MAX_LINE / 70 + 4, "UID:after"));
+        assert_eq!(u.too_long, vec![1]);
+        assert!(u.buf.capacity() <= MAX_LINE + 64, "{}", u.buf.capacity());
+    }
+
+    #[test]
+    fn borrowed_lines_split_as_owned_ones_do() {
+        let text = "attendee;cn=\"Berg, Ingrid\";Role=OPT-PARTICIPANT;X=a,\"b;c\":mailto:i@b.no";
+        let l = split_line(text, 4).unwrap();
+        assert_eq!(l.name, "ATTENDEE");
+        assert_eq!(l.param("CN").as_deref(), Some("Berg, Ingrid"));
+        assert_eq!(l.param("ROLE").as_deref(), Some("OPT-PARTICIPANT"));
+        assert_eq!(l.value, "mailto:i@b.no");
+        let owned = l.to_owned();
+        assert_eq!(
+            owned.params[2],
+            ("X".into(), vec!["a".into(), "b;c".into()])
+        );
+        assert!(split_line("DTSTART;TZID=\"Europe/Oslo:20260101T100000", 1).is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Reading an iCalendar stream one component at a time into compact records.
 
-use crate::lines::{parse_line, ContentLine, Unfolder};
+use crate::lines::{split_line, upper, Line, Unfolder, MAX_LINE};
 use crate::value::{
     cal_address, parse_duration, parse_stamp, unescape_text, Duration, Stamp, Time,
 };
@@ -8,6 +8,7 @@ use crate::zone::{parse_zone_name, CustomZone, Observance, Zone, Zones};
 use crate::{Error, Warning, Window};
 use chrono::TimeDelta;
 use neitakk_core::{Attendee, Meeting, PartStat, RoleParam};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -112,10 +113,21 @@ impl EventBuilder {
     }
 }
 
+/// The most of one event's lines held until its END: a larger event is
+/// cut there (and said), whatever the file.
+const MAX_EVENT: usize = 8 << 20;
+
 struct Reader<'a> {
     file: &'a str,
     warnings: Vec<Warning>,
     tzids: HashMap<String, Arc<str>>,
+    /// The open event's property lines, unfolded, one after the other, and
+    /// where each ends with its line number: read at its END, the times
+    /// first, so that an event far from the window costs only its times.
+    held: String,
+    held_lines: Vec<(usize, usize)>,
+    /// The open event passed [`MAX_EVENT`].
+    held_cut: bool,
 }
 
 impl Reader<'_> {
@@ -127,17 +139,17 @@ impl Reader<'_> {
         });
     }
 
-    fn tzid(&mut self, l: &ContentLine) -> Option<Arc<str>> {
+    fn tzid(&mut self, l: &Line) -> Option<Arc<str>> {
         let name = l.param("TZID")?;
-        if let Some(t) = self.tzids.get(name) {
+        if let Some(t) = self.tzids.get(name.as_ref()) {
             return Some(t.clone());
         }
-        let t: Arc<str> = Arc::from(name);
-        self.tzids.insert(name.to_owned(), t.clone());
+        let t: Arc<str> = Arc::from(name.as_ref());
+        self.tzids.insert(name.into_owned(), t.clone());
         Some(t)
     }
 
-    fn time(&mut self, l: &ContentLine, text: &str) -> Option<Time> {
+    fn time(&mut self, l: &Line, text: &str) -> Option<Time> {
         let stamp = parse_stamp(text)?;
         let tzid = if matches!(stamp, Stamp::Local(_)) {
             self.tzid(l)
@@ -148,26 +160,26 @@ impl Reader<'_> {
     }
 
     /// Takes one property of a VEVENT; `false` when its value is unusable.
-    fn take(&mut self, ev: &mut EventBuilder, l: &ContentLine) -> bool {
-        let text = || Some(std::sync::Arc::from(unescape_text(&l.value)));
+    fn take(&mut self, ev: &mut EventBuilder, l: &Line) -> bool {
+        let text = || Some(std::sync::Arc::from(unescape_text(l.value)));
         let m = &mut ev.meeting;
-        match l.name.as_str() {
+        match l.name.as_ref() {
             // Everything after the colon (RFC 5545 §3.1): a UID is matched
             // as written, spaces included.
-            "UID" => ev.uid = Some(l.value.clone()),
+            "UID" => ev.uid = Some(l.value.to_owned()),
             "DTSTART" => {
-                ev.dtstart = self.time(l, &l.value);
+                ev.dtstart = self.time(l, l.value);
                 return ev.dtstart.is_some();
             }
             "DTEND" => {
-                ev.dtend = self.time(l, &l.value);
+                ev.dtend = self.time(l, l.value);
                 return ev.dtend.is_some();
             }
             "DURATION" => {
-                ev.duration = parse_duration(&l.value);
+                ev.duration = parse_duration(l.value);
                 return ev.duration.is_some();
             }
-            "RRULE" => ev.rrules.push((l.line, l.value.clone())),
+            "RRULE" => ev.rrules.push((l.line, l.value.to_owned())),
             "RDATE" => {
                 for part in l.value.split(',') {
                     let rdate = match part.split_once('/') {
@@ -198,7 +210,7 @@ impl Reader<'_> {
                 }
             }
             "RECURRENCE-ID" => {
-                ev.recurrence_id = self.time(l, &l.value);
+                ev.recurrence_id = self.time(l, l.value);
                 ev.this_and_future = l
                     .param("RANGE")
                     .is_some_and(|r| r.eq_ignore_ascii_case("THISANDFUTURE"));
@@ -228,11 +240,76 @@ impl Reader<'_> {
         true
     }
 
-    fn finish(&mut self, ev: EventBuilder, window: Window, out: &mut Vec<EventRecord>) {
+    /// Holds a property line of the open event until its END.
+    fn hold(&mut self, n: usize, text: &str) {
+        if self.held.len() + text.len() > MAX_EVENT {
+            if !self.held_cut {
+                self.held_cut = true;
+                self.warn(n, "VEVENT larger than 8 MB: its lines from here on skipped");
+            }
+            return;
+        }
+        self.held.push_str(text);
+        self.held_lines.push((n, self.held.len()));
+    }
+
+    /// Takes the held lines that are times (`times`) or the rest.
+    fn take_held(
+        &mut self,
+        ev: &mut EventBuilder,
+        held: &str,
+        lines: &[(usize, usize)],
+        times: bool,
+    ) {
+        let mut from = 0;
+        for &(n, end) in lines {
+            let Some(text) = held.get(from..end) else {
+                break;
+            };
+            from = end;
+            let Some(l) = split_line(text, n) else {
+                continue;
+            };
+            let is_time = matches!(
+                l.name.as_ref(),
+                "DTSTART" | "DTEND" | "DURATION" | "RRULE" | "RDATE" | "RECURRENCE-ID"
+            );
+            if is_time == times && !self.take(ev, &l) {
+                self.warn(
+                    n,
+                    format!("bad {} value skipped: {}", l.name, preview(l.value)),
+                );
+            }
+        }
+    }
+
+    /// Reads the held lines into the event, and keeps it if it may touch
+    /// the window (or belongs to a series).
+    fn finish(&mut self, mut ev: EventBuilder, window: Window, out: &mut Vec<EventRecord>) {
+        let (mut held, mut lines) = (
+            std::mem::take(&mut self.held),
+            std::mem::take(&mut self.held_lines),
+        );
+        self.take_held(&mut ev, &held, &lines, true);
+        let keep = ev.dtstart.as_ref().is_some_and(|start| {
+            !ev.rrules.is_empty()
+                || !ev.rdates.is_empty()
+                || ev.recurrence_id.is_some()
+                || may_touch(start, ev.dtend.as_ref(), ev.duration, window)
+        });
+        if keep {
+            self.take_held(&mut ev, &held, &lines, false);
+        }
+        held.clear();
+        lines.clear();
+        (self.held, self.held_lines, self.held_cut) = (held, lines, false);
         let Some(dtstart) = ev.dtstart else {
             self.warn(ev.line, "VEVENT without a valid DTSTART skipped");
             return;
         };
+        if !keep {
+            return;
+        }
         let mut meeting = ev.meeting;
         meeting.attendees = ev.attendees.into();
         let mut text = ev.text;
@@ -268,17 +345,15 @@ impl Reader<'_> {
             meeting,
             text,
         };
-        if record.is_series() || record.recurrence_id.is_some() || may_touch(&record, window) {
-            out.push(record);
-        }
+        out.push(record);
     }
 }
 
 /// A single event far from the window is dropped at once; zones are not
 /// known yet, so the test is generous by more than any UTC offset.
-fn may_touch(r: &EventRecord, w: Window) -> bool {
-    let start = r.dtstart.stamp.naive();
-    let length = match (&r.dtend, r.duration) {
+fn may_touch(start: &Time, end: Option<&Time>, duration: Option<Duration>, w: Window) -> bool {
+    let start = start.stamp.naive();
+    let length = match (end, duration) {
         (Some(end), _) => end.stamp.naive() - start,
         (None, Some(d)) => d.approx(),
         (None, None) => TimeDelta::days(1),
@@ -288,28 +363,31 @@ fn may_touch(r: &EventRecord, w: Window) -> bool {
         && start + length.max(TimeDelta::zero()) + slack > w.from.naive_utc()
 }
 
-fn person(l: &ContentLine) -> Attendee {
+fn person(l: &Line) -> Attendee {
     let list = |name: &str| {
-        l.params
-            .iter()
-            .filter(|(n, _)| n == name)
-            .flat_map(|(_, v)| v.iter().map(|a| cal_address(a)))
+        l.params()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .flat_map(|(_, v)| v.into_iter().map(|a| cal_address(&a)))
             .collect::<Vec<_>>()
     };
     Attendee {
-        email: cal_address(&l.value),
+        email: cal_address(l.value),
         uri: l.value.trim().to_owned(),
         name: l
             .param("CN")
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty()),
-        role: match l.param("ROLE").map(str::to_ascii_uppercase).as_deref() {
+        role: match l.param("ROLE").map(|r| r.to_ascii_uppercase()).as_deref() {
             Some("CHAIR") => RoleParam::Chair,
             Some("OPT-PARTICIPANT") => RoleParam::OptParticipant,
             Some("NON-PARTICIPANT") => RoleParam::NonParticipant,
             _ => RoleParam::ReqParticipant,
         },
-        partstat: match l.param("PARTSTAT").map(str::to_ascii_uppercase).as_deref() {
+        partstat: match l
+            .param("PARTSTAT")
+            .map(|p| p.to_ascii_uppercase())
+            .as_deref()
+        {
             Some("ACCEPTED") => PartStat::Accepted,
             Some("DECLINED") => PartStat::Declined,
             Some("TENTATIVE") => PartStat::Tentative,
@@ -349,6 +427,9 @@ pub fn parse(
         file,
         warnings: Vec::new(),
         tzids: HashMap::new(),
+        held: String::new(),
+        held_lines: Vec::new(),
+        held_cut: false,
     };
     let mut lines = Unfolder::new(data);
     let mut events = Vec::new();
@@ -367,10 +448,10 @@ pub fn parse(
         if neitakk_core::cancel::requested() {
             break;
         }
-        let l = match parse_line(&text, n) {
+        let l = match split_line(text, n) {
             Some(l) => l,
             // Blanks before BEGIN:VCALENDAR (a file pasted or written by hand).
-            None if !saw_calendar => match parse_line(text.trim_start(), n) {
+            None if !saw_calendar => match split_line(text.trim_start(), n) {
                 Some(l)
                     if l.name == "BEGIN" && l.value.trim().eq_ignore_ascii_case("VCALENDAR") =>
                 {
@@ -381,12 +462,19 @@ pub fn parse(
             },
             None => {
                 if saw_calendar {
-                    r.warn(n, format!("malformed line skipped: {}", preview(&text)));
+                    r.warn(n, format!("malformed line skipped: {}", preview(text)));
                 }
                 continue;
             }
         };
-        let value = l.value.trim().to_ascii_uppercase();
+        // The component a BEGIN or END names (nothing else needs the value
+        // upper-cased).
+        let value = if l.name == "BEGIN" || l.name == "END" {
+            upper(l.value.trim())
+        } else {
+            Cow::Borrowed("")
+        };
+        let value = value.as_ref();
         let in_zone = matches!(state, State::Zone { .. });
         if in_zone || (l.name == "BEGIN" && value == "VTIMEZONE" && skipping.is_empty()) {
             if !in_zone {
@@ -394,7 +482,7 @@ pub fn parse(
             }
             // A zone's definition is small; a hostile one is cut short.
             if zone_text.len() < 64 * 1024 {
-                zone_text.push_str(&text);
+                zone_text.push_str(text);
                 zone_text.push_str("\r\n");
             }
         }
@@ -402,11 +490,11 @@ pub fn parse(
         // closes it without being its own).
         if let (State::Event(ev), true) = (&mut state, options.keep_written) {
             let closes = matches!(
-                (l.name.as_str(), value.as_str()),
+                (l.name.as_ref(), value),
                 ("BEGIN", "VEVENT") | ("END", "VCALENDAR")
             );
             if !closes {
-                ev.text.push_str(&text);
+                ev.text.push_str(text);
                 ev.text.push_str("\r\n");
             }
         }
@@ -420,14 +508,14 @@ pub fn parse(
             skipping.clear();
         }
         if !skipping.is_empty() {
-            match l.name.as_str() {
-                "BEGIN" => skipping.push(value.clone()),
-                "END" if skipping.last() == Some(&value) => {
+            match l.name.as_ref() {
+                "BEGIN" => skipping.push(value.to_owned()),
+                "END" if skipping.last().is_some_and(|s| s == value) => {
                     skipping.pop();
                 }
                 _ => {}
             }
-            if !(l.name == "END" && !skipping.contains(&value) && value == "VEVENT") {
+            if !(l.name == "END" && !skipping.iter().any(|s| s == value) && value == "VEVENT") {
                 continue;
             }
             // An END:VEVENT closes the event even when a nested block was left open.
@@ -437,7 +525,7 @@ pub fn parse(
             );
             skipping.clear();
         }
-        state = match (state, l.name.as_str(), value.as_str()) {
+        state = match (state, l.name.as_ref(), value) {
             (State::Outside, "BEGIN", "VCALENDAR") => {
                 saw_calendar = true;
                 State::Calendar
@@ -453,12 +541,12 @@ pub fn parse(
                 line: n,
             },
             (State::Calendar, "BEGIN", _) => {
-                skipping.push(value);
+                skipping.push(value.to_owned());
                 State::Calendar
             }
             (State::Calendar, "END", "VCALENDAR") => State::Outside,
             (State::Calendar, "X-WR-TIMEZONE", _) => {
-                x_wr_timezone = parse_zone_name(&l.value);
+                x_wr_timezone = parse_zone_name(l.value);
                 if x_wr_timezone.is_none() {
                     r.warn(
                         n,
@@ -486,20 +574,15 @@ pub fn parse(
                 State::Event(EventBuilder::at(n, options.keep_written))
             }
             (State::Event(ev), "BEGIN", _) => {
-                skipping.push(value);
+                skipping.push(value.to_owned());
                 State::Event(ev)
             }
             (State::Event(ev), "END", _) => {
                 r.warn(n, format!("unexpected END:{value} inside VEVENT ignored"));
                 State::Event(ev)
             }
-            (State::Event(mut ev), _, _) => {
-                if !r.take(&mut ev, &l) {
-                    r.warn(
-                        n,
-                        format!("bad {} value skipped: {}", l.name, preview(&l.value)),
-                    );
-                }
+            (State::Event(ev), _, _) => {
+                r.hold(n, text);
                 State::Event(ev)
             }
             (
@@ -600,6 +683,12 @@ pub fn parse(
     if let State::Event(ev) = state {
         r.warn(ev.line, "unterminated VEVENT at end of file");
         r.finish(*ev, window, &mut events);
+    }
+    for &n in &lines.too_long {
+        r.warn(n, format!("line longer than {} MB skipped", MAX_LINE >> 20));
+    }
+    if let Some(e) = &lines.error {
+        r.warn(lines.line_number(), format!("reading stopped here: {e}"));
     }
     if !saw_calendar {
         return Err(Error::NotACalendar {

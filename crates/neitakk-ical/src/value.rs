@@ -1,6 +1,6 @@
 //! Property values: dates, date-times, durations, periods and text.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 use std::sync::Arc;
 
 /// A DATE or DATE-TIME value as written, before its zone is applied.
@@ -29,6 +29,51 @@ impl Stamp {
 pub struct Time {
     pub stamp: Stamp,
     pub tzid: Option<Arc<str>>,
+}
+
+/// A date as `20261130` (`basic`) or `2026-11-30`. Written by hand, not by
+/// `format`: a year's listing writes hundreds of thousands of them, and a
+/// format string is parsed anew at every call.
+pub fn date_text(d: NaiveDate, basic: bool) -> String {
+    let mut out = String::with_capacity(20);
+    push_date(&mut out, d, basic);
+    out
+}
+
+/// A date-time as `20261130T090000` (`basic`) or `2026-11-30T09:00:00`.
+pub fn date_time_text(t: NaiveDateTime, basic: bool) -> String {
+    let mut out = String::with_capacity(20);
+    push_date(&mut out, t.date(), basic);
+    out.push('T');
+    let sep = if basic { "" } else { ":" };
+    for (k, n) in [t.hour(), t.minute(), t.second()].into_iter().enumerate() {
+        if k > 0 {
+            out.push_str(sep);
+        }
+        push_digits(&mut out, n, 2);
+    }
+    out
+}
+
+fn push_date(out: &mut String, d: NaiveDate, basic: bool) {
+    match u32::try_from(d.year()) {
+        Ok(y) if y <= 9999 => push_digits(out, y, 4),
+        // Outside four digits, as chrono writes it (`+10000`, `-0001`).
+        _ => out.push_str(&d.format("%Y").to_string()),
+    }
+    let sep = if basic { "" } else { "-" };
+    out.push_str(sep);
+    push_digits(out, d.month(), 2);
+    out.push_str(sep);
+    push_digits(out, d.day(), 2);
+}
+
+/// `n` in `width` digits, zeros in front.
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for k in (0..width).rev() {
+        let digit = (n / 10u32.pow(k)) % 10;
+        out.push(char::from(b'0' + digit as u8));
+    }
 }
 
 /// Parses `YYYYMMDD`.
@@ -170,6 +215,31 @@ pub fn cal_address(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        for (y, m, d, h, min, sec) in [
+            (2026, 12, 3, 9, 5, 7),
+            (1, 1, 1, 0, 0, 0),
+            (9999, 12, 31, 23, 59, 59),
+            (10000, 1, 1, 0, 0, 0),
+            (-1, 6, 15, 12, 0, 0),
+        ] {
+            let t = NaiveDate::from_ymd_opt(y, m, d)
+                .and_then(|d| d.and_hms_opt(h, min, sec))
+                .unwrap();
+            assert_eq!(
+                date_time_text(t, true),
+                t.format("%Y%m%dT%H%M%S").to_string()
+            );
+            assert_eq!(
+                date_time_text(t, false),
+                t.format("%Y-%m-%dT%H:%M:%S").to_string()
+            );
+            assert_eq!(date_text(t.date(), true), t.format("%Y%m%d").to_string());
+            assert_eq!(date_text(t.date(), false), t.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn stamps() {

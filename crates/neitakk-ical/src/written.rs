@@ -4,7 +4,7 @@
 
 use crate::expand::Key;
 use crate::reader::EventRecord;
-use crate::value::{Stamp, Time};
+use crate::value::{date_text, date_time_text, Stamp, Time};
 use crate::zone::{Zone, Zones};
 use neitakk_core::{AsWritten, Written};
 use std::sync::Arc;
@@ -12,9 +12,9 @@ use std::sync::Arc;
 /// A time as it was written: its value and TZID.
 pub(crate) fn written(t: &Time) -> Written {
     let value = match t.stamp {
-        Stamp::Utc(u) => u.format("%Y%m%dT%H%M%SZ").to_string(),
-        Stamp::Local(l) => l.format("%Y%m%dT%H%M%S").to_string(),
-        Stamp::Date(d) => d.format("%Y%m%d").to_string(),
+        Stamp::Utc(u) => date_time_text(u, true) + "Z",
+        Stamp::Local(l) => date_time_text(l, true),
+        Stamp::Date(d) => date_text(d, true),
     };
     Written {
         value,
@@ -28,15 +28,15 @@ pub(crate) fn written(t: &Time) -> Written {
 pub(crate) fn written_rid(start: &Written, key: Key, zone: &Zone) -> Written {
     match key {
         Key::Day(d) => Written {
-            value: d.format("%Y%m%d").to_string(),
+            value: date_text(d, true),
             ..Written::default()
         },
         Key::At(t) if start.value.ends_with(['Z', 'z']) || start.is_date() => Written {
-            value: t.format("%Y%m%dT%H%M%SZ").to_string(),
+            value: date_time_text(t.naive_utc(), true) + "Z",
             ..Written::default()
         },
         Key::At(t) => Written {
-            value: zone.to_wall(t).format("%Y%m%dT%H%M%S").to_string(),
+            value: date_time_text(zone.to_wall(t), true),
             tzid: start.tzid.clone(),
             zone: start.zone.clone(),
         },

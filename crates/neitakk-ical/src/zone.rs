@@ -1,7 +1,7 @@
 //! Time zones: IANA names, Windows and vendor-prefixed names (mapped by
 //! `calcard`), zones defined only by an in-file VTIMEZONE, and UTC.
 
-use crate::lines::ContentLine;
+use crate::lines::Line;
 use crate::recur;
 use crate::value::{parse_stamp, Stamp};
 use chrono::{
@@ -81,22 +81,22 @@ pub struct Observance {
 
 impl Observance {
     /// Takes one property line of the block; `false` if it was malformed.
-    pub fn take(&mut self, l: &ContentLine) -> bool {
-        match l.name.as_str() {
+    pub fn take(&mut self, l: &Line) -> bool {
+        match l.name.as_ref() {
             "DTSTART" => {
-                self.dtstart = parse_stamp(&l.value).map(Stamp::naive);
+                self.dtstart = parse_stamp(l.value).map(Stamp::naive);
                 self.dtstart.is_some()
             }
             "TZOFFSETFROM" => {
-                self.offset_from = parse_offset(&l.value);
+                self.offset_from = parse_offset(l.value);
                 self.offset_from.is_some()
             }
             "TZOFFSETTO" => {
-                self.offset_to = parse_offset(&l.value);
+                self.offset_to = parse_offset(l.value);
                 self.offset_to.is_some()
             }
             "RRULE" => {
-                self.rrule = Some(l.value.clone());
+                self.rrule = Some(l.value.to_owned());
                 true
             }
             "RDATE" => {

@@ -330,27 +330,36 @@ impl Loaded {
 
     /// Facts and a decision for every meeting in the window that takes my
     /// time (not all-day, cancelled, free or already declined), each week
-    /// settled as a whole (method.md section 2).
-    pub fn assess_all(
-        &self,
-        index: &CalendarIndex,
-        config: &Settings,
-        overrides: &Overrides,
-    ) -> impl Iterator<Item = Assessed> {
+    /// settled as a whole (method.md section 2). Week by week as it is
+    /// read: a year of a busy calendar is never held assessed at once.
+    pub fn assess_all<'a>(
+        &'a self,
+        index: &'a CalendarIndex,
+        config: &'a Settings,
+        overrides: &'a Overrides,
+    ) -> impl Iterator<Item = Assessed> + 'a {
         let tz = config.profile.timezone;
         let me = &config.profile.emails;
-        let picked: Vec<usize> = (0..self.calendar.len())
-            .filter(|&i| {
-                let m = &self.calendar[i];
-                m.blocks_time(me) && self.window.contains(m.start, m.end)
-            })
-            .collect();
-        let weeks: BTreeSet<IsoWeek> = picked
+        let picked: Vec<bool> = self
+            .calendar
             .iter()
-            .map(|&i| facts::iso_week(self.calendar[i].start, tz))
+            .map(|m| m.blocks_time(me) && self.window.contains(m.start, m.end))
             .collect();
-        let mut settled = self.settle_weeks(index, &weeks, config, overrides);
-        picked.into_iter().filter_map(move |i| settled.remove(&i))
+        let weeks: BTreeSet<IsoWeek> = (0..self.calendar.len())
+            .filter(|&i| picked[i])
+            .map(|i| facts::iso_week(self.calendar[i].start, tz))
+            .collect();
+        self.week_members(&weeks, config)
+            .into_values()
+            .flat_map(move |members| {
+                let settled = self.settle_week(index, &members, config, overrides);
+                members
+                    .into_iter()
+                    .zip(settled.unwrap_or_default())
+                    .filter(|(i, _)| picked[*i])
+                    .map(|(_, a)| a)
+                    .collect::<Vec<_>>()
+            })
     }
 
     /// One meeting, as its week settles it.
@@ -362,24 +371,28 @@ impl Loaded {
         overrides: &Overrides,
     ) -> Assessed {
         let week = facts::iso_week(m.start, config.profile.timezone);
-        let mut settled = self.settle_weeks(index, &[week].into(), config, overrides);
-        let own = self
-            .calendar
+        let members = self
+            .week_members(&[week].into(), config)
+            .into_values()
+            .next()
+            .unwrap_or_default();
+        let own = members
             .iter()
-            .position(|c| c.uid == m.uid && c.recurrence_id == m.recurrence_id)
-            .and_then(|i| settled.remove(&i));
+            .position(|&i| {
+                let c = &self.calendar[i];
+                c.uid == m.uid && c.recurrence_id == m.recurrence_id
+            })
+            .zip(self.settle_week(index, &members, config, overrides))
+            .map(|(k, mut settled)| settled.swap_remove(k));
         own.unwrap_or_else(|| self.assess_alone(index, m, config, overrides))
     }
 
-    /// Every meeting that takes my time in `weeks`, assessed and each week
-    /// settled, by calendar index.
-    fn settle_weeks(
+    /// The meetings that take my time in each of `weeks`, by calendar index.
+    fn week_members(
         &self,
-        index: &CalendarIndex,
         weeks: &BTreeSet<IsoWeek>,
         config: &Settings,
-        overrides: &Overrides,
-    ) -> HashMap<usize, Assessed> {
+    ) -> BTreeMap<IsoWeek, Vec<usize>> {
         let tz = config.profile.timezone;
         let mut members: BTreeMap<IsoWeek, Vec<usize>> = BTreeMap::new();
         for (i, m) in self.calendar.iter().enumerate() {
@@ -390,36 +403,44 @@ impl Loaded {
                 }
             }
         }
-        let mut out = HashMap::new();
-        for idx in members.into_values() {
-            let mut assessed: Vec<Assessed> = idx
-                .iter()
-                // Work nobody waits for ends early (and is dropped unused).
-                .take_while(|_| !neitakk_core::cancel::requested())
-                .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
-                .collect();
-            if assessed.len() < idx.len() {
-                break;
-            }
-            let load = index.week_minutes(self.calendar[idx[0]].start);
-            let mut items: Vec<WeekMeeting> = assessed
-                .iter_mut()
-                .map(|a| WeekMeeting {
-                    title: a.meeting.summary.as_deref().unwrap_or(&a.meeting.uid),
-                    facts: &a.facts,
-                    decision: &mut a.decision,
-                    ahead: a.meeting.start > config.now,
-                })
-                .collect();
-            week::settle(
-                &mut items,
-                load,
-                config.profile.weekly_cap_minutes,
-                &config.policy,
-            );
-            out.extend(idx.into_iter().zip(assessed));
+        members
+    }
+
+    /// A week's meetings assessed and the week settled, in the order of
+    /// `members`; `None` when nobody waits for it any more.
+    fn settle_week(
+        &self,
+        index: &CalendarIndex,
+        members: &[usize],
+        config: &Settings,
+        overrides: &Overrides,
+    ) -> Option<Vec<Assessed>> {
+        let mut assessed: Vec<Assessed> = members
+            .iter()
+            // Work nobody waits for ends early (and is dropped unused).
+            .take_while(|_| !neitakk_core::cancel::requested())
+            .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
+            .collect();
+        if assessed.len() < members.len() || members.is_empty() {
+            return None;
         }
-        out
+        let load = index.week_minutes(self.calendar[members[0]].start);
+        let mut items: Vec<WeekMeeting> = assessed
+            .iter_mut()
+            .map(|a| WeekMeeting {
+                title: a.meeting.summary.as_deref().unwrap_or(&a.meeting.uid),
+                facts: &a.facts,
+                decision: &mut a.decision,
+                ahead: a.meeting.start > config.now,
+            })
+            .collect();
+        week::settle(
+            &mut items,
+            load,
+            config.profile.weekly_cap_minutes,
+            &config.policy,
+        );
+        Some(assessed)
     }
 
     /// One meeting alone: its facts and the engine's decision for it.

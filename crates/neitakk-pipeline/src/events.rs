@@ -2,6 +2,7 @@
 
 use neitakk_core::Meeting;
 use neitakk_ical::expand::rfc3339;
+use neitakk_ical::value::date_text;
 use serde::Serialize;
 
 /// One line of `--format jsonl`; other tools rely on exactly these fields.
@@ -17,10 +18,7 @@ pub struct Line<'a> {
 
 pub fn line(m: &Meeting) -> Line<'_> {
     let (start, end) = match m.dates {
-        Some((a, b)) => (
-            a.format("%Y-%m-%d").to_string(),
-            b.format("%Y-%m-%d").to_string(),
-        ),
+        Some((a, b)) => (date_text(a, false), date_text(b, false)),
         None => (rfc3339(m.start), rfc3339(m.end)),
     };
     Line {

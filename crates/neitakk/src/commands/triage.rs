@@ -38,11 +38,6 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         reasons: args.reason.clone(),
         ..Default::default()
     };
-    let index = loaded.index(config);
-    let assessed = loaded.assess_all(&index, config, &overrides);
-
-    let mut tally = Tally::default();
-
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
@@ -51,7 +46,12 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
             out.flush()?;
         }
         Format::Table => {
-            let assessed: Vec<Assessed> = assessed.inspect(|a| tally.add(a, &index, tz)).collect();
+            let index = loaded.index(config);
+            let mut tally = Tally::default();
+            let assessed: Vec<Assessed> = loaded
+                .assess_all(&index, config, &overrides)
+                .inspect(|a| tally.add(a, &index, tz))
+                .collect();
             let nb = lang == Lang::Nb;
             let header: &[&str] = if nb {
                 &[
