@@ -4,6 +4,9 @@
     gen.py large OUT.ics   ~70 MB: 150,000 single events over 2020-2029 and
                            2,000 recurring series with overrides, EXDATEs,
                            attendees, descriptions and a few VTIMEZONEs
+    gen.py huge OUT.ics    ~700 MB: large's series and 1,500,000 single events
+                           over 1930-2029, so a year holds what large's does:
+                           for reading memory that must not grow with the file
     gen.py year OUT.ics    ~1.4 MB: a normal person's year, ~3,000 events
     gen.py week N OUT.ics [pending]
                            N single events in one working week, 2026-W24
@@ -93,13 +96,14 @@ def working_time(rng, first_year, years):
     return day.replace(hour=rng.randrange(8, 16), minute=rng.choice((0, 15, 30, 45)))
 
 
-def large(rng):
+def large(rng, singles=150_000, first_year=2020):
     lines = []
     for tzid, (std, dst, rules) in ZONES.items():
         lines += vtimezone(tzid, std, dst, rules)
     tzids = list(ZONES)
-    for i in range(150_000):
-        lines += event(rng, f"single-{i}@bench", working_time(rng, 2020, 10),
+    years = 2030 - first_year
+    for i in range(singles):
+        lines += event(rng, f"single-{i}@bench", working_time(rng, first_year, years),
                        rng.choice((30, 45, 60, 90)), rng.choice(tzids), attendees=1, words=5)
     for i in range(2_000):
         tzid = rng.choice(tzids)
@@ -114,6 +118,10 @@ def large(rng):
             lines += event(rng, f"series-{i}@bench", rid + timedelta(hours=2), 30, tzid,
                            [f"RECURRENCE-ID;TZID={tzid}:{stamp(rid)}"])
     return lines
+
+
+def huge(rng):
+    return large(rng, singles=1_500_000, first_year=1930)
 
 
 def year(rng):
@@ -170,7 +178,7 @@ def main():
         out, body = sys.argv[3], week(rng, int(sys.argv[2]), sys.argv[4:] == ["pending"])
     else:
         out = sys.argv[2]
-        body = {"large": large, "year": year}[sys.argv[1]](rng)
+        body = {"large": large, "huge": huge, "year": year}[sys.argv[1]](rng)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//neitakk//bench//EN", *body, "END:VCALENDAR"]
     with open(out, "wb") as f:
         for line in lines:

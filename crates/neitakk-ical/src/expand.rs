@@ -645,18 +645,30 @@ impl Kept {
     }
 
     fn trim(&mut self) {
-        // Sorted as a list of places, then moved once: a meeting is a large
-        // value to move at every step of a sort.
-        let mut order: Vec<usize> = (0..self.out.len()).collect();
+        // Sorted as a list of starts and places, then moved once: a meeting
+        // is a large value to move at every step of a sort. The place breaks
+        // ties last, so the order is the stable one.
         let out = &self.out;
-        order.sort_by(|&a, &b| {
-            (out[a].start.cmp(&out[b].start)).then_with(|| out[a].uid.cmp(&out[b].uid))
+        let mut order: Vec<(DateTime<Utc>, usize)> =
+            out.iter().enumerate().map(|(i, m)| (m.start, i)).collect();
+        order.sort_unstable_by(|&(a_start, a), &(b_start, b)| {
+            a_start
+                .cmp(&b_start)
+                .then_with(|| out[a].uid.cmp(&out[b].uid))
+                .then(a.cmp(&b))
         });
-        let mut slots: Vec<Option<Meeting>> = std::mem::take(&mut self.out)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.out = order.into_iter().filter_map(|i| slots[i].take()).collect();
+        // Each meeting swapped straight to its place: no second list.
+        let mut place = vec![0; order.len()];
+        for (k, &(_, i)) in order.iter().enumerate() {
+            place[i] = k;
+        }
+        for i in 0..place.len() {
+            while place[i] != i {
+                let k = place[i];
+                self.out.swap(i, k);
+                place.swap(i, k);
+            }
+        }
         if self.out.len() > self.cap {
             self.dropped += self.out.len() - self.cap;
             self.out.truncate(self.cap);
