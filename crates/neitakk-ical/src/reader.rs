@@ -261,20 +261,29 @@ impl Reader<'_> {
         lines: &[(usize, usize)],
         times: bool,
     ) {
+        const TIMES: [&str; 6] = [
+            "DTSTART",
+            "DTEND",
+            "DURATION",
+            "RRULE",
+            "RDATE",
+            "RECURRENCE-ID",
+        ];
         let mut from = 0;
         for &(n, end) in lines {
             let Some(text) = held.get(from..end) else {
                 break;
             };
             from = end;
+            let name = &text[..memchr::memchr2(b';', b':', text.as_bytes()).unwrap_or(0)];
+            if TIMES.iter().any(|t| name.eq_ignore_ascii_case(t)) != times {
+                continue;
+            }
             let Some(l) = split_line(text, n) else {
+                self.warn(n, format!("malformed line skipped: {}", preview(text)));
                 continue;
             };
-            let is_time = matches!(
-                l.name.as_ref(),
-                "DTSTART" | "DTEND" | "DURATION" | "RRULE" | "RDATE" | "RECURRENCE-ID"
-            );
-            if is_time == times && !self.take(ev, &l) {
+            if !self.take(ev, &l) {
                 self.warn(
                     n,
                     format!("bad {} value skipped: {}", l.name, preview(l.value)),
@@ -448,6 +457,19 @@ pub fn parse(
         if neitakk_core::cancel::requested() {
             break;
         }
+        // Inside an event only BEGIN and END steer the reader: the other
+        // lines are held as they are, and split when the event is read.
+        if let (State::Event(ev), true) = (&mut state, skipping.is_empty()) {
+            let name = &text[..memchr::memchr2(b';', b':', text.as_bytes()).unwrap_or(text.len())];
+            if !name.eq_ignore_ascii_case("BEGIN") && !name.eq_ignore_ascii_case("END") {
+                if options.keep_written {
+                    ev.text.push_str(text);
+                    ev.text.push_str("\r\n");
+                }
+                r.hold(n, text);
+                continue;
+            }
+        }
         let l = match split_line(text, n) {
             Some(l) => l,
             // Blanks before BEGIN:VCALENDAR (a file pasted or written by hand).
@@ -581,10 +603,8 @@ pub fn parse(
                 r.warn(n, format!("unexpected END:{value} inside VEVENT ignored"));
                 State::Event(ev)
             }
-            (State::Event(ev), _, _) => {
-                r.hold(n, text);
-                State::Event(ev)
-            }
+            // Its property lines were held above.
+            (s @ State::Event(_), _, _) => s,
             (
                 State::Zone {
                     tzid,
