@@ -49,6 +49,12 @@ impl Cancel {
     }
 }
 
+/// The flag of the work on this thread (a flag never raised if none), to
+/// carry to a thread that helps with it.
+pub fn current() -> Cancel {
+    CURRENT.with(|c| c.borrow().clone()).unwrap_or_default()
+}
+
 /// Whether the work on this thread was asked to stop.
 pub fn requested() -> bool {
     CURRENT.with(|c| c.borrow().as_ref().is_some_and(Cancel::is_cancelled))

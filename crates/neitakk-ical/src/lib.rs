@@ -102,7 +102,97 @@ pub fn read(
     window: Window,
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
+    if bytes.len() >= SPLIT_FROM && cores() > 1 && !invite::looks_like_email(bytes) {
+        if let Some(at) = event_start(bytes, bytes.len() / 2) {
+            let (first, second) = bytes.split_at(at);
+            return in_halves(file, first, second, window, options);
+        }
+    }
     read_stream(file, bytes, window, options)
+}
+
+/// As [`read`], from a file: a large calendar is read in two halves on two
+/// cores, split where an event begins, each half streamed through a small
+/// buffer.
+pub fn read_file(
+    file: &str,
+    path: &std::path::Path,
+    window: Window,
+    options: &reader::Options,
+) -> Result<Calendar, Error> {
+    use std::io::{BufReader, Read, Seek, SeekFrom};
+    let io = |source| Error::Io {
+        file: file.to_owned(),
+        source,
+    };
+    let mut f = std::fs::File::open(path).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    let mut head = [0; 512];
+    let n = f.read(&mut head).map_err(io)?;
+    f.rewind().map_err(io)?;
+    if len >= SPLIT_FROM as u64 && cores() > 1 && !invite::looks_like_email(&head[..n]) {
+        // Where the first event after the middle begins, looked for in
+        // the megabyte after it.
+        let middle = len / 2;
+        f.seek(SeekFrom::Start(middle)).map_err(io)?;
+        let mut near = Vec::with_capacity(1 << 20);
+        (&mut f).take(1 << 20).read_to_end(&mut near).map_err(io)?;
+        if let Some(at) = event_start(&near, 0) {
+            let at = middle + at as u64;
+            f.rewind().map_err(io)?;
+            let mut rest = std::fs::File::open(path).map_err(io)?;
+            rest.seek(SeekFrom::Start(at)).map_err(io)?;
+            let first = BufReader::with_capacity(1 << 16, f.take(at));
+            let second = BufReader::with_capacity(1 << 16, rest);
+            return in_halves(file, first, second, window, options);
+        }
+        f.rewind().map_err(io)?;
+    }
+    read_stream(file, BufReader::with_capacity(1 << 16, f), window, options)
+}
+
+/// Below this size a calendar is read on one core: a second thread costs
+/// more than it saves.
+const SPLIT_FROM: usize = 4 << 20;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Where the first line at or after `from` that begins an event starts:
+/// a component boundary, where a second reader can start inside the
+/// VCALENDAR.
+fn event_start(bytes: &[u8], from: usize) -> Option<usize> {
+    memchr::memmem::find_iter(bytes.get(from..)?, b"\nBEGIN:VEVENT")
+        .map(|i| from + i + 1)
+        .next()
+}
+
+/// Reads the two halves of a calendar at once, the second from where an
+/// event begins, and expands them as one.
+fn in_halves(
+    file: &str,
+    first: impl std::io::BufRead + Send,
+    second: impl std::io::BufRead + Send,
+    window: Window,
+    options: &reader::Options,
+) -> Result<Calendar, Error> {
+    let cancel = neitakk_core::cancel::current();
+    let (mut part, later) = std::thread::scope(|s| {
+        let helper = s.spawn(|| cancel.run(|| reader::part(file, second, window, options, true)));
+        let part = reader::part(file, first, window, options, false);
+        (part, helper.join())
+    });
+    match later {
+        Ok(later) => part.append(later),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    Ok(expand(
+        file,
+        part.parsed(file, options)?,
+        window,
+        &options.limits,
+    ))
 }
 
 /// As [`read`], from a stream: an `.ics` is read one line at a time, so a

@@ -432,6 +432,87 @@ pub fn parse(
     window: Window,
     options: &Options,
 ) -> Result<Parsed, Error> {
+    part(file, data, window, options, false).parsed(file, options)
+}
+
+/// One stretch of a calendar read: its events and zones, before the zones
+/// are put together. A large file is read as two stretches at once.
+pub(crate) struct Part {
+    events: Vec<EventRecord>,
+    defined: HashMap<String, Arc<CustomZone>>,
+    written_zones: HashMap<String, Arc<str>>,
+    x_wr_timezone: Option<neitakk_core::Tz>,
+    warnings: Vec<Warning>,
+    saw_calendar: bool,
+    /// The physical lines it spans.
+    lines: usize,
+}
+
+impl Part {
+    /// Adds the stretch that follows this one in the file.
+    pub(crate) fn append(&mut self, later: Part) {
+        let offset = self.lines;
+        for mut e in later.events {
+            e.line += offset;
+            for (line, _) in &mut e.rrules {
+                *line += offset;
+            }
+            self.events.push(e);
+        }
+        self.warnings
+            .extend(later.warnings.into_iter().map(|mut w| {
+                if w.line > 0 {
+                    w.line += offset;
+                }
+                w
+            }));
+        self.defined.extend(later.defined);
+        self.written_zones.extend(later.written_zones);
+        self.x_wr_timezone = self.x_wr_timezone.or(later.x_wr_timezone);
+        self.saw_calendar |= later.saw_calendar;
+        self.lines += later.lines;
+    }
+
+    /// The whole calendar read: its zones put together. Fails when no
+    /// VCALENDAR was found.
+    pub(crate) fn parsed(self, file: &str, options: &Options) -> Result<Parsed, Error> {
+        if !self.saw_calendar {
+            return Err(Error::NotACalendar {
+                file: file.to_owned(),
+            });
+        }
+        let floating = options
+            .tz
+            .or(self.x_wr_timezone)
+            .or(options.default_tz)
+            .map_or(Zone::UTC, Zone::Iana);
+        let dates = options
+            .tz
+            .or(options.default_tz)
+            .map_or(Zone::UTC, Zone::Iana);
+        Ok(Parsed {
+            events: self.events,
+            zones: Zones::new(
+                self.defined,
+                floating,
+                dates,
+                self.x_wr_timezone,
+                self.written_zones,
+            ),
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// Reads a stretch of a calendar; `inside` when it starts inside the
+/// VCALENDAR (the second half of a file split where an event begins).
+pub(crate) fn part(
+    file: &str,
+    data: impl std::io::BufRead,
+    window: Window,
+    options: &Options,
+    inside: bool,
+) -> Part {
     let mut r = Reader {
         file,
         warnings: Vec::new(),
@@ -448,8 +529,12 @@ pub fn parse(
     // names a TZID can carry its definition.
     let mut zone_text = String::new();
     let mut written_zones: HashMap<String, Arc<str>> = HashMap::new();
-    let mut saw_calendar = false;
-    let mut state = State::Outside;
+    let mut saw_calendar = inside;
+    let mut state = if inside {
+        State::Calendar
+    } else {
+        State::Outside
+    };
     // Components nested inside the current one (VALARM and the like), skipped.
     let mut skipping: Vec<String> = Vec::new();
 
@@ -710,25 +795,15 @@ pub fn parse(
     if let Some(e) = &lines.error {
         r.warn(lines.line_number(), format!("reading stopped here: {e}"));
     }
-    if !saw_calendar {
-        return Err(Error::NotACalendar {
-            file: file.to_owned(),
-        });
-    }
-    let floating = options
-        .tz
-        .or(x_wr_timezone)
-        .or(options.default_tz)
-        .map_or(Zone::UTC, Zone::Iana);
-    let dates = options
-        .tz
-        .or(options.default_tz)
-        .map_or(Zone::UTC, Zone::Iana);
-    Ok(Parsed {
+    Part {
         events,
-        zones: Zones::new(defined, floating, dates, x_wr_timezone, written_zones),
+        defined,
+        written_zones,
+        x_wr_timezone,
         warnings: r.warnings,
-    })
+        saw_calendar,
+        lines: lines.line_number(),
+    }
 }
 
 /// The start of a line, for a warning.

@@ -2,7 +2,7 @@
 
 use crate::config::{Config, Settings};
 use crate::BadInput;
-use crate::{Context as _, Result};
+use crate::Result;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use neitakk_core::engine::decide_with_status;
 use neitakk_core::facts::Overrides;
@@ -187,13 +187,17 @@ pub fn read_text(
     purpose: Purpose,
     config: &Config,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
-    let options = Options {
+    neitakk_ical::read_stream(name, data, window, &options(tz, purpose, config))
+}
+
+/// How to read a calendar: floating times in `tz`, else the profile's zone.
+fn options(tz: Option<neitakk_core::Tz>, purpose: Purpose, config: &Config) -> Options {
+    Options {
         tz,
         default_tz: Some(config.profile.timezone),
         keep_written: purpose == Purpose::Answer,
         limits: config.limits,
-    };
-    neitakk_ical::read_stream(name, data, window, &options)
+    }
 }
 
 /// Reads a calendar file (`-` for stdin, `caldav` for the configured CalDAV
@@ -232,10 +236,7 @@ pub fn read_calendar(
         if Path::new(path).is_dir() {
             return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
         }
-        let file =
-            std::fs::File::open(Path::new(path)).with_context(|| format!("cannot read {path}"))?;
-        let data = std::io::BufReader::with_capacity(1 << 16, file);
-        read_text(path, data, window, tz, purpose, config)?
+        neitakk_ical::read_file(path, Path::new(path), window, &options(tz, purpose, config))?
     };
     for w in &cal.warnings {
         tracing::warn!("{w}");
@@ -415,12 +416,13 @@ impl Loaded {
         config: &Settings,
         overrides: &Overrides,
     ) -> Option<Vec<Assessed>> {
-        let mut assessed: Vec<Assessed> = members
-            .iter()
-            // Work nobody waits for ends early (and is dropped unused).
-            .take_while(|_| !neitakk_core::cancel::requested())
-            .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
-            .collect();
+        let mut assessed: Vec<Assessed> = on_both_cores(members, |part| {
+            part.iter()
+                // Work nobody waits for ends early (and is dropped unused).
+                .take_while(|_| !neitakk_core::cancel::requested())
+                .map(|&i| self.assess_alone(index, &self.calendar[i], config, overrides))
+                .collect()
+        });
         if assessed.len() < members.len() || members.is_empty() {
             return None;
         }
@@ -474,6 +476,27 @@ impl Loaded {
             decision,
         }
     }
+}
+
+/// `f` over `items`, in two halves on two cores when the machine has them
+/// and there are enough items to pay for a thread; the results in order.
+/// Each meeting is assessed on its own, so a crowded week splits cleanly.
+fn on_both_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores < 2 || items.len() < 2_000 {
+        return f(items);
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    let cancel = neitakk_core::cancel::current();
+    std::thread::scope(|s| {
+        let helper = s.spawn(|| cancel.run(|| f(second)));
+        let mut out = f(first);
+        match helper.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
 }
 
 /// Which occurrence of a meeting is meant: the one starting at an instant,

@@ -3,6 +3,7 @@
 //! program, an area per module.
 
 mod expansion;
+mod halves;
 mod hostile;
 mod itip;
 mod real_world;
