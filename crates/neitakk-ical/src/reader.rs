@@ -373,41 +373,42 @@ fn may_touch(start: &Time, end: Option<&Time>, duration: Option<Duration>, w: Wi
 }
 
 fn person(l: &Line) -> Attendee {
-    let list = |name: &str| {
-        l.params()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .flat_map(|(_, v)| v.into_iter().map(|a| cal_address(&a)))
-            .collect::<Vec<_>>()
-    };
+    // One walk over the parameters; where one is given twice, the first
+    // counts (as `Line::param` reads it), and delegation lists add up.
+    let (mut name, mut role, mut partstat, mut rsvp) = (None, None, None, None);
+    let (mut delegated_to, mut delegated_from) = (Vec::new(), Vec::new());
+    for (param, values) in l.params() {
+        let first = || values.first().map_or("", |v| v.as_ref());
+        match upper(param).as_ref() {
+            "CN" => name = name.or_else(|| Some(first().trim().to_owned())),
+            "ROLE" => role = role.or_else(|| Some(first().to_ascii_uppercase())),
+            "PARTSTAT" => partstat = partstat.or_else(|| Some(first().to_ascii_uppercase())),
+            "RSVP" => rsvp = rsvp.or_else(|| Some(first().eq_ignore_ascii_case("TRUE"))),
+            "DELEGATED-TO" => delegated_to.extend(values.iter().map(|a| cal_address(a))),
+            "DELEGATED-FROM" => delegated_from.extend(values.iter().map(|a| cal_address(a))),
+            _ => {}
+        }
+    }
     Attendee {
         email: cal_address(l.value),
         uri: l.value.trim().to_owned(),
-        name: l
-            .param("CN")
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty()),
-        role: match l.param("ROLE").map(|r| r.to_ascii_uppercase()).as_deref() {
+        name: name.filter(|s: &String| !s.is_empty()),
+        role: match role.as_deref() {
             Some("CHAIR") => RoleParam::Chair,
             Some("OPT-PARTICIPANT") => RoleParam::OptParticipant,
             Some("NON-PARTICIPANT") => RoleParam::NonParticipant,
             _ => RoleParam::ReqParticipant,
         },
-        partstat: match l
-            .param("PARTSTAT")
-            .map(|p| p.to_ascii_uppercase())
-            .as_deref()
-        {
+        partstat: match partstat.as_deref() {
             Some("ACCEPTED") => PartStat::Accepted,
             Some("DECLINED") => PartStat::Declined,
             Some("TENTATIVE") => PartStat::Tentative,
             Some("DELEGATED") => PartStat::Delegated,
             _ => PartStat::NeedsAction,
         },
-        rsvp: l
-            .param("RSVP")
-            .is_some_and(|r| r.eq_ignore_ascii_case("TRUE")),
-        delegated_to: list("DELEGATED-TO"),
-        delegated_from: list("DELEGATED-FROM"),
+        rsvp: rsvp.unwrap_or(false),
+        delegated_to,
+        delegated_from,
     }
 }
 
