@@ -9,7 +9,7 @@ use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The ISO week (year, week) of an instant in a zone.
 pub fn iso_week(t: DateTime<Utc>, tz: Tz) -> (i32, u32) {
@@ -40,8 +40,9 @@ pub struct CalendarIndex<'a> {
     /// Per shared title (its address), a meeting that has it: a series'
     /// occurrences share one title, read once.
     by_title: HashMap<usize, usize>,
-    /// Per shared title and description, what the meeting is about.
-    matters: HashMap<(usize, usize), Matter>,
+    /// Per shared title and description, what the meeting is about: read
+    /// when first asked (only the window's meetings are), then shared.
+    matters: Mutex<HashMap<(usize, usize), Matter>>,
     /// Per ISO week: minutes in meetings, and travel to and from clients.
     week_minutes: HashMap<(i32, u32), (u32, u32)>,
     tz: Tz,
@@ -67,10 +68,8 @@ impl<'a> CalendarIndex<'a> {
         let accepted_ends = Ends::new(accepted.iter().map(|&i| calendar[i].end).collect());
         let mut vocabulary = HashMap::new();
         let mut by_title: HashMap<usize, usize> = HashMap::new();
-        let mut matters = HashMap::new();
         let mut words: Vec<Vec<u32>> = Vec::with_capacity(calendar.len());
         for (i, m) in calendar.iter().enumerate() {
-            matters.entry(text_key(m)).or_insert_with(|| matter_of(m));
             if let Some(&first) = by_title.get(&address(&m.summary)) {
                 let same = words[first].clone();
                 words.push(same);
@@ -125,7 +124,7 @@ impl<'a> CalendarIndex<'a> {
             words,
             vocabulary,
             by_title,
-            matters,
+            matters: Mutex::default(),
             week_minutes,
             tz,
         }
@@ -192,10 +191,16 @@ impl<'a> CalendarIndex<'a> {
 
     /// What a meeting is about, read once per title and description.
     pub(crate) fn matter(&self, meeting: &Meeting) -> Matter {
-        match self.matters.get(&text_key(meeting)) {
-            Some(&m) => m,
-            None => matter_of(meeting),
+        let key = text_key(meeting);
+        let known = |matters: &HashMap<_, _>| matters.get(&key).copied();
+        if let Some(m) = self.matters.lock().ok().as_deref().and_then(known) {
+            return m;
         }
+        let m = matter_of(meeting);
+        if let Ok(mut matters) = self.matters.lock() {
+            matters.insert(key, m);
+        }
+        m
     }
 
     /// A meeting's title words as ids, sorted (unknown words as `u32::MAX`).

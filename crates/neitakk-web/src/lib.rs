@@ -167,10 +167,18 @@ impl App {
         self.heavy.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The server-wide settings as of the server's clock now.
+    /// The server-wide settings as of the server's clock now, to the whole
+    /// minute: what is decided depends on the instant, and an answer
+    /// computed within the same minute is then the same answer, which the
+    /// answer cache can give again (to the nanosecond, no two requests
+    /// would share one).
     fn config_now(&self) -> Config {
+        use chrono::DurationRound;
         let mut config = self.base.clone();
-        config.now = self.clock.now();
+        let now = self.clock.now();
+        config.now = now
+            .duration_trunc(chrono::TimeDelta::minutes(1))
+            .unwrap_or(now);
         config
     }
 }
