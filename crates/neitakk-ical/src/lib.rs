@@ -45,6 +45,16 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// A read error of `file`, for `map_err`.
+    fn io(file: &str) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
+        move |source| Error::Io {
+            file: file.to_owned(),
+            source,
+        }
+    }
+}
+
 /// Something skipped or guessed while reading; reading went on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
@@ -121,10 +131,7 @@ pub fn read_file(
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
     use std::io::{BufReader, Read, Seek, SeekFrom};
-    let io = |source| Error::Io {
-        file: file.to_owned(),
-        source,
-    };
+    let io = Error::io(file);
     let mut f = std::fs::File::open(path).map_err(io)?;
     let len = f.metadata().map_err(io)?.len();
     let mut head = [0; 512];
@@ -203,10 +210,7 @@ pub fn read_stream(
     window: Window,
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
-    let io = |source| Error::Io {
-        file: file.to_owned(),
-        source,
-    };
+    let io = Error::io(file);
     let parsed = if invite::looks_like_email(input.fill_buf().map_err(io)?) {
         let mut bytes = Vec::new();
         input.read_to_end(&mut bytes).map_err(io)?;
