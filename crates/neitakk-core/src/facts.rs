@@ -18,7 +18,7 @@ pub struct Context<'a> {
     /// The weight of each client, index for index (see [`crate::derive_tiers`]).
     pub weights: &'a [Weight],
     /// Every known occurrence (the window and the weeks before it), indexed.
-    pub index: &'a CalendarIndex<'a>,
+    pub index: &'a CalendarIndex,
     /// Weekly cap on meeting time, in minutes.
     pub weekly_cap_minutes: u32,
     /// Words that name the user's own office in a LOCATION (no travel there).
@@ -464,6 +464,7 @@ pub fn similar_titles(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     use crate::tz::Tz;
+    use std::sync::Arc;
     use chrono::{DateTime, Duration, Utc};
 
     fn meeting(summary: &str, location: Option<&str>) -> Meeting {
@@ -542,8 +543,7 @@ mod tests {
             travel_minutes: Some(30),
             ..Default::default()
         }];
-        let calendar = std::slice::from_ref(m);
-        let index = CalendarIndex::new(calendar, &me, &clients, &[], Tz::UTC);
+        let index = CalendarIndex::new(Arc::new(vec![m.clone()]), &me, &clients, &[], Tz::UTC);
         let ctx = Context {
             me: &me,
             clients: &clients,

@@ -23,8 +23,9 @@ pub const REPETITION_CAP: u32 = 20;
 /// that each meeting's facts cost a few look-ups rather than a pass over
 /// everything.
 #[derive(Debug)]
-pub struct CalendarIndex<'a> {
-    calendar: &'a [Meeting],
+pub struct CalendarIndex {
+    /// Held, so that an index can be kept with its calendar and asked again.
+    calendar: Arc<Vec<Meeting>>,
     /// The meetings that block my time and that I accepted (what a
     /// conflict is with), by start, with their ends for the overlap search.
     accepted: Vec<usize>,
@@ -33,7 +34,7 @@ pub struct CalendarIndex<'a> {
     /// by start; and per client and UID, the same: where the meetings like
     /// a meeting are looked for.
     by_client_word: HashMap<(usize, u32), Vec<usize>>,
-    by_client_uid: HashMap<(usize, &'a str), Vec<usize>>,
+    by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>>,
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
@@ -47,16 +48,17 @@ pub struct CalendarIndex<'a> {
     week_minutes: HashMap<(i32, u32), (u32, u32)>,
     tz: Tz,
 }
-impl<'a> CalendarIndex<'a> {
+impl CalendarIndex {
     /// Indexes every known occurrence: the window and the weeks before it.
     /// `office` names the user's own office (no travel there).
     pub fn new(
-        calendar: &'a [Meeting],
+        shared: Arc<Vec<Meeting>>,
         me: &[String],
         clients: &[Client],
         office: &[String],
         tz: Tz,
     ) -> Self {
+        let calendar = shared.as_slice();
         let mut by_start: Vec<usize> = (0..calendar.len()).collect();
         by_start.sort_by_key(|&i| calendar[i].start);
         let blocks: Vec<bool> = calendar.iter().map(|m| m.blocks_time(me)).collect();
@@ -96,14 +98,19 @@ impl<'a> CalendarIndex<'a> {
             .map(|m| match_client(m, me, clients))
             .collect();
         let mut by_client_word: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
-        let mut by_client_uid: HashMap<(usize, &str), Vec<usize>> = HashMap::new();
+        let mut by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>> = HashMap::new();
         for &i in &by_start {
             if let Some(c) = client_of[i] {
                 for &w in &words[i] {
                     by_client_word.entry((c, w)).or_default().push(i);
                 }
-                let uid = calendar[i].uid.as_str();
-                by_client_uid.entry((c, uid)).or_default().push(i);
+                let uids = by_client_uid.entry(c).or_default();
+                match uids.get_mut(&calendar[i].uid) {
+                    Some(list) => list.push(i),
+                    None => {
+                        uids.insert(calendar[i].uid.clone(), vec![i]);
+                    }
+                }
             }
         }
         // The week's load: its meetings, and the way to and from clients.
@@ -116,7 +123,7 @@ impl<'a> CalendarIndex<'a> {
             week.1 = week.1.saturating_add(travel);
         }
         CalendarIndex {
-            calendar,
+            calendar: shared.clone(),
             accepted,
             accepted_ends,
             by_client_word,
@@ -128,6 +135,11 @@ impl<'a> CalendarIndex<'a> {
             week_minutes,
             tz,
         }
+    }
+
+    /// Whether this is the index of `calendar` (the same list, not an equal one).
+    pub fn indexes(&self, calendar: &Arc<Vec<Meeting>>) -> bool {
+        Arc::ptr_eq(&self.calendar, calendar)
     }
 
     /// The load of the ISO week of `t`: minutes in meetings, client and
@@ -165,7 +177,9 @@ impl<'a> CalendarIndex<'a> {
         lists.sort_by_key(|l| l.len());
         lists.truncate(title.len() / 2 + 1);
         lists.push(list(
-            self.by_client_uid.get(&(client, meeting.uid.as_str())),
+            self.by_client_uid
+                .get(&client)
+                .and_then(|uids| uids.get(&meeting.uid)),
         ));
         // Counted ones, to count each once however many lists hold it.
         let mut counted: Vec<usize> = Vec::new();
@@ -225,7 +239,7 @@ impl<'a> CalendarIndex<'a> {
         if !meeting.blocks_time(me) {
             return None;
         }
-        let cal = self.calendar;
+        let cal = self.calendar.as_slice();
         let to = self
             .accepted
             .partition_point(|&i| cal[i].start < meeting.end);
@@ -368,7 +382,7 @@ mod tests {
         let mut rng = Rng(0x5eed_1234_abcd);
         for _ in 0..500 {
             let calendar = random_calendar(&mut rng);
-            let index = CalendarIndex::new(&calendar, &me, &[], &[], Tz::UTC);
+            let index = CalendarIndex::new(Arc::new(calendar.clone()), &me, &[], &[], Tz::UTC);
             for m in &calendar {
                 let found = index.conflict(m, &me).and_then(|c| c.summary);
                 assert_eq!(found, walked(&calendar, m, &me), "{m:?}");
@@ -432,7 +446,7 @@ mod tests {
                     }
                 })
                 .collect();
-            let index = CalendarIndex::new(&calendar, &me, &clients, &[], Tz::UTC);
+            let index = CalendarIndex::new(Arc::new(calendar.clone()), &me, &clients, &[], Tz::UTC);
             for m in &calendar {
                 let client = crate::facts::match_client(m, &me, &clients).unwrap();
                 assert_eq!(

@@ -11,7 +11,7 @@ use neitakk_core::{derive_tiers, facts, CalendarIndex, Context, Decision, Facts,
 use neitakk_ical::{reader::Options, Window};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// An ISO week: (year, week number).
 type IsoWeek = (i32, u32);
@@ -265,7 +265,14 @@ pub struct Loaded {
     pub calendar: Arc<Vec<Meeting>>,
     pub weights: Vec<Weight>,
     pub recent_limits: HashMap<String, Vec<neitakk_core::MeetingKey>>,
+    /// The calendar's index, once built: the server keeps one slot with
+    /// each parsed calendar, so that requests over it do not index it anew.
+    pub index_slot: IndexSlot,
 }
+
+/// Where a calendar's index is kept, with what it was built for (the
+/// addresses, clients, office and zone it depends on).
+pub type IndexSlot = Arc<Mutex<Option<(String, Arc<CalendarIndex>)>>>;
 
 impl Loaded {
     pub fn load(path: &str, window: Window, purpose: Purpose, config: &Config) -> Result<Loaded> {
@@ -314,19 +321,35 @@ impl Loaded {
             calendar,
             weights: derive_tiers(&config.clients, config.tiers),
             recent_limits,
+            index_slot: IndexSlot::default(),
         }
     }
 
-    /// The calendar indexed for gathering facts.
-    pub fn index(&self, config: &Settings) -> CalendarIndex<'_> {
+    /// The calendar indexed for gathering facts: the one in the slot when
+    /// it was built for this calendar and these settings, else built now
+    /// and kept there.
+    pub fn index(&self, config: &Settings) -> Arc<CalendarIndex> {
         let p = &config.profile;
-        CalendarIndex::new(
-            &self.calendar,
+        let built_for = serde_json::json!([p.emails, config.clients, p.office, p.timezone.name()])
+            .to_string();
+        if let Ok(slot) = self.index_slot.lock() {
+            if let Some((key, index)) = slot.as_ref() {
+                if *key == built_for && index.indexes(&self.calendar) {
+                    return index.clone();
+                }
+            }
+        }
+        let index = Arc::new(CalendarIndex::new(
+            self.calendar.clone(),
             &p.emails,
             &config.clients,
             &p.office,
             p.timezone,
-        )
+        ));
+        if let Ok(mut slot) = self.index_slot.lock() {
+            *slot = Some((built_for, index.clone()));
+        }
+        index
     }
 
     /// Facts and a decision for every meeting in the window that takes my

@@ -209,6 +209,8 @@ struct Parsed {
     meetings: Arc<Vec<Meeting>>,
     notes: Vec<Note>,
     bytes: usize,
+    /// The meetings' index once a request built it, for the next ones.
+    index: analysis::IndexSlot,
 }
 
 /// Something the pages should say about a calendar, in English and bokmål.
@@ -366,6 +368,7 @@ pub async fn read(
                     bytes: neitakk_core::held_bytes(&meetings),
                     meetings: Arc::new(meetings),
                     notes,
+                    index: Default::default(),
                 })
             })
             .await?;
@@ -373,7 +376,7 @@ pub async fn read(
             parsed
         }
     };
-    let (mut calendar, mut notes) = (parsed.meetings, parsed.notes);
+    let (mut calendar, mut notes, index_slot) = (parsed.meetings, parsed.notes, parsed.index);
     if let Some(caldav) = &config.caldav {
         // Checked again at every read: a name may point elsewhere by now.
         check_caldav_url(&caldav.url, app.options.private_caldav)
@@ -421,8 +424,12 @@ pub async fn read(
         .for_owner(user.id)
         .recent_limits(now - chrono::Duration::days(30), now)
         .await?;
+    let mut loaded = Loaded::new(window, span, calendar, recent_limits, config);
+    // Kept with the parsed calendar (a calendar merged with CalDAV's is
+    // new at every read, and its index is not the slot's).
+    loaded.index_slot = index_slot;
     Ok(Read {
-        loaded: Loaded::new(window, span, calendar, recent_limits, config),
+        loaded,
         version,
         on_caldav,
         has_calendar: !calendars.is_empty() || config.caldav.is_some(),
