@@ -464,8 +464,8 @@ pub fn similar_titles(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
     use crate::tz::Tz;
-    use std::sync::Arc;
     use chrono::{DateTime, Duration, Utc};
+    use std::sync::Arc;
 
     fn meeting(summary: &str, location: Option<&str>) -> Meeting {
         Meeting {

@@ -330,8 +330,8 @@ impl Loaded {
     /// and kept there.
     pub fn index(&self, config: &Settings) -> Arc<CalendarIndex> {
         let p = &config.profile;
-        let built_for = serde_json::json!([p.emails, config.clients, p.office, p.timezone.name()])
-            .to_string();
+        let built_for =
+            serde_json::json!([p.emails, config.clients, p.office, p.timezone.name()]).to_string();
         if let Ok(slot) = self.index_slot.lock() {
             if let Some((key, index)) = slot.as_ref() {
                 if *key == built_for && index.indexes(&self.calendar) {
