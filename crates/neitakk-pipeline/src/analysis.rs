@@ -684,3 +684,51 @@ pub fn around(at: Option<At>, tz: neitakk_core::Tz, now: DateTime<Utc>) -> Windo
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // tests fail loudly by design
+    use super::*;
+    use neitakk_core::Client;
+
+    #[test]
+    fn an_index_is_used_again_for_its_own_calendar_and_settings_only() {
+        let now: DateTime<Utc> = "2026-12-02T08:00:00Z".parse().unwrap();
+        let mut config = crate::config::load(None, Some(std::env::temp_dir()), now).unwrap();
+        let window = Window {
+            from: now,
+            to: now + Duration::days(7),
+        };
+        let calendar = Arc::new(vec![Meeting {
+            uid: "a@test".into(),
+            start: now,
+            end: now + Duration::hours(1),
+            ..Default::default()
+        }]);
+        let loaded = Loaded::new(window, window, calendar.clone(), HashMap::new(), &config);
+        let first = loaded.index(&config);
+        assert!(Arc::ptr_eq(&first, &loaded.index(&config)));
+
+        // The same meetings in another list (a calendar read anew): not it.
+        let mut other = Loaded::new(
+            window,
+            window,
+            Arc::new(calendar.as_ref().clone()),
+            HashMap::new(),
+            &config,
+        );
+        other.index_slot = loaded.index_slot.clone();
+        assert!(!Arc::ptr_eq(&first, &other.index(&config)));
+
+        // The same list with another client in the registry: not it either.
+        let before = loaded.index(&config);
+        config.clients.push(Client {
+            name: "Havnevest".into(),
+            domains: vec!["havnevest.no".into()],
+            ..Default::default()
+        });
+        let after = loaded.index(&config);
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert!(Arc::ptr_eq(&after, &loaded.index(&config)));
+    }
+}
