@@ -8,7 +8,7 @@ use crate::types::Matter;
 use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 /// The ISO week (year, week) of an instant in a zone.
@@ -41,8 +41,10 @@ pub struct CalendarIndex {
     /// Per shared title (its address), a meeting that has it: a series'
     /// occurrences share one title, read once.
     by_title: HashMap<usize, usize>,
-    /// Per shared title and description, what the meeting is about: read
-    /// when first asked (only the window's meetings are), then shared.
+    /// The calendar's titles and descriptions (their addresses), and what
+    /// a meeting with each is about: read when first asked (only the
+    /// window's meetings are), then shared.
+    texts: HashSet<(usize, usize)>,
     matters: Mutex<HashMap<(usize, usize), Matter>>,
     /// Per ISO week: minutes in meetings, and travel to and from clients.
     week_minutes: HashMap<(i32, u32), (u32, u32)>,
@@ -71,6 +73,7 @@ impl CalendarIndex {
         let mut vocabulary = HashMap::new();
         let mut by_title: HashMap<usize, usize> = HashMap::new();
         let mut words: Vec<Vec<u32>> = Vec::with_capacity(calendar.len());
+        let texts = calendar.iter().map(text_key).collect();
         for (i, m) in calendar.iter().enumerate() {
             if let Some(&first) = by_title.get(&address(&m.summary)) {
                 let same = words[first].clone();
@@ -131,6 +134,7 @@ impl CalendarIndex {
             words,
             vocabulary,
             by_title,
+            texts,
             matters: Mutex::default(),
             week_minutes,
             tz,
@@ -206,6 +210,12 @@ impl CalendarIndex {
     /// What a meeting is about, read once per title and description.
     pub(crate) fn matter(&self, meeting: &Meeting) -> Matter {
         let key = text_key(meeting);
+        // Only the calendar's own texts are remembered: they live as long
+        // as the index, so their addresses name them. A meeting from
+        // elsewhere (an invitation) is read each time.
+        if !self.texts.contains(&key) {
+            return matter_of(meeting);
+        }
         let known = |matters: &HashMap<_, _>| matters.get(&key).copied();
         if let Some(m) = self.matters.lock().ok().as_deref().and_then(known) {
             return m;

@@ -127,7 +127,7 @@ impl<R: std::io::BufRead> Unfolder<R> {
     }
 
     /// Appends the next physical line, without its line ending, to the
-    /// buffer; `false` at the end. Returns whether it fit.
+    /// buffer: `None` at the end, else whether it fit in [`MAX_LINE`].
     fn physical(&mut self) -> Option<bool> {
         let mut any = false;
         let mut fit = true;
