@@ -55,6 +55,26 @@ pub fn current() -> Cancel {
     CURRENT.with(|c| c.borrow().clone()).unwrap_or_default()
 }
 
+/// The cores this machine gives the process (1 when it cannot tell).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// Runs `first` here and `second` on a helper thread at once, the helper
+/// under this thread's flag (so both stop when the work is cancelled); a
+/// panic in the helper goes on here.
+pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl FnOnce() -> B + Send) -> (A, B) {
+    let cancel = current();
+    std::thread::scope(|s| {
+        let helper = s.spawn(|| cancel.run(second));
+        let a = first();
+        match helper.join() {
+            Ok(b) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
 /// Whether the work on this thread was asked to stop.
 pub fn requested() -> bool {
     CURRENT.with(|c| c.borrow().as_ref().is_some_and(Cancel::is_cancelled))

@@ -81,20 +81,14 @@ impl CalendarIndex {
                 continue;
             }
             by_title.insert(address(&m.summary), i);
-            let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
-            let mut ids: Vec<u32> = words_of(&lower)
-                .into_iter()
-                .map(|w| match vocabulary.get(w) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
-                        vocabulary.insert(w.to_owned(), id);
-                        id
-                    }
-                })
-                .collect();
-            ids.sort_unstable();
-            words.push(ids);
+            words.push(word_ids(m, |w| match vocabulary.get(w) {
+                Some(&id) => id,
+                None => {
+                    let id = u32::try_from(vocabulary.len()).unwrap_or(u32::MAX);
+                    vocabulary.insert(w.to_owned(), id);
+                    id
+                }
+            }));
         }
         let client_of: Vec<Option<usize>> = calendar
             .iter()
@@ -232,13 +226,9 @@ impl CalendarIndex {
         if let Some(&i) = self.by_title.get(&address(&meeting.summary)) {
             return Cow::Borrowed(&self.words[i]);
         }
-        let lower = meeting.summary.as_deref().unwrap_or("").to_lowercase();
-        let mut title: Vec<u32> = words_of(&lower)
-            .iter()
-            .map(|w| self.vocabulary.get(*w).copied().unwrap_or(u32::MAX))
-            .collect();
-        title.sort_unstable();
-        Cow::Owned(title)
+        Cow::Owned(word_ids(meeting, |w| {
+            self.vocabulary.get(w).copied().unwrap_or(u32::MAX)
+        }))
     }
 
     /// The first meeting (by start) that overlaps `meeting` and blocks my
@@ -275,6 +265,14 @@ impl CalendarIndex {
 fn address(text: &Option<Arc<str>>) -> usize {
     text.as_ref()
         .map_or(0, |t| Arc::as_ptr(t).cast::<u8>() as usize)
+}
+
+/// A meeting's title words (lower-cased) as ids, sorted.
+fn word_ids(m: &Meeting, mut id: impl FnMut(&str) -> u32) -> Vec<u32> {
+    let lower = m.summary.as_deref().unwrap_or("").to_lowercase();
+    let mut ids: Vec<u32> = words_of(&lower).into_iter().map(&mut id).collect();
+    ids.sort_unstable();
+    ids
 }
 
 /// What a meeting's matter is read from: its title and description.

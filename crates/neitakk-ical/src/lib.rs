@@ -112,7 +112,10 @@ pub fn read(
     window: Window,
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
-    if bytes.len() >= SPLIT_FROM && cores() > 1 && !invite::looks_like_email(bytes) {
+    if bytes.len() >= SPLIT_FROM
+        && neitakk_core::cancel::cores() > 1
+        && !invite::looks_like_email(bytes)
+    {
         if let Some(at) = event_start(bytes, bytes.len() / 2) {
             let (first, second) = bytes.split_at(at);
             return in_halves(file, first, second, window, options);
@@ -137,7 +140,10 @@ pub fn read_file(
     let mut head = [0; 512];
     let n = f.read(&mut head).map_err(io)?;
     f.rewind().map_err(io)?;
-    if len >= SPLIT_FROM as u64 && cores() > 1 && !invite::looks_like_email(&head[..n]) {
+    if len >= SPLIT_FROM as u64
+        && neitakk_core::cancel::cores() > 1
+        && !invite::looks_like_email(&head[..n])
+    {
         // Where the first event after the middle begins, looked for in
         // the megabyte after it.
         let middle = len / 2;
@@ -162,10 +168,6 @@ pub fn read_file(
 /// more than it saves.
 const SPLIT_FROM: usize = 4 << 20;
 
-fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
-}
-
 /// Where the first line at or after `from` that begins an event starts:
 /// a component boundary, where a second reader can start inside the
 /// VCALENDAR.
@@ -184,16 +186,11 @@ fn in_halves(
     window: Window,
     options: &reader::Options,
 ) -> Result<Calendar, Error> {
-    let cancel = neitakk_core::cancel::current();
-    let (mut part, later) = std::thread::scope(|s| {
-        let helper = s.spawn(|| cancel.run(|| reader::part(file, second, window, options, true)));
-        let part = reader::part(file, first, window, options, false);
-        (part, helper.join())
-    });
-    match later {
-        Ok(later) => part.append(later),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    let (mut part, later) = neitakk_core::cancel::join(
+        || reader::part(file, first, window, options, false),
+        || reader::part(file, second, window, options, true),
+    );
+    part.append(later);
     Ok(expand(
         file,
         part.parsed(file, options)?,

@@ -234,9 +234,9 @@ impl<'a> Line<'a> {
         let text = self.params;
         let mut i = 0;
         std::iter::from_fn(move || {
-            let (name, values, next) = next_param(text, i)?;
+            let (name, raw, next) = next_param(text, i)?;
             i = next;
-            Some((name, values))
+            Some((name, param_values(raw)))
         })
     }
 
@@ -267,34 +267,55 @@ impl<'a> Line<'a> {
 }
 
 /// The parameter that starts at `text[i]` (a `;`): its name (trimmed), its
-/// values and where the next begins. `None` at the end or when malformed.
-fn next_param(text: &str, i: usize) -> Option<(&str, Vec<Cow<'_, str>>, usize)> {
+/// values as written and where the next begins. `None` at the end or when
+/// malformed. Values end at the first `,`, `;` or `:` outside quotes.
+fn next_param(text: &str, i: usize) -> Option<(&str, &str, usize)> {
     let bytes = text.as_bytes();
     if bytes.get(i) != Some(&b';') {
         return None;
     }
-    let mut i = i + 1;
-    let eq = i + text[i..].find('=')?;
-    let name = text[i..eq].trim();
-    i = eq + 1;
-    let mut values = Vec::new();
+    let eq = i + 1 + memchr::memchr(b'=', &bytes[i + 1..])?;
+    let mut end = eq + 1;
     loop {
-        if bytes.get(i) == Some(&b'"') {
-            let close = i + 1 + text[i + 1..].find('"')?;
-            values.push(caret_decoded(&text[i + 1..close]));
-            i = close + 1;
+        if bytes.get(end) == Some(&b'"') {
+            end = end + 2 + memchr::memchr(b'"', &bytes[end + 1..])?;
         } else {
-            let end = i + text[i..].find([',', ';', ':']).unwrap_or(text.len() - i);
-            values.push(caret_decoded(&text[i..end]));
-            i = end;
+            end += bytes[end..]
+                .iter()
+                .position(|b| matches!(b, b',' | b';' | b':'))
+                .unwrap_or(bytes.len() - end);
         }
-        if bytes.get(i) == Some(&b',') {
-            i += 1;
+        if bytes.get(end) == Some(&b',') {
+            end += 1;
         } else {
             break;
         }
     }
-    Some((name, values, i))
+    Some((text[i + 1..eq].trim(), &text[eq + 1..end], end))
+}
+
+/// A parameter's values as [`next_param`] found them: split at the commas
+/// outside quotes, unquoted, RFC 6868's escapes read.
+fn param_values(raw: &str) -> Vec<Cow<'_, str>> {
+    let mut values = Vec::new();
+    let mut rest = raw;
+    loop {
+        let (value, after) = match rest.strip_prefix('"') {
+            Some(quoted) => {
+                let close = quoted.find('"').unwrap_or(quoted.len());
+                (&quoted[..close], quoted.get(close + 1..).unwrap_or(""))
+            }
+            None => {
+                let end = rest.find(',').unwrap_or(rest.len());
+                (&rest[..end], &rest[end..])
+            }
+        };
+        values.push(caret_decoded(value));
+        match after.strip_prefix(',') {
+            Some(next) => rest = next,
+            None => return values,
+        }
+    }
 }
 
 /// Splits a logical line into name, parameters and value, borrowing it.
@@ -302,36 +323,19 @@ fn next_param(text: &str, i: usize) -> Option<(&str, Vec<Cow<'_, str>>, usize)> 
 /// malformed parameter).
 pub fn split_line(text: &str, line: usize) -> Option<Line<'_>> {
     let bytes = text.as_bytes();
-    let name_end = memchr::memchr2(b';', b':', bytes)?;
-    let name = &text[..name_end];
+    let name = name_of(text)?;
+    let name_end = name.len();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
         return None;
     }
-    // The parameters end at the first colon outside quotes; most lines
-    // have none, or none quoted.
+    // The parameters end at the first colon outside quotes.
     let mut i = name_end;
     while bytes.get(i) == Some(&b';') {
-        let eq = i + 1 + memchr::memchr(b'=', &bytes[i + 1..])?;
-        let pname = text[i + 1..eq].trim();
+        let (pname, _, next) = next_param(text, i)?;
         if pname.is_empty() || pname.contains([':', ';']) {
             return None;
         }
-        i = eq + 1;
-        loop {
-            if bytes.get(i) == Some(&b'"') {
-                i = i + 2 + memchr::memchr(b'"', &bytes[i + 1..])?;
-            } else {
-                i += bytes[i..]
-                    .iter()
-                    .position(|b| matches!(b, b',' | b';' | b':'))
-                    .unwrap_or(bytes.len() - i);
-            }
-            if bytes.get(i) == Some(&b',') {
-                i += 1;
-            } else {
-                break;
-            }
-        }
+        i = next;
     }
     if bytes.get(i) != Some(&b':') {
         return None;
@@ -342,6 +346,12 @@ pub fn split_line(text: &str, line: usize) -> Option<Line<'_>> {
         value: &text[i + 1..],
         line,
     })
+}
+
+/// The name a logical line begins with (up to its first `;` or `:`), if
+/// it has either: enough to tell a line apart without splitting it.
+pub fn name_of(text: &str) -> Option<&str> {
+    memchr::memchr2(b';', b':', text.as_bytes()).map(|end| &text[..end])
 }
 
 /// `s` upper-cased, borrowed when it is already (as almost every name is).

@@ -1,6 +1,6 @@
 //! Reading an iCalendar stream one component at a time into compact records.
 
-use crate::lines::{split_line, upper, Line, Unfolder, MAX_LINE};
+use crate::lines::{name_of, split_line, upper, Line, Unfolder, MAX_LINE};
 use crate::value::{
     cal_address, parse_duration, parse_stamp, unescape_text, Duration, Stamp, Time,
 };
@@ -99,6 +99,14 @@ struct EventBuilder {
 }
 
 impl EventBuilder {
+    /// Keeps a line as written, when the event's text is kept at all.
+    fn keep(&mut self, text: &str) {
+        if !self.text.is_empty() {
+            self.text.push_str(text);
+            self.text.push_str("\r\n");
+        }
+    }
+
     /// An event from its BEGIN line; `keep` its lines as written.
     fn at(line: usize, keep: bool) -> Box<EventBuilder> {
         Box::new(EventBuilder {
@@ -275,7 +283,7 @@ impl Reader<'_> {
                 break;
             };
             from = end;
-            let name = &text[..memchr::memchr2(b';', b':', text.as_bytes()).unwrap_or(0)];
+            let name = name_of(text).unwrap_or("");
             if TIMES.iter().any(|t| name.eq_ignore_ascii_case(t)) != times {
                 continue;
             }
@@ -546,12 +554,9 @@ pub(crate) fn part(
         // Inside an event only BEGIN and END steer the reader: the other
         // lines are held as they are, and split when the event is read.
         if let (State::Event(ev), true) = (&mut state, skipping.is_empty()) {
-            let name = &text[..memchr::memchr2(b';', b':', text.as_bytes()).unwrap_or(text.len())];
+            let name = name_of(text).unwrap_or(text);
             if !name.eq_ignore_ascii_case("BEGIN") && !name.eq_ignore_ascii_case("END") {
-                if options.keep_written {
-                    ev.text.push_str(text);
-                    ev.text.push_str("\r\n");
-                }
+                ev.keep(text);
                 r.hold(n, text);
                 continue;
             }
@@ -596,14 +601,13 @@ pub(crate) fn part(
         }
         // The event's lines as written (a new VEVENT or the calendar's end
         // closes it without being its own).
-        if let (State::Event(ev), true) = (&mut state, options.keep_written) {
+        if let State::Event(ev) = &mut state {
             let closes = matches!(
                 (l.name.as_ref(), value),
                 ("BEGIN", "VEVENT") | ("END", "VCALENDAR")
             );
             if !closes {
-                ev.text.push_str(text);
-                ev.text.push_str("\r\n");
+                ev.keep(text);
             }
         }
         // No component holds a VEVENT: one beginning here closes whatever

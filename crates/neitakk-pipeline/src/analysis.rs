@@ -177,17 +177,18 @@ pub enum Purpose {
     Answer,
 }
 
-/// Reads calendar text (a file's, an upload's, a CalDAV server's) and
-/// expands it in `window`; floating times in `tz`, else the profile's zone.
+/// Reads calendar text (an upload's, a CalDAV server's, a published
+/// calendar's) and expands it in `window`; floating times in `tz`, else the
+/// profile's zone. A large one is read on both cores.
 pub fn read_text(
     name: &str,
-    data: impl std::io::BufRead,
+    data: &[u8],
     window: Window,
     tz: Option<neitakk_core::Tz>,
     purpose: Purpose,
     config: &Config,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
-    neitakk_ical::read_stream(name, data, window, &options(tz, purpose, config))
+    neitakk_ical::read(name, data, window, &options(tz, purpose, config))
 }
 
 /// How to read a calendar: floating times in `tz`, else the profile's zone.
@@ -224,14 +225,9 @@ pub fn read_calendar(
             config,
         )?
     } else if path == "-" {
-        read_text(
-            "<stdin>",
-            std::io::stdin().lock(),
-            window,
-            tz,
-            purpose,
-            config,
-        )?
+        // Streamed: a pipe is read as it comes, never held whole.
+        let options = options(tz, purpose, config);
+        neitakk_ical::read_stream("<stdin>", std::io::stdin().lock(), window, &options)?
     } else {
         if Path::new(path).is_dir() {
             return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
@@ -505,21 +501,13 @@ impl Loaded {
 /// and there are enough items to pay for a thread; the results in order.
 /// Each meeting is assessed on its own, so a crowded week splits cleanly.
 fn on_both_cores<T: Sync, R: Send>(items: &[T], f: impl Fn(&[T]) -> Vec<R> + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores < 2 || items.len() < 2_000 {
+    if neitakk_core::cancel::cores() < 2 || items.len() < 2_000 {
         return f(items);
     }
     let (first, second) = items.split_at(items.len() / 2);
-    let cancel = neitakk_core::cancel::current();
-    std::thread::scope(|s| {
-        let helper = s.spawn(|| cancel.run(|| f(second)));
-        let mut out = f(first);
-        match helper.join() {
-            Ok(rest) => out.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        out
-    })
+    let (mut out, rest) = neitakk_core::cancel::join(|| f(first), || f(second));
+    out.extend(rest);
+    out
 }
 
 /// Which occurrence of a meeting is meant: the one starting at an instant,
