@@ -17,7 +17,8 @@ use std::sync::Arc;
 /// capped for the whole calendar, whatever the file holds.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Instances walked per rule, counted from DTSTART.
+    /// Instances walked per rule, counted from where its walk starts
+    /// (DTSTART, or near the window where the rule allows).
     pub per_series: usize,
     /// Instances walked in the whole calendar; past it, a series lists
     /// only its first instance.
@@ -196,8 +197,11 @@ impl Expander<'_> {
         }
     }
 
-    /// Every instance of a series master, keyed by original start.
-    fn series(&mut self, r: &EventRecord) -> BTreeMap<Key, Placed> {
+    /// The instances of a series master, keyed by original start: all of
+    /// them from `from` (a wall-clock time in its zone) on, and where the
+    /// rule allows a walk from near it, none of the earlier ones but the
+    /// first.
+    fn series(&mut self, r: &EventRecord, from: NaiveDateTime) -> BTreeMap<Key, Placed> {
         let zone = self.zone_of(&r.dtstart, r.line);
         let all_day = matches!(r.dtstart.stamp, Stamp::Date(_));
         let length = self.length(r);
@@ -212,7 +216,7 @@ impl Expander<'_> {
                 Stamp::Date(d) => d.and_hms_opt(23, 59, 59).unwrap_or_default(),
             };
             let budget = self.limits.per_series.min(self.walk_left);
-            match recur::walk(rule, start_wall, until_wall, stop, budget) {
+            match recur::walk(rule, start_wall, until_wall, from, stop, budget) {
                 Ok(w) => {
                     self.walk_left -= w.starts.len();
                     for part in &w.skipped {
@@ -449,8 +453,19 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             }
         };
         let first = x.single(&master);
-        let mut instances = x.series(&master);
         let master_zone = x.zone_of(&master.dtstart, master.line);
+        // Instances before the window are needed only where an override
+        // names one (to match it, or to move it and those after it): the
+        // walk starts two days before the earliest of these, wall-clock
+        // times in any zone being closer than that.
+        let from = overrides
+            .iter()
+            .map(|o| o.recurrence_id.as_ref().unwrap_or(&o.dtstart).stamp.naive())
+            .chain([master_zone.to_wall(window.from)])
+            .min()
+            .and_then(|t| t.checked_sub_signed(TimeDelta::days(2)))
+            .unwrap_or(NaiveDateTime::MIN);
+        let mut instances = x.series(&master, from);
         // Its zone's definition is found once for the whole series.
         let master_start = with_zone(
             master

@@ -137,7 +137,8 @@ impl CustomZone {
                     Stamp::Utc(t) => t + TimeDelta::seconds(i64::from(from)),
                     other => other.naive(),
                 };
-                let walked = recur::walk(rule, start, until_wall, stop, 2_000)?;
+                // Every onset: a zone answers for any time, not only the window's.
+                let walked = recur::walk(rule, start, until_wall, start, stop, 2_000)?;
                 onsets.extend(walked.starts);
             }
             for onset in onsets {
