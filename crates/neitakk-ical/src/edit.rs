@@ -270,7 +270,7 @@ mod tests {
             &Options::default(),
         )
         .unwrap();
-        assert_eq!(cal.occurrences.len(), 3);
+        assert_eq!(cal.len(), 3);
     }
 
     #[test]

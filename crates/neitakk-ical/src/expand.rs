@@ -346,6 +346,103 @@ fn occurrence(meeting: &Meeting, placed: Placed, rid: Option<(Key, Written)>) ->
 
 /// Expands parsed records into the occurrences that touch `window`.
 pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Calendar {
+    expanded(file, parsed, window, limits).into_calendar()
+}
+
+/// The occurrences of a calendar in a window, sorted by start, UID and instance,
+/// each made only when it is asked for: what places them is small (an
+/// instant, a length and which version of which event), so that a caller
+/// that writes them out one by one never holds them all.
+#[derive(Debug)]
+pub struct Expanded {
+    versions: Vec<Version>,
+    names: Vec<Names>,
+    slots: Vec<Slot>,
+    pub warnings: Vec<Warning>,
+    /// Why some occurrences are not listed, when the limits were spent.
+    pub partial: Option<String>,
+}
+
+impl Expanded {
+    /// How many occurrences there are.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The occurrences in order, each made as it is taken.
+    pub fn occurrences(&self) -> impl Iterator<Item = Meeting> + '_ {
+        self.slots.iter().map(|s| {
+            let v = &self.versions[s.version];
+            let rid = s.key.map(|k| {
+                // Every instance's version has the names of its series.
+                let written = v.names.map(|n| self.names[n].of(k)).unwrap_or_default();
+                (k, written)
+            });
+            occurrence(&v.meeting, s.placed, rid)
+        })
+    }
+
+    /// All of them made at once.
+    pub fn into_calendar(self) -> Calendar {
+        Calendar {
+            occurrences: self.occurrences().collect(),
+            warnings: self.warnings,
+            partial: self.partial,
+        }
+    }
+}
+
+/// One version of an event (a single event, a series, an override of one
+/// of its instances) that occurrences are made from, with the names of its
+/// instances (in `Expanded::names`) if it has instances.
+#[derive(Debug)]
+struct Version {
+    meeting: Box<Meeting>,
+    names: Option<usize>,
+}
+
+/// How the instances of an event are named, as its invitation wrote them.
+#[derive(Debug)]
+enum Names {
+    /// An instance whose series is not in the file: its RECURRENCE-ID.
+    Own(Written),
+    /// A series: the RECURRENCE-IDs its overrides wrote, and the others as
+    /// its DTSTART is written, in its zone.
+    Series {
+        start: Written,
+        zone: Zone,
+        own: HashMap<Key, Written>,
+    },
+}
+
+impl Names {
+    fn of(&self, key: Key) -> Written {
+        match self {
+            Names::Own(w) => w.clone(),
+            Names::Series { start, zone, own } => own
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| written_rid(start, key, zone)),
+        }
+    }
+}
+
+/// An occurrence before it is made: where it is placed, of which version,
+/// and which instance it is, if it is one.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    placed: Placed,
+    version: usize,
+    key: Option<Key>,
+}
+
+/// Expands parsed records into the occurrences that touch `window`, to be
+/// made as they are taken.
+pub fn expanded(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Expanded {
     let Parsed {
         events,
         zones,
@@ -363,12 +460,18 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     };
 
     let mut events = events;
+    // What the organizer wrote, before any zone is read into it: an answer
+    // names its instance the same way. A series' DTSTART, an instance's
+    // RECURRENCE-ID, by the line of the event (the few records that need
+    // one, apart: records are many).
+    let mut as_written_at: HashMap<usize, Written> = HashMap::new();
     for e in &mut events {
-        // What the organizer wrote, before any zone is read into it: an
-        // answer names its instance the same way.
-        if e.is_series() || e.recurrence_id.is_some() {
-            e.dtstart_written = Some(written(&e.dtstart));
-            e.recurrence_id_written = e.recurrence_id.as_ref().map(written);
+        if let Some(t) = e
+            .recurrence_id
+            .as_ref()
+            .or(e.is_series().then_some(&e.dtstart))
+        {
+            as_written_at.insert(e.line, written(t));
         }
         if let Some(zone) = x.zones.calendar {
             in_calendar_zone(e, zone);
@@ -434,7 +537,8 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                 if let Some(m) = single {
                     let placed = x.single(&m);
                     if out.admits(placed) {
-                        out.push(occurrence(&m.meeting, placed, None));
+                        let v = out.version(m.meeting, None);
+                        out.push(placed, v, None);
                     }
                 }
                 for (k, o) in overrides {
@@ -442,12 +546,12 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
                     if !out.admits(placed) {
                         continue;
                     }
-                    let written = o
-                        .recurrence_id_written
-                        .clone()
+                    let written = as_written_at
+                        .remove(&o.line)
                         .unwrap_or_else(|| written(&o.dtstart));
-                    let written = with_zone(written, &x.zones);
-                    out.push(occurrence(&o.meeting, placed, Some((k, written))));
+                    let names = out.names(Names::Own(with_zone(written, &x.zones)));
+                    let v = out.version(o.meeting, Some(names));
+                    out.push(placed, v, Some(k));
                 }
                 continue;
             }
@@ -468,9 +572,8 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let mut instances = x.series(&master, from);
         // Its zone's definition is found once for the whole series.
         let master_start = with_zone(
-            master
-                .dtstart_written
-                .clone()
+            as_written_at
+                .remove(&master.line)
                 .unwrap_or_else(|| written(&master.dtstart)),
             &x.zones,
         );
@@ -523,7 +626,7 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
         let own_rids: HashMap<Key, Written> = overrides
             .iter()
             .map(|(k, o)| {
-                let w = match o.recurrence_id_written.clone() {
+                let w = match as_written_at.remove(&o.line) {
                     Some(w) => with_zone(w, &x.zones),
                     None => written_rid(&master_start, *k, &master_zone),
                 };
@@ -546,19 +649,26 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             instances.retain(|_, p| window.contains(p.start, p.end));
         }
         // The versions of the event: the master first, then each override.
-        let with_series = |m: Meeting| Meeting {
-            series: Some(series.clone()),
-            ..m
+        let with_series = |mut m: Box<Meeting>| {
+            m.series = Some(series.clone());
+            m
         };
-        let mut versions = vec![with_series(master.meeting.clone())];
-        let mut placed: BTreeMap<Key, (Placed, usize)> =
-            instances.iter().map(|(k, p)| (*k, (*p, 0))).collect();
+        let mark = out.mark();
+        let names = out.names(Names::Series {
+            start: master_start,
+            zone: master_zone,
+            own: own_rids,
+        });
+        let master_version = out.version(with_series(master.meeting), Some(names));
+        let mut placed: BTreeMap<Key, (Placed, usize)> = instances
+            .iter()
+            .map(|(k, p)| (*k, (*p, master_version)))
+            .collect();
         for (rid, o) in overrides {
             // An override describes its instance fully (RFC 5545 has no
             // inheritance; libical, ical.js and Thunderbird read it so).
-            versions.push(with_series(o.meeting.clone()));
-            let version = versions.len() - 1;
             let own = x.single(&o);
+            let version = out.version(with_series(o.meeting), Some(names));
             if o.this_and_future {
                 // This and every later instance move by the same shift from
                 // their original times, and take the new length: a later
@@ -582,46 +692,58 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
             placed.insert(rid, (own, version));
         }
         for (k, (p, v)) in placed {
-            let m = &versions[v];
-            if !m.is_cancelled() && out.admits(p) {
-                let written = own_rids
-                    .get(&k)
-                    .cloned()
-                    .unwrap_or_else(|| written_rid(&master_start, k, &master_zone));
-                out.push(occurrence(m, p, Some((k, written))));
+            if !out.versions[v].meeting.is_cancelled() && out.admits(p) {
+                out.push(p, v, Some(k));
             }
         }
+        out.unless_kept(mark);
     }
-
-    let (occurrences, dropped) = out.finish();
-    if let (Some(last), true) = (occurrences.last(), dropped > 0) {
+    // The records' room is let go before the last sort needs its own.
+    drop(records);
+    let (versions, names, slots, dropped) = out.finish();
+    if let (Some(last), true) = (slots.last(), dropped > 0) {
         x.spent(
             0,
             format!(
                 "more than {} occurrences in the window: only the first {}, until {}, are listed ({dropped} left out)",
                 limits.kept,
                 limits.kept,
-                rfc3339(last.start)
+                rfc3339(last.placed.start)
             ),
         );
     }
-    Calendar {
-        occurrences,
+    Expanded {
+        versions,
+        names,
+        slots,
         warnings: x.warnings,
         partial: x.partial,
     }
 }
 
-/// The occurrences in the window, at most `cap` of them: the earliest.
-/// Memory stays within twice the cap, whatever the calendar holds, and an
-/// occurrence that cannot be among the earliest is not even made.
+/// The occurrences in the window, at most `cap` of them: the earliest, as
+/// slots, with the versions and names they are made from. Memory stays
+/// within twice the cap of slots, whatever the calendar holds, and an
+/// occurrence that cannot be among the earliest is not even placed.
 struct Kept {
     window: Window,
     cap: usize,
-    out: Vec<Meeting>,
+    versions: Vec<Version>,
+    names: Vec<Names>,
+    slots: Vec<Slot>,
+    /// Slots pushed so far, trimmed or not.
+    pushed: usize,
     /// Once the cap was reached: the latest start still kept.
     cutoff: Option<DateTime<Utc>>,
     dropped: usize,
+}
+
+/// Where one event's versions and names begin in [`Kept`].
+#[derive(Clone, Copy)]
+struct Mark {
+    versions: usize,
+    names: usize,
+    pushed: usize,
 }
 
 impl Kept {
@@ -629,7 +751,10 @@ impl Kept {
         Kept {
             window,
             cap,
-            out: Vec::new(),
+            versions: Vec::new(),
+            names: Vec::new(),
+            slots: Vec::new(),
+            pushed: 0,
             cutoff: None,
             dropped: 0,
         }
@@ -647,54 +772,81 @@ impl Kept {
         true
     }
 
-    fn push(&mut self, m: Meeting) {
+    fn version(&mut self, meeting: Box<Meeting>, names: Option<usize>) -> usize {
+        self.versions.push(Version { meeting, names });
+        self.versions.len() - 1
+    }
+
+    fn names(&mut self, names: Names) -> usize {
+        self.names.push(names);
+        self.names.len() - 1
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            versions: self.versions.len(),
+            names: self.names.len(),
+            pushed: self.pushed,
+        }
+    }
+
+    /// Lets go of the versions and names added since `mark` if none of
+    /// their occurrences was pushed: a series outside the window costs
+    /// nothing once it is passed.
+    fn unless_kept(&mut self, mark: Mark) {
+        if self.pushed == mark.pushed {
+            self.versions.truncate(mark.versions);
+            self.names.truncate(mark.names);
+        }
+    }
+
+    fn push(&mut self, placed: Placed, version: usize, key: Option<Key>) {
         // A cancelled instance is no occurrence; a cancelled single event is
         // listed (its cancellation is what there is to know).
-        if m.is_cancelled() && m.recurrence_id.is_some() {
+        if key.is_some() && self.versions[version].meeting.is_cancelled() {
             return;
         }
-        self.out.push(m);
-        if self.out.len() >= self.cap.saturating_mul(2).max(1) {
+        self.slots.push(Slot {
+            placed,
+            version,
+            key,
+        });
+        self.pushed += 1;
+        if self.slots.len() >= self.cap.saturating_mul(2).max(1) {
             self.trim();
         }
     }
 
     fn trim(&mut self) {
-        // Sorted as a list of starts and places, then moved once: a meeting
-        // is a large value to move at every step of a sort. The place breaks
-        // ties last, so the order is the stable one.
-        let out = &self.out;
-        let mut order: Vec<(DateTime<Utc>, usize)> =
-            out.iter().enumerate().map(|(i, m)| (m.start, i)).collect();
-        order.sort_unstable_by(|&(a_start, a), &(b_start, b)| {
-            a_start
-                .cmp(&b_start)
-                .then_with(|| out[a].uid.cmp(&out[b].uid))
-                .then(a.cmp(&b))
+        let versions = &self.versions;
+        // By start, UID and instance; the version parts two overrides of
+        // one instance. No two slots are alike, so the order is the same
+        // whatever the sort (an unstable one needs no second buffer).
+        self.slots.sort_unstable_by(|a, b| {
+            a.placed
+                .start
+                .cmp(&b.placed.start)
+                .then_with(|| {
+                    versions[a.version]
+                        .meeting
+                        .uid
+                        .cmp(&versions[b.version].meeting.uid)
+                })
+                .then(a.key.cmp(&b.key))
+                .then(a.version.cmp(&b.version))
         });
-        // Each meeting swapped straight to its place: no second list.
-        let mut place = vec![0; order.len()];
-        for (k, &(_, i)) in order.iter().enumerate() {
-            place[i] = k;
-        }
-        for i in 0..place.len() {
-            while place[i] != i {
-                let k = place[i];
-                self.out.swap(i, k);
-                place.swap(i, k);
-            }
-        }
-        if self.out.len() > self.cap {
-            self.dropped += self.out.len() - self.cap;
-            self.out.truncate(self.cap);
-            self.cutoff = self.out.last().map(|m| m.start);
+        if self.slots.len() > self.cap {
+            self.dropped += self.slots.len() - self.cap;
+            self.slots.truncate(self.cap);
+            self.cutoff = self.slots.last().map(|s| s.placed.start);
         }
     }
 
-    /// The occurrences in order of start, and how many were left out.
-    fn finish(mut self) -> (Vec<Meeting>, usize) {
+    /// The versions, names and slots in order of start, and how many
+    /// occurrences were left out.
+    fn finish(mut self) -> (Vec<Version>, Vec<Names>, Vec<Slot>, usize) {
         self.trim();
-        (self.out, self.dropped)
+        (self.versions, self.names, self.slots, self.dropped)
     }
 }
 

@@ -26,7 +26,7 @@ mod written;
 pub mod zone;
 
 use chrono::{DateTime, Utc};
-pub use expand::{expand, Limits};
+pub use expand::{expand, expanded, Expanded, Limits};
 pub use neitakk_core::Meeting;
 use std::fmt;
 
@@ -94,7 +94,7 @@ impl Window {
 }
 
 /// What reading a calendar gives: the occurrences in the window, sorted by
-/// start then UID, and the warnings met on the way.
+/// start, UID and RECURRENCE-ID, and the warnings met on the way.
 #[derive(Debug, Default)]
 pub struct Calendar {
     pub occurrences: Vec<Meeting>,
@@ -105,13 +105,14 @@ pub struct Calendar {
 }
 
 /// Reads a calendar from bytes (an `.ics`, or an `.eml` holding an
-/// invitation) and expands it in `window`.
+/// invitation) and expands it in `window` (`into_calendar` makes every
+/// occurrence at once).
 pub fn read(
     file: &str,
     bytes: &[u8],
     window: Window,
     options: &reader::Options,
-) -> Result<Calendar, Error> {
+) -> Result<Expanded, Error> {
     if bytes.len() >= SPLIT_FROM
         && neitakk_core::cancel::cores() > 1
         && !invite::looks_like_email(bytes)
@@ -132,7 +133,7 @@ pub fn read_file(
     path: &std::path::Path,
     window: Window,
     options: &reader::Options,
-) -> Result<Calendar, Error> {
+) -> Result<Expanded, Error> {
     use std::io::{BufReader, Read, Seek, SeekFrom};
     let io = Error::io(file);
     let mut f = std::fs::File::open(path).map_err(io)?;
@@ -185,13 +186,13 @@ fn in_halves(
     second: impl std::io::BufRead + Send,
     window: Window,
     options: &reader::Options,
-) -> Result<Calendar, Error> {
+) -> Result<Expanded, Error> {
     let (mut part, later) = neitakk_core::cancel::join(
         || reader::part(file, first, window, options, false),
         || reader::part(file, second, window, options, true),
     );
     part.append(later);
-    Ok(expand(
+    Ok(expanded(
         file,
         part.parsed(file, options)?,
         window,
@@ -206,7 +207,7 @@ pub fn read_stream(
     mut input: impl std::io::BufRead,
     window: Window,
     options: &reader::Options,
-) -> Result<Calendar, Error> {
+) -> Result<Expanded, Error> {
     let io = Error::io(file);
     let parsed = if invite::looks_like_email(input.fill_buf().map_err(io)?) {
         let mut bytes = Vec::new();
@@ -216,5 +217,5 @@ pub fn read_stream(
     } else {
         reader::parse(file, input, window, options)?
     };
-    Ok(expand(file, parsed, window, &options.limits))
+    Ok(expanded(file, parsed, window, &options.limits))
 }

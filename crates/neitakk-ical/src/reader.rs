@@ -55,12 +55,10 @@ pub struct EventRecord {
     pub recurrence_id: Option<Time>,
     /// RECURRENCE-ID;RANGE=THISANDFUTURE.
     pub this_and_future: bool,
-    /// For series and their instances: DTSTART and RECURRENCE-ID as written,
-    /// before any zone is read into them (expansion fills these in).
-    pub dtstart_written: Option<neitakk_core::Written>,
-    pub recurrence_id_written: Option<neitakk_core::Written>,
-    /// The descriptive fields; times are filled in by expansion.
-    pub meeting: Meeting,
+    /// The descriptive fields; times are filled in by expansion. Boxed: it
+    /// moves on to be what occurrences are made from, and a calendar's
+    /// records are many.
+    pub meeting: Box<Meeting>,
     /// The VEVENT as written: its unfolded lines, nested components too.
     pub text: String,
 }
@@ -357,9 +355,7 @@ impl Reader<'_> {
             exdates: ev.exdates,
             recurrence_id: ev.recurrence_id,
             this_and_future: ev.this_and_future,
-            dtstart_written: None,
-            recurrence_id_written: None,
-            meeting,
+            meeting: Box::new(meeting),
             text,
         };
         out.push(record);
@@ -461,6 +457,7 @@ impl Part {
     /// Adds the stretch that follows this one in the file.
     pub(crate) fn append(&mut self, later: Part) {
         let offset = self.lines;
+        self.events.reserve_exact(later.events.len());
         for mut e in later.events {
             e.line += offset;
             for (line, _) in &mut e.rrules {

@@ -120,3 +120,44 @@ fn past_the_cap_the_earliest_occurrences_are_kept() {
     );
     assert!(partial.contains("(4040 left out)"), "{partial}");
 }
+
+#[test]
+fn occurrences_made_one_at_a_time_are_never_held_all() {
+    let year = Window {
+        from: at("2026-01-01T00:00:00Z"),
+        to: at("2027-01-01T00:00:00Z"),
+    };
+    // Ten meetings every hour: 87,600 occurrences in the year.
+    let text = hourly(10);
+    let parse = || {
+        reader::parse(
+            "hourly.ics",
+            text.as_bytes(),
+            year,
+            &reader::Options::default(),
+        )
+        .unwrap()
+    };
+    let limits = Limits {
+        kept: 100_000,
+        ..Limits::default()
+    };
+    let (all, held) = peak_of(|| expand("hourly.ics", parse(), year, &limits));
+    let ((count, written), streamed) = peak_of(|| {
+        let expanded = neitakk_ical::expanded("hourly.ics", parse(), year, &limits);
+        let mut written = 0;
+        for m in expanded.occurrences() {
+            written += m.uid.len() + m.recurrence_id.map_or(0, |r| r.len());
+        }
+        (expanded.len(), written)
+    });
+    assert_eq!(count, 87_600);
+    assert_eq!(count, all.occurrences.len());
+    assert!(written > 0);
+    // What places an occurrence is its times and two indexes (56 bytes,
+    // and room to grow), where a meeting is ten times that: streamed, the
+    // expansion holds a third of what the made list does, or less.
+    let per_occurrence = streamed / count;
+    assert!(per_occurrence <= 160, "{per_occurrence} bytes per occurrence");
+    assert!(held > 3 * streamed, "{held} held, {streamed} streamed");
+}

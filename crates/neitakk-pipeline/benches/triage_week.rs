@@ -47,8 +47,9 @@ fn triage_week(c: &mut Criterion) {
         default_tz: Some(config.profile.timezone),
         ..Default::default()
     };
-    let calendar =
-        neitakk_ical::read_stream("year.ics", data.as_slice(), span, &options).expect("calendar");
+    let calendar = neitakk_ical::read_stream("year.ics", data.as_slice(), span, &options)
+        .expect("calendar")
+        .into_calendar();
     let loaded = Loaded::new(
         week,
         span,

@@ -189,6 +189,7 @@ pub fn read_text(
     config: &Config,
 ) -> Result<neitakk_ical::Calendar, neitakk_ical::Error> {
     neitakk_ical::read(name, data, window, &options(tz, purpose, config))
+        .map(neitakk_ical::Expanded::into_calendar)
 }
 
 /// How to read a calendar: floating times in `tz`, else the profile's zone.
@@ -211,33 +212,41 @@ pub fn read_calendar(
     purpose: Purpose,
     config: &Config,
 ) -> Result<Vec<Meeting>> {
+    Ok(read_expanded(path, window, tz, purpose, config)?
+        .into_calendar()
+        .occurrences)
+}
+
+/// As [`read_calendar`], each occurrence made only as it is taken: what
+/// writes them out one by one never holds them all.
+pub fn read_expanded(
+    path: &str,
+    window: Window,
+    tz: Option<neitakk_core::Tz>,
+    purpose: Purpose,
+    config: &Config,
+) -> Result<neitakk_ical::Expanded> {
+    let options = options(tz, purpose, config);
     let cal = if path == CALDAV {
         let data = caldav_calendar(config, window)?;
-        read_text("caldav", data.as_bytes(), window, tz, purpose, config)?
+        neitakk_ical::read("caldav", data.as_bytes(), window, &options)?
     } else if neitakk_net::feed::address(path).is_some() {
         let data = crate::published::read(path, config)?;
-        read_text(
-            &crate::published::name(path),
-            data.as_slice(),
-            window,
-            tz,
-            purpose,
-            config,
-        )?
+        let name = crate::published::name(path);
+        neitakk_ical::read(&name, data.as_slice(), window, &options)?
     } else if path == "-" {
         // Streamed: a pipe is read as it comes, never held whole.
-        let options = options(tz, purpose, config);
         neitakk_ical::read_stream("<stdin>", std::io::stdin().lock(), window, &options)?
     } else {
         if Path::new(path).is_dir() {
             return Err(BadInput(format!("{path} is a folder, not a calendar file")).into());
         }
-        neitakk_ical::read_file(path, Path::new(path), window, &options(tz, purpose, config))?
+        neitakk_ical::read_file(path, Path::new(path), window, &options)?
     };
     for w in &cal.warnings {
         tracing::warn!("{w}");
     }
-    Ok(cal.occurrences)
+    Ok(cal)
 }
 
 /// One meeting with its facts and the engine's decision.

@@ -26,6 +26,7 @@ fn load(name: &str, from: &str, to: &str, tz: Option<neitakk_core::Tz>) -> Calen
         &options,
     )
     .unwrap()
+    .into_calendar()
 }
 
 /// `(start, end, recurrence_id)` of every occurrence of `uid`.
@@ -308,7 +309,9 @@ QkVHSU46VkNBTEVOREFSDQpNRVRIT0Q6UkVRVUVTVA0KQkVHSU46VkVWRU5UDQpVSUQ6aW52aXRlLTEN
         from: utc("2026-12-01T00:00:00Z"),
         to: utc("2026-12-08T00:00:00Z"),
     };
-    let cal = read("invite.eml", eml.as_bytes(), w, &Options::default()).unwrap();
+    let cal = read("invite.eml", eml.as_bytes(), w, &Options::default())
+        .unwrap()
+        .into_calendar();
     assert_eq!(cal.occurrences.len(), 1);
     assert_eq!(cal.occurrences[0].summary.as_deref(), Some("Statusmøte"));
 }

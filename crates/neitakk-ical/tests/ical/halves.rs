@@ -69,12 +69,18 @@ fn two_halves_read_as_one_stream_does() {
         ics.len()
     );
     let options = Options::default();
-    let whole = read_stream("big.ics", ics.as_bytes(), window(), &options).unwrap();
-    let halves = read("big.ics", ics.as_bytes(), window(), &options).unwrap();
+    let whole = read_stream("big.ics", ics.as_bytes(), window(), &options)
+        .unwrap()
+        .into_calendar();
+    let halves = read("big.ics", ics.as_bytes(), window(), &options)
+        .unwrap()
+        .into_calendar();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.ics");
     std::fs::write(&path, &ics).unwrap();
-    let file = read_file("big.ics", &path, window(), &options).unwrap();
+    let file = read_file("big.ics", &path, window(), &options)
+        .unwrap()
+        .into_calendar();
 
     // The year's events, and the series in the zone defined at the end.
     assert_eq!(whole.occurrences.len(), 6_000 + 52);

@@ -279,7 +279,8 @@ fn parameter_values_use_rfc_6868() {
         },
         &Default::default(),
     )
-    .unwrap();
+    .unwrap()
+    .into_calendar();
     let organizer = back.occurrences[0].organizer.clone().unwrap();
     assert_eq!(organizer.name.as_deref(), Some("Åse \"Inga\" Ødegård"));
 }

@@ -25,7 +25,9 @@ fn load_with(name: &str, tz: Option<neitakk_core::Tz>) -> Calendar {
         tz,
         ..Options::default()
     };
-    read(name, &bytes, window, &options).unwrap()
+    read(name, &bytes, window, &options)
+        .unwrap()
+        .into_calendar()
 }
 
 fn load(name: &str) -> Calendar {

@@ -2,7 +2,7 @@
 
 use crate::table;
 use neitakk_ical::Window;
-use neitakk_pipeline::analysis::{parse_instant, read_calendar, Purpose};
+use neitakk_pipeline::analysis::{parse_instant, read_expanded, Purpose};
 use neitakk_pipeline::config::Config;
 use neitakk_pipeline::events::line;
 use neitakk_pipeline::BadInput;
@@ -56,22 +56,24 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         "--from/--to",
     )?;
     let file = crate::args::calendar(&args.file, config)?;
-    let occurrences = read_calendar(&file, window, tz, Purpose::Assess, config)?;
+    // Each occurrence is made as it is written: a large calendar's year is
+    // never held whole.
+    let expanded = read_expanded(&file, window, tz, Purpose::Assess, config)?;
+    let occurrences = expanded.occurrences();
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Jsonl => {
             // Buffered: a large calendar has hundreds of thousands of lines,
             // and the plain stdout lock writes each one on its own.
             let mut out = std::io::BufWriter::new(out);
-            for m in &occurrences {
-                serde_json::to_writer(&mut out, &line(m))?;
+            for m in occurrences {
+                serde_json::to_writer(&mut out, &line(&m))?;
                 out.write_all(b"\n")?;
             }
             out.flush()?;
         }
         Format::Table => {
             let rows: Vec<Vec<String>> = occurrences
-                .iter()
                 .map(|m| {
                     let when = match m.dates {
                         Some((a, b)) if b - a > chrono::Duration::days(1) => {
@@ -96,7 +98,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
                     vec![
                         when,
                         m.summary.as_deref().unwrap_or_default().to_owned(),
-                        m.uid.clone(),
+                        m.uid,
                     ]
                 })
                 .collect();
