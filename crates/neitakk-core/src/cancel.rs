@@ -57,7 +57,10 @@ pub fn current() -> Cancel {
 
 /// The cores this machine gives the process (1 when it cannot tell).
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, usize::from)
+    // Asked once: the answer reads the process's cgroup files each time,
+    // and a triage asks for every week.
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
 }
 
 /// Runs `first` here and `second` on a helper thread at once, the helper

@@ -41,7 +41,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            let mut out = std::io::BufWriter::new(out);
+            // A year is megabytes of JSON: written in large pieces.
+            let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
             triage::write_json(&mut out, config, &loaded, &overrides)?;
             out.flush()?;
         }
