@@ -158,6 +158,9 @@ fn occurrences_made_one_at_a_time_are_never_held_all() {
     // and room to grow), where a meeting is ten times that: streamed, the
     // expansion holds a third of what the made list does, or less.
     let per_occurrence = streamed / count;
-    assert!(per_occurrence <= 160, "{per_occurrence} bytes per occurrence");
+    assert!(
+        per_occurrence <= 160,
+        "{per_occurrence} bytes per occurrence"
+    );
     assert!(held > 3 * streamed, "{held} held, {streamed} streamed");
 }

@@ -65,7 +65,7 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
         Format::Jsonl => {
             // Buffered: a large calendar has hundreds of thousands of lines,
             // and the plain stdout lock writes each one on its own.
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+            let mut out = std::io::BufWriter::with_capacity(1 << 17, out);
             for m in occurrences {
                 serde_json::to_writer(&mut out, &line(&m))?;
                 out.write_all(b"\n")?;

@@ -41,8 +41,8 @@ pub fn run(config: &Config, args: &Args) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            // A year is megabytes of JSON: written in large pieces.
-            let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+            // A year is megabytes of JSON: written in pieces of 128 KB, not 8.
+            let mut out = std::io::BufWriter::with_capacity(1 << 17, out);
             triage::write_json(&mut out, config, &loaded, &overrides)?;
             out.flush()?;
         }
