@@ -349,10 +349,10 @@ pub fn expand(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> Ca
     expanded(file, parsed, window, limits).into_calendar()
 }
 
-/// The occurrences of a calendar in a window, sorted by start, UID and instance,
-/// each made only when it is asked for: what places them is small (an
-/// instant, a length and which version of which event), so that a caller
-/// that writes them out one by one never holds them all.
+/// The occurrences of a calendar in a window, sorted by start, UID and
+/// instance, each made only when it is asked for: what places one is small
+/// (its times, and which instance of which version of an event), so that a
+/// caller that writes them out one by one never holds them all.
 #[derive(Debug)]
 pub struct Expanded {
     versions: Vec<Version>,
@@ -698,7 +698,8 @@ pub fn expanded(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> 
         }
         out.unless_kept(mark);
     }
-    // The records' room is let go before the last sort needs its own.
+    // The records are spent: their room is let go before the occurrences
+    // are made.
     drop(records);
     let (versions, names, slots, dropped) = out.finish();
     if let (Some(last), true) = (slots.last(), dropped > 0) {
@@ -722,9 +723,10 @@ pub fn expanded(file: &str, parsed: Parsed, window: Window, limits: &Limits) -> 
 }
 
 /// The occurrences in the window, at most `cap` of them: the earliest, as
-/// slots, with the versions and names they are made from. Memory stays
-/// within twice the cap of slots, whatever the calendar holds, and an
-/// occurrence that cannot be among the earliest is not even placed.
+/// slots, with the versions and names they are made from. At most twice
+/// the cap of slots are held, whatever the calendar holds (the versions
+/// are what the records held already), and an occurrence that cannot be
+/// among the earliest is not even placed.
 struct Kept {
     window: Window,
     cap: usize,
