@@ -152,7 +152,7 @@ pub fn match_client(meeting: &Meeting, me: &[String], clients: &[Client]) -> Opt
 /// Gathers the facts about `meeting`.
 pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts {
     let s = ctx.settings;
-    let client_index = match_client(meeting, ctx.me, ctx.clients);
+    let client_index = ctx.index.client(meeting, ctx.me, ctx.clients);
     let client = client_index.map(|i| &ctx.clients[i]);
 
     let colleague = colleague_of(meeting, ctx.me, client);

@@ -35,6 +35,8 @@ pub struct CalendarIndex {
     /// a meeting are looked for.
     by_client_word: HashMap<(usize, u32), Vec<usize>>,
     by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>>,
+    /// Each meeting's client, as matched for the lists above.
+    client_of: Vec<Option<usize>>,
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
@@ -125,6 +127,7 @@ impl CalendarIndex {
             accepted_ends,
             by_client_word,
             by_client_uid,
+            client_of,
             words,
             vocabulary,
             by_title,
@@ -199,6 +202,26 @@ impl CalendarIndex {
             }
         }
         u32::try_from(counted.len()).unwrap_or(REPETITION_CAP)
+    }
+
+    /// Which client a meeting is with (`match_client`, for the addresses
+    /// and clients the index was built for): one of the calendar's own, by
+    /// its place in the list, is matched once for the index and the facts.
+    pub(crate) fn client(
+        &self,
+        meeting: &Meeting,
+        me: &[String],
+        clients: &[Client],
+    ) -> Option<usize> {
+        let cal = self.calendar.as_slice();
+        // Its place, if it lies in the list (an element is where its
+        // address says); a meeting from elsewhere is matched now.
+        let offset = (meeting as *const Meeting as usize).wrapping_sub(cal.as_ptr() as usize);
+        let at = offset / std::mem::size_of::<Meeting>().max(1);
+        match (cal.get(at), self.client_of.get(at)) {
+            (Some(own), Some(&client)) if std::ptr::eq(own, meeting) => client,
+            _ => match_client(meeting, me, clients),
+        }
     }
 
     /// What a meeting is about, read once per title and description.
@@ -418,6 +441,48 @@ mod tests {
             })
             .count();
         u32::try_from(n).unwrap().min(REPETITION_CAP)
+    }
+
+    #[test]
+    fn the_calendars_own_meetings_are_matched_to_a_client_once() {
+        let client = |name: &str, domain: &str| Client {
+            name: name.into(),
+            domains: vec![domain.into()],
+            ..Default::default()
+        };
+        let built_for = [client("Havn", "havn.no"), client("Fjord", "fjord.no")];
+        let me = ["me@firma.no".to_owned()];
+        let start = "2026-05-04T06:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        let calendar: Vec<Meeting> = ["p@havn.no", "q@fjord.no", "me@firma.no", "r@else.no"]
+            .iter()
+            .map(|email| Meeting {
+                uid: (*email).to_owned(),
+                start,
+                end: start + Duration::minutes(30),
+                attendees: vec![Attendee {
+                    email: (*email).to_owned(),
+                    ..Default::default()
+                }]
+                .into(),
+                ..Default::default()
+            })
+            .collect();
+        let index = CalendarIndex::new(Arc::new(calendar), &me, &built_for, &[], Tz::UTC);
+        // Asked with other clients, an own meeting answers as matched for
+        // the index, and a copy of it (a meeting from elsewhere) anew.
+        let other = [client("Fjord", "fjord.no")];
+        let own: Vec<_> = index
+            .calendar
+            .iter()
+            .map(|m| index.client(m, &me, &other))
+            .collect();
+        assert_eq!(own, [Some(0), Some(1), None, None]);
+        let copies: Vec<_> = index
+            .calendar
+            .iter()
+            .map(|m| index.client(&m.clone(), &me, &other))
+            .collect();
+        assert_eq!(copies, [None, Some(0), None, None]);
     }
 
     #[test]
