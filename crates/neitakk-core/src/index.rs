@@ -217,7 +217,7 @@ impl CalendarIndex {
         // Its place, if it lies in the list (an element is where its
         // address says); a meeting from elsewhere is matched now.
         let offset = (meeting as *const Meeting as usize).wrapping_sub(cal.as_ptr() as usize);
-        let at = offset / std::mem::size_of::<Meeting>().max(1);
+        let at = offset / std::mem::size_of::<Meeting>();
         match (cal.get(at), self.client_of.get(at)) {
             (Some(own), Some(&client)) if std::ptr::eq(own, meeting) => client,
             _ => match_client(meeting, me, clients),

@@ -51,15 +51,18 @@ fn hourly(n: usize) -> String {
     s
 }
 
-fn read(text: &str, window: Window, limits: &Limits) -> neitakk_ical::Calendar {
-    let parsed = reader::parse(
+fn parse(text: &str, window: Window) -> reader::Parsed {
+    reader::parse(
         "hourly.ics",
         text.as_bytes(),
         window,
         &reader::Options::default(),
     )
-    .unwrap();
-    expand("hourly.ics", parsed, window, limits)
+    .unwrap()
+}
+
+fn read(text: &str, window: Window, limits: &Limits) -> neitakk_ical::Calendar {
+    expand("hourly.ics", parse(text, window), window, limits)
 }
 
 #[test]
@@ -138,22 +141,13 @@ fn occurrences_made_one_at_a_time_are_never_held_all() {
     };
     // Ten meetings every hour: 87,600 occurrences in the year.
     let text = hourly(10);
-    let parse = || {
-        reader::parse(
-            "hourly.ics",
-            text.as_bytes(),
-            year,
-            &reader::Options::default(),
-        )
-        .unwrap()
-    };
     let limits = Limits {
         kept: 100_000,
         ..Limits::default()
     };
-    let (all, held) = peak_of(|| expand("hourly.ics", parse(), year, &limits));
+    let (all, held) = peak_of(|| read(&text, year, &limits));
     let ((count, written), streamed) = peak_of(|| {
-        let expanded = neitakk_ical::expanded("hourly.ics", parse(), year, &limits);
+        let expanded = neitakk_ical::expanded("hourly.ics", parse(&text, year), year, &limits);
         let mut written = 0;
         for m in expanded.occurrences() {
             written += m.uid.len() + m.recurrence_id.map_or(0, |r| r.len());
