@@ -4,8 +4,10 @@
 use crate::client::Client;
 use crate::meeting::{is_me, Attendee, Meeting, MeetingKey, PartStat, RoleParam};
 use crate::types::{Flexibility, Format, Matter, Reason, Role, Weight};
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 pub use crate::index::{iso_week, CalendarIndex, REPETITION_CAP};
 
@@ -159,10 +161,11 @@ pub fn gather(meeting: &Meeting, ctx: &Context, overrides: &Overrides) -> Facts 
     let role = overrides
         .role
         .unwrap_or_else(|| role_of(meeting, ctx.me, colleague.is_some()));
-    let format = overrides.format.unwrap_or_else(|| format_of(meeting));
+    let (found_format, at_office) = ctx.index.place(meeting, ctx.office);
+    let format = overrides.format.unwrap_or(found_format);
     let travel_minutes = overrides
         .travel_minutes
-        .unwrap_or_else(|| travel_of(meeting, format, client, ctx.office));
+        .unwrap_or_else(|| travel(format, at_office, client));
     let matter = overrides
         .matter
         .unwrap_or_else(|| ctx.index.matter(meeting));
@@ -294,24 +297,29 @@ fn role_of(meeting: &Meeting, me: &[String], colleague_attends: bool) -> Role {
     }
 }
 
-/// Minutes of travel each way to a meeting: a client's travel time for one in
-/// person, unless it is at my own office.
-pub(crate) fn travel_of(
-    meeting: &Meeting,
-    format: Format,
-    client: Option<&Client>,
-    office: &[String],
-) -> u32 {
-    let at_own_office = meeting.location.as_deref().is_some_and(|l| {
+/// Minutes of travel each way to a meeting: a client's travel time for one
+/// held in person, unless it is at my own office.
+pub(crate) fn travel(format: Format, at_office: bool, client: Option<&Client>) -> u32 {
+    match format {
+        Format::InPerson if !at_office => client.and_then(|c| c.travel_minutes).unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether a meeting's LOCATION names my own office (`office`, its words
+/// lower-cased).
+pub(crate) fn at_office(meeting: &Meeting, office: &[String]) -> bool {
+    meeting.location.as_deref().is_some_and(|l| {
         let l = l.to_lowercase();
         office
             .iter()
-            .any(|o| !o.is_empty() && l.contains(&o.to_lowercase()))
-    });
-    match format {
-        Format::InPerson if !at_own_office => client.and_then(|c| c.travel_minutes).unwrap_or(0),
-        _ => 0,
-    }
+            .any(|o| !o.is_empty() && l.contains(o.as_str()))
+    })
+}
+
+/// The words that name my own office, lower-cased once for every meeting.
+pub(crate) fn office_words(office: &[String]) -> Vec<String> {
+    office.iter().map(|o| o.to_lowercase()).collect()
 }
 
 /// Words in a LOCATION that mean the meeting happens over a line, not in a room.
@@ -334,12 +342,20 @@ const REMOTE_MARKERS: &[&str] = &[
     "virtual",
 ];
 
+/// The markers in one automaton, any case: a LOCATION is read once.
+static REMOTE: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(REMOTE_MARKERS)
+        // Fixed words, all ASCII: nothing an input can make fail.
+        .expect("the marker automaton builds")
+});
+
 pub(crate) fn format_of(meeting: &Meeting) -> Format {
     match meeting.location.as_deref().map(str::trim) {
         Some(loc) if !loc.is_empty() => {
-            let l = loc.to_lowercase();
-            let remote = REMOTE_MARKERS.iter().any(|m| l.contains(m))
-                || l.chars().filter(|c| c.is_ascii_digit()).count() >= 8 && !l.contains(' ');
+            let remote = REMOTE.is_match(loc)
+                || loc.chars().filter(|c| c.is_ascii_digit()).count() >= 8 && !loc.contains(' ');
             if remote {
                 Format::Remote
             } else {
@@ -390,40 +406,66 @@ const DECISION_WORDS: &[&str] = &[
     "fornyelse",
 ];
 
+/// The keywords of both matters in one automaton, pattern for pattern
+/// with the matter each raises: a meeting's text is read once (this runs
+/// per meeting). ASCII letters match in any case; so do the others
+/// (`spellings`).
+static KEYWORDS: LazyLock<(AhoCorasick, Vec<Matter>)> = LazyLock::new(|| {
+    let words = SERIOUS_WORDS
+        .iter()
+        .map(|w| (w, Matter::Serious))
+        .chain(DECISION_WORDS.iter().map(|w| (w, Matter::Decision)))
+        .flat_map(|(w, matter)| spellings(w).into_iter().map(move |s| (s, matter)));
+    let (patterns, matters): (Vec<String>, Vec<Matter>) = words.unzip();
+    let automaton = AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        // A few dozen short words, fixed here: nothing an input can make fail.
+        .expect("the keyword automaton builds");
+    (automaton, matters)
+});
+
+/// A lower-case word in each case of its letters beyond ASCII (which the
+/// automaton matches in any case itself): "misfornøy", "misfornØy".
+fn spellings(word: &str) -> Vec<String> {
+    let mut all = vec![String::new()];
+    for c in word.chars() {
+        let upper: String = c.to_uppercase().collect();
+        let cases = if c.is_ascii() || upper == c.to_string() {
+            vec![c.to_string()]
+        } else {
+            vec![c.to_string(), upper]
+        };
+        all = all
+            .iter()
+            .flat_map(|start| cases.iter().map(move |c| format!("{start}{c}")))
+            .collect();
+    }
+    all
+}
+
 /// The matter, from keywords in the title and description (Norwegian and English).
 pub fn matter_of(meeting: &Meeting) -> Matter {
     let text = format!(
         "{} {}",
         meeting.summary.as_deref().unwrap_or(""),
         meeting.description.as_deref().unwrap_or("")
-    )
-    .to_lowercase();
-    // Keywords are word prefixes: they match where a word starts. The
-    // starts are found once, not once per keyword (this runs per meeting).
-    let mut starts = Vec::new();
-    let mut after_word = false;
-    for (i, c) in text.char_indices() {
-        if !after_word {
-            starts.push(i);
+    );
+    // Keywords are word prefixes: a match counts where a word starts.
+    let (automaton, matters) = &*KEYWORDS;
+    let mut found = Matter::Routine;
+    for m in automaton.find_overlapping_iter(&text) {
+        let word_start = text[..m.start()]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        match matters[m.pattern().as_usize()] {
+            Matter::Serious if word_start => return Matter::Serious,
+            matter if word_start => found = matter,
+            _ => {}
         }
-        after_word = c.is_alphanumeric();
     }
-    let bytes = text.as_bytes();
-    let has = |words: &[&str]| {
-        starts.iter().any(|&i| {
-            // The first byte rules out nearly every keyword cheaply.
-            words
-                .iter()
-                .any(|w| w.as_bytes()[0] == bytes[i] && text[i..].starts_with(w))
-        })
-    };
-    if has(SERIOUS_WORDS) {
-        Matter::Serious
-    } else if has(DECISION_WORDS) {
-        Matter::Decision
-    } else {
-        Matter::Routine
-    }
+    found
 }
 
 /// The words of a title that say what it is about (lower-case, no numbers).
@@ -496,6 +538,49 @@ mod tests {
         );
         // "pris" must start a word: "overraskelsesparti" is no pricing meeting
         assert_eq!(matter_of(&meeting("Sprint demo", None)), Matter::Routine);
+    }
+
+    /// The matter as a lower-cased copy of title and description says it.
+    fn matter_by_copy(summary: &str, description: &str) -> Matter {
+        let text = format!("{summary} {description}").to_lowercase();
+        let mut starts = Vec::new();
+        let mut after_word = false;
+        for (i, c) in text.char_indices() {
+            if !after_word {
+                starts.push(i);
+            }
+            after_word = c.is_alphanumeric();
+        }
+        let has = |words: &[&str]| {
+            starts
+                .iter()
+                .any(|&i| words.iter().any(|w| text[i..].starts_with(w)))
+        };
+        if has(SERIOUS_WORDS) {
+            Matter::Serious
+        } else if has(DECISION_WORDS) {
+            Matter::Decision
+        } else {
+            Matter::Routine
+        }
+    }
+
+    proptest::proptest! {
+        /// Read as it is lower-cased, a meeting's text gives the matter a
+        /// lower-cased copy gives, keywords spanning title and description
+        /// included.
+        #[test]
+        fn matter_as_a_lower_cased_copy_says(
+            summary in "(KLAGE|Avtale|pris|Issue|with|sign-off|møte|ØST|x| |-|:|,|e|s){0,8}",
+            description in "(Misfornøyd|PROBLEM|budsjett|with|lag|å|Ø| |\\.){0,8}",
+        ) {
+            let m = Meeting {
+                summary: Some(summary.as_str().into()),
+                description: Some(description.as_str().into()),
+                ..Default::default()
+            };
+            proptest::prop_assert_eq!(matter_of(&m), matter_by_copy(&summary, &description));
+        }
     }
 
     #[test]

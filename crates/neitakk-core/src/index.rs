@@ -2,9 +2,11 @@
 //! block my time, each ISO week's load, repetition and conflicts.
 
 use crate::client::Client;
-use crate::facts::{alike, format_of, match_client, matter_of, travel_of, words_of, Conflict};
+use crate::facts::{
+    alike, at_office, format_of, match_client, matter_of, office_words, travel, words_of, Conflict,
+};
 use crate::meeting::Meeting;
-use crate::types::Matter;
+use crate::types::{Format, Matter};
 use crate::tz::Tz;
 use chrono::{DateTime, Datelike, Duration, Utc};
 use std::borrow::Cow;
@@ -37,6 +39,8 @@ pub struct CalendarIndex {
     by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>>,
     /// Each meeting's client, as matched for the lists above.
     client_of: Vec<Option<usize>>,
+    /// How each meeting is held, and whether at my own office.
+    places: Vec<(Format, bool)>,
     /// Title words as ids, sorted.
     words: Vec<Vec<u32>>,
     vocabulary: HashMap<String, u32>,
@@ -112,11 +116,17 @@ impl CalendarIndex {
                 }
             }
         }
+        let office = office_words(office);
+        let places: Vec<(Format, bool)> = calendar
+            .iter()
+            .map(|m| (format_of(m), at_office(m, &office)))
+            .collect();
         // The week's load: its meetings, and the way to and from clients.
         let mut week_minutes = HashMap::new();
         for (i, m) in calendar.iter().enumerate().filter(|(i, _)| blocks[*i]) {
-            let client = client_of[i].map(|c| &clients[c]);
-            let travel = travel_of(m, format_of(m), client, office).saturating_mul(2);
+            let (format, at_office) = places[i];
+            let travel = travel(format, at_office, client_of[i].map(|c| &clients[c]));
+            let travel = travel.saturating_mul(2);
             let week: &mut (u32, u32) = week_minutes.entry(iso_week(m.start, tz)).or_default();
             week.0 = week.0.saturating_add(m.minutes());
             week.1 = week.1.saturating_add(travel);
@@ -128,6 +138,7 @@ impl CalendarIndex {
             by_client_word,
             by_client_uid,
             client_of,
+            places,
             words,
             vocabulary,
             by_title,
@@ -205,23 +216,42 @@ impl CalendarIndex {
     }
 
     /// Which client a meeting is with (`match_client`, for the addresses
-    /// and clients the index was built for): one of the calendar's own, by
-    /// its place in the list, is matched once for the index and the facts.
+    /// and clients the index was built for): one of the calendar's own is
+    /// matched once for the index and the facts.
     pub(crate) fn client(
         &self,
         meeting: &Meeting,
         me: &[String],
         clients: &[Client],
     ) -> Option<usize> {
+        match self.own(meeting) {
+            Some(at) => self.client_of[at],
+            None => match_client(meeting, me, clients),
+        }
+    }
+
+    /// How a meeting is held, and whether at my own office (`office`, as
+    /// the index was built for): read once for the calendar's own.
+    pub(crate) fn place(&self, meeting: &Meeting, office: &[String]) -> (Format, bool) {
+        match self.own(meeting) {
+            Some(at) => self.places[at],
+            None => (
+                format_of(meeting),
+                at_office(meeting, &office_words(office)),
+            ),
+        }
+    }
+
+    /// A meeting's place in the calendar, if it is one of the calendar's
+    /// own (an element is where its address says); `None` for a meeting
+    /// from elsewhere.
+    fn own(&self, meeting: &Meeting) -> Option<usize> {
         let cal = self.calendar.as_slice();
-        // Its place, if it lies in the list (an element is where its
-        // address says); a meeting from elsewhere is matched now.
         let offset = (meeting as *const Meeting as usize).wrapping_sub(cal.as_ptr() as usize);
         let at = offset / std::mem::size_of::<Meeting>();
-        match (cal.get(at), self.client_of.get(at)) {
-            (Some(own), Some(&client)) if std::ptr::eq(own, meeting) => client,
-            _ => match_client(meeting, me, clients),
-        }
+        cal.get(at)
+            .filter(|own| std::ptr::eq(*own, meeting))
+            .map(|_| at)
     }
 
     /// What a meeting is about, read once per title and description.
