@@ -229,8 +229,11 @@ pub struct Line<'a> {
 
 impl<'a> Line<'a> {
     /// Each parameter: its name as written and its values, RFC 6868's
-    /// escapes read.
-    pub fn params(&self) -> impl Iterator<Item = (&'a str, Vec<Cow<'a, str>>)> + 'a {
+    /// escapes read (each read as it is asked for: most lines are read
+    /// for one value of a few parameters).
+    pub fn params(
+        &self,
+    ) -> impl Iterator<Item = (&'a str, impl Iterator<Item = Cow<'a, str>> + Clone + 'a)> + 'a {
         let text = self.params;
         let mut i = 0;
         std::iter::from_fn(move || {
@@ -244,7 +247,7 @@ impl<'a> Line<'a> {
     pub fn param(&self, name: &str) -> Option<Cow<'a, str>> {
         self.params()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .and_then(|(_, v)| v.into_iter().next())
+            .and_then(|(_, mut v)| v.next())
     }
 
     /// The line as an owned [`ContentLine`], names upper-cased.
@@ -253,12 +256,7 @@ impl<'a> Line<'a> {
             name: self.name.clone().into_owned(),
             params: self
                 .params()
-                .map(|(n, v)| {
-                    (
-                        n.to_ascii_uppercase(),
-                        v.into_iter().map(Cow::into_owned).collect(),
-                    )
-                })
+                .map(|(n, v)| (n.to_ascii_uppercase(), v.map(Cow::into_owned).collect()))
                 .collect(),
             value: self.value.to_owned(),
             line: self.line,
@@ -296,26 +294,23 @@ fn next_param(text: &str, i: usize) -> Option<(&str, &str, usize)> {
 
 /// A parameter's values as [`next_param`] found them: split at the commas
 /// outside quotes, unquoted, RFC 6868's escapes read.
-fn param_values(raw: &str) -> Vec<Cow<'_, str>> {
-    let mut values = Vec::new();
-    let mut rest = raw;
-    loop {
-        let (value, after) = match rest.strip_prefix('"') {
+fn param_values(raw: &str) -> impl Iterator<Item = Cow<'_, str>> + Clone {
+    let mut rest = Some(raw);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (value, after) = match r.strip_prefix('"') {
             Some(quoted) => {
                 let close = quoted.find('"').unwrap_or(quoted.len());
                 (&quoted[..close], quoted.get(close + 1..).unwrap_or(""))
             }
             None => {
-                let end = rest.find(',').unwrap_or(rest.len());
-                (&rest[..end], &rest[end..])
+                let end = r.find(',').unwrap_or(r.len());
+                (&r[..end], &r[end..])
             }
         };
-        values.push(caret_decoded(value));
-        match after.strip_prefix(',') {
-            Some(next) => rest = next,
-            None => return values,
-        }
-    }
+        rest = after.strip_prefix(',');
+        Some(caret_decoded(value))
+    })
 }
 
 /// Splits a logical line into name, parameters and value, borrowing it.

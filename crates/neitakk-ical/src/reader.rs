@@ -379,40 +379,65 @@ fn may_touch(start: &Time, end: Option<&Time>, duration: Option<Duration>, w: Wi
 fn person(l: &Line) -> Attendee {
     // One walk over the parameters; where one is given twice, the first
     // counts (as `Line::param` reads it), and delegation lists add up.
+    // Names and values are compared as written, case aside: no copies.
     let (mut name, mut role, mut partstat, mut rsvp) = (None, None, None, None);
     let (mut delegated_to, mut delegated_from) = (Vec::new(), Vec::new());
-    for (param, values) in l.params() {
-        let first = || values.first().map_or("", |v| v.as_ref());
-        match upper(param).as_ref() {
-            "CN" => name = name.or_else(|| Some(first().trim().to_owned())),
-            "ROLE" => role = role.or_else(|| Some(first().to_ascii_uppercase())),
-            "PARTSTAT" => partstat = partstat.or_else(|| Some(first().to_ascii_uppercase())),
-            "RSVP" => rsvp = rsvp.or_else(|| Some(first().eq_ignore_ascii_case("TRUE"))),
-            "DELEGATED-TO" => delegated_to.extend(values.iter().map(|a| cal_address(a))),
-            "DELEGATED-FROM" => delegated_from.extend(values.iter().map(|a| cal_address(a))),
-            _ => {}
+    for (param, mut values) in l.params() {
+        let is = |n: &str| param.eq_ignore_ascii_case(n);
+        let mut first = || values.next().unwrap_or_default();
+        if is("CN") {
+            name = name.or_else(|| Some(first().trim().to_owned()));
+        } else if is("ROLE") {
+            role = role.or_else(|| Some(role_param(&first())));
+        } else if is("PARTSTAT") {
+            partstat = partstat.or_else(|| Some(part_stat(&first())));
+        } else if is("RSVP") {
+            rsvp = rsvp.or_else(|| Some(first().eq_ignore_ascii_case("TRUE")));
+        } else if is("DELEGATED-TO") {
+            delegated_to.extend(values.map(|a| cal_address(&a)));
+        } else if is("DELEGATED-FROM") {
+            delegated_from.extend(values.map(|a| cal_address(&a)));
         }
     }
     Attendee {
         email: cal_address(l.value),
         uri: l.value.trim().to_owned(),
         name: name.filter(|s: &String| !s.is_empty()),
-        role: match role.as_deref() {
-            Some("CHAIR") => RoleParam::Chair,
-            Some("OPT-PARTICIPANT") => RoleParam::OptParticipant,
-            Some("NON-PARTICIPANT") => RoleParam::NonParticipant,
-            _ => RoleParam::ReqParticipant,
-        },
-        partstat: match partstat.as_deref() {
-            Some("ACCEPTED") => PartStat::Accepted,
-            Some("DECLINED") => PartStat::Declined,
-            Some("TENTATIVE") => PartStat::Tentative,
-            Some("DELEGATED") => PartStat::Delegated,
-            _ => PartStat::NeedsAction,
-        },
+        role: role.unwrap_or(RoleParam::ReqParticipant),
+        partstat: partstat.unwrap_or(PartStat::NeedsAction),
         rsvp: rsvp.unwrap_or(false),
         delegated_to,
         delegated_from,
+    }
+}
+
+/// A ROLE as written, any case; an unknown one is a required participant.
+fn role_param(value: &str) -> RoleParam {
+    let is = |v: &str| value.eq_ignore_ascii_case(v);
+    if is("CHAIR") {
+        RoleParam::Chair
+    } else if is("OPT-PARTICIPANT") {
+        RoleParam::OptParticipant
+    } else if is("NON-PARTICIPANT") {
+        RoleParam::NonParticipant
+    } else {
+        RoleParam::ReqParticipant
+    }
+}
+
+/// A PARTSTAT as written, any case; an unknown one needs action.
+fn part_stat(value: &str) -> PartStat {
+    let is = |v: &str| value.eq_ignore_ascii_case(v);
+    if is("ACCEPTED") {
+        PartStat::Accepted
+    } else if is("DECLINED") {
+        PartStat::Declined
+    } else if is("TENTATIVE") {
+        PartStat::Tentative
+    } else if is("DELEGATED") {
+        PartStat::Delegated
+    } else {
+        PartStat::NeedsAction
     }
 }
 
