@@ -35,10 +35,16 @@ pub struct CalendarIndex {
     /// Per client and title word, indices of its meetings with that word,
     /// by start; and per client and UID, the same: where the meetings like
     /// a meeting are looked for.
-    by_client_word: HashMap<(usize, u32), Vec<usize>>,
-    by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>>,
+    /// Cancelled meetings are left out (they are never like another), and
+    /// each index is kept with its start (seconds), read without going to
+    /// the meeting.
+    by_client_word: HashMap<(usize, u32), Vec<(i64, usize)>>,
+    by_client_uid: HashMap<usize, HashMap<String, Vec<(i64, usize)>>>,
     /// Each meeting's client, as matched for the lists above.
     client_of: Vec<Option<usize>>,
+    /// Whether each meeting blocks my time, and the ISO week it starts in.
+    blocks: Vec<bool>,
+    weeks: Vec<(i32, u32)>,
     /// How each meeting is held, and whether at my own office.
     places: Vec<(Format, bool)>,
     /// Title words as ids, sorted.
@@ -100,22 +106,25 @@ impl CalendarIndex {
             .iter()
             .map(|m| match_client(m, me, clients))
             .collect();
-        let mut by_client_word: HashMap<(usize, u32), Vec<usize>> = HashMap::new();
-        let mut by_client_uid: HashMap<usize, HashMap<String, Vec<usize>>> = HashMap::new();
+        let mut by_client_word: HashMap<(usize, u32), Vec<(i64, usize)>> = HashMap::new();
+        let mut by_client_uid: HashMap<usize, HashMap<String, Vec<(i64, usize)>>> = HashMap::new();
         for &i in &by_start {
-            if let Some(c) = client_of[i] {
-                for &w in &words[i] {
-                    by_client_word.entry((c, w)).or_default().push(i);
-                }
-                let uids = by_client_uid.entry(c).or_default();
-                match uids.get_mut(&calendar[i].uid) {
-                    Some(list) => list.push(i),
-                    None => {
-                        uids.insert(calendar[i].uid.clone(), vec![i]);
-                    }
+            let Some(c) = client_of[i].filter(|_| !calendar[i].is_cancelled()) else {
+                continue;
+            };
+            let at = (calendar[i].start.timestamp(), i);
+            for &w in &words[i] {
+                by_client_word.entry((c, w)).or_default().push(at);
+            }
+            let uids = by_client_uid.entry(c).or_default();
+            match uids.get_mut(&calendar[i].uid) {
+                Some(list) => list.push(at),
+                None => {
+                    uids.insert(calendar[i].uid.clone(), vec![at]);
                 }
             }
         }
+        let weeks: Vec<(i32, u32)> = calendar.iter().map(|m| iso_week(m.start, tz)).collect();
         let office = office_words(office);
         let places: Vec<(Format, bool)> = calendar
             .iter()
@@ -127,7 +136,7 @@ impl CalendarIndex {
             let (format, at_office) = places[i];
             let travel = travel(format, at_office, client_of[i].map(|c| &clients[c]));
             let travel = travel.saturating_mul(2);
-            let week: &mut (u32, u32) = week_minutes.entry(iso_week(m.start, tz)).or_default();
+            let week: &mut (u32, u32) = week_minutes.entry(weeks[i]).or_default();
             week.0 = week.0.saturating_add(m.minutes());
             week.1 = week.1.saturating_add(travel);
         }
@@ -138,6 +147,8 @@ impl CalendarIndex {
             by_client_word,
             by_client_uid,
             client_of,
+            blocks,
+            weeks,
             places,
             words,
             vocabulary,
@@ -152,6 +163,18 @@ impl CalendarIndex {
     /// Whether this is the index of `calendar` (the same list, not an equal one).
     pub fn indexes(&self, calendar: &Arc<Vec<Meeting>>) -> bool {
         Arc::ptr_eq(&self.calendar, calendar)
+    }
+
+    /// Whether the calendar's `i`th meeting blocks my time (for the
+    /// addresses the index was built for).
+    pub fn blocks(&self, i: usize) -> bool {
+        self.blocks[i]
+    }
+
+    /// The ISO week the calendar's `i`th meeting starts in (in the zone the
+    /// index was built for).
+    pub fn week_of(&self, i: usize) -> (i32, u32) {
+        self.weeks[i]
     }
 
     /// The load of the ISO week of `t`: minutes in meetings, client and
@@ -177,33 +200,35 @@ impl CalendarIndex {
     /// alike shares at least half of them): the rarest are looked in, so
     /// that a client with thousands of meetings costs few look-ups each.
     pub(crate) fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
-        let since = meeting.start - Duration::weeks(i64::from(weeks));
+        let since = (meeting.start - Duration::weeks(i64::from(weeks))).timestamp();
+        let until = meeting.start.timestamp();
         let title = self.title(meeting);
-        fn list(found: Option<&Vec<usize>>) -> &[usize] {
+        fn list(found: Option<&Vec<(i64, usize)>>) -> &[(i64, usize)] {
             found.map_or(&[], Vec::as_slice)
         }
-        let mut lists: Vec<&[usize]> = title
+        let mut lists: Vec<&[(i64, usize)]> = title
             .iter()
             .map(|&w| list(self.by_client_word.get(&(client, w))))
             .collect();
         lists.sort_by_key(|l| l.len());
         lists.truncate(title.len() / 2 + 1);
-        lists.push(list(
+        // The same UID is like it whatever the title.
+        let same_uid = list(
             self.by_client_uid
                 .get(&client)
                 .and_then(|uids| uids.get(&meeting.uid)),
-        ));
+        );
         // Counted ones, to count each once however many lists hold it.
         let mut counted: Vec<usize> = Vec::new();
-        for l in lists {
-            let first = l.partition_point(|&i| self.calendar[i].start < since);
-            for &i in l[first..]
-                .iter()
-                .take_while(|&&i| self.calendar[i].start < meeting.start)
-            {
-                let m = &self.calendar[i];
+        for (l, by_uid) in lists
+            .into_iter()
+            .map(|l| (l, false))
+            .chain([(same_uid, true)])
+        {
+            let first = l.partition_point(|&(start, _)| start < since);
+            for &(_, i) in l[first..].iter().take_while(|&&(start, _)| start < until) {
                 let like =
-                    !m.is_cancelled() && (m.uid == meeting.uid || alike(&title, &self.words[i]));
+                    by_uid || alike(&title, &self.words[i]) || self.calendar[i].uid == meeting.uid;
                 if like && !counted.contains(&i) {
                     counted.push(i);
                     if counted.len() == REPETITION_CAP as usize {

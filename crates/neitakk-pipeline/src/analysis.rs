@@ -367,18 +367,21 @@ impl Loaded {
         config: &'a Settings,
         overrides: &'a Overrides,
     ) -> impl Iterator<Item = Assessed> + 'a {
-        let tz = config.profile.timezone;
-        let me = &config.profile.emails;
+        debug_assert!(
+            index.indexes(&self.calendar),
+            "the index of another calendar"
+        );
         let picked: Vec<bool> = self
             .calendar
             .iter()
-            .map(|m| m.blocks_time(me) && self.window.contains(m.start, m.end))
+            .enumerate()
+            .map(|(i, m)| self.window.contains(m.start, m.end) && index.blocks(i))
             .collect();
         let weeks: BTreeSet<IsoWeek> = (0..self.calendar.len())
             .filter(|&i| picked[i])
-            .map(|i| facts::iso_week(self.calendar[i].start, tz))
+            .map(|i| index.week_of(i))
             .collect();
-        self.week_members(&weeks, config)
+        self.week_members(index, &weeks)
             .into_values()
             .flat_map(move |members| {
                 let settled = self.settle_week(index, &members, config, overrides);
@@ -401,7 +404,7 @@ impl Loaded {
     ) -> Assessed {
         let week = facts::iso_week(m.start, config.profile.timezone);
         let members = self
-            .week_members(&[week].into(), config)
+            .week_members(index, &[week].into())
             .into_values()
             .next()
             .unwrap_or_default();
@@ -419,17 +422,13 @@ impl Loaded {
     /// The meetings that take my time in each of `weeks`, by calendar index.
     fn week_members(
         &self,
+        index: &CalendarIndex,
         weeks: &BTreeSet<IsoWeek>,
-        config: &Settings,
     ) -> BTreeMap<IsoWeek, Vec<usize>> {
-        let tz = config.profile.timezone;
         let mut members: BTreeMap<IsoWeek, Vec<usize>> = BTreeMap::new();
-        for (i, m) in self.calendar.iter().enumerate() {
-            if m.blocks_time(&config.profile.emails) {
-                let week = facts::iso_week(m.start, tz);
-                if weeks.contains(&week) {
-                    members.entry(week).or_default().push(i);
-                }
+        for i in 0..self.calendar.len() {
+            if index.blocks(i) && weeks.contains(&index.week_of(i)) {
+                members.entry(index.week_of(i)).or_default().push(i);
             }
         }
         members

@@ -40,6 +40,12 @@ pub struct User {
     /// The user's own settings, as JSON (the server gives them meaning).
     #[serde(skip)]
     pub settings: String,
+    /// The store's count of changes (`changes` in the migrations) when the
+    /// user was read: while it stands, what else was read for the user
+    /// (clients, CalDAV account, calendars, journal) is still what the
+    /// store holds.
+    #[serde(skip)]
+    pub changes: i64,
 }
 
 impl std::fmt::Debug for User {
@@ -87,6 +93,7 @@ fn user(r: &AnyRow) -> User {
             Role::Member
         },
         settings: r.get("settings"),
+        changes: r.get("changes"),
     }
 }
 
@@ -244,20 +251,24 @@ impl Store {
 
     /// The user with this e-mail, if any.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
-        let row = sqlx::query("SELECT * FROM users WHERE email = $1")
-            .bind(email.to_ascii_lowercase())
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(query_error("find user"))?;
+        let row = sqlx::query(
+            "SELECT users.*, (SELECT n FROM changes) AS changes FROM users WHERE email = $1",
+        )
+        .bind(email.to_ascii_lowercase())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("find user"))?;
         Ok(row.as_ref().map(user))
     }
 
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<User>, Error> {
-        let rows = sqlx::query("SELECT * FROM users ORDER BY name, id")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(query_error("list users"))?;
+        let rows = sqlx::query(
+            "SELECT users.*, (SELECT n FROM changes) AS changes FROM users ORDER BY name, id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("list users"))?;
         Ok(rows.iter().map(user).collect())
     }
 
@@ -298,7 +309,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<(User, String)>, Error> {
         let row = sqlx::query(
-            "SELECT users.*, sessions.csrf_token AS csrf FROM sessions JOIN users ON users.id = sessions.user_id
+            "SELECT users.*, (SELECT n FROM changes) AS changes, sessions.csrf_token AS csrf FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
         )
         .bind(token_hash)
@@ -386,7 +397,7 @@ impl Store {
 
     /// The user an API token belongs to.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, Error> {
-        let row = sqlx::query("SELECT users.* FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1")
+        let row = sqlx::query("SELECT users.*, (SELECT n FROM changes) AS changes FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1")
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await
@@ -622,6 +633,7 @@ mod debug {
             password_hash: "$argon2id$secret".into(),
             role: Role::Admin,
             settings: String::new(),
+            changes: 0,
         };
         let text = format!("{u:?}");
         assert!(

@@ -189,23 +189,34 @@ impl Store {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<HashMap<String, Vec<MeetingKey>>, Error> {
+        Ok(per_client(&self.limits_since(since).await?, since, until))
+    }
+
+    /// Every meeting limited or declined for a client from `since` on, with
+    /// when: what [`per_client`] counts, for a server that keeps it a while.
+    pub async fn limits_since(&self, since: DateTime<Utc>) -> Result<Vec<Limit>, Error> {
         let rows = sqlx::query(
-            "SELECT DISTINCT client, uid, recurrence_id FROM journal
-             WHERE owner = $3 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1 AND decided_at <= $2",
+            "SELECT client, uid, recurrence_id, decided_at FROM journal
+             WHERE owner = $2 AND client IS NOT NULL AND strategy <> 'attend' AND decided_at >= $1",
         )
         .bind(since.to_rfc3339())
-        .bind(until.to_rfc3339())
         .bind(self.owner)
         .fetch_all(&self.pool)
         .await
-        .map_err(|source| Error::Query { what: "recent limits", source })?;
-        let mut out: HashMap<String, Vec<MeetingKey>> = HashMap::new();
-        for r in &rows {
-            out.entry(r.get::<String, _>("client"))
-                .or_default()
-                .push(key_of(r));
-        }
-        Ok(out)
+        .map_err(|source| Error::Query {
+            what: "recent limits",
+            source,
+        })?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| {
+                Some(Limit {
+                    client: r.get("client"),
+                    meeting: key_of(r),
+                    decided_at: time(r, "decided_at")?,
+                })
+            })
+            .collect())
     }
 
     /// A query whose first five parameters name the reply: its UID,
@@ -350,6 +361,32 @@ impl Store {
     }
 }
 
+/// A meeting limited or declined for a client, and when it was decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    pub client: String,
+    pub meeting: MeetingKey,
+    pub decided_at: DateTime<Utc>,
+}
+
+/// The limits decided in `[since, until]`, per client, each occurrence once.
+pub fn per_client(
+    limits: &[Limit],
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> HashMap<String, Vec<MeetingKey>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out: HashMap<String, Vec<MeetingKey>> = HashMap::new();
+    for l in limits {
+        if (since..=until).contains(&l.decided_at) && seen.insert((&l.client, &l.meeting)) {
+            out.entry(l.client.clone())
+                .or_default()
+                .push(l.meeting.clone());
+        }
+    }
+    out
+}
+
 /// The occurrence a row names (an empty RECURRENCE-ID: a single meeting).
 fn key_of(r: &AnyRow) -> MeetingKey {
     let rid: String = r.get("recurrence_id");
@@ -359,12 +396,15 @@ fn key_of(r: &AnyRow) -> MeetingKey {
     }
 }
 
+/// A time column (RFC 3339, as the store writes them).
+fn time(r: &AnyRow, column: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(&r.get::<String, _>(column))
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
 fn entry(r: &AnyRow) -> Option<Entry> {
-    let time = |c: &str| {
-        DateTime::parse_from_rfc3339(&r.get::<String, _>(c))
-            .ok()
-            .map(|t| t.with_timezone(&Utc))
-    };
+    let time = |c: &str| time(r, c);
     Some(Entry {
         decided_at: time("decided_at")?,
         client: r.get("client"),

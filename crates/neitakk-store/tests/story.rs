@@ -218,6 +218,79 @@ async fn story(url: &str) {
     let again = Store::connect(url).await.unwrap();
     assert_eq!(again.entries(None).await.unwrap().len(), 6);
     accounts(&again).await;
+    changes(url, &again).await;
+}
+
+/// The count of changes read with a user moves on with every write to what
+/// a server keeps for the user (registry, CalDAV account, calendars,
+/// journal), and only then; another connection sees it as well.
+async fn changes(url: &str, store: &Store) {
+    use neitakk_store::accounts::Role;
+    use neitakk_store::team::CaldavAccount;
+    let now = at("2026-11-27T12:00:00Z");
+    let id = store
+        .create_user("endringer@firma.no", "E", "x", Role::Member, now)
+        .await
+        .unwrap();
+    store
+        .create_api_token("t-changes", id, "t", now)
+        .await
+        .unwrap();
+    let count = || async {
+        store
+            .token_user("t-changes")
+            .await
+            .unwrap()
+            .unwrap()
+            .changes
+    };
+    let mut last = count().await;
+    let mut moved = |what: &str, n: i64| {
+        assert!(n > last, "{what}: {n} after {last}");
+        last = n;
+    };
+    let cal = store
+        .add_calendar(id, "A", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", now)
+        .await
+        .unwrap();
+    moved("a calendar added", count().await);
+    store.delete_calendar(id, cal).await.unwrap();
+    moved("a calendar deleted", count().await);
+    store
+        .save_clients(&[("C".into(), "{}".into())])
+        .await
+        .unwrap();
+    moved("a client saved", count().await);
+    store.delete_client("C").await.unwrap();
+    moved("a client deleted", count().await);
+    let account = CaldavAccount {
+        url: "https://dav.example.no/".into(),
+        username: "e".into(),
+        sealed_secret: "s".into(),
+    };
+    store.set_caldav(id, &account).await.unwrap();
+    moved("a CalDAV account set", count().await);
+    store.delete_caldav(id).await.unwrap();
+    moved("a CalDAV account deleted", count().await);
+    store
+        .for_owner(id)
+        .record(&entry("C", "9", Strategy::Decline, "2026-11-27T11:00:00Z"))
+        .await
+        .unwrap();
+    moved("a decision journalled", count().await);
+    let before = count().await;
+    store
+        .create_session("s-changes", id, "c", now)
+        .await
+        .unwrap();
+    store.set_settings(id, "{}").await.unwrap();
+    assert_eq!(count().await, before, "sessions and settings are read live");
+    let other = Store::connect(url).await.unwrap();
+    other
+        .save_clients(&[("D".into(), "{}".into())])
+        .await
+        .unwrap();
+    moved("a client saved by another process", count().await);
 }
 
 /// Users, sessions, tokens, setup links, and calendars kept apart per user.

@@ -129,6 +129,8 @@ pub struct App {
     composer: Arc<neitakk_compose::Composer>,
     cache: work::Cache,
     answers: work::Answers,
+    /// What was last read from the store for each user (see `work::seen`).
+    seen: work::Memo,
     /// Heavy work still running on blocking threads.
     heavy: Arc<std::sync::atomic::AtomicUsize>,
     /// The users whose inbox is being looked at now, by this process.
@@ -155,6 +157,7 @@ impl App {
             options,
             pages: pages::environment().map_err(|e| Error::Ours(format!("{e:#}")))?,
             cache: work::Cache::default(),
+            seen: work::Memo::default(),
             answers: work::Answers::new(answer_cache),
             heavy: Default::default(),
             inbox_busy: Default::default(),

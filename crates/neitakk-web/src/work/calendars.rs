@@ -328,7 +328,8 @@ pub async fn read(
     window: Window,
 ) -> Result<Read, Failure> {
     let span = Loaded::span(window, config);
-    let calendars = app.store.calendars(user.id).await?;
+    let seen = seen(app, user, config.now).await?;
+    let calendars = &seen.calendars;
     let key: CacheKey = (
         calendars
             .iter()
@@ -349,7 +350,7 @@ pub async fn read(
         Some(parsed) => parsed,
         None => {
             let mut texts = Vec::new();
-            for info in &calendars {
+            for info in calendars {
                 // A calendar deleted meanwhile is left out.
                 if let Some(data) = app.store.calendar(user.id, info.id).await? {
                     texts.push((info.name.clone(), data));
@@ -418,12 +419,7 @@ pub async fn read(
         }
         version = None;
     }
-    let now = config.now;
-    let recent_limits = app
-        .store
-        .for_owner(user.id)
-        .recent_limits(now - chrono::Duration::days(30), now)
-        .await?;
+    let recent_limits = seen.recent_limits(config.now);
     let mut loaded = Loaded::new(window, span, calendar, recent_limits, config);
     // Kept with the parsed calendar (a calendar merged with CalDAV's is
     // new at every read, and its index is not the slot's).

@@ -259,6 +259,8 @@ async fn keep(app: &App, user: &User, invitation: &Invitation<'_>) -> Result<(),
             app.clock.now(),
         )
         .await?;
+    // Decided next, with the calendars as they are now.
+    app.seen.forget(user.id);
     Ok(())
 }
 

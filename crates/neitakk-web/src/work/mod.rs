@@ -22,12 +22,14 @@ mod answers;
 mod calendars;
 mod inbox;
 mod replies;
+mod seen;
 
 pub use address::*;
 pub use answers::*;
 pub use calendars::*;
 pub use inbox::*;
 pub use replies::*;
+pub use seen::*;
 
 /// The largest calendar or CSV file taken.
 pub const MAX_UPLOAD: usize = 25 * 1024 * 1024;
@@ -171,8 +173,9 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
         office: app.base.profile.office.clone(),
         working_hours: app.base.profile.working_hours.clone(),
     };
-    config.clients = registry(app).await?;
-    config.caldav = match app.store.caldav(user.id).await? {
+    let seen = seen(app, user, config.now).await?;
+    config.clients = seen.registry.clone();
+    config.caldav = match &seen.caldav {
         Some(account) => Some(Caldav {
             secret: Secret {
                 password: Some(open_sealed(
@@ -182,8 +185,8 @@ pub async fn user_config(app: &App, user: &User) -> Result<Config, Failure> {
                 )?),
                 ..Secret::default()
             },
-            url: account.url,
-            user: Some(account.username),
+            url: account.url.clone(),
+            user: Some(account.username.clone()),
         }),
         None => None,
     };

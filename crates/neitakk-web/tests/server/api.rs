@@ -265,6 +265,20 @@ async fn repeated_triage_answers_follow_every_change() {
         .unwrap();
     api(&s, &token, "DELETE", &format!("/calendars/{id}"), None).await;
     assert_eq!(triage().await["meetings"], serde_json::json!([]));
+
+    // Another process on the same database (a second server): what it
+    // writes is seen at the next request, though this server kept what it read.
+    let path = s._dir.path().join("s.sqlite");
+    let other = Store::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    let me = other.users().await.unwrap()[0].id;
+    let now = neitakk_pipeline::clock::parse_now(MONDAY).unwrap();
+    other
+        .add_calendar(me, "uke49.ics", &example(), now)
+        .await
+        .unwrap();
+    assert_eq!(workshop(&triage().await)["strategy"], "attend");
 }
 
 /// A window one request may read is bounded: a plan is for one week, and
