@@ -58,6 +58,9 @@ pub struct CalendarIndex {
     /// window's meetings are), then shared.
     texts: HashSet<(usize, usize)>,
     matters: Mutex<HashMap<(usize, usize), Matter>>,
+    /// Per own meeting and look-back in weeks, its count of like meetings:
+    /// it depends on the calendar alone, so a kept index counts it once.
+    repetitions: Mutex<HashMap<(usize, u32), u32>>,
     /// Per ISO week: minutes in meetings, and travel to and from clients.
     week_minutes: HashMap<(i32, u32), (u32, u32)>,
     tz: Tz,
@@ -155,6 +158,7 @@ impl CalendarIndex {
             by_title,
             texts,
             matters: Mutex::default(),
+            repetitions: Mutex::default(),
             week_minutes,
             tz,
         }
@@ -199,7 +203,26 @@ impl CalendarIndex {
     /// can be like it, and of its k words any k/2 + 1 will do (a title
     /// alike shares at least half of them): the rarest are looked in, so
     /// that a client with thousands of meetings costs few look-ups each.
+    /// The calendar's own meetings are counted once per index.
     pub(crate) fn repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
+        let own = self
+            .own(meeting)
+            .filter(|&at| self.client_of[at] == Some(client));
+        let Some(at) = own else {
+            return self.count_repetition(meeting, client, weeks);
+        };
+        let known = |counts: &HashMap<_, _>| counts.get(&(at, weeks)).copied();
+        if let Some(n) = self.repetitions.lock().ok().as_deref().and_then(known) {
+            return n;
+        }
+        let n = self.count_repetition(meeting, client, weeks);
+        if let Ok(mut counts) = self.repetitions.lock() {
+            counts.insert((at, weeks), n);
+        }
+        n
+    }
+
+    fn count_repetition(&self, meeting: &Meeting, client: usize, weeks: u32) -> u32 {
         let since = (meeting.start - Duration::weeks(i64::from(weeks))).timestamp();
         let until = meeting.start.timestamp();
         let title = self.title(meeting);

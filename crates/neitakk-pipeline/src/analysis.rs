@@ -277,7 +277,37 @@ pub struct Loaded {
 
 /// Where a calendar's index is kept, with what it was built for (the
 /// addresses, clients, office and zone it depends on).
-pub type IndexSlot = Arc<Mutex<Option<(String, Arc<CalendarIndex>)>>>;
+pub type IndexSlot = Arc<Mutex<Option<(BuiltFor, Arc<CalendarIndex>)>>>;
+
+/// What an index was built for: compared at each request, cheaper than
+/// the index itself and than a text made of it.
+#[derive(Debug)]
+pub struct BuiltFor {
+    emails: Vec<String>,
+    clients: Vec<neitakk_core::Client>,
+    office: Vec<String>,
+    zone: String,
+}
+
+impl BuiltFor {
+    fn of(config: &Settings) -> BuiltFor {
+        let p = &config.profile;
+        BuiltFor {
+            emails: p.emails.clone(),
+            clients: config.clients.clone(),
+            office: p.office.clone(),
+            zone: p.timezone.name().to_owned(),
+        }
+    }
+
+    fn is_for(&self, config: &Settings) -> bool {
+        let p = &config.profile;
+        self.zone == p.timezone.name()
+            && self.emails == p.emails
+            && self.office == p.office
+            && self.clients == config.clients
+    }
+}
 
 impl Loaded {
     pub fn load(path: &str, window: Window, purpose: Purpose, config: &Config) -> Result<Loaded> {
@@ -335,11 +365,9 @@ impl Loaded {
     /// and kept there.
     pub fn index(&self, config: &Settings) -> Arc<CalendarIndex> {
         let p = &config.profile;
-        let built_for =
-            serde_json::json!([p.emails, config.clients, p.office, p.timezone.name()]).to_string();
         if let Ok(slot) = self.index_slot.lock() {
-            if let Some((key, index)) = slot.as_ref() {
-                if *key == built_for && index.indexes(&self.calendar) {
+            if let Some((built_for, index)) = slot.as_ref() {
+                if built_for.is_for(config) && index.indexes(&self.calendar) {
                     return index.clone();
                 }
             }
@@ -352,7 +380,7 @@ impl Loaded {
             p.timezone,
         ));
         if let Ok(mut slot) = self.index_slot.lock() {
-            *slot = Some((built_for, index.clone()));
+            *slot = Some((BuiltFor::of(config), index.clone()));
         }
         index
     }

@@ -25,6 +25,11 @@ impl Answers {
 }
 
 impl Answers {
+    /// Whether answers are kept (what makes their fingerprint worth taking).
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+
     pub fn get(&self, key: &[u8; 32]) -> Option<axum::body::Bytes> {
         if !self.on {
             return None;
