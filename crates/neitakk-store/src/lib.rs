@@ -123,6 +123,10 @@ impl Store {
             // SQLite in WAL mode: readers in parallel, one writer at a time
             // (the others wait for it, up to sqlx's busy timeout).
             .max_connections(if postgres { 10 } else { 4 })
+            // A SQLite file does not drop a connection as a database server
+            // can, so it is not pinged before each use (a round trip to
+            // sqlx's database thread, as long as the query itself).
+            .test_before_acquire(postgres)
             .connect(url)
             .await
             .map_err(|source| Error::Open {
