@@ -395,7 +395,7 @@ impl Front for Alone<'_> {
         }
         let limits = self
             .rt
-            .block_on(self.store.recent_limits(now - Duration::days(30), now))?;
+            .block_on(self.store.recent_limits(now - neitakk_store::MEMORY, now))?;
         let loaded = Loaded::new(window, span, Arc::new(calendar), limits, config);
         let pass = Decided::passed;
         let reply =

@@ -46,7 +46,7 @@ pub fn recent_limits(config: &Config) -> Result<HashMap<String, Vec<neitakk_core
     runtime()?.block_on(async {
         Ok(open(config)
             .await?
-            .recent_limits(now - chrono::Duration::days(30), now)
+            .recent_limits(now - neitakk_store::MEMORY, now)
             .await?)
     })
 }

@@ -81,6 +81,14 @@ pub struct CalendarLink {
     pub last_modified: Option<String>,
 }
 
+/// The columns every query that reads a user selects: the user's own, and
+/// the count of changes as of that read ([`User::changes`]).
+macro_rules! user_columns {
+    () => {
+        "users.*, (SELECT n FROM changes) AS changes"
+    };
+}
+
 fn user(r: &AnyRow) -> User {
     User {
         id: r.get("id"),
@@ -251,9 +259,11 @@ impl Store {
 
     /// The user with this e-mail, if any.
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
-        let row = sqlx::query(
-            "SELECT users.*, (SELECT n FROM changes) AS changes FROM users WHERE email = $1",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users WHERE email = $1"
+        ))
         .bind(email.to_ascii_lowercase())
         .fetch_optional(&self.pool)
         .await
@@ -263,9 +273,11 @@ impl Store {
 
     /// Every user, by name.
     pub async fn users(&self) -> Result<Vec<User>, Error> {
-        let rows = sqlx::query(
-            "SELECT users.*, (SELECT n FROM changes) AS changes FROM users ORDER BY name, id",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM users ORDER BY name, id"
+        ))
         .fetch_all(&self.pool)
         .await
         .map_err(query_error("list users"))?;
@@ -308,10 +320,12 @@ impl Store {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<(User, String)>, Error> {
-        let row = sqlx::query(
-            "SELECT users.*, (SELECT n FROM changes) AS changes, sessions.csrf_token AS csrf FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            ", sessions.csrf_token AS csrf FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+        ))
         .bind(token_hash)
         .bind(now.to_rfc3339())
         .fetch_optional(&self.pool)
@@ -397,11 +411,15 @@ impl Store {
 
     /// The user an API token belongs to.
     pub async fn token_user(&self, token_hash: &str) -> Result<Option<User>, Error> {
-        let row = sqlx::query("SELECT users.*, (SELECT n FROM changes) AS changes FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(query_error("find token"))?;
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            user_columns!(),
+            " FROM api_tokens JOIN users ON users.id = api_tokens.user_id WHERE token_hash = $1"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(query_error("find token"))?;
         Ok(row.as_ref().map(user))
     }
 

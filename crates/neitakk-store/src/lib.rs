@@ -365,6 +365,10 @@ impl Store {
     }
 }
 
+/// How far back the relationship memory looks (method.md section 4): the
+/// limits of the last 30 days count.
+pub const MEMORY: chrono::Duration = chrono::Duration::days(30);
+
 /// A meeting limited or declined for a client, and when it was decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limit {
@@ -408,14 +412,13 @@ fn time(r: &AnyRow, column: &str) -> Option<DateTime<Utc>> {
 }
 
 fn entry(r: &AnyRow) -> Option<Entry> {
-    let time = |c: &str| time(r, c);
     Some(Entry {
-        decided_at: time("decided_at")?,
+        decided_at: time(r, "decided_at")?,
         client: r.get("client"),
         meeting: key_of(r),
         sequence: u32::try_from(r.get::<i64, _>("sequence")).unwrap_or(0),
         strategy: Strategy::from_str(&r.get::<String, _>("strategy")).ok()?,
-        meeting_start: time("meeting_start")?,
+        meeting_start: time(r, "meeting_start")?,
         summary: r.get("summary"),
         lang: r.get("lang"),
         outbox_path: r.get("outbox_path"),

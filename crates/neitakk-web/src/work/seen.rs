@@ -16,7 +16,7 @@ use chrono::{DateTime, Duration, Utc};
 use neitakk_core::MeetingKey;
 use neitakk_store::accounts::CalendarInfo;
 use neitakk_store::team::CaldavAccount;
-use neitakk_store::Limit;
+use neitakk_store::{Limit, MEMORY};
 
 /// What was read for a user at one count of changes.
 pub struct Seen {
@@ -28,9 +28,6 @@ pub struct Seen {
     limits: Vec<Limit>,
     limits_from: DateTime<Utc>,
 }
-
-/// How far back the relationship memory looks (method.md section 4).
-const MEMORY: Duration = Duration::days(30);
 
 impl Seen {
     /// The meetings limited or declined per client in the 30 days up to `now`.
